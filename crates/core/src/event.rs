@@ -1,0 +1,246 @@
+//! The event envelope: every change anywhere is one immutable, signed-off-by-device event.
+//!
+//! Events travel as-is from the desk's SQLite store to the province and on to the commune's other
+//! PCs. `EventBody` is the typed view of an envelope's `kind` + `payload`; parsing it is how the
+//! app and the server both validate an event.
+
+use crate::hlc::Hlc;
+use crate::visit::{VisitAmended, VisitArrived, VisitChange};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Version of the payload schemas this build writes and understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: Uuid,
+    pub commune_id: String,
+    pub device_id: Uuid,
+    /// Gap-free per device, from 1.
+    pub seq: i64,
+    pub hlc: Hlc,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub schema: u32,
+}
+
+/// The typed content of an event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventBody {
+    Visit(VisitChange),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("unknown event kind {0:?}")]
+    UnknownKind(String),
+    #[error("kind {kind:?} belongs to entity {expected:?}, not {found:?}")]
+    WrongEntity { kind: String, expected: &'static str, found: String },
+    #[error("schema version {0} is newer than this build understands")]
+    SchemaTooNew(u32),
+    #[error("invalid payload for {kind}: {reason}")]
+    InvalidPayload { kind: String, reason: String },
+    #[error("sequence number must be at least 1, got {0}")]
+    BadSeq(i64),
+    #[error("event id must be a UUIDv7")]
+    NotUuidV7,
+}
+
+impl EventBody {
+    pub fn entity(&self) -> &'static str {
+        match self {
+            EventBody::Visit(_) => "visit",
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::Visit(VisitChange::Arrived(_)) => "visit.arrived",
+            EventBody::Visit(VisitChange::Amended(_)) => "visit.amended",
+        }
+    }
+
+    pub fn payload(&self) -> serde_json::Value {
+        let value = match self {
+            EventBody::Visit(VisitChange::Arrived(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Amended(p)) => serde_json::to_value(p),
+        };
+        // These types serialise plain strings, dates and options: serde_json cannot fail on them.
+        value.unwrap_or(serde_json::Value::Null)
+    }
+}
+
+fn payload<T: serde::de::DeserializeOwned>(kind: &str, value: &serde_json::Value) -> Result<T, EventError> {
+    T::deserialize(value).map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })
+}
+
+impl Event {
+    /// Checks the envelope and parses its body: the one validation the desk and the server share.
+    pub fn body(&self) -> Result<EventBody, EventError> {
+        if self.schema > SCHEMA_VERSION {
+            return Err(EventError::SchemaTooNew(self.schema));
+        }
+        if self.seq < 1 {
+            return Err(EventError::BadSeq(self.seq));
+        }
+        if self.id.get_version_num() != 7 {
+            return Err(EventError::NotUuidV7);
+        }
+        let body = match self.kind.as_str() {
+            "visit.arrived" => EventBody::Visit(VisitChange::Arrived(payload::<VisitArrived>(&self.kind, &self.payload)?)),
+            "visit.amended" => EventBody::Visit(VisitChange::Amended(payload::<VisitAmended>(&self.kind, &self.payload)?)),
+            other => return Err(EventError::UnknownKind(other.to_owned())),
+        };
+        if body.entity() != self.entity {
+            return Err(EventError::WrongEntity {
+                kind: self.kind.clone(),
+                expected: body.entity(),
+                found: self.entity.clone(),
+            });
+        }
+        Ok(body)
+    }
+
+    /// True when two envelopes carry the same content: a resend, not a conflict.
+    pub fn same_content(&self, other: &Event) -> bool {
+        self == other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::visit::{NewVisit, VisitInput, VisitState};
+    use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn visit_event(entity_id: Uuid, device: u128, seq: i64, wall_ms: u64, change: VisitChange) -> Event {
+        let device_id = Uuid::from_u128(device);
+        let body = EventBody::Visit(change);
+        Event {
+            id: Uuid::now_v7(),
+            commune_id: "26734".into(),
+            device_id,
+            seq,
+            hlc: Hlc { wall_ms, counter: 0, device: device_id },
+            entity: body.entity().into(),
+            entity_id,
+            kind: body.kind().into(),
+            payload: body.payload(),
+            schema: SCHEMA_VERSION,
+        }
+    }
+
+    fn arrived(name: &str, note: Option<&str>) -> VisitChange {
+        let visit = NewVisit::parse(VisitInput {
+            name: name.into(),
+            note: note.map(Into::into),
+            ..Default::default()
+        })
+        .unwrap();
+        VisitChange::Arrived(VisitArrived { arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap(), visit })
+    }
+
+    fn amended(name: Option<&str>, note: Option<&str>) -> VisitChange {
+        VisitChange::Amended(VisitAmended {
+            name: name.map(|n| n.to_owned().try_into().unwrap()),
+            procedure: None,
+            note: note.map(|n| n.to_owned().try_into().unwrap()),
+            reason: "sửa lỗi gõ".into(),
+        })
+    }
+
+    /// Projects a stream of events the way both stores do: parse, then fold per entity.
+    fn project<'a>(events: impl IntoIterator<Item = &'a Event>) -> BTreeMap<Uuid, VisitState> {
+        let mut states: BTreeMap<Uuid, VisitState> = BTreeMap::new();
+        for event in events {
+            let EventBody::Visit(change) = event.body().unwrap();
+            states.entry(event.entity_id).or_default().apply(&change, event.hlc, event.device_id);
+        }
+        states
+    }
+
+    #[test]
+    fn envelope_round_trips_and_validates() {
+        let e = visit_event(Uuid::now_v7(), 1, 1, 10, arrived("Phạm Thị D", None));
+        let json = serde_json::to_string(&e).unwrap();
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+        assert!(back.body().is_ok());
+    }
+
+    #[test]
+    fn bad_envelopes_are_named_precisely() {
+        let good = visit_event(Uuid::now_v7(), 1, 1, 10, arrived("An", None));
+        let mut e = good.clone();
+        e.kind = "visit.teleported".into();
+        assert_eq!(e.body(), Err(EventError::UnknownKind("visit.teleported".into())));
+        let mut e = good.clone();
+        e.entity = "feedback".into();
+        assert!(matches!(e.body(), Err(EventError::WrongEntity { .. })));
+        let mut e = good.clone();
+        e.payload["name"] = "".into();
+        assert!(matches!(e.body(), Err(EventError::InvalidPayload { .. })));
+        let mut e = good.clone();
+        e.seq = 0;
+        assert_eq!(e.body(), Err(EventError::BadSeq(0)));
+        let mut e = good.clone();
+        e.schema = SCHEMA_VERSION + 1;
+        assert_eq!(e.body(), Err(EventError::SchemaTooNew(SCHEMA_VERSION + 1)));
+        let mut e = good;
+        e.id = Uuid::new_v4();
+        assert_eq!(e.body(), Err(EventError::NotUuidV7));
+    }
+
+    #[test]
+    fn a_later_amendment_wins_even_when_it_syncs_first() {
+        let id = Uuid::now_v7();
+        let arrive = visit_event(id, 1, 1, 100, arrived("Nguyen Van A", Some("cũ")));
+        let fix = visit_event(id, 2, 1, 200, amended(Some("Nguyễn Văn A"), None));
+        let only_fix = project([&fix]);
+        assert_eq!(only_fix[&id].view(id), None, "no arrival yet: not shown");
+        let states = project([&fix, &arrive]);
+        let visit = states[&id].view(id).unwrap();
+        assert_eq!(visit.name, "Nguyễn Văn A");
+        assert_eq!(visit.note.as_deref(), Some("cũ"));
+    }
+
+    /// A small universe of events over three visits and three devices, with clashing amendments.
+    fn universe() -> Vec<Event> {
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let mut events = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let base = 1_000 * (i as u64 + 1);
+            events.push(visit_event(*id, 1, 1 + i as i64 * 3, base, arrived(&format!("Khách {i}"), None)));
+            events.push(visit_event(*id, 2, 1 + i as i64 * 3, base + 5, amended(Some(&format!("Khách số {i}")), None)));
+            events.push(visit_event(*id, 3, 1 + i as i64 * 3, base + 5, amended(None, Some("ghi chú B"))));
+            // Same wall time as device 2's amendment: the device id must break the tie.
+            events.push(visit_event(*id, 3, 2 + i as i64 * 3, base + 5, amended(Some(&format!("Khách C{i}")), None)));
+        }
+        events
+    }
+
+    proptest! {
+        #[test]
+        fn any_order_with_any_duplicates_gives_the_same_projection(
+            order in Just(()).prop_flat_map(|_| {
+                let n = 12usize;
+                (Just((0..n).collect::<Vec<_>>()).prop_shuffle(), proptest::collection::vec(0..n, 0..12))
+            })
+        ) {
+            let events = universe();
+            let expected = project(&events);
+            let (shuffled, dups) = order;
+            let mut stream: Vec<&Event> = shuffled.iter().map(|&i| &events[i]).collect();
+            for (k, &d) in dups.iter().enumerate() {
+                let at = (k * 7) % (stream.len() + 1);
+                stream.insert(at, &events[d]);
+            }
+            prop_assert_eq!(project(stream), expected);
+        }
+    }
+}

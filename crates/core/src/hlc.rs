@@ -1,0 +1,134 @@
+//! Hybrid logical clock: orders events across devices whose wall clocks disagree.
+//!
+//! An `Hlc` is (wall milliseconds, counter, device). It never goes backwards on a device even when
+//! the PC's clock is set back, and it moves past every timestamp the device has seen from others,
+//! so "last writer wins" means the same thing on every PC.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hlc {
+    pub wall_ms: u64,
+    pub counter: u32,
+    pub device: Uuid,
+}
+
+impl Hlc {
+    /// The timestamp for a new local event, given the last one this device issued or saw.
+    pub fn tick(last: Option<Hlc>, now_ms: u64, device: Uuid) -> Hlc {
+        match last {
+            Some(last) if last.wall_ms >= now_ms => Hlc {
+                wall_ms: last.wall_ms,
+                counter: last.counter.saturating_add(1),
+                device,
+            },
+            _ => Hlc { wall_ms: now_ms, counter: 0, device },
+        }
+    }
+
+    /// The clock after receiving `remote`: never behind anything seen, so later local events
+    /// sort after it.
+    pub fn observe(last: Option<Hlc>, remote: Hlc, device: Uuid) -> Hlc {
+        match last {
+            Some(last) if last >= remote => last,
+            _ => Hlc { wall_ms: remote.wall_ms, counter: remote.counter, device },
+        }
+    }
+}
+
+/// Text form that sorts like the value: `0001732600000000-0000000003-<device uuid>`.
+impl fmt::Display for Hlc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016}-{:010}-{}", self.wall_ms, self.counter, self.device)
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("dấu thời gian HLC không hợp lệ: {0:?}")]
+pub struct HlcParseError(pub String);
+
+impl FromStr for Hlc {
+    type Err = HlcParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || HlcParseError(s.chars().take(80).collect());
+        let mut parts = s.splitn(3, '-');
+        let (wall, counter, device) = (parts.next(), parts.next(), parts.next());
+        let (Some(wall), Some(counter), Some(device)) = (wall, counter, device) else {
+            return Err(bad());
+        };
+        Ok(Hlc {
+            wall_ms: wall.parse().map_err(|_| bad())?,
+            counter: counter.parse().map_err(|_| bad())?,
+            device: device.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+impl Serialize for Hlc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hlc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dev(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    #[test]
+    fn tick_follows_the_wall_clock_when_it_moves_forward() {
+        let a = Hlc::tick(None, 1_000, dev(1));
+        let b = Hlc::tick(Some(a), 2_000, dev(1));
+        assert_eq!((b.wall_ms, b.counter), (2_000, 0));
+        assert!(b > a);
+    }
+
+    #[test]
+    fn tick_never_goes_backwards_when_the_clock_is_set_back() {
+        let a = Hlc::tick(None, 5_000, dev(1));
+        let b = Hlc::tick(Some(a), 4_000, dev(1));
+        let c = Hlc::tick(Some(b), 4_500, dev(1));
+        assert!(a < b && b < c);
+        assert_eq!((c.wall_ms, c.counter), (5_000, 2));
+    }
+
+    #[test]
+    fn observing_a_remote_clock_moves_past_it() {
+        let mine = Hlc::tick(None, 1_000, dev(1));
+        let theirs = Hlc { wall_ms: 9_000, counter: 4, device: dev(2) };
+        let seen = Hlc::observe(Some(mine), theirs, dev(1));
+        let next = Hlc::tick(Some(seen), 1_001, dev(1));
+        assert!(next > theirs, "{next} should sort after {theirs}");
+        assert_eq!(Hlc::observe(Some(next), theirs, dev(1)), next);
+    }
+
+    #[test]
+    fn device_breaks_ties_so_the_order_is_total() {
+        let a = Hlc { wall_ms: 7, counter: 1, device: dev(1) };
+        let b = Hlc { wall_ms: 7, counter: 1, device: dev(2) };
+        assert!(a < b);
+    }
+
+    #[test]
+    fn text_form_round_trips_and_sorts_like_the_value() {
+        let a = Hlc { wall_ms: 99, counter: 12, device: dev(3) };
+        let b = Hlc { wall_ms: 100, counter: 0, device: dev(1) };
+        assert_eq!(a.to_string().parse::<Hlc>(), Ok(a));
+        assert!(a.to_string() < b.to_string());
+        assert!("12-x-y".parse::<Hlc>().is_err());
+        assert!("".parse::<Hlc>().is_err());
+    }
+}

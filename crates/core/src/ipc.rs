@@ -1,0 +1,79 @@
+//! Types that cross the Tauri boundary between the UI and the desktop commands. Both sides compile
+//! this module, so a command and its UI wrapper cannot drift apart.
+
+use crate::visit::{VisitError, VisitField};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One field's problem, already worded for the receptionist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: VisitField,
+    pub message: String,
+}
+
+impl From<&VisitError> for FieldProblem {
+    fn from(e: &VisitError) -> Self {
+        FieldProblem { field: e.field(), message: e.to_string() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input was refused; `fields` says where. Nothing was saved.
+    Invalid,
+    /// The province server could not be reached: normal, the data waits in the queue.
+    Offline,
+    /// This PC is not enrolled with the province yet.
+    NotEnrolled,
+    /// The server refused us (revoked token, old app version, …).
+    Refused,
+    /// Something went wrong on this PC; details are in the log.
+    Internal,
+}
+
+/// What every command returns on failure: a sentence for the screen, the details in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<FieldProblem>,
+}
+
+impl CommandError {
+    pub fn invalid(errors: &[VisitError]) -> Self {
+        CommandError {
+            kind: ErrorKind::Invalid,
+            message: "Thông tin chưa hợp lệ, vui lòng kiểm tra lại.".into(),
+            fields: errors.iter().map(FieldProblem::from).collect(),
+        }
+    }
+
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CommandError { kind, message: message.into(), fields: Vec::new() }
+    }
+}
+
+/// The sync badge: what waits to be sent and when the last round succeeded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub commune_name: Option<String>,
+    pub pending: i64,
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// The last round's failure, worded for people; `None` after a success.
+    pub last_error: Option<String>,
+    /// Events the server refused (kept locally for review).
+    pub rejected: i64,
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: usize,
+    pub rejected: usize,
+}

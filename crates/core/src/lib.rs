@@ -1,0 +1,16 @@
+//! Thân Thiện's shared domain: events, validated visit fields, projection rules and sync wire types.
+//!
+//! Pure code only (serde, chrono, uuid): it builds for the wasm32 UI and for the native app and
+//! server alike, so every rule is written once and all three agree.
+
+pub mod event;
+pub mod hlc;
+pub mod ipc;
+pub mod sync_policy;
+pub mod time;
+pub mod visit;
+pub mod wire;
+
+pub use event::{Event, EventBody, EventError};
+pub use hlc::Hlc;
+pub use visit::{NewVisit, Visit, VisitError, VisitField, VisitInput};

@@ -1,0 +1,466 @@
+//! Visits at the front desk: the validated fields of a visit, its events and its projection rule.
+//!
+//! Fields are parsed once at the edge (UI command, CLI, or a synced event from another PC) into
+//! types that cannot hold a bad value, so nothing downstream re-checks them.
+
+use crate::hlc::Hlc;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+pub const NAME_MAX_CHARS: usize = 100;
+pub const PROCEDURE_MAX_CHARS: usize = 200;
+pub const NOTE_MAX_CHARS: usize = 1000;
+
+/// Which input field a validation problem belongs to, so the UI can show it beside that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitField {
+    Name,
+    Procedure,
+    Phone,
+    CitizenId,
+    Note,
+}
+
+/// A field that failed validation; `Display` is the sentence shown to the receptionist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum VisitError {
+    #[error("Vui lòng nhập họ tên người đến làm việc.")]
+    NameEmpty,
+    #[error("Họ tên quá dài: tối đa {max} ký tự.")]
+    NameTooLong { max: usize },
+    #[error("Tên thủ tục quá dài: tối đa {max} ký tự.")]
+    ProcedureTooLong { max: usize },
+    #[error("Ghi chú quá dài: tối đa {max} ký tự.")]
+    NoteTooLong { max: usize },
+    #[error("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số.")]
+    PhoneInvalid,
+    #[error("Số CCCD/định danh cá nhân phải gồm đúng 12 chữ số.")]
+    CitizenIdInvalid,
+}
+
+impl VisitError {
+    pub fn field(&self) -> VisitField {
+        match self {
+            VisitError::NameEmpty | VisitError::NameTooLong { .. } => VisitField::Name,
+            VisitError::ProcedureTooLong { .. } => VisitField::Procedure,
+            VisitError::NoteTooLong { .. } => VisitField::Note,
+            VisitError::PhoneInvalid => VisitField::Phone,
+            VisitError::CitizenIdInvalid => VisitField::CitizenId,
+        }
+    }
+}
+
+/// Trimmed, NFC-normalised, inner runs of white space folded to one space.
+fn clean_text(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+macro_rules! text_field {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = VisitError;
+            fn try_from(raw: String) -> Result<Self, VisitError> {
+                let text = clean_text(&raw);
+                if text.is_empty() {
+                    return Err($empty);
+                }
+                if text.chars().count() > $max {
+                    return Err($too_long);
+                }
+                Ok($name(text))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_field!(
+    /// A visitor's name as the citizen gives it: 1–100 characters after trimming, in NFC.
+    VisitorName, NAME_MAX_CHARS, VisitError::NameEmpty,
+    VisitError::NameTooLong { max: NAME_MAX_CHARS }
+);
+// An empty procedure or note is "not given": `optional` turns it into None before these run.
+text_field!(
+    /// The procedure the citizen came for, as free text until the catalogue is wired in.
+    ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS },
+    VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
+);
+text_field!(
+    /// The receptionist's note on a visit.
+    Note, NOTE_MAX_CHARS, VisitError::NoteTooLong { max: NOTE_MAX_CHARS },
+    VisitError::NoteTooLong { max: NOTE_MAX_CHARS }
+);
+
+/// A Vietnamese phone number in its national form, digits only: `0912345678` (mobile, 10 digits)
+/// or `02838291234` (landline, 11 digits). Accepts spaces, dots, dashes, brackets and +84/84.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl TryFrom<String> for Phone {
+    type Error = VisitError;
+    fn try_from(raw: String) -> Result<Self, VisitError> {
+        let trimmed = raw.trim();
+        let (international, rest) = match trimmed.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        };
+        if !rest.chars().all(|c| c.is_ascii_digit() || " .-()".contains(c)) {
+            return Err(VisitError::PhoneInvalid);
+        }
+        let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+        let national = match digits.strip_prefix("84") {
+            Some(local) if international || digits.len() >= 11 => format!("0{local}"),
+            _ if international => return Err(VisitError::PhoneInvalid),
+            _ => digits,
+        };
+        let mobile = national.len() == 10 && matches!(&national[..2], "03" | "05" | "07" | "08" | "09");
+        let landline = national.len() == 11 && national.starts_with("02");
+        if mobile || landline {
+            Ok(Phone(national))
+        } else {
+            Err(VisitError::PhoneInvalid)
+        }
+    }
+}
+
+impl From<Phone> for String {
+    fn from(v: Phone) -> String {
+        v.0
+    }
+}
+
+impl Phone {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A citizen identity number (CCCD / số định danh cá nhân): exactly 12 digits; spaces are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CitizenId(String);
+
+impl TryFrom<String> for CitizenId {
+    type Error = VisitError;
+    fn try_from(raw: String) -> Result<Self, VisitError> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
+            Ok(CitizenId(digits))
+        } else {
+            Err(VisitError::CitizenIdInvalid)
+        }
+    }
+}
+
+impl From<CitizenId> for String {
+    fn from(v: CitizenId) -> String {
+        v.0
+    }
+}
+
+impl CitizenId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What the receptionist typed, unchecked. Empty optional fields mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitInput {
+    pub name: String,
+    #[serde(default)]
+    pub procedure: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub citizen_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A visit ready to be recorded: every field valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVisit {
+    pub name: VisitorName,
+    pub procedure: Option<ProcedureText>,
+    pub phone: Option<Phone>,
+    pub citizen_id: Option<CitizenId>,
+    pub note: Option<Note>,
+}
+
+fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
+    match raw {
+        Some(text) if !text.trim().is_empty() => T::try_from(text).map(Some),
+        _ => Ok(None),
+    }
+}
+
+impl NewVisit {
+    /// Checks every field and reports every problem at once, so the form can mark them all.
+    pub fn parse(input: VisitInput) -> Result<NewVisit, Vec<VisitError>> {
+        let name = VisitorName::try_from(input.name);
+        let procedure = optional(input.procedure);
+        let phone = optional(input.phone);
+        let citizen_id = optional(input.citizen_id);
+        let note = optional(input.note);
+        match (name, procedure, phone, citizen_id, note) {
+            (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note)) => {
+                Ok(NewVisit { name, procedure, phone, citizen_id, note })
+            }
+            (name, procedure, phone, citizen_id, note) => Err([
+                name.err(),
+                procedure.err(),
+                phone.err(),
+                citizen_id.err(),
+                note.err(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()),
+        }
+    }
+}
+
+/// Payload of `visit.arrived`: the fact that a citizen came to the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitArrived {
+    pub arrived_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub visit: NewVisit,
+}
+
+/// Payload of `visit.amended`: a correction of the editable fields, with the reason for the audit
+/// trail. Fields left out are unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitAmended {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<VisitorName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+    pub reason: String,
+}
+
+/// One field's value and the clock of the event that set it: the higher clock wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Register<T> {
+    pub value: T,
+    pub hlc: Hlc,
+}
+
+fn merge<T: Clone>(slot: &mut Option<Register<T>>, value: T, hlc: Hlc) {
+    if slot.as_ref().is_none_or(|current| hlc > current.hlc) {
+        *slot = Some(Register { value, hlc });
+    }
+}
+
+/// Everything known about one visit, each field with the clock that set it. Merging is
+/// commutative, associative and idempotent, so every PC that saw the same events agrees.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitState {
+    pub arrival: Option<Register<Arrival>>,
+    pub name: Option<Register<VisitorName>>,
+    pub procedure: Option<Register<Option<ProcedureText>>>,
+    pub note: Option<Register<Option<Note>>>,
+}
+
+/// The immutable facts of an arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrival {
+    pub arrived_at: DateTime<Utc>,
+    pub device_id: Uuid,
+    pub phone: Option<Phone>,
+    pub citizen_id: Option<CitizenId>,
+}
+
+/// A visit event as the projection sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitChange {
+    Arrived(VisitArrived),
+    Amended(VisitAmended),
+}
+
+impl VisitState {
+    /// The projection rule: fold one event into the state.
+    pub fn apply(&mut self, change: &VisitChange, hlc: Hlc, device_id: Uuid) {
+        match change {
+            VisitChange::Arrived(a) => {
+                let arrival = Arrival {
+                    arrived_at: a.arrived_at,
+                    device_id,
+                    phone: a.visit.phone.clone(),
+                    citizen_id: a.visit.citizen_id.clone(),
+                };
+                merge(&mut self.arrival, arrival, hlc);
+                merge(&mut self.name, a.visit.name.clone(), hlc);
+                merge(&mut self.procedure, a.visit.procedure.clone(), hlc);
+                merge(&mut self.note, a.visit.note.clone(), hlc);
+            }
+            VisitChange::Amended(m) => {
+                if let Some(name) = &m.name {
+                    merge(&mut self.name, name.clone(), hlc);
+                }
+                if let Some(procedure) = &m.procedure {
+                    merge(&mut self.procedure, Some(procedure.clone()), hlc);
+                }
+                if let Some(note) = &m.note {
+                    merge(&mut self.note, Some(note.clone()), hlc);
+                }
+            }
+        }
+    }
+
+    /// The visit as people see it; `None` until its arrival is known (an amendment can sync first).
+    pub fn view(&self, id: Uuid) -> Option<Visit> {
+        let arrival = self.arrival.as_ref()?;
+        let name = self.name.as_ref()?;
+        Some(Visit {
+            id,
+            arrived_at: arrival.value.arrived_at,
+            name: name.value.to_string(),
+            procedure: self.procedure.as_ref().and_then(|r| r.value.as_ref()).map(|p| p.to_string()),
+            phone: arrival.value.phone.as_ref().map(|p| p.as_str().to_owned()),
+            citizen_id: arrival.value.citizen_id.as_ref().map(|c| c.as_str().to_owned()),
+            note: self.note.as_ref().and_then(|r| r.value.as_ref()).map(|n| n.to_string()),
+            device_id: arrival.value.device_id,
+        })
+    }
+}
+
+/// A visit as listed on screen, by the CLI and in exports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub id: Uuid,
+    pub arrived_at: DateTime<Utc>,
+    pub name: String,
+    pub procedure: Option<String>,
+    pub phone: Option<String>,
+    pub citizen_id: Option<String>,
+    pub note: Option<String>,
+    pub device_id: Uuid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(raw: &str) -> Result<VisitorName, VisitError> {
+        VisitorName::try_from(raw.to_owned())
+    }
+
+    fn phone(raw: &str) -> Result<String, VisitError> {
+        Phone::try_from(raw.to_owned()).map(String::from)
+    }
+
+    #[test]
+    fn a_name_typed_in_decomposed_form_is_stored_composed() {
+        // "Nguyễn Thị Ánh" typed with combining marks, as some Vietnamese keyboards do.
+        let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh";
+        let parsed = name(decomposed).unwrap();
+        assert_eq!(parsed.as_str(), "Nguyễn Thị Ánh");
+        assert_eq!(parsed.as_str().chars().count(), 14);
+    }
+
+    #[test]
+    fn a_name_is_trimmed_and_inner_spaces_folded() {
+        assert_eq!(name("  Trần   Văn  Bình \t").unwrap().as_str(), "Trần Văn Bình");
+    }
+
+    #[test]
+    fn empty_and_blank_names_are_refused() {
+        assert_eq!(name(""), Err(VisitError::NameEmpty));
+        assert_eq!(name(" \t\n "), Err(VisitError::NameEmpty));
+    }
+
+    #[test]
+    fn names_are_limited_to_100_characters_not_bytes() {
+        let hundred = "Ấ".repeat(100); // 3 bytes each in UTF-8
+        assert!(name(&hundred).is_ok());
+        assert_eq!(name(&"Ấ".repeat(101)), Err(VisitError::NameTooLong { max: 100 }));
+    }
+
+    #[test]
+    fn phone_forms_normalise_to_the_national_digits() {
+        for raw in ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678", "+84-912-345-678"] {
+            assert_eq!(phone(raw).as_deref(), Ok("0912345678"), "{raw}");
+        }
+        assert_eq!(phone("(028) 3829 1234").as_deref(), Ok("02838291234"));
+        assert_eq!(phone("+84 28 3829 1234").as_deref(), Ok("02838291234"));
+    }
+
+    #[test]
+    fn bad_phones_are_refused() {
+        for raw in ["12345", "0112345678", "091234567", "09123456789", "0912a45678", "+1 212 555 0100", "+0912345678"] {
+            assert_eq!(phone(raw), Err(VisitError::PhoneInvalid), "{raw}");
+        }
+    }
+
+    #[test]
+    fn citizen_id_is_exactly_twelve_digits() {
+        assert!(CitizenId::try_from("079 203 001 234".to_owned()).is_ok());
+        assert_eq!(CitizenId::try_from("07920300123".to_owned()), Err(VisitError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("0792030012345".to_owned()), Err(VisitError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("07920300123x".to_owned()), Err(VisitError::CitizenIdInvalid));
+    }
+
+    #[test]
+    fn parse_reports_every_bad_field_and_treats_blank_optionals_as_absent() {
+        let errors = NewVisit::parse(VisitInput {
+            name: " ".into(),
+            phone: Some("123".into()),
+            citizen_id: Some("1".into()),
+            procedure: Some("   ".into()),
+            note: None,
+        })
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(VisitError::field).collect();
+        assert_eq!(fields, [VisitField::Name, VisitField::Phone, VisitField::CitizenId]);
+
+        let ok = NewVisit::parse(VisitInput {
+            name: "Lê Văn C".into(),
+            procedure: Some("".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(ok.procedure, None);
+    }
+
+    #[test]
+    fn a_payload_with_an_invalid_field_does_not_deserialize() {
+        let bad = serde_json::json!({"arrived_at": "2026-11-26T01:00:00Z", "name": "   "});
+        assert!(serde_json::from_value::<VisitArrived>(bad).is_err());
+        let good = serde_json::json!({"arrived_at": "2026-11-26T01:00:00Z", "name": "An", "phone": "+84912345678"});
+        let parsed: VisitArrived = serde_json::from_value(good).unwrap();
+        assert_eq!(parsed.visit.phone.unwrap().as_str(), "0912345678");
+    }
+}

@@ -1,0 +1,143 @@
+//! Sync protocol v1 wire types (DESIGN.md §4), shared by the desk's sync client and the server.
+
+use crate::event::Event;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Sent on every request as `x-thanthien-protocol: MAJOR.MINOR`.
+pub const PROTOCOL_HEADER: &str = "x-thanthien-protocol";
+pub const PROTOCOL_MAJOR: u32 = 1;
+pub const PROTOCOL_VERSION: &str = "1.0";
+
+/// A push carries at most this many events…
+pub const MAX_BATCH_EVENTS: usize = 500;
+/// …and at most this many bytes of JSON before compression.
+pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
+/// A pull returns at most this many events.
+pub const MAX_PULL_LIMIT: i64 = 1000;
+
+/// Checks a peer's protocol header: `Ok` when its major version is ours.
+pub fn check_protocol(header: Option<&str>) -> Result<(), String> {
+    let Some(text) = header else {
+        return Err("missing protocol version".to_owned());
+    };
+    let major = text.split('.').next().and_then(|m| m.trim().parse::<u32>().ok());
+    match major {
+        Some(PROTOCOL_MAJOR) => Ok(()),
+        _ => Err(format!("unsupported protocol version {text:?}; this side speaks {PROTOCOL_VERSION}")),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub device_id: Uuid,
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commune {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    /// The device's bearer token. Shown once; the server keeps only its hash.
+    pub token: String,
+    pub device_id: Uuid,
+    pub commune: Commune,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    /// New, valid, stored.
+    Stored,
+    /// Already stored with identical content: acknowledged again.
+    Duplicate,
+    /// Same device and seq as a stored event but different content: kept aside and flagged.
+    Conflict,
+    /// Invalid: kept in quarantine with the reason; the cursor still moves past it.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub seq: i64,
+    pub event_id: Uuid,
+    pub status: PushStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Every seq of this device up to here is settled on the server.
+    pub acked_through: i64,
+    /// Set when the batch skipped a seq: resend from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_seq: Option<i64>,
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PulledEvent {
+    /// Server order: pass the last one seen as `after` next time.
+    pub cursor: i64,
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub events: Vec<PulledEvent>,
+    pub next_cursor: i64,
+    /// More events wait beyond this page.
+    pub more: bool,
+}
+
+/// Machine-readable reason of a refused request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    Unauthorized,
+    ProtocolUnsupported,
+    EnrollmentCodeInvalid,
+    BadRequest,
+    BatchTooLarge,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ApiErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocol_major_must_match() {
+        assert!(check_protocol(Some("1.0")).is_ok());
+        assert!(check_protocol(Some("1.7")).is_ok());
+        assert!(check_protocol(Some("2.0")).is_err());
+        assert!(check_protocol(Some("banana")).is_err());
+        assert!(check_protocol(None).is_err());
+    }
+
+    #[test]
+    fn push_status_is_snake_case_on_the_wire() {
+        let r = PushResult { seq: 3, event_id: Uuid::nil(), status: PushStatus::Duplicate, reason: None };
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["status"], "duplicate");
+        assert!(json.get("reason").is_none());
+    }
+}

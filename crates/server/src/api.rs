@@ -1,0 +1,97 @@
+//! HTTP endpoints of sync protocol v1: enrol, push, pull, health.
+
+use crate::db::{self, DeviceAuth};
+use crate::error::{Error, Result};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rand::RngCore;
+use serde::Deserialize;
+use sqlx::PgPool;
+use thanthien_core::wire::{
+    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, MAX_BATCH_BYTES,
+    MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+};
+use tower_http::decompression::RequestDecompressionLayer;
+
+pub fn router(pool: PgPool) -> Router {
+    let v1 = Router::new()
+        .route("/enroll", post(enroll))
+        .route("/sync/push", post(push))
+        .route("/sync/pull", get(pull))
+        // The limit applies after decompression, so a small zip bomb cannot grow past it.
+        .layer(axum::extract::DefaultBodyLimit::max(2 * MAX_BATCH_BYTES))
+        .layer(RequestDecompressionLayer::new());
+    Router::new().route("/healthz", get(healthz)).nest("/v1", v1).with_state(pool)
+}
+
+async fn healthz(State(pool): State<PgPool>) -> Result<&'static str> {
+    sqlx::query("SELECT 1").execute(&pool).await?;
+    Ok("ok")
+}
+
+fn require_protocol(headers: &HeaderMap) -> Result<()> {
+    let value = headers.get(PROTOCOL_HEADER).and_then(|v| v.to_str().ok());
+    check_protocol(value).map_err(Error::ProtocolUnsupported)
+}
+
+/// A request from an enrolled device: protocol checked, bearer token resolved to device + commune.
+pub struct Device(pub DeviceAuth);
+
+impl FromRequestParts<PgPool> for Device {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, pool: &PgPool) -> Result<Self> {
+        require_protocol(&parts.headers)?;
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(Error::Unauthorized)?;
+        db::device_by_token(pool, token.trim()).await?.map(Device).ok_or(Error::Unauthorized)
+    }
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+async fn enroll(State(pool): State<PgPool>, headers: HeaderMap, Json(req): Json<EnrollRequest>) -> Result<Json<EnrollResponse>> {
+    require_protocol(&headers)?;
+    let token = new_token();
+    let name = req.device_name.as_deref().map(|n| n.chars().take(100).collect::<String>());
+    let commune = db::enroll(&pool, &req.code, req.device_id, name.as_deref(), &token).await?;
+    tracing::info!(device = %req.device_id, commune = %commune.code, "device enrolled");
+    Ok(Json(EnrollResponse { token, device_id: req.device_id, commune }))
+}
+
+async fn push(State(pool): State<PgPool>, Device(auth): Device, Json(req): Json<PushRequest>) -> Result<Json<PushResponse>> {
+    if req.events.len() > MAX_BATCH_EVENTS {
+        return Err(Error::BatchTooLarge { max: MAX_BATCH_EVENTS });
+    }
+    let outcome = db::push(&pool, &auth, req.events).await?;
+    Ok(Json(PushResponse {
+        acked_through: outcome.acked_through,
+        expected_seq: outcome.expected_seq,
+        results: outcome.results,
+    }))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    after: i64,
+    limit: Option<i64>,
+}
+
+async fn pull(State(pool): State<PgPool>, Device(auth): Device, Query(q): Query<PullQuery>) -> Result<Json<PullResponse>> {
+    let limit = q.limit.unwrap_or(MAX_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+    let (events, more) = db::pull(&pool, &auth, q.after.max(0), limit).await?;
+    let next_cursor = events.last().map_or(q.after.max(0), |e| e.cursor);
+    Ok(Json(PullResponse { events, next_cursor, more }))
+}

@@ -1,0 +1,274 @@
+//! The province's queries. Each takes a connection or transaction; every event query names the
+//! commune, so one commune's data never answers another's request.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use thanthien_core::event::Event;
+use thanthien_core::wire::{Commune, PushResult, PushStatus, PulledEvent};
+use uuid::Uuid;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Brings the schema up to date; every command runs this first.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
+}
+
+pub fn hash_secret(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// Enrolment codes are read aloud and typed by hand: case, spaces and dashes do not matter.
+pub fn normalise_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+pub async fn add_commune(pool: &PgPool, code: &str, name: &str) -> Result<()> {
+    sqlx::query("INSERT INTO commune (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name")
+        .bind(code)
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Records a new one-time code (already generated) for a commune, valid until `expires_at`.
+pub async fn add_enrollment_code(pool: &PgPool, commune: &str, code: &str, expires_at: DateTime<Utc>) -> Result<()> {
+    let known: Option<(String,)> = sqlx::query_as("SELECT code FROM commune WHERE code = $1")
+        .bind(commune)
+        .fetch_optional(pool)
+        .await?;
+    if known.is_none() {
+        return Err(Error::BadRequest(format!("unknown commune {commune:?}; add it first with `commune add`")));
+    }
+    sqlx::query("INSERT INTO enrollment_code (code_hash, commune_code, expires_at) VALUES ($1, $2, $3)")
+        .bind(hash_secret(&normalise_code(code)))
+        .bind(commune)
+        .bind(expires_at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Trades a one-time code for a device bound to the code's commune, storing only the token's hash.
+pub async fn enroll(pool: &PgPool, code: &str, device_id: Uuid, device_name: Option<&str>, token: &str) -> Result<Commune> {
+    let mut tx = pool.begin().await?;
+    let row: Option<(String, String)> = sqlx::query_as(
+        "UPDATE enrollment_code e SET used_at = now(), used_by_device = $2
+         FROM commune c
+         WHERE e.code_hash = $1 AND e.used_at IS NULL AND e.expires_at > now() AND c.code = e.commune_code
+         RETURNING c.code, c.name",
+    )
+    .bind(hash_secret(&normalise_code(code)))
+    .bind(device_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((commune_code, commune_name)) = row else {
+        return Err(Error::EnrollmentCodeInvalid);
+    };
+    // A PC enrolled again (new code, same commune) keeps its history and gets a fresh token;
+    // a PC cannot move to another commune this way.
+    let moved: Option<(Uuid,)> = sqlx::query_as(
+        "INSERT INTO device (id, commune_code, token_hash, name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL
+             WHERE device.commune_code = EXCLUDED.commune_code
+         RETURNING id",
+    )
+    .bind(device_id)
+    .bind(&commune_code)
+    .bind(hash_secret(token))
+    .bind(device_name)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if moved.is_none() {
+        return Err(Error::BadRequest("this device is enrolled in another commune".into()));
+    }
+    tx.commit().await?;
+    Ok(Commune { code: commune_code, name: commune_name })
+}
+
+/// The device a bearer token belongs to, if the token is known and not revoked.
+#[derive(Debug, Clone)]
+pub struct DeviceAuth {
+    pub device_id: Uuid,
+    pub commune_code: String,
+}
+
+pub async fn device_by_token(pool: &PgPool, token: &str) -> Result<Option<DeviceAuth>> {
+    let row: Option<(Uuid, String)> =
+        sqlx::query_as("SELECT id, commune_code FROM device WHERE token_hash = $1 AND revoked_at IS NULL")
+            .bind(hash_secret(token))
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(device_id, commune_code)| DeviceAuth { device_id, commune_code }))
+}
+
+pub async fn revoke_device(pool: &PgPool, device_id: Uuid) -> Result<bool> {
+    let done = sqlx::query("UPDATE device SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
+        .bind(device_id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+type EventRow = (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32);
+
+const EVENT_COLUMNS: &str = "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema";
+
+fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
+    let (cursor, id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema) = row;
+    let hlc = hlc.parse().map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
+    let schema = u32::try_from(schema).map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok((cursor, Event { id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema }))
+}
+
+async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Result<Option<Event>> {
+    let row: Option<EventRow> =
+        sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM event WHERE device_id = $1 AND seq = $2"))
+            .bind(device_id)
+            .bind(seq)
+            .fetch_optional(&mut *conn)
+            .await?;
+    row.map(event_from_row).transpose().map(|e| e.map(|(_, event)| event))
+}
+
+fn envelope_json(event: &Event) -> serde_json::Value {
+    serde_json::to_value(event).unwrap_or(serde_json::Value::Null)
+}
+
+/// The outcome of one push batch.
+pub struct PushOutcome {
+    pub acked_through: i64,
+    pub expected_seq: Option<i64>,
+    pub results: Vec<PushResult>,
+}
+
+/// Stores one device's batch in one transaction, per DESIGN.md §4: new → validate and store;
+/// identical resend → duplicate; same seq, other content → conflict (kept); a gap → stop and
+/// name the expected seq; invalid → quarantined with the reason, and the cursor moves on.
+pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> Result<PushOutcome> {
+    events.sort_by_key(|e| e.seq);
+    let mut tx = pool.begin().await?;
+    // Serialise pushes within a commune (see the event table's comment) and within a device.
+    sqlx::query("SELECT code FROM commune WHERE code = $1 FOR UPDATE")
+        .bind(&auth.commune_code)
+        .execute(&mut *tx)
+        .await?;
+    let (mut last_seq,): (i64,) = sqlx::query_as("SELECT last_seq FROM device WHERE id = $1 FOR UPDATE")
+        .bind(auth.device_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut results = Vec::with_capacity(events.len());
+    let mut expected_seq = None;
+    for event in events {
+        let result = |status, reason: Option<String>| PushResult { seq: event.seq, event_id: event.id, status, reason };
+        if event.device_id != auth.device_id {
+            // Not this device's seq space: nothing to advance, refuse outright.
+            results.push(result(PushStatus::Rejected, Some("event belongs to another device".into())));
+            continue;
+        }
+        if event.seq <= last_seq {
+            match stored_event(&mut tx, auth.device_id, event.seq).await? {
+                Some(stored) if stored.same_content(&event) => results.push(result(PushStatus::Duplicate, None)),
+                Some(_) => {
+                    record_conflict(&mut tx, &event).await?;
+                    results.push(result(PushStatus::Conflict, Some("another event already has this sequence number".into())));
+                }
+                // Settled earlier as rejected: acknowledge again, do not store it twice.
+                None => results.push(result(PushStatus::Rejected, Some("already settled as rejected".into()))),
+            }
+            continue;
+        }
+        if event.seq > last_seq + 1 {
+            expected_seq = Some(last_seq + 1);
+            break;
+        }
+        let problem = if event.commune_id != auth.commune_code {
+            Some(format!("event is for commune {:?}, this device belongs to {:?}", event.commune_id, auth.commune_code))
+        } else {
+            event.body().err().map(|e| e.to_string())
+        };
+        let (status, reason) = match problem {
+            Some(reason) => (PushStatus::Rejected, Some(reason)),
+            None if insert_event(&mut tx, &event).await? => (PushStatus::Stored, None),
+            None => (PushStatus::Rejected, Some("an event with this id is already stored".to_owned())),
+        };
+        if let Some(reason) = &reason {
+            quarantine(&mut tx, &event, reason).await?;
+        }
+        results.push(result(status, reason));
+        last_seq = event.seq;
+    }
+    sqlx::query("UPDATE device SET last_seq = $2, last_seen_at = now() WHERE id = $1")
+        .bind(auth.device_id)
+        .bind(last_seq)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(PushOutcome { acked_through: last_seq, expected_seq, results })
+}
+
+async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(e.id)
+    .bind(&e.commune_id)
+    .bind(e.device_id)
+    .bind(e.seq)
+    .bind(e.hlc.to_string())
+    .bind(&e.entity)
+    .bind(e.entity_id)
+    .bind(&e.kind)
+    .bind(&e.payload)
+    .bind(e.schema as i32)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn record_conflict(conn: &mut PgConnection, e: &Event) -> Result<()> {
+    sqlx::query("INSERT INTO event_conflict (device_id, seq, envelope) VALUES ($1, $2, $3)")
+        .bind(e.device_id)
+        .bind(e.seq)
+        .bind(envelope_json(e))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn quarantine(conn: &mut PgConnection, e: &Event, reason: &str) -> Result<()> {
+    sqlx::query("INSERT INTO event_quarantine (device_id, seq, envelope, reason) VALUES ($1, $2, $3, $4)")
+        .bind(e.device_id)
+        .bind(e.seq)
+        .bind(envelope_json(e))
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The device's commune's events written by other devices, after `after`, in server order.
+pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> Result<(Vec<PulledEvent>, bool)> {
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM event
+         WHERE commune_code = $1 AND device_id <> $2 AND server_seq > $3
+         ORDER BY server_seq LIMIT $4"
+    ))
+    .bind(&auth.commune_code)
+    .bind(auth.device_id)
+    .bind(after)
+    .bind(limit + 1)
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let events = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|row| event_from_row(row).map(|(cursor, event)| PulledEvent { cursor, event }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((events, more))
+}

@@ -1,0 +1,105 @@
+//! `thanthien-province`: run the provincial server and administer communes and enrolment codes.
+
+use anyhow::Context;
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use sqlx::postgres::PgPoolOptions;
+use std::net::SocketAddr;
+use thanthien_province::{db, new_enrollment_code, serve};
+
+#[derive(Parser)]
+#[command(name = "thanthien-province", version, about = "Máy chủ tỉnh của Thân Thiện")]
+struct Cli {
+    /// PostgreSQL connection string.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the sync API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Manage communes.
+    Commune {
+        #[command(subcommand)]
+        command: CommuneCommand,
+    },
+    /// Issue a one-time enrolment code for a commune; prints the code alone on standard output.
+    EnrollCode {
+        #[arg(long)]
+        commune: String,
+        /// How long the code stays valid.
+        #[arg(long, default_value_t = 72)]
+        valid_hours: u32,
+    },
+    /// Revoke a device's token (a stolen or retired PC).
+    Revoke {
+        #[arg(long)]
+        device: uuid::Uuid,
+    },
+}
+
+#[derive(Subcommand)]
+enum CommuneCommand {
+    /// Add a commune (or rename an existing one).
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("thanthien-province: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = cli.database_url.context("DATABASE_URL is not set (or pass --database-url)")?;
+    let pool = PgPoolOptions::new().max_connections(10).connect(&url).await.context("cannot connect to PostgreSQL")?;
+    db::migrate(&pool).await.context("cannot bring the database schema up to date")?;
+    match cli.command {
+        Command::Serve { listen } => {
+            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!(addr = %listener.local_addr()?, "serving");
+            serve(listener, pool, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Commune { command: CommuneCommand::Add { code, name } } => {
+            let (code, name) = (code.trim(), name.trim());
+            anyhow::ensure!(!code.is_empty() && !name.is_empty(), "commune code and name must not be empty");
+            db::add_commune(&pool, code, name).await?;
+            eprintln!("commune {code} ({name}) saved");
+        }
+        Command::EnrollCode { commune, valid_hours } => {
+            let code = new_enrollment_code();
+            let expires = Utc::now() + chrono::Duration::hours(i64::from(valid_hours));
+            db::add_enrollment_code(&pool, commune.trim(), &code, expires).await?;
+            println!("{code}");
+            eprintln!("valid until {expires}");
+        }
+        Command::Revoke { device } => {
+            anyhow::ensure!(db::revoke_device(&pool, device).await?, "no active device {device}");
+            eprintln!("device {device} revoked");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,230 @@
+//! The province server's API against a real PostgreSQL (`#[sqlx::test]`: a fresh database each).
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use flate2::write::GzEncoder;
+use sqlx::PgPool;
+use std::io::Write;
+use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
+use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
+use thanthien_core::wire::{ApiError, ApiErrorCode, PullResponse, PushRequest, PushResponse, PushStatus, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use thanthien_core::Hlc;
+use uuid::Uuid;
+
+fn visit_event(commune: &str, device: Uuid, seq: i64, name: &str) -> Event {
+    let visit = NewVisit::parse(VisitInput { name: name.into(), ..Default::default() }).unwrap();
+    let body = EventBody::Visit(VisitChange::Arrived(VisitArrived {
+        arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap(),
+        visit,
+    }));
+    Event {
+        id: Uuid::now_v7(),
+        commune_id: commune.into(),
+        device_id: device,
+        seq,
+        hlc: Hlc { wall_ms: 1_000 + seq as u64, counter: 0, device },
+        entity: body.entity().into(),
+        entity_id: Uuid::now_v7(),
+        kind: body.kind().into(),
+        payload: body.payload(),
+        schema: SCHEMA_VERSION,
+    }
+}
+
+async fn push(s: &common::Server, token: &str, events: &[Event]) -> PushResponse {
+    let body = serde_json::to_vec(&PushRequest { events: events.to_vec() }).unwrap();
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&body).unwrap();
+    let response = s
+        .http
+        .post(format!("{}/v1/sync/push", s.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    response.json().await.unwrap()
+}
+
+async fn pull(s: &common::Server, token: &str, after: i64) -> PullResponse {
+    let response = s
+        .http
+        .get(format!("{}/v1/sync/pull?after={after}&limit=100", s.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn count(pool: &PgPool, table: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await.unwrap();
+    n
+}
+
+async fn error_of(response: reqwest::Response) -> (u16, ApiErrorCode) {
+    let status = response.status().as_u16();
+    let error: ApiError = response.json().await.unwrap();
+    (status, error.code)
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn health_answers(pool: PgPool) {
+    let s = common::start(pool).await;
+    let text = s.http.get(format!("{}/healthz", s.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(text, "ok");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn enrolment_refuses_used_unknown_and_expired_codes(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("26734").await;
+    let code = s.code_for("26734", Duration::hours(1)).await;
+    // Codes are typed by hand: lower case and no dashes still match.
+    let typed = code.replace('-', "").to_lowercase();
+    assert_eq!(s.try_enroll(&typed, Uuid::new_v4()).await.status(), 200);
+    assert_eq!(error_of(s.try_enroll(&code, Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "used");
+    assert_eq!(error_of(s.try_enroll("ABCD-EFGH-JKMN", Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "unknown");
+    let expired = s.code_for("26734", Duration::minutes(-1)).await;
+    assert_eq!(error_of(s.try_enroll(&expired, Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "expired");
+    assert_eq!(count(&s.pool, "device").await, 1);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn only_a_hash_of_the_token_is_stored(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    assert_eq!(token.len(), 64, "256 bits, hex");
+    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM device WHERE id = $1").bind(device).fetch_one(&s.pool).await.unwrap();
+    assert_ne!(stored, token.as_bytes());
+    assert_eq!(stored, thanthien_province::db::hash_secret(&token));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn requests_without_a_valid_token_or_protocol_are_refused(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (_, token) = s.device("A").await;
+    let no_token = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).send().await.unwrap();
+    assert_eq!(error_of(no_token).await, (401, ApiErrorCode::Unauthorized));
+    let bad_token = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).bearer_auth("f00").send().await.unwrap();
+    assert_eq!(error_of(bad_token).await, (401, ApiErrorCode::Unauthorized));
+    let future = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, "2.0").bearer_auth(&token).send().await.unwrap();
+    assert_eq!(error_of(future).await, (426, ApiErrorCode::ProtocolUnsupported));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_revoked_token_is_refused(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    assert!(thanthien_province::db::revoke_device(&s.pool, device).await.unwrap());
+    let response = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(error_of(response).await, (401, ApiErrorCode::Unauthorized));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_same_batch_twice_is_stored_once(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let batch: Vec<Event> = (1..=3).map(|seq| visit_event("A", device, seq, "Nguyễn Văn A")).collect();
+    let first = push(&s, &token, &batch).await;
+    assert_eq!(first.acked_through, 3);
+    assert!(first.results.iter().all(|r| r.status == PushStatus::Stored));
+    let again = push(&s, &token, &batch).await;
+    assert_eq!(again.acked_through, 3);
+    assert!(again.results.iter().all(|r| r.status == PushStatus::Duplicate), "{:?}", again.results);
+    assert_eq!(count(&s.pool, "event").await, 3);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn same_seq_with_other_content_is_a_kept_and_reported_conflict(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    push(&s, &token, &[visit_event("A", device, 1, "Trần Thị B")]).await;
+    let other = visit_event("A", device, 1, "Lê Văn C");
+    let answer = push(&s, &token, &[other.clone()]).await;
+    assert_eq!(answer.results[0].status, PushStatus::Conflict);
+    assert_eq!(count(&s.pool, "event").await, 1);
+    let (kept,): (serde_json::Value,) = sqlx::query_as("SELECT envelope FROM event_conflict").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(kept["payload"]["name"], "Lê Văn C");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_gap_stops_the_batch_and_names_the_expected_seq(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let answer = push(&s, &token, &[visit_event("A", device, 1, "An"), visit_event("A", device, 3, "Bình")]).await;
+    assert_eq!((answer.acked_through, answer.expected_seq), (1, Some(2)));
+    assert_eq!(count(&s.pool, "event").await, 1);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn an_invalid_event_is_quarantined_and_the_queue_moves_on(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let mut bad = visit_event("A", device, 1, "An");
+    bad.payload["name"] = "   ".into();
+    let good = visit_event("A", device, 2, "Bình");
+    let answer = push(&s, &token, &[bad, good]).await;
+    assert_eq!(answer.acked_through, 2);
+    assert_eq!(answer.results[0].status, PushStatus::Rejected);
+    assert!(answer.results[0].reason.as_deref().unwrap_or("").contains("invalid payload"));
+    assert_eq!(answer.results[1].status, PushStatus::Stored);
+    assert_eq!((count(&s.pool, "event").await, count(&s.pool, "event_quarantine").await), (1, 1));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_commune_cannot_push_or_pull_another_communes_events(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    s.commune("B").await;
+    let (a1, a1_token) = s.device("A").await;
+    let (_a2, a2_token) = s.device("A").await;
+    let (b1, b1_token) = s.device("B").await;
+
+    // B's device pretends its event belongs to A: refused, not stored.
+    let forged = push(&s, &b1_token, &[visit_event("A", b1, 1, "Giả mạo")]).await;
+    assert_eq!(forged.results[0].status, PushStatus::Rejected);
+    // Nor may it push under A's device id.
+    let spoofed = push(&s, &b1_token, &[visit_event("B", a1, 1, "Giả mạo")]).await;
+    assert_eq!(spoofed.results[0].status, PushStatus::Rejected);
+    assert_eq!(count(&s.pool, "event").await, 0);
+
+    push(&s, &a1_token, &[visit_event("A", a1, 1, "Dân xã A")]).await;
+    let for_a2 = pull(&s, &a2_token, 0).await;
+    assert_eq!(for_a2.events.len(), 1);
+    assert_eq!(for_a2.events[0].event.payload["name"], "Dân xã A");
+    assert!(pull(&s, &a1_token, 0).await.events.is_empty(), "a device does not pull its own events back");
+    assert!(pull(&s, &b1_token, 0).await.events.is_empty(), "B sees nothing of A");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn pull_pages_through_in_server_order(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (a1, a1_token) = s.device("A").await;
+    let (_, a2_token) = s.device("A").await;
+    let batch: Vec<Event> = (1..=150).map(|seq| visit_event("A", a1, seq, &format!("Khách {seq}"))).collect();
+    push(&s, &a1_token, &batch).await;
+    let first = pull(&s, &a2_token, 0).await;
+    assert_eq!(first.events.len(), 100);
+    assert!(first.more);
+    let second = pull(&s, &a2_token, first.next_cursor).await;
+    assert_eq!(second.events.len(), 50);
+    assert!(!second.more);
+    let seqs: Vec<i64> = first.events.iter().chain(&second.events).map(|e| e.event.seq).collect();
+    assert_eq!(seqs, (1..=150).collect::<Vec<_>>());
+}

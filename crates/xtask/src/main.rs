@@ -1,0 +1,302 @@
+//! `cargo xtask setup | build | run | test | bench | dist`: the project's build steps in order,
+//! so a fresh machine with only Rust needs `cargo xtask run` or `cargo xtask test` and nothing else.
+
+mod postgres;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Must equal the `wasm-bindgen` pin in src-ui/Cargo.toml.
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Debian packages: Tauri's build needs, then what the tests need (webview driver, display,
+/// screenshots, a PostgreSQL to start when none runs).
+const APT_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libsoup-3.0-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libxdo-dev",
+    "libssl-dev",
+    "pkg-config",
+    "build-essential",
+    "file",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "imagemagick",
+    "postgresql",
+];
+
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install what building and testing need (idempotent).
+    Setup,
+    /// Build the UI bundle, then every binary.
+    Build {
+        #[arg(long)]
+        release: bool,
+    },
+    /// Build and open the app.
+    Run {
+        /// Also start a throwaway local province server and enrol a throwaway data folder with it.
+        #[arg(long)]
+        with_server: bool,
+        #[arg(long)]
+        release: bool,
+    },
+    /// Run every test: unit, store, server (real PostgreSQL), sync, and the real app's UI.
+    Test {
+        /// Extra arguments for `cargo test` (e.g. a test name filter).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Measure, and write BENCHMARKS.md.
+    Bench,
+    /// Build the .deb installer.
+    Dist,
+}
+
+fn main() {
+    if let Err(e) = run(Cli::parse().command) {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(task: Task) -> Result<()> {
+    let root = root()?;
+    std::env::set_current_dir(&root)?;
+    match task {
+        Task::Setup => setup(),
+        Task::Build { release } => build(&root, release),
+        Task::Run { with_server, release } => {
+            setup()?;
+            build(&root, release)?;
+            run_app(&root, with_server, release)
+        }
+        Task::Test { args } => {
+            setup()?;
+            test(&root, &args)
+        }
+        Task::Bench => {
+            setup()?;
+            bench(&root)
+        }
+        Task::Dist => {
+            setup()?;
+            build_ui(&root, true)?;
+            // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
+            cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()
+        }
+    }
+}
+
+fn root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Ok(manifest.ancestors().nth(2).context("xtask is not in crates/xtask")?.to_owned())
+}
+
+/// Cargo's target folder (honours CARGO_TARGET_DIR and .cargo/config).
+fn target_dir() -> Result<PathBuf> {
+    let out = Command::new(cargo()).args(["metadata", "--format-version", "1", "--no-deps"]).output()?;
+    anyhow::ensure!(out.status.success(), "cargo metadata failed");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    Ok(PathBuf::from(meta["target_directory"].as_str().context("no target_directory")?))
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+struct Cmd(Command);
+
+fn cmd(program: &str, args: &[&str]) -> Cmd {
+    let mut c = Command::new(program);
+    c.args(args);
+    Cmd(c)
+}
+
+impl Cmd {
+    fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.0.env(key, value);
+        self
+    }
+
+    fn status_ok(mut self) -> Result<()> {
+        eprintln!("xtask: running {:?}", self.0);
+        let status = self.0.status().with_context(|| format!("cannot start {:?}", self.0.get_program()))?;
+        anyhow::ensure!(status.success(), "{:?} failed ({status})", self.0.get_program());
+        Ok(())
+    }
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn is_root() -> bool {
+    output_of("id", &["-u"]).is_some_and(|u| u.trim() == "0")
+}
+
+fn setup() -> Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !output_of("dpkg-query", &["-W", "-f=${Status}", p]).is_some_and(|s| s.contains("install ok installed")))
+        .collect();
+    if !missing.is_empty() {
+        let install = format!("apt-get install -y --no-install-recommends {}", missing.join(" "));
+        if is_root() {
+            cmd("apt-get", &["update", "-qq"]).status_ok()?;
+            let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+            args.extend(&missing);
+            cmd("apt-get", &args).env("DEBIAN_FRONTEND", "noninteractive").status_ok()?;
+        } else {
+            bail!("missing Debian packages; run as root:\n  sudo apt-get update && sudo {install}");
+        }
+    }
+    if !output_of("rustup", &["target", "list", "--installed"]).is_some_and(|t| t.lines().any(|l| l == WASM_TARGET)) {
+        cmd("rustup", &["target", "add", WASM_TARGET]).status_ok()?;
+    }
+    let installed = output_of(&cargo(), &["install", "--list"]).unwrap_or_default();
+    if !installed.contains(&format!("wasm-bindgen-cli v{WASM_BINDGEN_VERSION}:")) {
+        // Without --locked: its lockfile asks for a crate version the registry no longer has.
+        cmd(&cargo(), &["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]).status_ok()?;
+    }
+    if !installed.contains(&format!("tauri-driver v{TAURI_DRIVER_VERSION}:")) {
+        cmd(&cargo(), &["install", "tauri-driver", "--version", TAURI_DRIVER_VERSION, "--locked"]).status_ok()?;
+    }
+    Ok(())
+}
+
+fn cargo_bin(name: &str) -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    home.map(|h| h.join("bin").join(name)).filter(|p| p.exists()).unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// Builds the wasm UI into src-ui/dist without trunk: cargo, wasm-bindgen, static files.
+fn build_ui(root: &Path, release: bool) -> Result<()> {
+    let mut args = vec!["build", "--package", "thanthien-ui", "--target", WASM_TARGET];
+    if release {
+        args.push("--release");
+    }
+    cmd(&cargo(), &args).status_ok()?;
+    let profile = if release { "release" } else { "debug" };
+    let wasm = target_dir()?.join(WASM_TARGET).join(profile).join("thanthien-ui.wasm");
+    let dist = root.join("src-ui/dist");
+    std::fs::create_dir_all(&dist)?;
+    let wasm_bindgen = cargo_bin("wasm-bindgen");
+    cmd(wasm_bindgen.to_str().context("path")?, &["--target", "web", "--no-typescript", "--out-name", "thanthien_ui", "--out-dir"])
+        .arg(&dist)
+        .arg(&wasm)
+        .status_ok()?;
+    for file in ["index.html", "boot.js", "style.css"] {
+        std::fs::copy(root.join("src-ui").join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
+    }
+    Ok(())
+}
+
+impl Cmd {
+    fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.0.arg(a);
+        self
+    }
+}
+
+fn build(root: &Path, release: bool) -> Result<()> {
+    // tauri::generate_context! needs the UI bundle to exist before the app compiles.
+    build_ui(root, release)?;
+    // Default members: everything but the wasm-only UI crate.
+    let mut args = vec!["build", "--bins"];
+    if release {
+        args.push("--release");
+    }
+    cmd(&cargo(), &args).status_ok()
+}
+
+fn app_binary(release: bool) -> Result<PathBuf> {
+    Ok(target_dir()?.join(if release { "release" } else { "debug" }).join("thanthien"))
+}
+
+fn run_app(root: &Path, with_server: bool, release: bool) -> Result<()> {
+    let app = app_binary(release)?;
+    if !with_server {
+        return cmd(app.to_str().context("path")?, &[]).status_ok();
+    }
+    let pg = postgres::ensure()?;
+    let db = format!("thanthien_dev_{}", std::process::id());
+    let url = pg.create_database(&db)?;
+    let server = target_dir()?.join(if release { "release" } else { "debug" }).join("thanthien-province");
+    let server = server.to_str().context("path")?;
+    let data = root.join("target/xtask-run").join(&db);
+    let data = data.to_str().context("path")?;
+    cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"]).env("DATABASE_URL", &url).status_ok()?;
+    let code = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
+    let code = String::from_utf8_lossy(&code.stdout).trim().to_owned();
+    let listen = "127.0.0.1:8787";
+    let mut child = Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &url).spawn()?;
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let app = app.to_str().context("path")?;
+    let result = cmd(app, &["--data-dir", data, "enroll", "--server", &format!("http://{listen}"), "--code", &code])
+        .status_ok()
+        .and_then(|()| {
+            eprintln!("xtask: province server on http://{listen}, app data in {data}");
+            cmd(app, &["--data-dir", data]).status_ok()
+        });
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+fn test(root: &Path, extra: &[String]) -> Result<()> {
+    let pg = postgres::ensure()?;
+    build_ui(root, false)?;
+    let artifacts = target_dir()?.join("test-artifacts");
+    std::fs::create_dir_all(&artifacts)?;
+    eprintln!("xtask: PostgreSQL at {}; test artifacts in {}", pg.url_redacted(), artifacts.display());
+    // The whole run gets a virtual display: the UI test opens the real app window.
+    let mut args: Vec<String> = ["-a", "-s", "-screen 0 1280x800x24", &cargo(), "test"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(extra.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cmd("xvfb-run", &args)
+        .env("DATABASE_URL", pg.url())
+        .env("THANTHIEN_TEST_ARTIFACTS", &artifacts)
+        .env("TAURI_DRIVER", cargo_bin("tauri-driver"))
+        .status_ok()
+}
+
+fn bench(root: &Path) -> Result<()> {
+    build_ui(root, true)?;
+    let out = Command::new(cargo()).args(["bench", "--bench", "store"]).output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(out.status.success(), "the benchmark failed");
+    let body = stdout.split_once("<!-- bench -->").map_or(stdout.as_ref(), |(_, b)| b).trim();
+    let machine = output_of("uname", &["-srm"]).unwrap_or_default();
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let text = format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`; every figure stands beside a baseline measured in the same run.\n\
+         Machine: {} ({cpus} cores).\n\n{body}\n",
+        machine.trim()
+    );
+    std::fs::write(root.join("BENCHMARKS.md"), &text)?;
+    println!("{text}");
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The command line on the same binary and store as the window: for scripts and for entering the
+//! paper book after the fact. Needs no display.
+
+use crate::store::{Store, StoreError};
+use crate::sync::{Client, SyncError};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use thanthien_core::time::{local_day, vietnam};
+use thanthien_core::visit::VisitInput;
+
+#[derive(Parser)]
+#[command(name = "thanthien", version, about = "Thân Thiện: sổ tiếp dân của xã, phường (chạy không cần mạng)")]
+pub struct Cli {
+    /// Data folder (default: THANTHIEN_DATA_DIR, else the system's app-data folder).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Enrol this PC with the province server using a one-time code.
+    Enroll {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        code: String,
+    },
+    /// Visits at the front desk.
+    Visit {
+        #[command(subcommand)]
+        command: VisitCommand,
+    },
+    /// Push queued entries and pull the commune's other PCs' entries now.
+    Sync,
+}
+
+#[derive(Subcommand)]
+pub enum VisitCommand {
+    /// Record a citizen's arrival; prints the new visit's id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        procedure: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        citizen_id: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List visits, newest first.
+    List {
+        /// One JSON array of visits.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a subcommand; prints a one-line reason and returns failure on any error.
+pub fn run(dir: PathBuf, command: Command) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("không khởi động được: {e}")),
+    };
+    match runtime.block_on(execute(dir, command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message),
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("thanthien: {message}");
+    ExitCode::FAILURE
+}
+
+fn store_message(e: StoreError) -> String {
+    match e {
+        StoreError::Invalid(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+        other => {
+            tracing::error!(error = ?other, "store failure");
+            format!("lỗi lưu trữ: {other}")
+        }
+    }
+}
+
+fn sync_message(e: SyncError) -> String {
+    tracing::debug!(error = ?e, "sync failed");
+    match &e {
+        SyncError::Offline(source) => format!("{e} ({source})"),
+        _ => e.to_string(),
+    }
+}
+
+async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
+    let store = Store::open(&dir).await.map_err(store_message)?;
+    let result = match command {
+        Command::Enroll { server, code } => {
+            let commune = Client::new().enroll(&store, &server, &code).await.map_err(sync_message)?;
+            eprintln!("Đã đăng ký máy này với {} ({}).", commune.name, commune.code);
+            Ok(())
+        }
+        Command::Visit { command: VisitCommand::Add { name, procedure, phone, citizen_id, note } } => {
+            let input = VisitInput { name, procedure, phone, citizen_id, note };
+            let visit = store.record_visit(input, Utc::now()).await.map_err(store_message)?;
+            println!("{}", visit.id);
+            Ok(())
+        }
+        Command::Visit { command: VisitCommand::List { json } } => {
+            let visits = store.all_visits().await.map_err(store_message)?;
+            if json {
+                let text = serde_json::to_string_pretty(&visits).map_err(|e| e.to_string())?;
+                println!("{text}");
+            } else {
+                for v in &visits {
+                    let local = v.arrived_at.with_timezone(&vietnam());
+                    let day = if local_day(v.arrived_at) == local_day(Utc::now()) { String::new() } else { local.format("%d/%m/%Y ").to_string() };
+                    println!("{}{}  {}  {}  {}", day, local.format("%H:%M"), v.name, v.procedure.as_deref().unwrap_or("-"), v.id);
+                }
+            }
+            Ok(())
+        }
+        Command::Sync => {
+            let client = Client::new();
+            let outcome = client.sync_once(&store).await;
+            let note = outcome.as_ref().err().map(|e| e.to_string());
+            if !matches!(outcome, Err(SyncError::NotEnrolled)) {
+                store.record_sync_result(note.as_deref()).await.map_err(store_message)?;
+            }
+            let report = outcome.map_err(sync_message)?;
+            let status = store.sync_status().await.map_err(store_message)?;
+            println!(
+                "Đã gửi {} bản ghi, nhận {} bản ghi, bị từ chối {}; còn chờ gửi {}.",
+                report.pushed, report.pulled, report.rejected, status.pending
+            );
+            Ok(())
+        }
+    };
+    store.close().await;
+    result
+}

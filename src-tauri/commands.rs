@@ -1,0 +1,43 @@
+//! Tauri commands: thin wrappers that turn UI calls into store and sync calls. No rules here.
+
+use crate::store::{Store, StoreError};
+use crate::sync::Engine;
+use chrono::Utc;
+use tauri::State;
+use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
+use thanthien_core::time::local_day;
+use thanthien_core::visit::{Visit, VisitInput};
+
+impl From<StoreError> for CommandError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(errors) => CommandError::invalid(&errors),
+            other => {
+                tracing::error!(error = ?other, "store failure");
+                CommandError::new(ErrorKind::Internal, "Không lưu được dữ liệu trên máy này. Vui lòng thử lại; nếu vẫn lỗi, báo bộ phận kỹ thuật.")
+            }
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn add_visit(input: VisitInput, store: State<'_, Store>, engine: State<'_, Engine>) -> Result<Visit, CommandError> {
+    let visit = store.record_visit(input, Utc::now()).await?;
+    engine.nudge();
+    Ok(visit)
+}
+
+#[tauri::command]
+pub async fn list_today_visits(store: State<'_, Store>) -> Result<Vec<Visit>, CommandError> {
+    Ok(store.visits_on(local_day(Utc::now())).await?)
+}
+
+#[tauri::command]
+pub async fn sync_status(store: State<'_, Store>) -> Result<SyncStatus, CommandError> {
+    Ok(store.sync_status().await?)
+}
+
+#[tauri::command]
+pub async fn sync_now(engine: State<'_, Engine>) -> Result<SyncReport, CommandError> {
+    Ok(engine.sync_now().await?)
+}

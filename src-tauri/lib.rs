@@ -1,0 +1,47 @@
+//! Thân Thiện desktop app: the Tauri shell, the local store, the sync client and the command line.
+
+pub mod cli;
+pub mod commands;
+pub mod store;
+pub mod sync;
+
+use std::path::PathBuf;
+
+/// Where the store lives: `--data-dir`, else `THANTHIEN_DATA_DIR`, else the OS app-data folder
+/// (the same folder Tauri's `app_data_dir` names, so the window and the CLI share one store).
+pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
+    explicit
+        .or_else(|| std::env::var_os("THANTHIEN_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER))
+}
+
+/// Tauri's bundle identifier (tauri.conf.json).
+pub const IDENTIFIER: &str = "vn.thanthien.app";
+
+/// Logs go to standard error; `RUST_LOG` overrides `default` (e.g. "warn" for the CLI).
+pub fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Opens the window. Returns when the user closes it.
+pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
+    let store = tauri::async_runtime::block_on(store::Store::open(&data_dir))?;
+    tracing::info!(path = %store.path().display(), "store open");
+    let engine = sync::Engine::new(store.clone());
+    tauri::Builder::default()
+        .manage(store)
+        .manage(engine.clone())
+        .setup(move |_app| {
+            tauri::async_runtime::spawn(engine.run());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::add_visit,
+            commands::list_today_visits,
+            commands::sync_status,
+            commands::sync_now,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

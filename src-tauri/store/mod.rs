@@ -1,0 +1,353 @@
+//! The desk's local store: SQLite in WAL mode, one writer, every change an event written in the
+//! same transaction as its projection.
+
+mod visits;
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
+use thanthien_core::ipc::SyncStatus;
+use thanthien_core::time::stamp;
+use thanthien_core::visit::VisitError;
+use thanthien_core::wire::{Commune, PulledEvent, PushResponse, PushStatus};
+use thanthien_core::Hlc;
+use uuid::Uuid;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+const DB_FILE: &str = "thanthien.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid input")]
+    Invalid(Vec<VisitError>),
+    #[error("this PC is not enrolled with the province")]
+    NotEnrolled,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database schema: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+/// This PC's enrolment, once it has one.
+#[derive(Debug, Clone)]
+pub struct Enrollment {
+    pub device_id: Uuid,
+    pub commune: Commune,
+    pub server_url: String,
+    pub token: String,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    device_id: Uuid,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the store in `dir`.
+    pub async fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.to_owned(), source })?;
+        let path = dir.join(DB_FILE);
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // A visit the receptionist saw saved must survive a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            // The CLI and the window may write at once: wait for the other rather than fail.
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        MIGRATOR.run(&writer).await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        sqlx::query("INSERT OR IGNORE INTO local_device (only, id) VALUES (1, ?)")
+            .bind(Uuid::new_v4().to_string())
+            .execute(&writer)
+            .await?;
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM local_device").fetch_one(&writer).await?;
+        let device_id = Uuid::from_str(&id).map_err(corrupt)?;
+        Ok(Store { writer, reader, device_id, path })
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    /// The SQLite file, for tools and tests that look inside.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes both pools, waiting for the writer to finish.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading.
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub async fn enrollment(&self) -> Result<Option<Enrollment>> {
+        let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT commune_code, commune_name, server_url, token FROM local_device")
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(match row {
+            Some((Some(code), Some(name), Some(server_url), Some(token))) => {
+                Some(Enrollment { device_id: self.device_id, commune: Commune { code, name }, server_url, token })
+            }
+            _ => None,
+        })
+    }
+
+    /// Saves the province's answer to enrolment; own events written before now join the commune.
+    pub async fn set_enrollment(&self, server_url: &str, token: &str, commune: &Commune) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL")
+            .bind(&commune.code)
+            .bind(&commune.name)
+            .bind(server_url)
+            .bind(token)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE event SET commune_id = ? WHERE commune_id IS NULL AND device_id = ?")
+            .bind(&commune.code)
+            .bind(self.device_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Appends one own event and projects it, in the caller's transaction. The seq comes from the
+    /// same transaction, so a rolled-back write leaves no gap.
+    async fn append(tx: &mut Transaction<'static, Sqlite>, body: EventBody, entity_id: Uuid, now: DateTime<Utc>) -> Result<Event> {
+        let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
+            "UPDATE local_device SET last_seq = last_seq + 1 RETURNING id, last_seq, last_hlc, commune_code",
+        )
+        .fetch_one(&mut **tx)
+        .await?;
+        let device_id = Uuid::from_str(&device).map_err(corrupt)?;
+        let last_hlc = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
+        let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        let hlc = Hlc::tick(last_hlc, now_ms, device_id);
+        sqlx::query("UPDATE local_device SET last_hlc = ?").bind(hlc.to_string()).execute(&mut **tx).await?;
+        let event = Event {
+            id: Uuid::now_v7(),
+            commune_id: commune.unwrap_or_default(),
+            device_id,
+            seq,
+            hlc,
+            entity: body.entity().to_owned(),
+            entity_id,
+            kind: body.kind().to_owned(),
+            payload: body.payload(),
+            schema: SCHEMA_VERSION,
+        };
+        insert_event(tx, &event, now).await?;
+        project(tx, &event, &body).await?;
+        Ok(event)
+    }
+
+    /// Own events not yet settled on the server, oldest first, within the batch limits.
+    pub async fn outbox(&self, max_events: usize, max_bytes: usize) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event e, local_device d
+             WHERE e.device_id = d.id AND e.seq > d.acked_seq ORDER BY e.seq LIMIT ?"
+        ))
+        .bind(max_events as i64)
+        .fetch_all(&self.reader)
+        .await?;
+        let mut events = Vec::with_capacity(rows.len());
+        let mut bytes = 0;
+        for row in rows {
+            let event = event_from_row(row)?;
+            bytes += serde_json::to_vec(&event).map_or(0, |v| v.len());
+            if bytes > max_bytes && !events.is_empty() {
+                break;
+            }
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// Records the server's answer to a push: what is settled, and what it refused and why.
+    pub async fn record_push(&self, response: &PushResponse) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let acked = match response.expected_seq {
+            // The server lacks earlier events (e.g. restored from a backup): resend from there.
+            Some(expected) => expected - 1,
+            None => response.acked_through,
+        };
+        sqlx::query("UPDATE local_device SET acked_seq = min(max(?, 0), last_seq)").bind(acked).execute(&mut *tx).await?;
+        for result in &response.results {
+            if matches!(result.status, PushStatus::Rejected | PushStatus::Conflict) {
+                let status = serde_json::to_value(result.status).map_err(corrupt)?;
+                sqlx::query(
+                    "INSERT OR REPLACE INTO sync_rejection (event_id, seq, status, reason, at)
+                     SELECT id, seq, ?, ?, ? FROM event WHERE id = ?",
+                )
+                .bind(status.as_str())
+                .bind(&result.reason)
+                .bind(stamp(Utc::now()))
+                .bind(result.event_id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn pull_cursor(&self) -> Result<i64> {
+        let (cursor,): (i64,) = sqlx::query_as("SELECT pull_cursor FROM local_device").fetch_one(&self.reader).await?;
+        Ok(cursor)
+    }
+
+    /// Stores and projects events pulled from the server and moves the cursor, in one
+    /// transaction. Returns how many were new here. Replays and duplicates change nothing.
+    pub async fn apply_pulled(&self, pulled: &[PulledEvent], next_cursor: i64) -> Result<usize> {
+        let mut tx = self.begin_write().await?;
+        let now = Utc::now();
+        let mut new = 0;
+        let (last_hlc,): (Option<String>,) = sqlx::query_as("SELECT last_hlc FROM local_device").fetch_one(&mut *tx).await?;
+        let mut clock = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
+        for PulledEvent { event, .. } in pulled {
+            if event.device_id == self.device_id {
+                continue;
+            }
+            if !insert_event(&mut tx, event, now).await? {
+                continue;
+            }
+            new += 1;
+            clock = Some(Hlc::observe(clock, event.hlc, self.device_id));
+            match event.body() {
+                Ok(body) => project(&mut tx, event, &body).await?,
+                // Kept in the log (nothing is lost); a newer app version will project it.
+                Err(e) => tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version"),
+            }
+        }
+        sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?), last_hlc = ?")
+            .bind(next_cursor)
+            .bind(clock.map(|c| c.to_string()))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(new)
+    }
+
+    pub async fn record_sync_result(&self, error: Option<&str>) -> Result<()> {
+        let query = match error {
+            None => sqlx::query("UPDATE local_device SET last_success_at = ?, last_error = NULL").bind(stamp(Utc::now())),
+            Some(message) => sqlx::query("UPDATE local_device SET last_error = ?").bind(message),
+        };
+        query.execute(&self.writer).await?;
+        Ok(())
+    }
+
+    pub async fn sync_status(&self) -> Result<SyncStatus> {
+        let (commune_name, token, last_seq, acked_seq, last_success_at, last_error): (
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+        ) = sqlx::query_as(
+            "SELECT commune_name, token, last_seq, acked_seq, last_success_at, last_error FROM local_device",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        let (rejected,): (i64,) = sqlx::query_as("SELECT count(*) FROM sync_rejection").fetch_one(&self.reader).await?;
+        Ok(SyncStatus {
+            enrolled: token.is_some(),
+            commune_name,
+            pending: last_seq - acked_seq,
+            last_success_at: last_success_at.map(|t| parse_stamp(&t)).transpose()?,
+            last_error,
+            rejected,
+        })
+    }
+
+    /// Every event in the log, in (device, seq) order: for tests and audits.
+    pub async fn events(&self) -> Result<Vec<Event>> {
+        let rows: Vec<EventRow> =
+            sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM event e ORDER BY e.device_id, e.seq"))
+                .fetch_all(&self.reader)
+                .await?;
+        rows.into_iter().map(event_from_row).collect()
+    }
+}
+
+fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(corrupt)
+}
+
+type EventRow = (String, Option<String>, String, i64, String, String, String, String, String, i64);
+
+const EVENT_COLUMNS: &str =
+    "e.id, e.commune_id, e.device_id, e.seq, e.hlc, e.entity, e.entity_id, e.kind, e.payload, e.schema";
+
+fn event_from_row(row: EventRow) -> Result<Event> {
+    let (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema) = row;
+    Ok(Event {
+        id: Uuid::from_str(&id).map_err(corrupt)?,
+        commune_id: commune_id.unwrap_or_default(),
+        device_id: Uuid::from_str(&device_id).map_err(corrupt)?,
+        seq,
+        hlc: hlc.parse().map_err(corrupt)?,
+        entity,
+        entity_id: Uuid::from_str(&entity_id).map_err(corrupt)?,
+        kind,
+        payload: serde_json::from_str(&payload).map_err(corrupt)?,
+        schema: u32::try_from(schema).map_err(corrupt)?,
+    })
+}
+
+/// Inserts an event unless its id is already in the log; true when it was new.
+async fn insert_event(tx: &mut Transaction<'static, Sqlite>, e: &Event, now: DateTime<Utc>) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT OR IGNORE INTO event (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, recorded_at)
+         VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(e.id.to_string())
+    .bind(&e.commune_id)
+    .bind(e.device_id.to_string())
+    .bind(e.seq)
+    .bind(e.hlc.to_string())
+    .bind(&e.entity)
+    .bind(e.entity_id.to_string())
+    .bind(&e.kind)
+    .bind(e.payload.to_string())
+    .bind(i64::from(e.schema))
+    .bind(stamp(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Folds one event into its projection: the same core rule on every PC.
+async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &EventBody) -> Result<()> {
+    match body {
+        EventBody::Visit(change) => visits::project(tx, event, change).await,
+    }
+}

@@ -1,0 +1,242 @@
+//! The sync client: enrols this PC, pushes its outbox and pulls the commune's other PCs' events,
+//! in the background while the app is open. Being offline is normal, never an error dialog.
+
+use crate::store::{Store, StoreError};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport};
+use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
+use thanthien_core::wire::{
+    ApiError, ApiErrorCode, Commune, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
+    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER, PROTOCOL_VERSION, PushStatus,
+};
+use tokio::sync::{Mutex, Notify};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("Máy này chưa đăng ký với máy chủ tỉnh.")]
+    NotEnrolled,
+    #[error("Không kết nối được máy chủ tỉnh; dữ liệu vẫn được lưu và sẽ gửi khi có mạng.")]
+    Offline(#[source] reqwest::Error),
+    #[error("Ứng dụng đã cũ so với máy chủ tỉnh: vui lòng cập nhật Thân Thiện.")]
+    ProtocolUnsupported,
+    #[error("Máy chủ tỉnh không chấp nhận máy này (mã thiết bị bị thu hồi hoặc không hợp lệ).")]
+    Unauthorized,
+    #[error("Mã đăng ký không đúng, đã dùng hoặc đã hết hạn.")]
+    EnrollmentCodeInvalid,
+    #[error("Máy chủ tỉnh từ chối yêu cầu: {0}")]
+    Refused(String),
+    #[error("Địa chỉ máy chủ không hợp lệ: {0}")]
+    BadServerUrl(String),
+    #[error("Lỗi lưu trữ trên máy này.")]
+    Store(#[from] StoreError),
+}
+
+impl From<SyncError> for CommandError {
+    fn from(e: SyncError) -> Self {
+        tracing::warn!(error = ?e, "sync failed");
+        let kind = match &e {
+            SyncError::Offline(_) => ErrorKind::Offline,
+            SyncError::NotEnrolled => ErrorKind::NotEnrolled,
+            SyncError::Store(_) => ErrorKind::Internal,
+            _ => ErrorKind::Refused,
+        };
+        CommandError::new(kind, e.to_string())
+    }
+}
+
+/// Talks protocol v1 to the province server.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Client {
+    pub fn new() -> Client {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .user_agent(concat!("thanthien/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .unwrap_or_default();
+        Client { http }
+    }
+
+    fn url(base: &str, path: &str) -> Result<reqwest::Url, SyncError> {
+        let base = base.trim_end_matches('/');
+        reqwest::Url::parse(&format!("{base}{path}")).map_err(|e| SyncError::BadServerUrl(format!("{base}: {e}")))
+    }
+
+    async fn answer<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, SyncError> {
+        if response.status().is_success() {
+            return response.json().await.map_err(SyncError::Offline);
+        }
+        let status = response.status();
+        let error: Option<ApiError> = response.json().await.ok();
+        tracing::warn!(%status, ?error, "server refused the request");
+        Err(match error.map(|e| (e.code, e.message)) {
+            Some((ApiErrorCode::ProtocolUnsupported, _)) => SyncError::ProtocolUnsupported,
+            Some((ApiErrorCode::Unauthorized, _)) => SyncError::Unauthorized,
+            Some((ApiErrorCode::EnrollmentCodeInvalid, _)) => SyncError::EnrollmentCodeInvalid,
+            Some((_, message)) => SyncError::Refused(message),
+            None => SyncError::Refused(status.to_string()),
+        })
+    }
+
+    /// Trades a one-time code for a device token and saves the enrolment.
+    pub async fn enroll(&self, store: &Store, server_url: &str, code: &str) -> Result<Commune, SyncError> {
+        let request = EnrollRequest { code: code.trim().to_owned(), device_id: store.device_id(), device_name: hostname() };
+        let response = self
+            .http
+            .post(Self::url(server_url, "/v1/enroll")?)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .json(&request)
+            .send()
+            .await
+            .map_err(SyncError::Offline)?;
+        let enrolled: EnrollResponse = Self::answer(response).await?;
+        store.set_enrollment(server_url.trim_end_matches('/'), &enrolled.token, &enrolled.commune).await?;
+        Ok(enrolled.commune)
+    }
+
+    /// One round: push the whole outbox, then pull until caught up. Safe to interrupt anywhere:
+    /// the store only moves its cursors after the server's answer is saved.
+    pub async fn sync_once(&self, store: &Store) -> Result<SyncReport, SyncError> {
+        let enrollment = store.enrollment().await?.ok_or(SyncError::NotEnrolled)?;
+        let mut report = SyncReport::default();
+        loop {
+            let events = store.outbox(MAX_BATCH_EVENTS, MAX_BATCH_BYTES).await?;
+            if events.is_empty() {
+                break;
+            }
+            let sent = events.len();
+            let body = gzip(&serde_json::to_vec(&PushRequest { events }).map_err(|e| SyncError::Refused(e.to_string()))?);
+            let response = self
+                .http
+                .post(Self::url(&enrollment.server_url, "/v1/sync/push")?)
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+                .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_ENCODING, "gzip")
+                .body(body)
+                .send()
+                .await
+                .map_err(SyncError::Offline)?;
+            let answer: PushResponse = Self::answer(response).await?;
+            store.record_push(&answer).await?;
+            let refused = answer.results.iter().filter(|r| matches!(r.status, PushStatus::Rejected | PushStatus::Conflict)).count();
+            report.rejected += refused;
+            report.pushed += answer.results.len() - refused;
+            if answer.results.is_empty() && answer.expected_seq.is_none() {
+                // Nothing settled and nothing asked for: do not spin.
+                tracing::warn!(sent, "server settled none of the batch");
+                break;
+            }
+        }
+        loop {
+            let after = store.pull_cursor().await?;
+            let mut url = Self::url(&enrollment.server_url, "/v1/sync/pull")?;
+            url.query_pairs_mut().append_pair("after", &after.to_string()).append_pair("limit", &MAX_PULL_LIMIT.to_string());
+            let response = self
+                .http
+                .get(url)
+                .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+                .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+                .send()
+                .await
+                .map_err(SyncError::Offline)?;
+            let page: PullResponse = Self::answer(response).await?;
+            report.pulled += store.apply_pulled(&page.events, page.next_cursor).await?;
+            if !page.more || page.events.is_empty() {
+                break;
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+fn hostname() -> Option<String> {
+    std::env::var("HOSTNAME").ok().or_else(|| std::fs::read_to_string("/etc/hostname").ok()).map(|h| h.trim().to_owned())
+}
+
+/// The running sync engine of the open app: one round at a time, woken by local writes, a timer,
+/// or the "Đồng bộ ngay" button.
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    client: Client,
+    wake: Arc<Notify>,
+    round: Arc<Mutex<()>>,
+}
+
+impl Engine {
+    pub fn new(store: Store) -> Engine {
+        Engine { store, client: Client::new(), wake: Arc::new(Notify::new()), round: Arc::new(Mutex::new(())) }
+    }
+
+    /// A local write happened: sync shortly.
+    pub fn nudge(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs one round now and records its outcome for the sync badge.
+    pub async fn sync_now(&self) -> Result<SyncReport, SyncError> {
+        let _one_at_a_time = self.round.lock().await;
+        let result = self.client.sync_once(&self.store).await;
+        let note = match &result {
+            Ok(_) => None,
+            Err(SyncError::NotEnrolled) => return result,
+            Err(e) => Some(e.to_string()),
+        };
+        if let Err(e) = self.store.record_sync_result(note.as_deref()).await {
+            tracing::error!(error = %e, "cannot record the sync outcome");
+        }
+        result
+    }
+
+    /// The background loop: at start, shortly after writes, every 5 minutes, backing off on failure.
+    pub async fn run(self) {
+        let mut failures: u32 = 0;
+        loop {
+            let wait = match self.sync_now().await {
+                Ok(report) => {
+                    failures = 0;
+                    tracing::debug!(?report, "sync round done");
+                    PERIODIC
+                }
+                Err(SyncError::NotEnrolled) => PERIODIC,
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    let wait = retry_delay(failures, fastrand::f64());
+                    tracing::info!(error = %e, failures, ?wait, "sync failed; will retry");
+                    wait
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {
+                    // Let a burst of entries at the desk go in one push.
+                    tokio::time::sleep(AFTER_WRITE).await;
+                }
+            }
+        }
+    }
+}

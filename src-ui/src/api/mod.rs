@@ -1,0 +1,52 @@
+//! Typed wrappers over the Tauri commands, one per command, named as the commands are.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
+use thanthien_core::visit::{Visit, VisitInput};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    // `app.withGlobalTauri` puts Tauri's JS API on window.__TAURI__.
+    #[wasm_bindgen(catch, js_namespace = ["window", "__TAURI__", "core"], js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+async fn call<A: Serialize, R: DeserializeOwned>(command: &str, args: &A) -> Result<R, CommandError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args
+        .serialize(&serializer)
+        .map_err(|e| CommandError::new(ErrorKind::Internal, format!("Lỗi giao diện: {e}")))?;
+    match tauri_invoke(command, args).await {
+        Ok(value) => serde_wasm_bindgen::from_value(value)
+            .map_err(|e| CommandError::new(ErrorKind::Internal, format!("Lỗi giao diện: {e}"))),
+        Err(error) => Err(serde_wasm_bindgen::from_value(error.clone()).unwrap_or_else(|_| {
+            CommandError::new(ErrorKind::Internal, format!("Lỗi không xác định: {:?}", error.as_string()))
+        })),
+    }
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct AddVisitArgs<'a> {
+    input: &'a VisitInput,
+}
+
+pub async fn add_visit(input: &VisitInput) -> Result<Visit, CommandError> {
+    call("add_visit", &AddVisitArgs { input }).await
+}
+
+pub async fn list_today_visits() -> Result<Vec<Visit>, CommandError> {
+    call("list_today_visits", &NoArgs {}).await
+}
+
+pub async fn sync_status() -> Result<SyncStatus, CommandError> {
+    call("sync_status", &NoArgs {}).await
+}
+
+pub async fn sync_now() -> Result<SyncReport, CommandError> {
+    call("sync_now", &NoArgs {}).await
+}

@@ -1,0 +1,111 @@
+//! The `thanthien` command line, run as a real process on a real data folder (no display needed).
+
+mod common;
+
+use common::Province;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::path::Path;
+use tokio::process::Command;
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+async fn thanthien(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_thanthien"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+async fn list(dir: &Path) -> Vec<Value> {
+    let run = thanthien(dir, &["visit", "list", "--json"]).await;
+    assert!(run.ok, "{}", run.stderr);
+    serde_json::from_str::<Value>(&run.stdout).unwrap().as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn visit_add_prints_the_id_alone_and_list_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = thanthien(dir.path(), &["visit", "add", "--name", "  Hoa\u{300}ng Va\u{306}n Em ", "--procedure", "Chứng thực bản sao", "--phone", "0912.345.678"]).await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.trim();
+    assert_eq!(add.stdout, format!("{id}\n"));
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id:?}");
+    let visits = list(dir.path()).await;
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["id"], id);
+    assert_eq!(visits[0]["name"], "Hoàng Văn Em");
+    assert_eq!(visits[0]["phone"], "0912345678");
+    let plain = thanthien(dir.path(), &["visit", "list"]).await;
+    assert!(plain.stdout.contains("Hoàng Văn Em") && plain.stdout.contains(id));
+}
+
+#[tokio::test]
+async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["visit", "add", "--name", "   "][..],
+        &["visit", "add", "--name", "An", "--phone", "12"][..],
+        &["visit", "add", "--name", "An", "--citizen-id", "0792"][..],
+    ] {
+        let run = thanthien(dir.path(), args).await;
+        assert!(!run.ok, "{args:?} should fail");
+        assert!(run.stdout.is_empty());
+        assert_eq!(run.stderr.trim().lines().count(), 1, "{:?}", run.stderr);
+        assert!(run.stderr.starts_with("thanthien: "), "{:?}", run.stderr);
+    }
+    let run = thanthien(dir.path(), &["visit", "add", "--name", ""]).await;
+    assert!(run.stderr.contains("Vui lòng nhập họ tên"), "{}", run.stderr);
+    assert!(list(dir.path()).await.is_empty());
+}
+
+#[tokio::test]
+async fn sync_before_enrolment_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = thanthien(dir.path(), &["sync"]).await;
+    assert!(!run.ok);
+    assert!(run.stderr.contains("chưa đăng ký"), "{}", run.stderr);
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn enrol_sync_and_a_server_that_is_down(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "26734").await;
+    let code = common::code_for(&pool, "26734").await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("http://{}", province.addr);
+
+    let enroll = thanthien(dir.path(), &["enroll", "--server", &url, "--code", &code]).await;
+    assert!(enroll.ok, "{}", enroll.stderr);
+    assert!(enroll.stderr.contains("Xã 26734"));
+    thanthien(dir.path(), &["visit", "add", "--name", "Đỗ Thị Phương"]).await;
+    let sync = thanthien(dir.path(), &["sync"]).await;
+    assert!(sync.ok, "{}", sync.stderr);
+    assert!(sync.stdout.contains("Đã gửi 1 bản ghi"), "{}", sync.stdout);
+
+    province.stop();
+    thanthien(dir.path(), &["visit", "add", "--name", "Vũ Văn Giang"]).await;
+    let down = thanthien(dir.path(), &["sync"]).await;
+    assert!(!down.ok);
+    assert!(down.stderr.contains("Không kết nối được máy chủ tỉnh"), "{}", down.stderr);
+    assert_eq!(down.stderr.trim().lines().count(), 1, "{}", down.stderr);
+    assert_eq!(list(dir.path()).await.len(), 2, "the visit stays queued");
+    let store = thanthien::store::Store::open(dir.path()).await.unwrap();
+    let status = store.sync_status().await.unwrap();
+    assert_eq!(status.pending, 1);
+    assert!(status.last_error.is_some());
+}

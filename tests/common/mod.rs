@@ -1,0 +1,140 @@
+//! Shared helpers for the desktop integration tests: temp stores, the real server, a cutting proxy.
+
+#![allow(dead_code)]
+
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
+use tempfile::TempDir;
+use thanthien::store::Store;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// A store in its own temp folder (kept alive as long as the value).
+pub struct Desk {
+    pub store: Store,
+    pub dir: TempDir,
+}
+
+pub async fn desk() -> Desk {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    Desk { store, dir }
+}
+
+/// The real province server on a loopback port; `stop` kills it like a crash (no graceful end).
+pub struct Province {
+    pub addr: SocketAddr,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Province {
+    pub async fn start(pool: &PgPool) -> Province {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let pool = pool.clone();
+        let task = tokio::spawn(async move { thanthien_province::serve(listener, pool, std::future::pending()).await });
+        Province { addr, task }
+    }
+
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+pub async fn commune(pool: &PgPool, code: &str) {
+    thanthien_province::db::add_commune(pool, code, &format!("Xã {code}")).await.unwrap();
+}
+
+pub async fn code_for(pool: &PgPool, commune: &str) -> String {
+    let code = thanthien_province::new_enrollment_code();
+    let expires = chrono::Utc::now() + chrono::Duration::hours(1);
+    thanthien_province::db::add_enrollment_code(pool, commune, &code, expires).await.unwrap();
+    code
+}
+
+/// How the proxy treats the next connections.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Mode {
+    /// Forward everything both ways.
+    Pass = 0,
+    /// Accept, then close at once: the server looks down.
+    Refuse = 1,
+    /// Forward only the first part of the request, then cut: the server never sees a whole request.
+    CutRequest = 2,
+    /// Forward the whole request, let the server answer, but never deliver the answer.
+    CutResponse = 3,
+}
+
+/// A TCP proxy between the desk and the server that can cut connections, like a flaky line.
+pub struct Proxy {
+    pub addr: SocketAddr,
+    mode: Arc<AtomicU8>,
+    upstream: Arc<Mutex<SocketAddr>>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mode = Arc::new(AtomicU8::new(Mode::Pass as u8));
+        let upstream = Arc::new(Mutex::new(upstream));
+        let (m, u) = (mode.clone(), upstream.clone());
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let mode = m.load(Ordering::SeqCst);
+                let target = *u.lock().unwrap();
+                tokio::spawn(relay(client, target, mode));
+            }
+        });
+        Proxy { addr, mode, upstream }
+    }
+
+    pub fn set_mode(&self, mode: Mode) {
+        self.mode.store(mode as u8, Ordering::SeqCst);
+    }
+
+    pub fn set_upstream(&self, upstream: SocketAddr) {
+        *self.upstream.lock().unwrap() = upstream;
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+async fn relay(mut client: TcpStream, target: SocketAddr, mode: u8) {
+    if mode == Mode::Refuse as u8 {
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(target).await else { return };
+    if mode == Mode::Pass as u8 {
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+        return;
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    if mode == Mode::CutRequest as u8 {
+        // Headers and a slice of the body, then the line drops.
+        if let Ok(n) = client.read(&mut buf).await {
+            let _ = server.write_all(&buf[..n.min(200)]).await;
+        }
+        return;
+    }
+    // CutResponse: pass the request through until the server starts answering, then drop both.
+    let (mut cr, mut cw) = client.split();
+    let (mut sr, mut sw) = server.split();
+    let forward = async {
+        let _ = tokio::io::copy(&mut cr, &mut sw).await;
+    };
+    let first_answer = async {
+        let _ = sr.read(&mut buf).await;
+    };
+    tokio::select! {
+        _ = forward => {}
+        _ = first_answer => {}
+    }
+    let _ = cw.shutdown().await;
+}

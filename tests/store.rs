@@ -1,0 +1,94 @@
+//! The local store on real SQLite files: durability, validation, gap-free sequence numbers.
+
+mod common;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use thanthien::store::{Store, StoreError};
+use thanthien_core::visit::{VisitError, VisitInput};
+
+fn named(name: &str) -> VisitInput {
+    VisitInput { name: name.into(), ..Default::default() }
+}
+
+async fn seqs(store: &Store) -> Vec<i64> {
+    store.events().await.unwrap().iter().map(|e| e.seq).collect()
+}
+
+#[tokio::test]
+async fn a_visit_survives_closing_and_reopening_the_store() {
+    let desk = common::desk().await;
+    let input = VisitInput {
+        name: "Nguyễn Thị Ánh".into(),
+        procedure: Some("Đăng ký khai sinh".into()),
+        phone: Some("+84 912 345 678".into()),
+        citizen_id: Some("079203001234".into()),
+        note: Some("mang bản sao".into()),
+    };
+    let saved = desk.store.record_visit(input, Utc::now()).await.unwrap();
+    desk.store.close().await;
+
+    let reopened = Store::open(desk.dir.path()).await.unwrap();
+    let visits = reopened.all_visits().await.unwrap();
+    assert_eq!(visits, vec![saved.clone()]);
+    assert_eq!(saved.phone.as_deref(), Some("0912345678"));
+    let events = reopened.events().await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].kind.as_str(), events[0].entity_id), ("visit.arrived", saved.id));
+}
+
+#[tokio::test]
+async fn the_store_runs_in_wal_mode() {
+    let desk = common::desk().await;
+    desk.store.record_visit(named("An"), Utc::now()).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", desk.store.path().display())).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[tokio::test]
+async fn a_failed_validation_writes_nothing() {
+    let desk = common::desk().await;
+    desk.store.record_visit(named("Trần Văn Bình"), Utc::now()).await.unwrap();
+    let bad = VisitInput { name: "   ".into(), phone: Some("12345".into()), ..Default::default() };
+    match desk.store.record_visit(bad, Utc::now()).await {
+        Err(StoreError::Invalid(errors)) => assert_eq!(errors, [VisitError::NameEmpty, VisitError::PhoneInvalid]),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(desk.store.all_visits().await.unwrap().len(), 1);
+    assert_eq!(seqs(&desk.store).await, [1]);
+    assert_eq!(desk.store.sync_status().await.unwrap().pending, 1);
+}
+
+#[tokio::test]
+async fn seq_stays_gap_free_across_restarts_and_refusals() {
+    let desk = common::desk().await;
+    for name in ["An", "Bình", "Chi"] {
+        desk.store.record_visit(named(name), Utc::now()).await.unwrap();
+    }
+    assert!(desk.store.record_visit(named(""), Utc::now()).await.is_err());
+    desk.store.close().await;
+    let reopened = Store::open(desk.dir.path()).await.unwrap();
+    assert!(reopened.record_visit(named(&"x".repeat(101)), Utc::now()).await.is_err());
+    for name in ["Dũng", "Giang"] {
+        reopened.record_visit(named(name), Utc::now()).await.unwrap();
+    }
+    assert_eq!(seqs(&reopened).await, [1, 2, 3, 4, 5]);
+    assert_eq!(reopened.device_id(), desk.store.device_id(), "the PC keeps its identity");
+}
+
+#[tokio::test]
+async fn todays_list_follows_the_vietnam_calendar_day_newest_first() {
+    let desk = common::desk().await;
+    let s = &desk.store;
+    // 23:30 on 22/11 in Vietnam is 16:30 UTC; 00:10 on 23/11 is 17:10 UTC on the 22nd.
+    s.record_visit(named("Tối Chủ nhật"), Utc.with_ymd_and_hms(2026, 11, 22, 16, 30, 0).unwrap()).await.unwrap();
+    s.record_visit(named("Sáng sớm"), Utc.with_ymd_and_hms(2026, 11, 22, 17, 10, 0).unwrap()).await.unwrap();
+    s.record_visit(named("Giữa trưa"), Utc.with_ymd_and_hms(2026, 11, 23, 5, 0, 0).unwrap()).await.unwrap();
+    let names = |v: Vec<thanthien_core::Visit>| v.into_iter().map(|v| v.name).collect::<Vec<_>>();
+    let sunday = s.visits_on(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()).await.unwrap();
+    let monday = s.visits_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).await.unwrap();
+    assert_eq!(names(sunday), ["Tối Chủ nhật"]);
+    assert_eq!(names(monday), ["Giữa trưa", "Sáng sớm"]);
+}

@@ -1,0 +1,133 @@
+//! Sync end to end: real desk stores, the real client engine, the real server on loopback over a
+//! real PostgreSQL, through a proxy that cuts the line.
+
+mod common;
+
+use chrono::Utc;
+use common::{Mode, Province, Proxy};
+use sqlx::PgPool;
+use std::collections::BTreeSet;
+use thanthien::store::Store;
+use thanthien::sync::{Client, SyncError};
+use thanthien_core::visit::VisitInput;
+
+async fn add(store: &Store, name: &str) {
+    store.record_visit(VisitInput { name: name.into(), ..Default::default() }, Utc::now()).await.unwrap();
+}
+
+async fn names(store: &Store) -> BTreeSet<String> {
+    store.all_visits().await.unwrap().into_iter().map(|v| v.name).collect()
+}
+
+async fn server_events(pool: &PgPool) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM event").fetch_one(pool).await.unwrap();
+    n
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn devices_of_one_commune_converge_and_another_commune_sees_nothing(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    let url = format!("http://{}", province.addr);
+    common::commune(&pool, "A").await;
+    common::commune(&pool, "B").await;
+    let (a1, a2, b1) = (common::desk().await, common::desk().await, common::desk().await);
+    let client = Client::new();
+
+    // a1 works offline before it is even enrolled: those visits join the commune on enrolment.
+    add(&a1.store, "Nguyễn Văn An").await;
+    for (desk, commune) in [(&a1, "A"), (&a2, "A"), (&b1, "B")] {
+        let code = common::code_for(&pool, commune).await;
+        let enrolled = client.enroll(&desk.store, &url, &code).await.unwrap();
+        assert_eq!(enrolled.code, commune);
+    }
+    add(&a1.store, "Trần Thị Bình").await;
+    add(&a2.store, "Lê Văn Cường").await;
+    add(&b1.store, "Phạm Thị Dung").await;
+
+    let r = client.sync_once(&a1.store).await.unwrap();
+    assert_eq!((r.pushed, r.pulled, r.rejected), (2, 0, 0));
+    let r = client.sync_once(&a2.store).await.unwrap();
+    assert_eq!((r.pushed, r.pulled), (1, 2));
+    client.sync_once(&b1.store).await.unwrap();
+    let r = client.sync_once(&a1.store).await.unwrap();
+    assert_eq!((r.pushed, r.pulled), (0, 1));
+
+    let a_names = names(&a1.store).await;
+    assert_eq!(a_names, names(&a2.store).await);
+    assert_eq!(a_names.len(), 3);
+    assert_eq!(names(&b1.store).await, BTreeSet::from(["Phạm Thị Dung".to_owned()]));
+    for desk in [&a1, &a2, &b1] {
+        assert_eq!(desk.store.sync_status().await.unwrap().pending, 0);
+    }
+    // A second round changes nothing anywhere.
+    let again = client.sync_once(&a2.store).await.unwrap();
+    assert_eq!((again.pushed, again.pulled), (0, 0));
+    assert_eq!(server_events(&pool).await, 4);
+    province.stop();
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn a_push_cut_midway_and_a_server_crash_lose_and_double_nothing(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    let proxy = Proxy::start(province.addr).await;
+    common::commune(&pool, "A").await;
+    let (a1, a2) = (common::desk().await, common::desk().await);
+    // A fresh client per step: a pooled keep-alive connection would slip past the proxy's new mode.
+    let client = Client::new;
+    for desk in [&a1, &a2] {
+        let code = common::code_for(&pool, "A").await;
+        client().enroll(&desk.store, &proxy.url(), &code).await.unwrap();
+    }
+    // More than one batch (500 events) waits in the outbox.
+    for i in 0..620 {
+        add(&a1.store, &format!("Khách {i:03}")).await;
+    }
+
+    // The line drops mid-request: the server never sees the whole batch.
+    proxy.set_mode(Mode::CutRequest);
+    assert!(matches!(client().sync_once(&a1.store).await, Err(SyncError::Offline(_))));
+    assert_eq!(server_events(&pool).await, 0);
+    assert_eq!(a1.store.sync_status().await.unwrap().pending, 620);
+
+    // The server stores the first batch but its answer never arrives; then it crashes.
+    proxy.set_mode(Mode::CutResponse);
+    assert!(matches!(client().sync_once(&a1.store).await, Err(SyncError::Offline(_))));
+    province.stop();
+    assert_eq!(server_events(&pool).await, 500, "the first batch was committed before the cut");
+    assert_eq!(a1.store.sync_status().await.unwrap().pending, 620, "the desk never heard back");
+
+    // While it is down the desk keeps working and keeps its queue.
+    proxy.set_mode(Mode::Refuse);
+    add(&a1.store, "Khách khi mất mạng").await;
+    assert!(matches!(client().sync_once(&a1.store).await, Err(SyncError::Offline(_))));
+    assert_eq!(a1.store.sync_status().await.unwrap().pending, 621);
+
+    // Restarted, the next round resends: the first batch is acknowledged as duplicates.
+    let restarted = Province::start(&pool).await;
+    proxy.set_upstream(restarted.addr);
+    proxy.set_mode(Mode::Pass);
+    let r = client().sync_once(&a1.store).await.unwrap();
+    assert_eq!((r.pushed, r.rejected), (621, 0));
+    assert_eq!(a1.store.sync_status().await.unwrap().pending, 0);
+    assert_eq!(server_events(&pool).await, 621, "nothing doubled");
+
+    let r = client().sync_once(&a2.store).await.unwrap();
+    assert_eq!(r.pulled, 621);
+    assert_eq!(names(&a2.store).await, names(&a1.store).await);
+    assert_eq!(a2.store.all_visits().await.unwrap().len(), 621);
+    restarted.stop();
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn an_unenrolled_desk_and_a_bad_code_get_clear_errors(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "A").await;
+    let desk = common::desk().await;
+    let client = Client::new();
+    assert!(matches!(client.sync_once(&desk.store).await, Err(SyncError::NotEnrolled)));
+    let url = format!("http://{}", province.addr);
+    assert!(matches!(client.enroll(&desk.store, &url, "NOPE-NOPE-NOPE").await, Err(SyncError::EnrollmentCodeInvalid)));
+    assert!(desk.store.enrollment().await.unwrap().is_none());
+    assert!(matches!(client.enroll(&desk.store, "not a url", "X").await, Err(SyncError::BadServerUrl(_))));
+    province.stop();
+}

@@ -1,0 +1,115 @@
+//! The real app in its real webview, driven through tauri-driver + WebKitWebDriver (run under Xvfb
+//! by `cargo xtask test`): type a name, save, see the row, find it in the SQLite file.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+const DRIVER_PORT: u16 = 4444;
+const ENTER: &str = "\u{E007}";
+
+/// tauri-driver (and the WebKitWebDriver it starts), stopped with SIGTERM so both exit.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_driver(data_dir: &Path) -> Driver {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "the UI test opens the app window: run it with `cargo xtask test` (which provides Xvfb)"
+    );
+    let program = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
+    let child = Command::new(&program)
+        .env("THANTHIEN_DATA_DIR", data_dir)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {program:?} ({e}); `cargo xtask setup` installs it"));
+    let driver = Driver(child);
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "tauri-driver did not open port {DRIVER_PORT}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver
+}
+
+async fn connect() -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_thanthien") }));
+    ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
+        .await
+        .expect("WebDriver session with the app")
+}
+
+async fn wait_for(c: &Client, css: &str) -> Element {
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// Waits until `css` matches exactly `n` elements.
+async fn wait_count(c: &Client, css: &str, n: usize) {
+    let started = Instant::now();
+    loop {
+        let found = c.find_all(Locator::Css(css)).await.unwrap().len();
+        if found == n {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{css}: {found} elements, expected {n}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn visit_names_in_file(db: &Path) -> Vec<String> {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT visitor_name FROM visit").fetch_all(&mut conn).await.unwrap();
+    rows.into_iter().map(|(n,)| n).collect()
+}
+
+#[tokio::test]
+async fn a_receptionist_records_a_visit_and_an_empty_name_is_refused() {
+    let data = tempfile::tempdir().unwrap();
+    let _driver = start_driver(data.path());
+    let c = connect().await;
+    let result = scenario(&c, data.path()).await;
+    let _ = c.close().await;
+    result
+}
+
+async fn scenario(c: &Client, data: &Path) {
+    let name = wait_for(c, "#visitor-name").await;
+    name.send_keys("Nguyễn Thị Ánh").await.unwrap();
+    wait_for(c, "#procedure").await.send_keys("Đăng ký khai sinh").await.unwrap();
+    // Keyboard only: Enter in the form saves it.
+    wait_for(c, "#note").await.send_keys(ENTER).await.unwrap();
+
+    wait_count(c, "#today-visits tbody tr", 1).await;
+    let row = wait_for(c, "#today-visits tbody tr .name").await;
+    assert_eq!(row.text().await.unwrap(), "Nguyễn Thị Ánh");
+    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await, ["Nguyễn Thị Ánh"]);
+    let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
+    assert!(badge.contains("Chưa đăng ký") && badge.contains("1 chờ gửi"), "{badge}");
+
+    // An empty name: the sentence appears beside the field and nothing is saved.
+    let name = wait_for(c, "#visitor-name").await;
+    name.send_keys(&format!("   {ENTER}")).await.unwrap();
+    let error = wait_for(c, "#visitor-name-error").await;
+    assert_eq!(error.text().await.unwrap(), "Vui lòng nhập họ tên người đến làm việc.");
+    wait_count(c, "#today-visits tbody tr", 1).await;
+    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 1);
+
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, PathBuf::from);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tiep-dan.png"), png).unwrap();
+}
