@@ -269,7 +269,7 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     std::fs::create_dir_all(&artifacts)?;
     eprintln!("xtask: PostgreSQL at {}; test artifacts in {}", pg.url_redacted(), artifacts.display());
     // The whole run gets a virtual display: the UI test opens the real app window.
-    let mut args: Vec<String> = ["-a", "-s", "-screen 0 1280x800x24", &cargo(), "test"]
+    let mut args: Vec<String> = ["-a", "-s", "-screen 0 1280x800x24", &cargo(), "test", "--no-fail-fast"]
         .iter()
         .map(|s| s.to_string())
         .collect();
