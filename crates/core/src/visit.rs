@@ -33,8 +33,14 @@ pub enum VisitError {
     NameEmpty,
     #[error("Họ tên quá dài: tối đa {max} ký tự.")]
     NameTooLong { max: usize },
+    // Blank optional fields become "not given" before parsing (see `optional`); these two only
+    // meet a blank value arriving in a synced payload.
+    #[error("Tên thủ tục không được để trống.")]
+    ProcedureEmpty,
     #[error("Tên thủ tục quá dài: tối đa {max} ký tự.")]
     ProcedureTooLong { max: usize },
+    #[error("Ghi chú không được để trống.")]
+    NoteEmpty,
     #[error("Ghi chú quá dài: tối đa {max} ký tự.")]
     NoteTooLong { max: usize },
     #[error("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số.")]
@@ -47,8 +53,8 @@ impl VisitError {
     pub fn field(&self) -> VisitField {
         match self {
             VisitError::NameEmpty | VisitError::NameTooLong { .. } => VisitField::Name,
-            VisitError::ProcedureTooLong { .. } => VisitField::Procedure,
-            VisitError::NoteTooLong { .. } => VisitField::Note,
+            VisitError::ProcedureEmpty | VisitError::ProcedureTooLong { .. } => VisitField::Procedure,
+            VisitError::NoteEmpty | VisitError::NoteTooLong { .. } => VisitField::Note,
             VisitError::PhoneInvalid => VisitField::Phone,
             VisitError::CitizenIdInvalid => VisitField::CitizenId,
         }
@@ -61,30 +67,12 @@ fn clean_text(raw: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-macro_rules! text_field {
-    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
+/// The plumbing every validated string field shares: read access, back to `String`, display.
+macro_rules! string_newtype {
+    ($name:ident) => {
         impl $name {
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = VisitError;
-            fn try_from(raw: String) -> Result<Self, VisitError> {
-                let text = clean_text(&raw);
-                if text.is_empty() {
-                    return Err($empty);
-                }
-                if text.chars().count() > $max {
-                    return Err($too_long);
-                }
-                Ok($name(text))
             }
         }
 
@@ -102,20 +90,44 @@ macro_rules! text_field {
     };
 }
 
+macro_rules! text_field {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        string_newtype!($name);
+
+        impl TryFrom<String> for $name {
+            type Error = VisitError;
+            fn try_from(raw: String) -> Result<Self, VisitError> {
+                let text = clean_text(&raw);
+                if text.is_empty() {
+                    return Err($empty);
+                }
+                if text.chars().count() > $max {
+                    return Err($too_long);
+                }
+                Ok($name(text))
+            }
+        }
+    };
+}
+
 text_field!(
     /// A visitor's name as the citizen gives it: 1–100 characters after trimming, in NFC.
     VisitorName, NAME_MAX_CHARS, VisitError::NameEmpty,
     VisitError::NameTooLong { max: NAME_MAX_CHARS }
 );
-// An empty procedure or note is "not given": `optional` turns it into None before these run.
 text_field!(
     /// The procedure the citizen came for, as free text until the catalogue is wired in.
-    ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS },
+    ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureEmpty,
     VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
 );
 text_field!(
     /// The receptionist's note on a visit.
-    Note, NOTE_MAX_CHARS, VisitError::NoteTooLong { max: NOTE_MAX_CHARS },
+    Note, NOTE_MAX_CHARS, VisitError::NoteEmpty,
     VisitError::NoteTooLong { max: NOTE_MAX_CHARS }
 );
 
@@ -152,17 +164,7 @@ impl TryFrom<String> for Phone {
     }
 }
 
-impl From<Phone> for String {
-    fn from(v: Phone) -> String {
-        v.0
-    }
-}
-
-impl Phone {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+string_newtype!(Phone);
 
 /// A citizen identity number (CCCD / số định danh cá nhân): exactly 12 digits; spaces are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,17 +183,7 @@ impl TryFrom<String> for CitizenId {
     }
 }
 
-impl From<CitizenId> for String {
-    fn from(v: CitizenId) -> String {
-        v.0
-    }
-}
-
-impl CitizenId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
+string_newtype!(CitizenId);
 
 /// What the receptionist typed, unchecked. Empty optional fields mean "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
