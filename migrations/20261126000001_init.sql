@@ -6,7 +6,6 @@ CREATE TABLE local_device (
     id               TEXT NOT NULL,
     -- Last seq issued: events are numbered 1, 2, 3… with no gap, in the same transaction.
     last_seq         INTEGER NOT NULL DEFAULT 0,
-    last_hlc         TEXT,
     commune_code     TEXT,
     commune_name     TEXT,
     server_url       TEXT,
@@ -35,6 +34,9 @@ CREATE TABLE event (
     UNIQUE (device_id, seq)
 );
 CREATE INDEX event_entity ON event (entity, entity_id);
+-- The device's clock is the greatest HLC in the log (own or pulled): no separate state to keep
+-- in step, and the text form sorts like the value.
+CREATE INDEX event_hlc ON event (hlc);
 
 -- Projection of visit events. `state` holds every field with the clock that set it (core's
 -- VisitState); the other columns are its current view, for listing and reports.

@@ -138,25 +138,25 @@ impl Store {
         Ok(())
     }
 
-    /// Appends one own event and projects it, in the caller's transaction. The seq comes from the
-    /// same transaction, so a rolled-back write leaves no gap.
-    async fn append(tx: &mut Transaction<'static, Sqlite>, body: EventBody, entity_id: Uuid, now: DateTime<Utc>) -> Result<Event> {
+    /// Appends one own event in the caller's transaction; the caller projects it. The seq comes
+    /// from the same transaction, so a rolled-back write leaves no gap.
+    async fn append(tx: &mut Transaction<'static, Sqlite>, body: &EventBody, entity_id: Uuid, now: DateTime<Utc>) -> Result<Event> {
+        // One round trip: next seq, and the clock = the greatest HLC seen (own or pulled).
         let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
-            "UPDATE local_device SET last_seq = last_seq + 1 RETURNING id, last_seq, last_hlc, commune_code",
+            "UPDATE local_device SET last_seq = last_seq + 1
+             RETURNING id, last_seq, (SELECT max(hlc) FROM event), commune_code",
         )
         .fetch_one(&mut **tx)
         .await?;
         let device_id = Uuid::from_str(&device).map_err(corrupt)?;
         let last_hlc = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
         let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-        let hlc = Hlc::tick(last_hlc, now_ms, device_id);
-        sqlx::query("UPDATE local_device SET last_hlc = ?").bind(hlc.to_string()).execute(&mut **tx).await?;
         let event = Event {
             id: Uuid::now_v7(),
             commune_id: commune.unwrap_or_default(),
             device_id,
             seq,
-            hlc,
+            hlc: Hlc::tick(last_hlc, now_ms, device_id),
             entity: body.entity().to_owned(),
             entity_id,
             kind: body.kind().to_owned(),
@@ -164,7 +164,6 @@ impl Store {
             schema: SCHEMA_VERSION,
         };
         insert_event(tx, &event, now).await?;
-        project(tx, &event, &body).await?;
         Ok(event)
     }
 
@@ -229,28 +228,18 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let now = Utc::now();
         let mut new = 0;
-        let (last_hlc,): (Option<String>,) = sqlx::query_as("SELECT last_hlc FROM local_device").fetch_one(&mut *tx).await?;
-        let mut clock = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
         for PulledEvent { event, .. } in pulled {
-            if event.device_id == self.device_id {
-                continue;
-            }
-            if !insert_event(&mut tx, event, now).await? {
+            if event.device_id == self.device_id || !insert_event(&mut tx, event, now).await? {
                 continue;
             }
             new += 1;
-            clock = Some(Hlc::observe(clock, event.hlc, self.device_id));
             match event.body() {
-                Ok(body) => project(&mut tx, event, &body).await?,
+                Ok(body) => project(&mut tx, event, &body, Prior::Load).await?,
                 // Kept in the log (nothing is lost); a newer app version will project it.
                 Err(e) => tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version"),
             }
         }
-        sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?), last_hlc = ?")
-            .bind(next_cursor)
-            .bind(clock.map(|c| c.to_string()))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?)").bind(next_cursor).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(new)
     }
@@ -345,9 +334,18 @@ async fn insert_event(tx: &mut Transaction<'static, Sqlite>, e: &Event, now: Dat
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether a projection row may already exist for the event's entity.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prior {
+    /// Read it first (pulled events, amendments).
+    Load,
+    /// The entity id was minted in this very transaction: there is nothing to read.
+    None,
+}
+
 /// Folds one event into its projection: the same core rule on every PC.
-async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &EventBody) -> Result<()> {
+async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &EventBody, prior: Prior) -> Result<()> {
     match body {
-        EventBody::Visit(change) => visits::project(tx, event, change).await,
+        EventBody::Visit(change) => visits::project(tx, event, change, prior).await.map(drop),
     }
 }

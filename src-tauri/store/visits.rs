@@ -1,7 +1,7 @@
 //! Visits in the local store: recording an arrival, listing, and the visit projection.
 
-use super::{corrupt, parse_stamp, Result, Store, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use super::{corrupt, parse_stamp, Prior, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
@@ -32,15 +32,16 @@ impl Store {
     pub async fn record_visit(&self, input: VisitInput, at: DateTime<Utc>) -> Result<Visit> {
         let visit = NewVisit::parse(input).map_err(StoreError::Invalid)?;
         let id = Uuid::now_v7();
-        let body = EventBody::Visit(VisitChange::Arrived(VisitArrived { arrived_at: at, visit }));
+        // Kept to the millisecond, like every stored instant, so the event and the row agree.
+        let arrived_at = at.trunc_subsecs(3);
+        let change = VisitChange::Arrived(VisitArrived { arrived_at, visit });
+        let body = EventBody::Visit(change.clone());
         let mut tx = self.begin_write().await?;
-        Store::append(&mut tx, body, id, Utc::now()).await?;
-        let row: VisitRow = sqlx::query_as(&format!("SELECT {VISIT_COLUMNS} FROM visit WHERE id = ?"))
-            .bind(id.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
+        let event = Store::append(&mut tx, &body, id, Utc::now()).await?;
+        let visit = project(&mut tx, &event, &change, Prior::None).await?;
         tx.commit().await?;
-        visit_from_row(row)
+        // An arrival always yields a visible visit; anything else is a bug in the projection rule.
+        visit.ok_or_else(|| corrupt("an arrival projected to no visit"))
     }
 
     /// Visits that arrived on a local (Vietnam) calendar day, newest first.
@@ -67,13 +68,19 @@ impl Store {
     }
 }
 
-/// Applies a visit event to its row with core's merge rule and rewrites the row's view columns.
-pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, change: &VisitChange) -> Result<()> {
+/// Applies a visit event to its row with core's merge rule, rewrites the row's view columns and
+/// returns the visit as it now stands.
+pub(super) async fn project(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    change: &VisitChange,
+    prior: Prior,
+) -> Result<Option<Visit>> {
     let id = event.entity_id;
-    let current: Option<(String,)> = sqlx::query_as("SELECT state FROM visit WHERE id = ?")
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let current: Option<(String,)> = match prior {
+        Prior::None => None,
+        Prior::Load => sqlx::query_as("SELECT state FROM visit WHERE id = ?").bind(id.to_string()).fetch_optional(&mut **tx).await?,
+    };
     let mut state: VisitState = match current {
         Some((json,)) => serde_json::from_str(&json).map_err(corrupt)?,
         None => VisitState::default(),
@@ -99,5 +106,5 @@ pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event
     .bind(state_json)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(view)
 }

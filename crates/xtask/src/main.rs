@@ -85,7 +85,7 @@ fn run(task: Task) -> Result<()> {
         Task::Run { with_server, release } => {
             setup()?;
             build(&root, release)?;
-            run_app(&root, with_server, release)
+            run_app(with_server, release)
         }
         Task::Test { args } => {
             setup()?;
@@ -228,37 +228,45 @@ fn build(root: &Path, release: bool) -> Result<()> {
     cmd(&cargo(), &args).status_ok()
 }
 
-fn app_binary(release: bool) -> Result<PathBuf> {
-    Ok(target_dir()?.join(if release { "release" } else { "debug" }).join("thanthien"))
-}
-
-fn run_app(root: &Path, with_server: bool, release: bool) -> Result<()> {
-    let app = app_binary(release)?;
+fn run_app(with_server: bool, release: bool) -> Result<()> {
+    let profile_dir = target_dir()?.join(if release { "release" } else { "debug" });
+    let app = profile_dir.join("thanthien");
+    let app = app.to_str().context("non-UTF-8 target path")?;
     if !with_server {
-        return cmd(app.to_str().context("path")?, &[]).status_ok();
+        return cmd(app, &[]).status_ok();
     }
+    // A throwaway province: its own database, a demo commune, and a throwaway data folder
+    // enrolled with it, so the real store is never tied to a server that will vanish.
     let pg = postgres::ensure()?;
     let db = format!("thanthien_dev_{}", std::process::id());
     let url = pg.create_database(&db)?;
-    let server = target_dir()?.join(if release { "release" } else { "debug" }).join("thanthien-province");
-    let server = server.to_str().context("path")?;
-    let data = root.join("target/xtask-run").join(&db);
-    let data = data.to_str().context("path")?;
-    cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"]).env("DATABASE_URL", &url).status_ok()?;
-    let code = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
-    let code = String::from_utf8_lossy(&code.stdout).trim().to_owned();
+    let server = profile_dir.join("thanthien-province");
+    let server = server.to_str().context("non-UTF-8 target path")?;
+    let data = target_dir()?.join("xtask-run").join(&db);
+    let data = data.to_str().context("non-UTF-8 target path")?;
     let listen = "127.0.0.1:8787";
-    let mut child = Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &url).spawn()?;
-    std::thread::sleep(std::time::Duration::from_secs(1));
-    let app = app.to_str().context("path")?;
-    let result = cmd(app, &["--data-dir", data, "enroll", "--server", &format!("http://{listen}"), "--code", &code])
-        .status_ok()
-        .and_then(|()| {
-            eprintln!("xtask: province server on http://{listen}, app data in {data}");
-            cmd(app, &["--data-dir", data]).status_ok()
-        });
-    let _ = child.kill();
-    let _ = child.wait();
+    let result = (|| -> Result<()> {
+        cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"]).env("DATABASE_URL", &url).status_ok()?;
+        let out = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
+        anyhow::ensure!(out.status.success(), "enroll-code failed");
+        let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let mut child = Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &url).spawn()?;
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(listen).is_err() && started.elapsed() < std::time::Duration::from_secs(15) {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let outcome = cmd(app, &["--data-dir", data, "enroll", "--server", &format!("http://{listen}"), "--code", &code])
+            .status_ok()
+            .and_then(|()| {
+                eprintln!("xtask: province server on http://{listen}, app data in {data}");
+                cmd(app, &["--data-dir", data]).status_ok()
+            });
+        let _ = child.kill();
+        let _ = child.wait();
+        outcome
+    })();
+    pg.drop_database(&db);
+    let _ = std::fs::remove_dir_all(data);
     result
 }
 
@@ -267,7 +275,8 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     build_ui(root, false)?;
     let artifacts = target_dir()?.join("test-artifacts");
     std::fs::create_dir_all(&artifacts)?;
-    eprintln!("xtask: PostgreSQL at {}; test artifacts in {}", pg.url_redacted(), artifacts.display());
+    let kind = if pg.is_temporary() { "a temporary cluster" } else { "an existing server" };
+    eprintln!("xtask: PostgreSQL at {} ({kind}); test artifacts in {}", pg.url_redacted(), artifacts.display());
     // The whole run gets a virtual display: the UI test opens the real app window.
     let mut args: Vec<String> = ["-a", "-s", "-screen 0 1280x800x24", &cargo(), "test", "--no-fail-fast"]
         .iter()
@@ -284,9 +293,9 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
 
 fn bench(root: &Path) -> Result<()> {
     build_ui(root, true)?;
-    let out = Command::new(cargo()).args(["bench", "--bench", "store"]).output()?;
+    eprintln!("xtask: building and running the store benchmark (release)");
+    let out = Command::new(cargo()).args(["bench", "--bench", "store"]).stderr(std::process::Stdio::inherit()).output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    eprint!("{}", String::from_utf8_lossy(&out.stderr));
     anyhow::ensure!(out.status.success(), "the benchmark failed");
     let body = stdout.split_once("<!-- bench -->").map_or(stdout.as_ref(), |(_, b)| b).trim();
     let machine = output_of("uname", &["-srm"]).unwrap_or_default();
