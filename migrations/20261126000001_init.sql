@@ -33,7 +33,6 @@ CREATE TABLE event (
     recorded_at  TEXT NOT NULL,
     UNIQUE (device_id, seq)
 );
-CREATE INDEX event_entity ON event (entity, entity_id);
 -- The device's clock is the greatest HLC in the log (own or pulled): no separate state to keep
 -- in step, and the text form sorts like the value.
 CREATE INDEX event_hlc ON event (hlc);
