@@ -3,9 +3,11 @@
 //! Pure code only (serde, chrono, uuid): it builds for the wasm32 UI and for the native app and
 //! server alike, so every rule is written once and all three agree.
 
+pub mod calendar;
 pub mod event;
 pub mod hlc;
 pub mod ipc;
+pub mod lunar;
 pub mod sync_policy;
 pub mod time;
 pub mod visit;
