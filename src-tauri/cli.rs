@@ -2,7 +2,7 @@
 //! paper book after the fact. Needs no display.
 
 use crate::store::{Store, StoreError};
-use crate::sync::{Client, SyncError};
+use crate::sync::{Client, Engine, SyncError};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -125,13 +125,8 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Sync => {
-            let client = Client::new();
-            let outcome = client.sync_once(&store).await;
-            let note = outcome.as_ref().err().map(|e| e.to_string());
-            if !matches!(outcome, Err(SyncError::NotEnrolled)) {
-                store.record_sync_result(note.as_deref()).await.map_err(store_message)?;
-            }
-            let report = outcome.map_err(sync_message)?;
+            // The same round the window's "Đồng bộ ngay" runs, recorded for its sync badge.
+            let report = Engine::new(store.clone()).sync_now().await.map_err(sync_message)?;
             let status = store.sync_status().await.map_err(store_message)?;
             println!(
                 "Đã gửi {} bản ghi, nhận {} bản ghi, bị từ chối {}; còn chờ gửi {}.",

@@ -25,8 +25,6 @@ const DB_FILE: &str = "thanthien.db";
 pub enum StoreError {
     #[error("invalid input")]
     Invalid(Vec<VisitError>),
-    #[error("this PC is not enrolled with the province")]
-    NotEnrolled,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database schema: {0}")]

@@ -103,11 +103,6 @@ impl Event {
         }
         Ok(body)
     }
-
-    /// True when two envelopes carry the same content: a resend, not a conflict.
-    pub fn same_content(&self, other: &Event) -> bool {
-        self == other
-    }
 }
 
 #[cfg(test)]

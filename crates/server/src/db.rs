@@ -171,7 +171,8 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         }
         if event.seq <= last_seq {
             match stored_event(&mut tx, auth.device_id, event.seq).await? {
-                Some(stored) if stored.same_content(&event) => results.push(result(PushStatus::Duplicate, None)),
+                // Equal envelopes are a resend; JSON payloads compare as values, not as text.
+                Some(stored) if stored == event => results.push(result(PushStatus::Duplicate, None)),
                 Some(_) => {
                     record_conflict(&mut tx, &event).await?;
                     results.push(result(PushStatus::Conflict, Some("another event already has this sequence number".into())));
