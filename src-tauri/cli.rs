@@ -118,8 +118,19 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             } else {
                 for v in &visits {
                     let local = v.arrived_at.with_timezone(&vietnam());
-                    let day = if local_day(v.arrived_at) == local_day(Utc::now()) { String::new() } else { local.format("%d/%m/%Y ").to_string() };
-                    println!("{}{}  {}  {}  {}", day, local.format("%H:%M"), v.name, v.procedure.as_deref().unwrap_or("-"), v.id);
+                    let day = if local_day(v.arrived_at) == local_day(Utc::now()) {
+                        String::new()
+                    } else {
+                        local.format("%d/%m/%Y ").to_string()
+                    };
+                    println!(
+                        "{}{}  {}  {}  {}",
+                        day,
+                        local.format("%H:%M"),
+                        v.name,
+                        v.procedure.as_deref().unwrap_or("-"),
+                        v.id
+                    );
                 }
             }
             Ok(())

@@ -14,14 +14,21 @@ impl From<StoreError> for CommandError {
             StoreError::Invalid(errors) => CommandError::invalid(&errors),
             other => {
                 tracing::error!(error = ?other, "store failure");
-                CommandError::new(ErrorKind::Internal, "Không lưu được dữ liệu trên máy này. Vui lòng thử lại; nếu vẫn lỗi, báo bộ phận kỹ thuật.")
+                CommandError::new(
+                    ErrorKind::Internal,
+                    "Không lưu được dữ liệu trên máy này. Vui lòng thử lại; nếu vẫn lỗi, báo bộ phận kỹ thuật.",
+                )
             }
         }
     }
 }
 
 #[tauri::command]
-pub async fn add_visit(input: VisitInput, store: State<'_, Store>, engine: State<'_, Engine>) -> Result<Visit, CommandError> {
+pub async fn add_visit(
+    input: VisitInput,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Visit, CommandError> {
     let visit = store.record_visit(input, Utc::now()).await?;
     engine.nudge();
     Ok(visit)

@@ -40,7 +40,20 @@ async fn list(dir: &Path) -> Vec<Value> {
 #[tokio::test]
 async fn visit_add_prints_the_id_alone_and_list_shows_it() {
     let dir = tempfile::tempdir().unwrap();
-    let add = thanthien(dir.path(), &["visit", "add", "--name", "  Hoa\u{300}ng Va\u{306}n Em ", "--procedure", "Chứng thực bản sao", "--phone", "0912.345.678"]).await;
+    let add = thanthien(
+        dir.path(),
+        &[
+            "visit",
+            "add",
+            "--name",
+            "  Hoa\u{300}ng Va\u{306}n Em ",
+            "--procedure",
+            "Chứng thực bản sao",
+            "--phone",
+            "0912.345.678",
+        ],
+    )
+    .await;
     assert!(add.ok, "{}", add.stderr);
     let id = add.stdout.trim();
     assert_eq!(add.stdout, format!("{id}\n"));

@@ -41,7 +41,14 @@ async fn the_store_runs_in_wal_mode() {
     let desk = common::desk().await;
     desk.store.record_visit(named("An"), Utc::now()).await.unwrap();
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(&mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", desk.store.path().display())).await.unwrap())
+        .fetch_one(
+            &mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+                "sqlite://{}",
+                desk.store.path().display()
+            ))
+            .await
+            .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(mode, "wal");

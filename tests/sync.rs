@@ -68,7 +68,8 @@ async fn devices_of_one_commune_converge_and_another_commune_sees_nothing(pool: 
     let seen = a2.store.events().await.unwrap().iter().map(|e| e.hlc).max().unwrap();
     add(&a2.store, "Hoàng Thị Em").await;
     let own = a2.store.device_id();
-    let newest = a2.store.events().await.unwrap().into_iter().filter(|e| e.device_id == own).max_by_key(|e| e.seq).unwrap();
+    let newest =
+        a2.store.events().await.unwrap().into_iter().filter(|e| e.device_id == own).max_by_key(|e| e.seq).unwrap();
     assert_eq!(newest.payload["name"], "Hoàng Thị Em");
     assert!(newest.hlc > seen);
     province.stop();

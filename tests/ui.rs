@@ -52,7 +52,11 @@ async fn connect() -> Client {
 }
 
 async fn wait_for(c: &Client, css: &str) -> Element {
-    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
 }
 
 /// Waits until `css` matches exactly `n` elements.

@@ -105,10 +105,10 @@ impl Store {
     }
 
     pub async fn enrollment(&self) -> Result<Option<Enrollment>> {
-        let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT commune_code, commune_name, server_url, token FROM local_device")
-                .fetch_optional(&self.reader)
-                .await?;
+        type Row = (Option<String>, Option<String>, Option<String>, Option<String>);
+        let row: Option<Row> = sqlx::query_as("SELECT commune_code, commune_name, server_url, token FROM local_device")
+            .fetch_optional(&self.reader)
+            .await?;
         Ok(match row {
             Some((Some(code), Some(name), Some(server_url), Some(token))) => {
                 Some(Enrollment { device_id: self.device_id, commune: Commune { code, name }, server_url, token })
@@ -120,13 +120,15 @@ impl Store {
     /// Saves the province's answer to enrolment; own events written before now join the commune.
     pub async fn set_enrollment(&self, server_url: &str, token: &str, commune: &Commune) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL")
-            .bind(&commune.code)
-            .bind(&commune.name)
-            .bind(server_url)
-            .bind(token)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL",
+        )
+        .bind(&commune.code)
+        .bind(&commune.name)
+        .bind(server_url)
+        .bind(token)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE event SET commune_id = ? WHERE commune_id IS NULL AND device_id = ?")
             .bind(&commune.code)
             .bind(self.device_id.to_string())
@@ -138,7 +140,12 @@ impl Store {
 
     /// Appends one own event in the caller's transaction; the caller projects it. The seq comes
     /// from the same transaction, so a rolled-back write leaves no gap.
-    async fn append(tx: &mut Transaction<'static, Sqlite>, body: &EventBody, entity_id: Uuid, now: DateTime<Utc>) -> Result<Event> {
+    async fn append(
+        tx: &mut Transaction<'static, Sqlite>,
+        body: &EventBody,
+        entity_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Event> {
         // One round trip: next seq, and the clock = the greatest HLC seen (own or pulled).
         let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
             "UPDATE local_device SET last_seq = last_seq + 1
@@ -195,7 +202,10 @@ impl Store {
             Some(expected) => expected - 1,
             None => response.acked_through,
         };
-        sqlx::query("UPDATE local_device SET acked_seq = min(max(?, 0), last_seq)").bind(acked).execute(&mut *tx).await?;
+        sqlx::query("UPDATE local_device SET acked_seq = min(max(?, 0), last_seq)")
+            .bind(acked)
+            .execute(&mut *tx)
+            .await?;
         for result in &response.results {
             if matches!(result.status, PushStatus::Rejected | PushStatus::Conflict) {
                 let status = serde_json::to_value(result.status).map_err(corrupt)?;
@@ -237,14 +247,19 @@ impl Store {
                 Err(e) => tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version"),
             }
         }
-        sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?)").bind(next_cursor).execute(&mut *tx).await?;
+        sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?)")
+            .bind(next_cursor)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(new)
     }
 
     pub async fn record_sync_result(&self, error: Option<&str>) -> Result<()> {
         let query = match error {
-            None => sqlx::query("UPDATE local_device SET last_success_at = ?, last_error = NULL").bind(stamp(Utc::now())),
+            None => {
+                sqlx::query("UPDATE local_device SET last_success_at = ?, last_error = NULL").bind(stamp(Utc::now()))
+            }
             Some(message) => sqlx::query("UPDATE local_device SET last_error = ?").bind(message),
         };
         query.execute(&self.writer).await?;

@@ -79,7 +79,12 @@ pub(super) async fn project(
     let id = event.entity_id;
     let current: Option<(String,)> = match prior {
         Prior::None => None,
-        Prior::Load => sqlx::query_as("SELECT state FROM visit WHERE id = ?").bind(id.to_string()).fetch_optional(&mut **tx).await?,
+        Prior::Load => {
+            sqlx::query_as("SELECT state FROM visit WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&mut **tx)
+                .await?
+        }
     };
     let mut state: VisitState = match current {
         Some((json,)) => serde_json::from_str(&json).map_err(corrupt)?,

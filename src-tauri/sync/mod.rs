@@ -13,7 +13,7 @@ use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport};
 use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, Commune, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
-    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER, PROTOCOL_VERSION, PushStatus,
+    PushStatus, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use tokio::sync::{Mutex, Notify};
 
@@ -96,7 +96,8 @@ impl Client {
 
     /// Trades a one-time code for a device token and saves the enrolment.
     pub async fn enroll(&self, store: &Store, server_url: &str, code: &str) -> Result<Commune, SyncError> {
-        let request = EnrollRequest { code: code.trim().to_owned(), device_id: store.device_id(), device_name: hostname() };
+        let request =
+            EnrollRequest { code: code.trim().to_owned(), device_id: store.device_id(), device_name: hostname() };
         let response = self
             .http
             .post(Self::url(server_url, "/v1/enroll")?)
@@ -121,7 +122,8 @@ impl Client {
                 break;
             }
             let sent = events.len();
-            let body = gzip(&serde_json::to_vec(&PushRequest { events }).map_err(|e| SyncError::Refused(e.to_string()))?);
+            let body =
+                gzip(&serde_json::to_vec(&PushRequest { events }).map_err(|e| SyncError::Refused(e.to_string()))?);
             let response = self
                 .http
                 .post(Self::url(&enrollment.server_url, "/v1/sync/push")?)
@@ -135,7 +137,11 @@ impl Client {
                 .map_err(SyncError::Offline)?;
             let answer: PushResponse = Self::answer(response).await?;
             store.record_push(&answer).await?;
-            let refused = answer.results.iter().filter(|r| matches!(r.status, PushStatus::Rejected | PushStatus::Conflict)).count();
+            let refused = answer
+                .results
+                .iter()
+                .filter(|r| matches!(r.status, PushStatus::Rejected | PushStatus::Conflict))
+                .count();
             report.rejected += refused;
             report.pushed += answer.results.len() - refused;
             if answer.results.is_empty() && answer.expected_seq.is_none() {
@@ -147,7 +153,9 @@ impl Client {
         loop {
             let after = store.pull_cursor().await?;
             let mut url = Self::url(&enrollment.server_url, "/v1/sync/pull")?;
-            url.query_pairs_mut().append_pair("after", &after.to_string()).append_pair("limit", &MAX_PULL_LIMIT.to_string());
+            url.query_pairs_mut()
+                .append_pair("after", &after.to_string())
+                .append_pair("limit", &MAX_PULL_LIMIT.to_string());
             let response = self
                 .http
                 .get(url)
@@ -174,7 +182,10 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn hostname() -> Option<String> {
-    std::env::var("HOSTNAME").ok().or_else(|| std::fs::read_to_string("/etc/hostname").ok()).map(|h| h.trim().to_owned())
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
 }
 
 /// The running sync engine of the open app: one round at a time, woken by local writes, a timer,

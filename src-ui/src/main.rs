@@ -43,7 +43,13 @@ fn App() -> impl IntoView {
     refresh_visits();
     refresh_status();
     // Other PCs' visits arrive by sync in the background; the list and badge follow.
-    set_interval(move || { refresh_visits(); refresh_status(); }, Duration::from_secs(5));
+    set_interval(
+        move || {
+            refresh_visits();
+            refresh_status();
+        },
+        Duration::from_secs(5),
+    );
 
     view! {
         <header>
@@ -178,8 +184,11 @@ fn SyncBadge(status: RwSignal<Option<SyncStatus>>, on_synced: impl Fn() + Copy +
         None => String::new(),
         Some(s) if !s.enrolled => format!("{} · {} {}", t().not_enrolled, s.pending, t().pending),
         Some(s) => {
-            let pending = if s.pending == 0 { t().all_sent.to_owned() } else { format!("{} {}", s.pending, t().pending) };
-            let last = s.last_success_at.map_or(t().never_synced.to_owned(), |at| format!("{} {}", t().last_sync, local_time(at)));
+            let pending =
+                if s.pending == 0 { t().all_sent.to_owned() } else { format!("{} {}", s.pending, t().pending) };
+            let last = s
+                .last_success_at
+                .map_or(t().never_synced.to_owned(), |at| format!("{} {}", t().last_sync, local_time(at)));
             let rejected = if s.rejected > 0 { format!(" · {} {}", s.rejected, t().rejected) } else { String::new() };
             format!("{pending} · {last}{rejected}")
         }

@@ -107,7 +107,11 @@ fn rows(i: usize, device: Uuid) -> Rows {
 /// INSERTs in one `BEGIN IMMEDIATE` transaction, no validation, no seq, no clock, no merge.
 async fn raw_same_rows() -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options(&dir.path().join("raw.db"))).await.expect("raw db");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(&dir.path().join("raw.db")))
+        .await
+        .expect("raw db");
     thanthien::store::MIGRATOR.run(&pool).await.expect("schema");
     let device = Uuid::new_v4();
     let prepared: Vec<Rows> = (0..SAVES + WARMUP).map(|i| rows(i, device)).collect();
@@ -139,7 +143,11 @@ async fn raw_same_rows() -> Figures {
 /// For scale: one bare row into a one-table database, same pragmas.
 async fn raw_one_row() -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options(&dir.path().join("raw.db"))).await.expect("raw db");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(&dir.path().join("raw.db")))
+        .await
+        .expect("raw db");
     sqlx::query("CREATE TABLE visit (id TEXT PRIMARY KEY, arrived_at TEXT, visitor_name TEXT, procedure TEXT, phone TEXT, note TEXT)")
         .execute(&pool)
         .await

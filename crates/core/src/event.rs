@@ -90,8 +90,12 @@ impl Event {
             return Err(EventError::NotUuidV7);
         }
         let body = match self.kind.as_str() {
-            "visit.arrived" => EventBody::Visit(VisitChange::Arrived(payload::<VisitArrived>(&self.kind, &self.payload)?)),
-            "visit.amended" => EventBody::Visit(VisitChange::Amended(payload::<VisitAmended>(&self.kind, &self.payload)?)),
+            "visit.arrived" => {
+                EventBody::Visit(VisitChange::Arrived(payload::<VisitArrived>(&self.kind, &self.payload)?))
+            }
+            "visit.amended" => {
+                EventBody::Visit(VisitChange::Amended(payload::<VisitAmended>(&self.kind, &self.payload)?))
+            }
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
         if body.entity() != self.entity {
@@ -131,12 +135,8 @@ mod tests {
     }
 
     fn arrived(name: &str, note: Option<&str>) -> VisitChange {
-        let visit = NewVisit::parse(VisitInput {
-            name: name.into(),
-            note: note.map(Into::into),
-            ..Default::default()
-        })
-        .unwrap();
+        let visit = NewVisit::parse(VisitInput { name: name.into(), note: note.map(Into::into), ..Default::default() })
+            .unwrap();
         VisitChange::Arrived(VisitArrived { arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap(), visit })
     }
 

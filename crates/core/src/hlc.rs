@@ -21,11 +21,9 @@ impl Hlc {
     /// from others: it sorts after both that and any earlier local event.
     pub fn tick(last: Option<Hlc>, now_ms: u64, device: Uuid) -> Hlc {
         match last {
-            Some(last) if last.wall_ms >= now_ms => Hlc {
-                wall_ms: last.wall_ms,
-                counter: last.counter.saturating_add(1),
-                device,
-            },
+            Some(last) if last.wall_ms >= now_ms => {
+                Hlc { wall_ms: last.wall_ms, counter: last.counter.saturating_add(1), device }
+            }
             _ => Hlc { wall_ms: now_ms, counter: 0, device },
         }
     }

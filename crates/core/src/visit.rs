@@ -228,16 +228,12 @@ impl NewVisit {
             (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note)) => {
                 Ok(NewVisit { name, procedure, phone, citizen_id, note })
             }
-            (name, procedure, phone, citizen_id, note) => Err([
-                name.err(),
-                procedure.err(),
-                phone.err(),
-                citizen_id.err(),
-                note.err(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()),
+            (name, procedure, phone, citizen_id, note) => {
+                Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
         }
     }
 }
@@ -438,12 +434,9 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(VisitError::field).collect();
         assert_eq!(fields, [VisitField::Name, VisitField::Phone, VisitField::CitizenId]);
 
-        let ok = NewVisit::parse(VisitInput {
-            name: "Lê Văn C".into(),
-            procedure: Some("".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        let ok =
+            NewVisit::parse(VisitInput { name: "Lê Văn C".into(), procedure: Some("".into()), ..Default::default() })
+                .unwrap();
         assert_eq!(ok.procedure, None);
     }
 

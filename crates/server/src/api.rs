@@ -61,7 +61,11 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-async fn enroll(State(pool): State<PgPool>, headers: HeaderMap, Json(req): Json<EnrollRequest>) -> Result<Json<EnrollResponse>> {
+async fn enroll(
+    State(pool): State<PgPool>,
+    headers: HeaderMap,
+    Json(req): Json<EnrollRequest>,
+) -> Result<Json<EnrollResponse>> {
     require_protocol(&headers)?;
     let token = new_token();
     let name = req.device_name.as_deref().map(|n| n.chars().take(100).collect::<String>());
@@ -70,7 +74,11 @@ async fn enroll(State(pool): State<PgPool>, headers: HeaderMap, Json(req): Json<
     Ok(Json(EnrollResponse { token, device_id: req.device_id, commune }))
 }
 
-async fn push(State(pool): State<PgPool>, Device(auth): Device, Json(req): Json<PushRequest>) -> Result<Json<PushResponse>> {
+async fn push(
+    State(pool): State<PgPool>,
+    Device(auth): Device,
+    Json(req): Json<PushRequest>,
+) -> Result<Json<PushResponse>> {
     if req.events.len() > MAX_BATCH_EVENTS {
         return Err(Error::BatchTooLarge { max: MAX_BATCH_EVENTS });
     }
@@ -89,7 +97,11 @@ struct PullQuery {
     limit: Option<i64>,
 }
 
-async fn pull(State(pool): State<PgPool>, Device(auth): Device, Query(q): Query<PullQuery>) -> Result<Json<PullResponse>> {
+async fn pull(
+    State(pool): State<PgPool>,
+    Device(auth): Device,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullResponse>> {
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
     let (events, more) = db::pull(&pool, &auth, q.after.max(0), limit).await?;
     let next_cursor = events.last().map_or(q.after.max(0), |e| e.cursor);

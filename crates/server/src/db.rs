@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use thanthien_core::event::Event;
-use thanthien_core::wire::{Commune, PushResult, PushStatus, PulledEvent};
+use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus};
 use uuid::Uuid;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -26,20 +26,20 @@ pub fn normalise_code(code: &str) -> String {
 }
 
 pub async fn add_commune(pool: &PgPool, code: &str, name: &str) -> Result<()> {
-    sqlx::query("INSERT INTO commune (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name")
-        .bind(code)
-        .bind(name)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO commune (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+    )
+    .bind(code)
+    .bind(name)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// Records a new one-time code (already generated) for a commune, valid until `expires_at`.
 pub async fn add_enrollment_code(pool: &PgPool, commune: &str, code: &str, expires_at: DateTime<Utc>) -> Result<()> {
-    let known: Option<(String,)> = sqlx::query_as("SELECT code FROM commune WHERE code = $1")
-        .bind(commune)
-        .fetch_optional(pool)
-        .await?;
+    let known: Option<(String,)> =
+        sqlx::query_as("SELECT code FROM commune WHERE code = $1").bind(commune).fetch_optional(pool).await?;
     if known.is_none() {
         return Err(Error::BadRequest(format!("unknown commune {commune:?}; add it first with `commune add`")));
     }
@@ -53,7 +53,13 @@ pub async fn add_enrollment_code(pool: &PgPool, commune: &str, code: &str, expir
 }
 
 /// Trades a one-time code for a device bound to the code's commune, storing only the token's hash.
-pub async fn enroll(pool: &PgPool, code: &str, device_id: Uuid, device_name: Option<&str>, token: &str) -> Result<Commune> {
+pub async fn enroll(
+    pool: &PgPool,
+    code: &str,
+    device_id: Uuid,
+    device_name: Option<&str>,
+    token: &str,
+) -> Result<Commune> {
     let mut tx = pool.begin().await?;
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE enrollment_code e SET used_at = now(), used_by_device = $2
@@ -115,7 +121,8 @@ pub async fn revoke_device(pool: &PgPool, device_id: Uuid) -> Result<bool> {
 
 type EventRow = (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32);
 
-const EVENT_COLUMNS: &str = "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema";
+const EVENT_COLUMNS: &str =
+    "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema";
 
 fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
     let (cursor, id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema) = row;
@@ -175,7 +182,10 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
                 Some(stored) if stored == event => results.push(result(PushStatus::Duplicate, None)),
                 Some(_) => {
                     record_conflict(&mut tx, &event).await?;
-                    results.push(result(PushStatus::Conflict, Some("another event already has this sequence number".into())));
+                    results.push(result(
+                        PushStatus::Conflict,
+                        Some("another event already has this sequence number".into()),
+                    ));
                 }
                 // Settled earlier as rejected: acknowledge again, do not store it twice.
                 None => results.push(result(PushStatus::Rejected, Some("already settled as rejected".into()))),

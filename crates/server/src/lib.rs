@@ -12,7 +12,11 @@ use tokio::net::TcpListener;
 pub use api::router;
 
 /// Serves the API on `listener` until `shutdown` completes.
-pub async fn serve(listener: TcpListener, pool: PgPool, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    pool: PgPool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let app = router(pool).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -58,7 +58,9 @@ enum CommuneCommand {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()).await {
@@ -76,7 +78,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     db::migrate(&pool).await.context("cannot bring the database schema up to date")?;
     match cli.command {
         Command::Serve { listen } => {
-            let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(addr = %listener.local_addr()?, "serving");
             serve(listener, pool, async {
                 let _ = tokio::signal::ctrl_c().await;

@@ -8,7 +8,9 @@ use sqlx::PgPool;
 use std::io::Write;
 use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
 use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
-use thanthien_core::wire::{ApiError, ApiErrorCode, PullResponse, PushRequest, PushResponse, PushStatus, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use thanthien_core::wire::{
+    ApiError, ApiErrorCode, PullResponse, PushRequest, PushResponse, PushStatus, PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
 use thanthien_core::Hlc;
 use uuid::Uuid;
 
@@ -90,10 +92,22 @@ async fn enrolment_refuses_used_unknown_and_expired_codes(pool: PgPool) {
     // Codes are typed by hand: lower case and no dashes still match.
     let typed = code.replace('-', "").to_lowercase();
     assert_eq!(s.try_enroll(&typed, Uuid::new_v4()).await.status(), 200);
-    assert_eq!(error_of(s.try_enroll(&code, Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "used");
-    assert_eq!(error_of(s.try_enroll("ABCD-EFGH-JKMN", Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "unknown");
+    assert_eq!(
+        error_of(s.try_enroll(&code, Uuid::new_v4()).await).await,
+        (403, ApiErrorCode::EnrollmentCodeInvalid),
+        "used"
+    );
+    assert_eq!(
+        error_of(s.try_enroll("ABCD-EFGH-JKMN", Uuid::new_v4()).await).await,
+        (403, ApiErrorCode::EnrollmentCodeInvalid),
+        "unknown"
+    );
     let expired = s.code_for("26734", Duration::minutes(-1)).await;
-    assert_eq!(error_of(s.try_enroll(&expired, Uuid::new_v4()).await).await, (403, ApiErrorCode::EnrollmentCodeInvalid), "expired");
+    assert_eq!(
+        error_of(s.try_enroll(&expired, Uuid::new_v4()).await).await,
+        (403, ApiErrorCode::EnrollmentCodeInvalid),
+        "expired"
+    );
     assert_eq!(count(&s.pool, "device").await, 1);
 }
 
@@ -103,7 +117,8 @@ async fn only_a_hash_of_the_token_is_stored(pool: PgPool) {
     s.commune("A").await;
     let (device, token) = s.device("A").await;
     assert_eq!(token.len(), 64, "256 bits, hex");
-    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT token_hash FROM device WHERE id = $1").bind(device).fetch_one(&s.pool).await.unwrap();
+    let (stored,): (Vec<u8>,) =
+        sqlx::query_as("SELECT token_hash FROM device WHERE id = $1").bind(device).fetch_one(&s.pool).await.unwrap();
     assert_ne!(stored, token.as_bytes());
     assert_eq!(stored, thanthien_province::db::hash_secret(&token));
 }
@@ -113,11 +128,26 @@ async fn requests_without_a_valid_token_or_protocol_are_refused(pool: PgPool) {
     let s = common::start(pool).await;
     s.commune("A").await;
     let (_, token) = s.device("A").await;
-    let no_token = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).send().await.unwrap();
+    let no_token =
+        s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).send().await.unwrap();
     assert_eq!(error_of(no_token).await, (401, ApiErrorCode::Unauthorized));
-    let bad_token = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).bearer_auth("f00").send().await.unwrap();
+    let bad_token = s
+        .http
+        .get(format!("{}/v1/sync/pull", s.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth("f00")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(bad_token).await, (401, ApiErrorCode::Unauthorized));
-    let future = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, "2.0").bearer_auth(&token).send().await.unwrap();
+    let future = s
+        .http
+        .get(format!("{}/v1/sync/pull", s.base))
+        .header(PROTOCOL_HEADER, "2.0")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(future).await, (426, ApiErrorCode::ProtocolUnsupported));
 }
 
@@ -127,7 +157,14 @@ async fn a_revoked_token_is_refused(pool: PgPool) {
     s.commune("A").await;
     let (device, token) = s.device("A").await;
     assert!(thanthien_province::db::revoke_device(&s.pool, device).await.unwrap());
-    let response = s.http.get(format!("{}/v1/sync/pull", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).bearer_auth(&token).send().await.unwrap();
+    let response = s
+        .http
+        .get(format!("{}/v1/sync/pull", s.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(error_of(response).await, (401, ApiErrorCode::Unauthorized));
 }
 
@@ -153,10 +190,11 @@ async fn same_seq_with_other_content_is_a_kept_and_reported_conflict(pool: PgPoo
     let (device, token) = s.device("A").await;
     push(&s, &token, &[visit_event("A", device, 1, "Trần Thị B")]).await;
     let other = visit_event("A", device, 1, "Lê Văn C");
-    let answer = push(&s, &token, &[other.clone()]).await;
+    let answer = push(&s, &token, &[other]).await;
     assert_eq!(answer.results[0].status, PushStatus::Conflict);
     assert_eq!(count(&s.pool, "event").await, 1);
-    let (kept,): (serde_json::Value,) = sqlx::query_as("SELECT envelope FROM event_conflict").fetch_one(&s.pool).await.unwrap();
+    let (kept,): (serde_json::Value,) =
+        sqlx::query_as("SELECT envelope FROM event_conflict").fetch_one(&s.pool).await.unwrap();
     assert_eq!(kept["payload"]["name"], "Lê Văn C");
 }
 

@@ -156,7 +156,9 @@ fn setup() -> Result<()> {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
         .copied()
-        .filter(|p| !output_of("dpkg-query", &["-W", "-f=${Status}", p]).is_some_and(|s| s.contains("install ok installed")))
+        .filter(|p| {
+            !output_of("dpkg-query", &["-W", "-f=${Status}", p]).is_some_and(|s| s.contains("install ok installed"))
+        })
         .collect();
     if !missing.is_empty() {
         let install = format!("apt-get install -y --no-install-recommends {}", missing.join(" "));
@@ -184,7 +186,9 @@ fn setup() -> Result<()> {
 }
 
 fn cargo_bin(name: &str) -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
     home.map(|h| h.join("bin").join(name)).filter(|p| p.exists()).unwrap_or_else(|| PathBuf::from(name))
 }
 
@@ -200,10 +204,13 @@ fn build_ui(root: &Path, release: bool) -> Result<()> {
     let dist = root.join("src-ui/dist");
     std::fs::create_dir_all(&dist)?;
     let wasm_bindgen = cargo_bin("wasm-bindgen");
-    cmd(wasm_bindgen.to_str().context("path")?, &["--target", "web", "--no-typescript", "--out-name", "thanthien_ui", "--out-dir"])
-        .arg(&dist)
-        .arg(&wasm)
-        .status_ok()?;
+    cmd(
+        wasm_bindgen.to_str().context("path")?,
+        &["--target", "web", "--no-typescript", "--out-name", "thanthien_ui", "--out-dir"],
+    )
+    .arg(&dist)
+    .arg(&wasm)
+    .status_ok()?;
     for file in ["index.html", "boot.js", "style.css"] {
         std::fs::copy(root.join("src-ui").join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
     }
@@ -246,7 +253,9 @@ fn run_app(with_server: bool, release: bool) -> Result<()> {
     let data = data.to_str().context("non-UTF-8 target path")?;
     let listen = "127.0.0.1:8787";
     let result = (|| -> Result<()> {
-        cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"]).env("DATABASE_URL", &url).status_ok()?;
+        cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"])
+            .env("DATABASE_URL", &url)
+            .status_ok()?;
         let out = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
         anyhow::ensure!(out.status.success(), "enroll-code failed");
         let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
@@ -255,12 +264,13 @@ fn run_app(with_server: bool, release: bool) -> Result<()> {
         while std::net::TcpStream::connect(listen).is_err() && started.elapsed() < std::time::Duration::from_secs(15) {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        let outcome = cmd(app, &["--data-dir", data, "enroll", "--server", &format!("http://{listen}"), "--code", &code])
-            .status_ok()
-            .and_then(|()| {
-                eprintln!("xtask: province server on http://{listen}, app data in {data}");
-                cmd(app, &["--data-dir", data]).status_ok()
-            });
+        let outcome =
+            cmd(app, &["--data-dir", data, "enroll", "--server", &format!("http://{listen}"), "--code", &code])
+                .status_ok()
+                .and_then(|()| {
+                    eprintln!("xtask: province server on http://{listen}, app data in {data}");
+                    cmd(app, &["--data-dir", data]).status_ok()
+                });
         let _ = child.kill();
         let _ = child.wait();
         outcome
@@ -294,7 +304,8 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
 fn bench(root: &Path) -> Result<()> {
     build_ui(root, true)?;
     eprintln!("xtask: building and running the store benchmark (release)");
-    let out = Command::new(cargo()).args(["bench", "--bench", "store"]).stderr(std::process::Stdio::inherit()).output()?;
+    let out =
+        Command::new(cargo()).args(["bench", "--bench", "store"]).stderr(std::process::Stdio::inherit()).output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     anyhow::ensure!(out.status.success(), "the benchmark failed");
     let body = stdout.split_once("<!-- bench -->").map_or(stdout.as_ref(), |(_, b)| b).trim();

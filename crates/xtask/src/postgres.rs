@@ -106,14 +106,16 @@ impl Postgres {
 
     /// Creates a database (for `run --with-server`) and returns its URL.
     pub fn create_database(&self, name: &str) -> Result<String> {
-        let psql = Command::new("psql").arg(&self.url).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status()?;
+        let psql =
+            Command::new("psql").arg(&self.url).args(["-q", "-c", &format!("CREATE DATABASE {name}")]).status()?;
         anyhow::ensure!(psql.success(), "cannot create database {name}");
         let base = self.url.rsplit_once('/').map_or(self.url.as_str(), |(b, _)| b);
         Ok(format!("{base}/{name}"))
     }
 
     pub fn drop_database(&self, name: &str) {
-        let _ = Command::new("psql").arg(&self.url).args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name}")]).status();
+        let _ =
+            Command::new("psql").arg(&self.url).args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {name}")]).status();
     }
 
     /// True when this run started its own cluster (stopped on drop).
