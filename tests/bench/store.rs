@@ -41,19 +41,28 @@ fn figures(mut samples: Vec<Duration>) -> Figures {
     Figures { p50: percentile(&samples, 0.5), p99: percentile(&samples, 0.99), mean }
 }
 
-async fn through_store() -> Figures {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).await.expect("store");
+/// Times `save(i)` for the warm-up and the measured saves; keeps the measured ones.
+async fn measure(mut save: impl AsyncFnMut(usize)) -> Figures {
     let mut samples = Vec::with_capacity(SAVES);
     for i in 0..SAVES + WARMUP {
         let started = Instant::now();
-        store.record_visit(input(i), Utc::now()).await.expect("save");
+        save(i).await;
         if i >= WARMUP {
             samples.push(started.elapsed());
         }
     }
-    store.close().await;
     figures(samples)
+}
+
+async fn through_store() -> Figures {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).await.expect("store");
+    let figures = measure(async |i| {
+        store.record_visit(input(i), Utc::now()).await.expect("save");
+    })
+    .await;
+    store.close().await;
+    figures
 }
 
 fn options(path: &std::path::Path) -> SqliteConnectOptions {
@@ -114,10 +123,9 @@ async fn raw_same_rows() -> Figures {
         .expect("raw db");
     thanthien::store::MIGRATOR.run(&pool).await.expect("schema");
     let device = Uuid::new_v4();
-    let prepared: Vec<Rows> = (0..SAVES + WARMUP).map(|i| rows(i, device)).collect();
-    let mut samples = Vec::with_capacity(SAVES);
-    for (i, r) in prepared.into_iter().enumerate() {
-        let started = Instant::now();
+    let mut prepared: Vec<Option<Rows>> = (0..SAVES + WARMUP).map(|i| Some(rows(i, device))).collect();
+    measure(async |i| {
+        let Some(r) = prepared[i].take() else { return };
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
         let mut insert = sqlx::query(
             "INSERT INTO event (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, recorded_at)
@@ -133,11 +141,8 @@ async fn raw_same_rows() -> Figures {
         }
         insert.execute(&mut *tx).await.expect("visit");
         tx.commit().await.expect("commit");
-        if i >= WARMUP {
-            samples.push(started.elapsed());
-        }
-    }
-    figures(samples)
+    })
+    .await
 }
 
 /// For scale: one bare row into a one-table database, same pragmas.
@@ -152,10 +157,8 @@ async fn raw_one_row() -> Figures {
         .execute(&pool)
         .await
         .expect("table");
-    let mut samples = Vec::with_capacity(SAVES);
-    for i in 0..SAVES + WARMUP {
+    measure(async |i| {
         let v = input(i);
-        let started = Instant::now();
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.expect("begin");
         sqlx::query("INSERT INTO visit VALUES (?, ?, ?, ?, ?, ?)")
             .bind(Uuid::now_v7().to_string())
@@ -168,11 +171,8 @@ async fn raw_one_row() -> Figures {
             .await
             .expect("insert");
         tx.commit().await.expect("commit");
-        if i >= WARMUP {
-            samples.push(started.elapsed());
-        }
-    }
-    figures(samples)
+    })
+    .await
 }
 
 fn ms(d: Duration) -> String {
