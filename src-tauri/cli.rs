@@ -3,12 +3,15 @@
 
 use crate::store::{Store, StoreError};
 use crate::sync::{Client, Engine, SyncError};
-use chrono::Utc;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
+use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use thanthien_core::time::{local_day, vietnam};
 use thanthien_core::visit::VisitInput;
+use thanthien_core::visit::{Outcome, RatingReason};
+use uuid::Uuid;
 
 #[derive(Parser)]
 #[command(name = "thanthien", version, about = "Thân Thiện: sổ tiếp dân của xã, phường (chạy không cần mạng)")]
@@ -44,6 +47,9 @@ pub enum VisitCommand {
     Add {
         #[arg(long)]
         name: String,
+        /// When it happened (RFC 3339, e.g. 2026-11-26T08:05:00+07:00); default now.
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
         #[arg(long)]
         procedure: Option<String>,
         #[arg(long)]
@@ -53,12 +59,63 @@ pub enum VisitCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// An official calls the citizen to a counter (again, to recall a no-show).
+    Call {
+        id: Uuid,
+        #[arg(long)]
+        official: String,
+        #[arg(long)]
+        counter: u16,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The visit ends: resolved | dossier-received | guided | transferred | no-show | left.
+    Finish {
+        id: Uuid,
+        #[arg(long, value_parser = parse_word::<Outcome>)]
+        outcome: Outcome,
+        /// Appointment to return for the result (YYYY-MM-DD or DD/MM/YYYY), with dossier-received.
+        #[arg(long, value_parser = parse_date)]
+        appointment: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The citizen's rating: 5 Rất hài lòng … 1 Rất không hài lòng.
+    Rate {
+        id: Uuid,
+        #[arg(long)]
+        level: u8,
+        /// For levels 1–2: attitude | waiting-time | unclear-guidance | repeat-trips | other (repeatable).
+        #[arg(long = "reason", value_parser = parse_word::<RatingReason>)]
+        reasons: Vec<RatingReason>,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
     /// List visits, newest first.
     List {
         /// One JSON array of visits.
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_at(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| "thời điểm phải theo RFC 3339, ví dụ 2026-11-26T08:05:00+07:00".to_owned())
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .map_err(|_| "ngày phải có dạng 2026-12-01 hoặc 01/12/2026".to_owned())
+}
+
+/// A value named by its wire word (the same words the sync protocol uses).
+fn parse_word<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_owned()))
+        .map_err(|_| format!("giá trị không hợp lệ: {text:?}"))
 }
 
 /// Runs a subcommand; prints a one-line reason and returns failure on any error.
@@ -104,11 +161,22 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             eprintln!("Đã đăng ký máy này với {} ({}).", commune.name, commune.code);
             Ok(())
         }
-        Command::Visit { command: VisitCommand::Add { name, procedure, phone, citizen_id, note } } => {
+        Command::Visit { command: VisitCommand::Add { name, at, procedure, phone, citizen_id, note } } => {
             let input = VisitInput { name, procedure, phone, citizen_id, note };
-            let visit = store.record_visit(input, Utc::now()).await.map_err(store_message)?;
+            let visit = store.record_visit(input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
             println!("{}", visit.id);
             Ok(())
+        }
+        Command::Visit { command: VisitCommand::Call { id, official, counter, at } } => {
+            store.call_visit(id, official, counter, at.unwrap_or_else(Utc::now)).await.map(drop).map_err(store_message)
+        }
+        Command::Visit { command: VisitCommand::Finish { id, outcome, appointment, at } } => store
+            .finish_visit(id, outcome, appointment, at.unwrap_or_else(Utc::now))
+            .await
+            .map(drop)
+            .map_err(store_message),
+        Command::Visit { command: VisitCommand::Rate { id, level, reasons, at } } => {
+            store.rate_visit(id, level, reasons, at.unwrap_or_else(Utc::now)).await.map(drop).map_err(store_message)
         }
         Command::Visit { command: VisitCommand::List { json } } => {
             let visits = store.all_visits().await.map_err(store_message)?;

@@ -87,6 +87,61 @@ async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_day_from_the_paper_book_is_entered_with_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let add = thanthien(d, &["visit", "add", "--name", "Phan Văn Tú", "--at", "2026-11-23T08:00:00+07:00"]).await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.trim().to_owned();
+    for args in [
+        vec!["visit", "call", &id, "--official", "Lê Thị Hoa", "--counter", "2", "--at", "2026-11-23T08:20:00+07:00"],
+        vec![
+            "visit",
+            "finish",
+            &id,
+            "--outcome",
+            "dossier-received",
+            "--appointment",
+            "27/11/2026",
+            "--at",
+            "2026-11-23T08:32:00+07:00",
+        ],
+        vec![
+            "visit",
+            "rate",
+            &id,
+            "--level",
+            "1",
+            "--reason",
+            "waiting-time",
+            "--reason",
+            "attitude",
+            "--at",
+            "2026-11-23T08:33:00+07:00",
+        ],
+    ] {
+        let run = thanthien(d, &args).await;
+        assert!(run.ok, "{args:?}: {}", run.stderr);
+    }
+    let v = &list(d).await[0];
+    assert_eq!(v["arrived_at"], "2026-11-23T01:00:00Z");
+    assert_eq!((v["waiting_secs"].as_i64(), v["service_secs"].as_i64()), (Some(1200), Some(720)));
+    assert_eq!(
+        (v["outcome"].as_str(), v["appointment"].as_str(), v["rating"].as_u64()),
+        (Some("dossier-received"), Some("2026-11-27"), Some(1))
+    );
+
+    let again = thanthien(d, &["visit", "rate", &id, "--level", "5"]).await;
+    assert!(!again.ok);
+    assert!(again.stderr.contains("mỗi lượt chỉ đánh giá một lần"), "{}", again.stderr);
+    let future = thanthien(d, &["visit", "add", "--name", "An", "--at", "2099-01-01T08:00:00+07:00"]).await;
+    assert!(!future.ok && future.stderr.contains("tương lai"), "{}", future.stderr);
+    let bad = thanthien(d, &["visit", "finish", &id, "--outcome", "teleported"]).await;
+    assert!(!bad.ok);
+    assert_eq!(list(d).await.len(), 1);
+}
+
+#[tokio::test]
 async fn sync_before_enrolment_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let run = thanthien(dir.path(), &["sync"]).await;

@@ -99,3 +99,68 @@ async fn todays_list_follows_the_vietnam_calendar_day_newest_first() {
     assert_eq!(names(sunday), ["Tối Chủ nhật"]);
     assert_eq!(names(monday), ["Giữa trưa", "Sáng sớm"]);
 }
+
+#[tokio::test]
+async fn a_visit_is_called_recalled_finished_and_rated_once() {
+    use thanthien_core::visit::{Outcome, RatingReason};
+    let desk = common::desk().await;
+    let s = &desk.store;
+    let t = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
+    let id = s.record_visit(named("Ngô Văn Hải"), t(1, 0)).await.unwrap().id;
+    s.call_visit(id, "Lê Thị Hoa".into(), 1, t(1, 10)).await.unwrap();
+    s.finish_visit(id, Outcome::NoShow, None, t(1, 12)).await.unwrap();
+    s.call_visit(id, "Lê Thị Hoa".into(), 2, t(1, 40)).await.unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 30);
+    let done = s.finish_visit(id, Outcome::DossierReceived, day, t(1, 55)).await.unwrap();
+    assert_eq!((done.calls, done.counter, done.appointment), (2, Some(2), day));
+    assert_eq!((done.waiting_secs, done.service_secs), (Some(40 * 60), Some(15 * 60)));
+
+    let rated = s.rate_visit(id, 2, vec![RatingReason::WaitingTime], t(2, 0)).await.unwrap();
+    assert_eq!(rated.rating, Some(2));
+    let before = seqs(s).await;
+    match s.rate_visit(id, 5, vec![], t(2, 1)).await {
+        Err(StoreError::Invalid(e)) => assert_eq!(e, [VisitError::AlreadyRated]),
+        other => panic!("a second rating must be refused, got {other:?}"),
+    }
+    assert_eq!(seqs(s).await, before, "a refusal writes nothing");
+    assert_eq!(s.visit(id).await.unwrap().unwrap().rating, Some(2));
+
+    // The columns reports will query say the same as the view.
+    let (outcome, waiting): (String, i64) = sqlx::query_as("SELECT outcome, waiting_secs FROM visit")
+        .fetch_one(
+            &mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", s.path().display()))
+                .await
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((outcome.as_str(), waiting), ("dossier-received", 2400));
+}
+
+#[tokio::test]
+async fn lifecycle_refusals_are_named() {
+    use thanthien_core::visit::Outcome;
+    let desk = common::desk().await;
+    let s = &desk.store;
+    let unknown = uuid::Uuid::now_v7();
+    let refusal = |r: Result<thanthien_core::Visit, StoreError>| match r {
+        Err(StoreError::Invalid(e)) => e,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(refusal(s.call_visit(unknown, "An".into(), 1, Utc::now()).await), [VisitError::VisitNotFound]);
+    let id = s.record_visit(named("Bình"), Utc::now()).await.unwrap().id;
+    assert_eq!(refusal(s.rate_visit(id, 4, vec![], Utc::now()).await), [VisitError::NotFinished]);
+    assert_eq!(
+        refusal(s.call_visit(id, " ".into(), 0, Utc::now()).await),
+        [VisitError::OfficialEmpty, VisitError::CounterInvalid]
+    );
+    assert_eq!(
+        refusal(s.finish_visit(id, Outcome::DossierReceived, None, Utc::now()).await),
+        [VisitError::AppointmentMissing]
+    );
+    let tomorrow = Utc::now() + chrono::Duration::days(1);
+    assert_eq!(refusal(s.record_visit(named("Chi"), tomorrow).await), [VisitError::InTheFuture]);
+    s.finish_visit(id, Outcome::Resolved, None, Utc::now()).await.unwrap();
+    assert_eq!(refusal(s.call_visit(id, "An".into(), 1, Utc::now()).await), [VisitError::AlreadyFinished]);
+    assert_eq!(seqs(s).await, [1, 2]);
+}

@@ -128,6 +128,45 @@ async fn a_push_cut_midway_and_a_server_crash_lose_and_double_nothing(pool: PgPo
 }
 
 #[sqlx::test(migrations = "crates/server/migrations")]
+async fn a_visit_recorded_on_one_pc_and_rated_on_another_converges(pool: PgPool) {
+    use thanthien_core::visit::Outcome;
+    let province = Province::start(&pool).await;
+    let url = format!("http://{}", province.addr);
+    common::commune(&pool, "A").await;
+    let (front, rating_pc) = (common::desk().await, common::desk().await);
+    let client = Client::new();
+    for desk in [&front, &rating_pc] {
+        client.enroll(&desk.store, &url, &common::code_for(&pool, "A").await).await.unwrap();
+    }
+    let now = Utc::now();
+    let id = front
+        .store
+        .record_visit(VisitInput { name: "Đinh Thị Lan".into(), ..Default::default() }, now)
+        .await
+        .unwrap()
+        .id;
+    front.store.call_visit(id, "Trần Văn Nam".into(), 3, now).await.unwrap();
+    front.store.finish_visit(id, Outcome::Resolved, None, now).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+    client.sync_once(&rating_pc.store).await.unwrap();
+
+    rating_pc.store.rate_visit(id, 5, vec![], Utc::now()).await.unwrap();
+    client.sync_once(&rating_pc.store).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+
+    let here = front.store.visit(id).await.unwrap().unwrap();
+    let there = rating_pc.store.visit(id).await.unwrap().unwrap();
+    assert_eq!(here, there);
+    assert_eq!(
+        (here.rating, here.outcome, here.official.as_deref()),
+        (Some(5), Some(Outcome::Resolved), Some("Trần Văn Nam"))
+    );
+    // The front desk now knows it is rated and refuses a second rating.
+    assert!(front.store.rate_visit(id, 1, vec![], Utc::now()).await.is_err());
+    province.stop();
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
 async fn an_unenrolled_desk_and_a_bad_code_get_clear_errors(pool: PgPool) {
     let province = Province::start(&pool).await;
     common::commune(&pool, "A").await;

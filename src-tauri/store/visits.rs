@@ -1,71 +1,147 @@
-//! Visits in the local store: recording an arrival, listing, and the visit projection.
+//! Visits in the local store: recording arrivals and their lifecycle, listing, and the visit
+//! projection.
 
-use super::{corrupt, parse_stamp, Prior, Result, Store, StoreError};
+use super::{corrupt, Prior, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::time::{day_bounds, stamp};
-use thanthien_core::visit::{NewVisit, Visit, VisitArrived, VisitChange, VisitInput, VisitState};
+use thanthien_core::visit::lifecycle::check_not_future;
+use thanthien_core::visit::{
+    Counter, NewVisit, OfficialName, Outcome, RatingLevel, RatingReason, Visit, VisitArrived, VisitCalled, VisitChange,
+    VisitError, VisitFinished, VisitInput, VisitRated, VisitState,
+};
 use uuid::Uuid;
 
-type VisitRow = (String, String, String, Option<String>, Option<String>, Option<String>, Option<String>, String);
+fn invalid(e: VisitError) -> StoreError {
+    StoreError::Invalid(vec![e])
+}
 
-const VISIT_COLUMNS: &str = "id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id";
+/// Reads visits back through core's view of their state, so a list shows exactly what the
+/// projection rule says.
+fn visits_from_rows(rows: Vec<(String, String)>) -> Result<Vec<Visit>> {
+    rows.into_iter()
+        .filter_map(|(id, state)| {
+            let parsed = Uuid::from_str(&id)
+                .map_err(corrupt)
+                .and_then(|id| serde_json::from_str::<VisitState>(&state).map(|s| (id, s)).map_err(corrupt));
+            match parsed {
+                Ok((id, state)) => state.view(id).map(Ok),
+                Err(e) => Some(Err(e)),
+            }
+        })
+        .collect()
+}
 
-fn visit_from_row(row: VisitRow) -> Result<Visit> {
-    let (id, arrived_at, name, procedure, phone, citizen_id, note, device_id) = row;
-    Ok(Visit {
-        id: Uuid::from_str(&id).map_err(corrupt)?,
-        arrived_at: parse_stamp(&arrived_at)?,
-        name,
-        procedure,
-        phone,
-        citizen_id,
-        note,
-        device_id: Uuid::from_str(&device_id).map_err(corrupt)?,
-    })
+/// Kept to the millisecond, like every stored instant, so the event and the row agree.
+fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)
 }
 
 impl Store {
     /// Validates and records a citizen's arrival at `at`. Invalid input writes nothing.
     pub async fn record_visit(&self, input: VisitInput, at: DateTime<Utc>) -> Result<Visit> {
         let visit = NewVisit::parse(input).map_err(StoreError::Invalid)?;
+        let arrived_at = instant(at)?;
         let id = Uuid::now_v7();
-        // Kept to the millisecond, like every stored instant, so the event and the row agree.
-        let arrived_at = at.trunc_subsecs(3);
         let change = VisitChange::Arrived(VisitArrived { arrived_at, visit });
-        let body = EventBody::Visit(change.clone());
         let mut tx = self.begin_write().await?;
-        let event = Store::append(&mut tx, &body, id, Utc::now()).await?;
+        let event = Store::append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
         let visit = project(&mut tx, &event, &change, Prior::None).await?;
         tx.commit().await?;
         // An arrival always yields a visible visit; anything else is a bug in the projection rule.
         visit.ok_or_else(|| corrupt("an arrival projected to no visit"))
     }
 
+    /// Records a change to an existing visit if the visit's state admits it (one rating per
+    /// visit, no rating before the finish, …). Refusals write nothing.
+    async fn change_visit(&self, id: Uuid, change: VisitChange) -> Result<Visit> {
+        change.check().map_err(invalid)?;
+        let mut tx = self.begin_write().await?;
+        let state: Option<(String,)> = sqlx::query_as("SELECT state FROM visit WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let state = match state {
+            Some((json,)) => serde_json::from_str::<VisitState>(&json).map_err(corrupt)?,
+            None => VisitState::default(),
+        };
+        state.admits(&change).map_err(invalid)?;
+        let event = Store::append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
+        let visit = project(&mut tx, &event, &change, Prior::Load).await?;
+        tx.commit().await?;
+        visit.ok_or_else(|| corrupt("a changed visit projected to no visit"))
+    }
+
+    /// An official calls the citizen to a counter (again, for a no-show).
+    pub async fn call_visit(&self, id: Uuid, official: String, counter: u16, at: DateTime<Utc>) -> Result<Visit> {
+        let official = OfficialName::try_from(official);
+        let counter = Counter::try_from(counter);
+        let (official, counter) = match (official, counter) {
+            (Ok(o), Ok(c)) => (o, c),
+            (o, c) => return Err(StoreError::Invalid([o.err(), c.err()].into_iter().flatten().collect())),
+        };
+        self.change_visit(id, VisitChange::Called(VisitCalled { called_at: instant(at)?, official, counter })).await
+    }
+
+    pub async fn finish_visit(
+        &self,
+        id: Uuid,
+        outcome: Outcome,
+        appointment: Option<NaiveDate>,
+        at: DateTime<Utc>,
+    ) -> Result<Visit> {
+        let finish = VisitFinished::new(instant(at)?, outcome, appointment).map_err(invalid)?;
+        self.change_visit(id, VisitChange::Finished(finish)).await
+    }
+
+    pub async fn rate_visit(
+        &self,
+        id: Uuid,
+        level: u8,
+        reasons: Vec<RatingReason>,
+        at: DateTime<Utc>,
+    ) -> Result<Visit> {
+        let level = RatingLevel::try_from(level).map_err(invalid)?;
+        let rating = VisitRated::new(instant(at)?, level, reasons).map_err(invalid)?;
+        self.change_visit(id, VisitChange::Rated(rating)).await
+    }
+
     /// Visits that arrived on a local (Vietnam) calendar day, newest first.
     pub async fn visits_on(&self, day: NaiveDate) -> Result<Vec<Visit>> {
         let (start, end) = day_bounds(day);
-        let rows: Vec<VisitRow> = sqlx::query_as(&format!(
-            "SELECT {VISIT_COLUMNS} FROM visit WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at DESC, id DESC"
-        ))
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at DESC, id DESC",
+        )
         .bind(stamp(start))
         .bind(stamp(end))
         .fetch_all(&self.reader)
         .await?;
-        rows.into_iter().map(visit_from_row).collect()
+        visits_from_rows(rows)
     }
 
     /// Every visit, newest first.
     pub async fn all_visits(&self) -> Result<Vec<Visit>> {
-        let rows: Vec<VisitRow> = sqlx::query_as(&format!(
-            "SELECT {VISIT_COLUMNS} FROM visit WHERE arrived_at IS NOT NULL ORDER BY arrived_at DESC, id DESC"
-        ))
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit WHERE arrived_at IS NOT NULL ORDER BY arrived_at DESC, id DESC",
+        )
         .fetch_all(&self.reader)
         .await?;
-        rows.into_iter().map(visit_from_row).collect()
+        visits_from_rows(rows)
     }
+
+    pub async fn visit(&self, id: Uuid) -> Result<Option<Visit>> {
+        let rows = sqlx::query_as("SELECT id, state FROM visit WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_all(&self.reader)
+            .await?;
+        Ok(visits_from_rows(rows)?.pop())
+    }
+}
+
+fn outcome_word(outcome: Outcome) -> Option<String> {
+    serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(str::to_owned))
 }
 
 /// Applies a visit event to its row with core's merge rule, rewrites the row's view columns and
@@ -92,23 +168,39 @@ pub(super) async fn project(
     };
     state.apply(change, event.hlc, event.device_id);
     let view = state.view(id);
+    let v = view.as_ref();
     let state_json = serde_json::to_string(&state).map_err(corrupt)?;
     sqlx::query(
-        "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state,
+             calls, last_called_at, official, counter, finished_at, outcome, appointment, rating, waiting_secs, service_secs)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET arrived_at = excluded.arrived_at, visitor_name = excluded.visitor_name,
              procedure = excluded.procedure, phone = excluded.phone, citizen_id = excluded.citizen_id,
-             note = excluded.note, device_id = excluded.device_id, state = excluded.state",
+             note = excluded.note, device_id = excluded.device_id, state = excluded.state,
+             calls = excluded.calls, last_called_at = excluded.last_called_at, official = excluded.official,
+             counter = excluded.counter, finished_at = excluded.finished_at, outcome = excluded.outcome,
+             appointment = excluded.appointment, rating = excluded.rating, waiting_secs = excluded.waiting_secs,
+             service_secs = excluded.service_secs",
     )
     .bind(id.to_string())
-    .bind(view.as_ref().map(|v| stamp(v.arrived_at)))
-    .bind(view.as_ref().map(|v| v.name.clone()))
-    .bind(view.as_ref().and_then(|v| v.procedure.clone()))
-    .bind(view.as_ref().and_then(|v| v.phone.clone()))
-    .bind(view.as_ref().and_then(|v| v.citizen_id.clone()))
-    .bind(view.as_ref().and_then(|v| v.note.clone()))
-    .bind(view.as_ref().map(|v| v.device_id.to_string()))
+    .bind(v.map(|v| stamp(v.arrived_at)))
+    .bind(v.map(|v| v.name.clone()))
+    .bind(v.and_then(|v| v.procedure.clone()))
+    .bind(v.and_then(|v| v.phone.clone()))
+    .bind(v.and_then(|v| v.citizen_id.clone()))
+    .bind(v.and_then(|v| v.note.clone()))
+    .bind(v.map(|v| v.device_id.to_string()))
     .bind(state_json)
+    .bind(v.map_or(0, |v| i64::from(v.calls)))
+    .bind(v.and_then(|v| v.last_called_at).map(stamp))
+    .bind(v.and_then(|v| v.official.clone()))
+    .bind(v.and_then(|v| v.counter).map(i64::from))
+    .bind(v.and_then(|v| v.finished_at).map(stamp))
+    .bind(v.and_then(|v| v.outcome).and_then(outcome_word))
+    .bind(v.and_then(|v| v.appointment).map(|d| d.to_string()))
+    .bind(v.and_then(|v| v.rating).map(i64::from))
+    .bind(v.and_then(|v| v.waiting_secs))
+    .bind(v.and_then(|v| v.service_secs))
     .execute(&mut **tx)
     .await?;
     Ok(view)

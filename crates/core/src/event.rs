@@ -5,7 +5,7 @@
 //! app and the server both validate an event.
 
 use crate::hlc::Hlc;
-use crate::visit::{VisitAmended, VisitArrived, VisitChange};
+use crate::visit::{VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -60,6 +60,9 @@ impl EventBody {
         match self {
             EventBody::Visit(VisitChange::Arrived(_)) => "visit.arrived",
             EventBody::Visit(VisitChange::Amended(_)) => "visit.amended",
+            EventBody::Visit(VisitChange::Called(_)) => "visit.called",
+            EventBody::Visit(VisitChange::Finished(_)) => "visit.finished",
+            EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
         }
     }
 
@@ -67,6 +70,9 @@ impl EventBody {
         let value = match self {
             EventBody::Visit(VisitChange::Arrived(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Amended(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Called(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Finished(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -89,15 +95,17 @@ impl Event {
         if self.id.get_version_num() != 7 {
             return Err(EventError::NotUuidV7);
         }
-        let body = match self.kind.as_str() {
-            "visit.arrived" => {
-                EventBody::Visit(VisitChange::Arrived(payload::<VisitArrived>(&self.kind, &self.payload)?))
-            }
-            "visit.amended" => {
-                EventBody::Visit(VisitChange::Amended(payload::<VisitAmended>(&self.kind, &self.payload)?))
-            }
+        let (kind, value) = (self.kind.as_str(), &self.payload);
+        let change = match kind {
+            "visit.arrived" => VisitChange::Arrived(payload::<VisitArrived>(kind, value)?),
+            "visit.amended" => VisitChange::Amended(payload::<VisitAmended>(kind, value)?),
+            "visit.called" => VisitChange::Called(payload::<VisitCalled>(kind, value)?),
+            "visit.finished" => VisitChange::Finished(payload::<VisitFinished>(kind, value)?),
+            "visit.rated" => VisitChange::Rated(payload::<VisitRated>(kind, value)?),
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
+        change.check().map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })?;
+        let body = EventBody::Visit(change);
         if body.entity() != self.entity {
             return Err(EventError::WrongEntity {
                 kind: self.kind.clone(),
@@ -112,7 +120,7 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::visit::{NewVisit, VisitInput, VisitState};
+    use crate::visit::{Counter, NewVisit, Outcome, RatingLevel, VisitInput, VisitState};
     use chrono::{TimeZone, Utc};
     use proptest::prelude::*;
     use std::collections::BTreeMap;
@@ -215,16 +223,47 @@ mod tests {
             events.push(visit_event(*id, 3, 1 + i as i64 * 3, base + 5, amended(None, Some("ghi chú B"))));
             // Same wall time as device 2's amendment: the device id must break the tie.
             events.push(visit_event(*id, 3, 2 + i as i64 * 3, base + 5, amended(Some(&format!("Khách C{i}")), None)));
+            // A call, a no-show, a recall from another PC, a finish; two PCs rate it while apart.
+            let t = |minutes: i64| {
+                Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+            };
+            let call = |m, counter| {
+                VisitChange::Called(VisitCalled {
+                    called_at: t(m),
+                    official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+                    counter: Counter::try_from(counter).unwrap(),
+                })
+            };
+            let finish = |m, outcome| VisitChange::Finished(VisitFinished::new(t(m), outcome, None).unwrap());
+            let rate = |level| {
+                VisitChange::Rated(VisitRated::new(t(40), RatingLevel::try_from(level).unwrap(), vec![]).unwrap())
+            };
+            events.push(visit_event(*id, 1, 10 + i as i64, base + 10, call(10, 1)));
+            events.push(visit_event(*id, 1, 20 + i as i64, base + 11, finish(12, Outcome::NoShow)));
+            events.push(visit_event(*id, 2, 10 + i as i64, base + 20, call(30, 2)));
+            events.push(visit_event(*id, 2, 20 + i as i64, base + 21, finish(35, Outcome::Resolved)));
+            events.push(visit_event(*id, 2, 30 + i as i64, base + 30, rate(5)));
+            events.push(visit_event(*id, 3, 30 + i as i64, base + 31, rate(2)));
         }
         events
+    }
+
+    #[test]
+    fn the_lifecycle_projects_to_times_outcome_and_the_first_rating() {
+        let events = universe();
+        let states = project(&events);
+        let visit = states.values().next().unwrap().view(events[0].entity_id).unwrap();
+        assert_eq!((visit.calls, visit.counter, visit.outcome), (2, Some(2), Some(Outcome::Resolved)));
+        assert_eq!((visit.waiting_secs, visit.service_secs), (Some(30 * 60), Some(5 * 60)));
+        assert_eq!(visit.rating, Some(5), "the earlier rating wins on every PC");
     }
 
     proptest! {
         #[test]
         fn any_order_with_any_duplicates_gives_the_same_projection(
             order in Just(()).prop_flat_map(|_| {
-                let n = 12usize;
-                (Just((0..n).collect::<Vec<_>>()).prop_shuffle(), proptest::collection::vec(0..n, 0..12))
+                let n = universe().len();
+                (Just((0..n).collect::<Vec<_>>()).prop_shuffle(), proptest::collection::vec(0..n, 0..20))
             })
         ) {
             let events = universe();

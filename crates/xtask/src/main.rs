@@ -107,7 +107,8 @@ fn run(task: Task) -> Result<()> {
 fn root() -> Result<PathBuf> {
     // At run time, not `env!`: cargo reuses a binary built from another checkout that shares the
     // target folder (CI's cache), and the compile-time path would point at that checkout.
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     Ok(manifest.ancestors().nth(2).context("xtask is not in crates/xtask")?.to_owned())
 }
 

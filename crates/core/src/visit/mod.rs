@@ -3,9 +3,13 @@
 //! Fields are parsed once at the edge (UI command, CLI, or a synced event from another PC) into
 //! types that cannot hold a bad value, so nothing downstream re-checks them.
 
+pub mod lifecycle;
+
 use crate::hlc::Hlc;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+pub use lifecycle::{Counter, Outcome, RatingLevel, RatingReason, VisitCalled, VisitFinished, VisitRated};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
@@ -23,6 +27,14 @@ pub enum VisitField {
     Phone,
     CitizenId,
     Note,
+    Official,
+    Counter,
+    Appointment,
+    Rating,
+    /// The time given with `--at` or for a paper-book entry.
+    Time,
+    /// The visit itself (unknown, or in the wrong state for the action).
+    Visit,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -47,6 +59,30 @@ pub enum VisitError {
     PhoneInvalid,
     #[error("Số CCCD/định danh cá nhân phải gồm đúng 12 chữ số.")]
     CitizenIdInvalid,
+    #[error("Vui lòng nhập tên cán bộ tiếp nhận.")]
+    OfficialEmpty,
+    #[error("Tên cán bộ quá dài: tối đa {max} ký tự.")]
+    OfficialTooLong { max: usize },
+    #[error("Số quầy phải từ 1 đến 99.")]
+    CounterInvalid,
+    #[error("Tiếp nhận hồ sơ cần có ngày hẹn trả kết quả.")]
+    AppointmentMissing,
+    #[error("Chỉ ghi ngày hẹn khi tiếp nhận hồ sơ.")]
+    AppointmentUnexpected,
+    #[error("Mức đánh giá phải từ 1 (Rất không hài lòng) đến 5 (Rất hài lòng).")]
+    RatingLevelInvalid,
+    #[error("Chỉ ghi lý do khi người dân không hài lòng.")]
+    ReasonsOnlyWhenDissatisfied,
+    #[error("Thời điểm ghi nhận không được ở tương lai.")]
+    InTheFuture,
+    #[error("Không tìm thấy lượt tiếp này.")]
+    VisitNotFound,
+    #[error("Lượt tiếp này đã kết thúc.")]
+    AlreadyFinished,
+    #[error("Lượt tiếp chưa kết thúc nên chưa thể đánh giá.")]
+    NotFinished,
+    #[error("Lượt tiếp này đã được đánh giá; mỗi lượt chỉ đánh giá một lần.")]
+    AlreadyRated,
 }
 
 impl VisitError {
@@ -57,6 +93,14 @@ impl VisitError {
             VisitError::NoteEmpty | VisitError::NoteTooLong { .. } => VisitField::Note,
             VisitError::PhoneInvalid => VisitField::Phone,
             VisitError::CitizenIdInvalid => VisitField::CitizenId,
+            VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } => VisitField::Official,
+            VisitError::CounterInvalid => VisitField::Counter,
+            VisitError::AppointmentMissing | VisitError::AppointmentUnexpected => VisitField::Appointment,
+            VisitError::RatingLevelInvalid | VisitError::ReasonsOnlyWhenDissatisfied | VisitError::AlreadyRated => {
+                VisitField::Rating
+            }
+            VisitError::InTheFuture => VisitField::Time,
+            VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
         }
     }
 }
@@ -124,6 +168,11 @@ text_field!(
     /// The procedure the citizen came for, as free text until the catalogue is wired in.
     ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureEmpty,
     VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
+);
+text_field!(
+    /// The official who called the citizen (until the officials directory is wired in).
+    OfficialName, NAME_MAX_CHARS, VisitError::OfficialEmpty,
+    VisitError::OfficialTooLong { max: NAME_MAX_CHARS }
 );
 text_field!(
     /// The receptionist's note on a visit.
@@ -280,6 +329,15 @@ pub struct VisitState {
     pub name: Option<Register<VisitorName>>,
     pub procedure: Option<Register<Option<ProcedureText>>>,
     pub note: Option<Register<Option<Note>>>,
+    /// Every call, keyed by its clock: calls are facts, a recall adds one.
+    #[serde(default)]
+    pub calls: BTreeMap<Hlc, VisitCalled>,
+    /// The outcome is editable: the latest clock wins.
+    #[serde(default)]
+    pub finish: Option<Register<VisitFinished>>,
+    /// One rating per visit: if two PCs rate it while apart, the earlier clock wins everywhere.
+    #[serde(default)]
+    pub rating: Option<Register<VisitRated>>,
 }
 
 /// The immutable facts of an arrival.
@@ -296,6 +354,20 @@ pub struct Arrival {
 pub enum VisitChange {
     Arrived(VisitArrived),
     Amended(VisitAmended),
+    Called(VisitCalled),
+    Finished(VisitFinished),
+    Rated(VisitRated),
+}
+
+impl VisitChange {
+    /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
+    pub fn check(&self) -> Result<(), VisitError> {
+        match self {
+            VisitChange::Finished(f) => VisitFinished::new(f.finished_at, f.outcome, f.appointment).map(drop),
+            VisitChange::Rated(r) => VisitRated::new(r.rated_at, r.level, r.reasons.clone()).map(drop),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl VisitState {
@@ -325,13 +397,45 @@ impl VisitState {
                     merge(&mut self.note, Some(note.clone()), hlc);
                 }
             }
+            VisitChange::Called(call) => {
+                self.calls.entry(hlc).or_insert_with(|| call.clone());
+            }
+            VisitChange::Finished(finish) => merge(&mut self.finish, finish.clone(), hlc),
+            VisitChange::Rated(rating) => {
+                if self.rating.as_ref().is_none_or(|first| hlc < first.hlc) {
+                    self.rating = Some(Register { value: rating.clone(), hlc });
+                }
+            }
         }
+    }
+
+    /// Whether this PC may record `change` now: the desk's rules for the visit's state.
+    pub fn admits(&self, change: &VisitChange) -> Result<(), VisitError> {
+        if self.arrival.is_none() && !matches!(change, VisitChange::Arrived(_)) {
+            return Err(VisitError::VisitNotFound);
+        }
+        let finished = self.finish.as_ref().map(|f| f.value.outcome);
+        match change {
+            VisitChange::Called(_) if finished.is_some_and(|o| o != Outcome::NoShow) => {
+                Err(VisitError::AlreadyFinished)
+            }
+            VisitChange::Rated(_) if finished.is_none() => Err(VisitError::NotFinished),
+            VisitChange::Rated(_) if self.rating.is_some() => Err(VisitError::AlreadyRated),
+            _ => Ok(()),
+        }
+    }
+
+    /// The latest call: the one the waiting and service times run to and from.
+    fn last_call(&self) -> Option<&VisitCalled> {
+        self.calls.values().max_by_key(|c| c.called_at)
     }
 
     /// The visit as people see it; `None` until its arrival is known (an amendment can sync first).
     pub fn view(&self, id: Uuid) -> Option<Visit> {
         let arrival = self.arrival.as_ref()?;
         let name = self.name.as_ref()?;
+        let last_call = self.last_call();
+        let finish = self.finish.as_ref().map(|f| &f.value);
         Some(Visit {
             id,
             arrived_at: arrival.value.arrived_at,
@@ -341,6 +445,21 @@ impl VisitState {
             citizen_id: arrival.value.citizen_id.as_ref().map(|c| c.as_str().to_owned()),
             note: self.note.as_ref().and_then(|r| r.value.as_ref()).map(|n| n.to_string()),
             device_id: arrival.value.device_id,
+            calls: self.calls.len() as u32,
+            last_called_at: last_call.map(|c| c.called_at),
+            official: last_call.map(|c| c.official.to_string()),
+            counter: last_call.map(|c| u16::from(c.counter)),
+            finished_at: finish.map(|f| f.finished_at),
+            outcome: finish.map(|f| f.outcome),
+            appointment: finish.and_then(|f| f.appointment),
+            rating: self.rating.as_ref().map(|r| u8::from(r.value.level)),
+            waiting_secs: lifecycle::waiting_time(arrival.value.arrived_at, last_call.map(|c| c.called_at))
+                .map(|d| d.num_seconds()),
+            service_secs: lifecycle::service_time(
+                last_call.map(|c| c.called_at),
+                finish.map(|f| (f.finished_at, f.outcome)),
+            )
+            .map(|d| d.num_seconds()),
         })
     }
 }
@@ -356,6 +475,28 @@ pub struct Visit {
     pub citizen_id: Option<String>,
     pub note: Option<String>,
     pub device_id: Uuid,
+    /// How many times the citizen was called (more than one: recalled after a no-show).
+    #[serde(default)]
+    pub calls: u32,
+    #[serde(default)]
+    pub last_called_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub official: Option<String>,
+    #[serde(default)]
+    pub counter: Option<u16>,
+    #[serde(default)]
+    pub finished_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    #[serde(default)]
+    pub appointment: Option<NaiveDate>,
+    /// 1 (Rất không hài lòng) … 5 (Rất hài lòng).
+    #[serde(default)]
+    pub rating: Option<u8>,
+    #[serde(default)]
+    pub waiting_secs: Option<i64>,
+    #[serde(default)]
+    pub service_secs: Option<i64>,
 }
 
 #[cfg(test)]
