@@ -52,6 +52,31 @@ pub struct PublishedYear {
     pub days: Vec<PublishedDay>,
 }
 
+/// The calendar shipped with the app: the announced 2025–2026 calendars and statutory 2027.
+pub const STARTER_CALENDAR: &str = include_str!("../reference/holidays.vn.json");
+
+/// Reads the compiled reference format (`years.YYYY.days[]`, a year announced when its
+/// announcing documents are listed); days whose date is not yet fixed are skipped.
+pub fn reference_years(json: &str) -> Result<Vec<PublishedYear>, String> {
+    let data: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("holiday calendar: {e}"))?;
+    let years = data["years"].as_object().ok_or("holiday calendar: no `years`")?;
+    years
+        .iter()
+        .map(|(year, y)| {
+            let days = y["days"].as_array().map(Vec::as_slice).unwrap_or_default();
+            Ok(PublishedYear {
+                year: year.parse().map_err(|_| format!("holiday calendar: bad year {year:?}"))?,
+                announced: y["announcing_documents"].as_array().is_some_and(|d| !d.is_empty()),
+                days: days
+                    .iter()
+                    .filter(|d| !d["date"].is_null())
+                    .map(|d| serde_json::from_value(d.clone()).map_err(|e| format!("holiday calendar {year}: {e}")))
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct WorkCalendar {
     /// Per year: the dates that differ from an ordinary Monday–Friday week, and whether they are
@@ -170,26 +195,15 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// The province's format, read from the reference file in ../shared/data.
+    /// The reference file as compiled in ../shared/data (the app ships a copy).
     fn published() -> Vec<PublishedYear> {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/holidays.vn.json");
-        let data: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        data["years"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(year, y)| PublishedYear {
-                year: year.parse().unwrap(),
-                announced: y["announcing_documents"].as_array().is_some_and(|d| !d.is_empty()),
-                days: y["days"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|d| !d["date"].is_null())
-                    .map(|d| serde_json::from_value(d.clone()).unwrap())
-                    .collect(),
-            })
-            .collect()
+        reference_years(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_copy_matches_the_shared_reference() {
+        assert_eq!(reference_years(STARTER_CALENDAR).unwrap(), published());
     }
 
     #[test]
