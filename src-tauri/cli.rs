@@ -39,6 +39,20 @@ pub enum Command {
     },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
+    /// The procedure catalogue (thủ tục hành chính).
+    Procedure {
+        #[command(subcommand)]
+        command: ProcedureCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProcedureCommand {
+    /// List the procedures with their legal processing time; unverified values are marked.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -199,6 +213,21 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                         v.procedure.as_deref().unwrap_or("-"),
                         v.id
                     );
+                }
+            }
+            Ok(())
+        }
+        Command::Procedure { command: ProcedureCommand::List { json } } => {
+            let catalogue = &store.reference().catalogue;
+            if json {
+                println!("{}", serde_json::to_string_pretty(catalogue).map_err(|e| e.to_string())?);
+            } else {
+                for p in catalogue {
+                    let unverified = |field: &str| p.field_confidence.get(field).is_some_and(|c| c == "unverified");
+                    let code = p.code.as_deref().unwrap_or("—");
+                    let code_mark = if unverified("ma_tthc") { " (chưa xác minh)" } else { "" };
+                    let time_mark = if unverified("thoi_han") { " (chưa xác minh)" } else { "" };
+                    println!("{}  {code}{code_mark}  {}  [{}{time_mark}]", p.id, p.name, p.legal_time_text);
                 }
             }
             Ok(())

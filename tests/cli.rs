@@ -142,6 +142,19 @@ async fn a_day_from_the_paper_book_is_entered_with_times() {
 }
 
 #[tokio::test]
+async fn the_procedure_catalogue_is_listed_with_unverified_values_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = thanthien(dir.path(), &["procedure", "list", "--json"]).await;
+    assert!(json.ok, "{}", json.stderr);
+    let catalogue: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(catalogue.as_array().unwrap().len(), 35);
+    assert_eq!(catalogue[0]["id"], "HT-01");
+    let text = thanthien(dir.path(), &["procedure", "list"]).await;
+    let birth = text.stdout.lines().find(|l| l.starts_with("HT-01")).unwrap();
+    assert!(birth.contains("1.001193 (chưa xác minh)") && birth.contains("khai sinh"), "{birth}");
+}
+
+#[tokio::test]
 async fn sync_before_enrolment_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let run = thanthien(dir.path(), &["sync"]).await;

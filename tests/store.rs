@@ -164,3 +164,27 @@ async fn lifecycle_refusals_are_named() {
     assert_eq!(refusal(s.call_visit(id, "An".into(), 1, Utc::now()).await), [VisitError::AlreadyFinished]);
     assert_eq!(seqs(s).await, [1, 2]);
 }
+
+#[tokio::test]
+async fn a_catalogue_procedure_gives_the_received_dossier_its_appointment() {
+    use thanthien_core::visit::Outcome;
+    let desk = common::desk().await;
+    let s = &desk.store;
+    // Wednesday 25/11/2026 09:00 in Vietnam; HT-12 (nhận cha, mẹ, con) has 3 working days.
+    let t = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 11, 25, h, m, 0).unwrap();
+    let input = VisitInput { name: "Mai Văn Sơn".into(), procedure: Some("ht-12".into()), ..Default::default() };
+    let visit = s.record_visit(input, t(2, 0)).await.unwrap();
+    assert_eq!(visit.procedure_id.as_deref(), Some("HT-12"));
+    assert_eq!(visit.procedure.as_deref(), Some("Thủ tục đăng ký nhận cha, mẹ, con"));
+    s.call_visit(visit.id, "Lê Thị Hoa".into(), 1, t(2, 5)).await.unwrap();
+    let done = s.finish_visit(visit.id, Outcome::DossierReceived, None, t(2, 20)).await.unwrap();
+    assert_eq!(done.appointment, NaiveDate::from_ymd_opt(2026, 11, 30));
+
+    // Free text names no catalogue procedure: the appointment must be given by hand.
+    let free = s.record_visit(named("Tạ Thị Uyên"), t(2, 30)).await.unwrap();
+    assert_eq!(free.procedure_id, None);
+    assert!(matches!(
+        s.finish_visit(free.id, Outcome::DossierReceived, None, t(2, 40)).await,
+        Err(StoreError::Invalid(e)) if e == [VisitError::AppointmentMissing]
+    ));
+}

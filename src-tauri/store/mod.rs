@@ -1,7 +1,10 @@
 //! The desk's local store: SQLite in WAL mode, one writer, every change an event written in the
 //! same transaction as its projection.
 
+mod reference;
 mod visits;
+
+pub use reference::Reference;
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -56,6 +59,7 @@ pub struct Store {
     reader: SqlitePool,
     device_id: Uuid,
     path: PathBuf,
+    reference: std::sync::Arc<Reference>,
 }
 
 impl Store {
@@ -81,11 +85,15 @@ impl Store {
             .await?;
         let (id,): (String,) = sqlx::query_as("SELECT id FROM local_device").fetch_one(&writer).await?;
         let device_id = Uuid::from_str(&id).map_err(corrupt)?;
-        Ok(Store { writer, reader, device_id, path })
+        Ok(Store { writer, reader, device_id, path, reference: std::sync::Arc::new(Reference::starter()) })
     }
 
     pub fn device_id(&self) -> Uuid {
         self.device_id
+    }
+
+    pub fn reference(&self) -> &Reference {
+        &self.reference
     }
 
     /// The SQLite file, for tools and tests that look inside.

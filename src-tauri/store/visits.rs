@@ -6,11 +6,12 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
+use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle::check_not_future;
 use thanthien_core::visit::{
-    Counter, NewVisit, OfficialName, Outcome, RatingLevel, RatingReason, Visit, VisitArrived, VisitCalled, VisitChange,
-    VisitError, VisitFinished, VisitInput, VisitRated, VisitState,
+    Counter, NewVisit, OfficialName, Outcome, ProcedureText, RatingLevel, RatingReason, Visit, VisitArrived,
+    VisitCalled, VisitChange, VisitError, VisitFinished, VisitInput, VisitRated, VisitState,
 };
 use uuid::Uuid;
 
@@ -42,7 +43,14 @@ fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
 impl Store {
     /// Validates and records a citizen's arrival at `at`. Invalid input writes nothing.
     pub async fn record_visit(&self, input: VisitInput, at: DateTime<Utc>) -> Result<Visit> {
-        let visit = NewVisit::parse(input).map_err(StoreError::Invalid)?;
+        let mut visit = NewVisit::parse(input).map_err(StoreError::Invalid)?;
+        // A catalogue id or national code typed at the desk becomes that procedure.
+        if let Some(known) =
+            visit.procedure.as_ref().and_then(|p| procedure::find(&self.reference().catalogue, p.as_str()))
+        {
+            visit.procedure = ProcedureText::try_from(known.name.clone()).ok();
+            visit.procedure_id = Some(known.id.clone());
+        }
         let arrived_at = instant(at)?;
         let id = Uuid::now_v7();
         let change = VisitChange::Arrived(VisitArrived { arrived_at, visit });
@@ -92,7 +100,12 @@ impl Store {
         appointment: Option<NaiveDate>,
         at: DateTime<Utc>,
     ) -> Result<Visit> {
-        let finish = VisitFinished::new(instant(at)?, outcome, appointment).map_err(invalid)?;
+        let finished_at = instant(at)?;
+        let appointment = match (outcome, appointment) {
+            (Outcome::DossierReceived, None) => self.appointment_for(id, finished_at).await?,
+            (_, given) => given,
+        };
+        let finish = VisitFinished::new(finished_at, outcome, appointment).map_err(invalid)?;
         self.change_visit(id, VisitChange::Finished(finish)).await
     }
 
@@ -106,6 +119,17 @@ impl Store {
         let level = RatingLevel::try_from(level).map_err(invalid)?;
         let rating = VisitRated::new(instant(at)?, level, reasons).map_err(invalid)?;
         self.change_visit(id, VisitChange::Rated(rating)).await
+    }
+
+    /// The appointment a dossier received now gets from the visit's catalogue procedure, if the
+    /// law states one figure for it.
+    async fn appointment_for(&self, id: Uuid, received_at: DateTime<Utc>) -> Result<Option<NaiveDate>> {
+        let reference = self.reference();
+        let visit = self.visit(id).await?.ok_or_else(|| invalid(VisitError::VisitNotFound))?;
+        let legal =
+            visit.procedure_id.as_deref().and_then(|p| procedure::find(&reference.catalogue, p)).map(|p| p.legal_time);
+        Ok(legal
+            .and_then(|legal| procedure::appointment_date(received_at, legal, &reference.calendar, &reference.hours)))
     }
 
     /// Visits that arrived on a local (Vietnam) calendar day, newest first.

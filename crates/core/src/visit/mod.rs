@@ -253,6 +253,9 @@ pub struct VisitInput {
 pub struct NewVisit {
     pub name: VisitorName,
     pub procedure: Option<ProcedureText>,
+    /// The catalogue procedure the text names, when the desk recognised it (e.g. `HT-01`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_id: Option<String>,
     pub phone: Option<Phone>,
     pub citizen_id: Option<CitizenId>,
     pub note: Option<Note>,
@@ -275,7 +278,7 @@ impl NewVisit {
         let note = optional(input.note);
         match (name, procedure, phone, citizen_id, note) {
             (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note)) => {
-                Ok(NewVisit { name, procedure, phone, citizen_id, note })
+                Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note })
             }
             (name, procedure, phone, citizen_id, note) => {
                 Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err()]
@@ -345,6 +348,8 @@ pub struct VisitState {
 pub struct Arrival {
     pub arrived_at: DateTime<Utc>,
     pub device_id: Uuid,
+    #[serde(default)]
+    pub procedure_id: Option<String>,
     pub phone: Option<Phone>,
     pub citizen_id: Option<CitizenId>,
 }
@@ -378,6 +383,7 @@ impl VisitState {
                 let arrival = Arrival {
                     arrived_at: a.arrived_at,
                     device_id,
+                    procedure_id: a.visit.procedure_id.clone(),
                     phone: a.visit.phone.clone(),
                     citizen_id: a.visit.citizen_id.clone(),
                 };
@@ -441,6 +447,7 @@ impl VisitState {
             arrived_at: arrival.value.arrived_at,
             name: name.value.to_string(),
             procedure: self.procedure.as_ref().and_then(|r| r.value.as_ref()).map(|p| p.to_string()),
+            procedure_id: arrival.value.procedure_id.clone(),
             phone: arrival.value.phone.as_ref().map(|p| p.as_str().to_owned()),
             citizen_id: arrival.value.citizen_id.as_ref().map(|c| c.as_str().to_owned()),
             note: self.note.as_ref().and_then(|r| r.value.as_ref()).map(|n| n.to_string()),
@@ -471,6 +478,8 @@ pub struct Visit {
     pub arrived_at: DateTime<Utc>,
     pub name: String,
     pub procedure: Option<String>,
+    #[serde(default)]
+    pub procedure_id: Option<String>,
     pub phone: Option<String>,
     pub citizen_id: Option<String>,
     pub note: Option<String>,
