@@ -2,11 +2,12 @@
 
 use crate::store::{Store, StoreError};
 use crate::sync::Engine;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use tauri::State;
 use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
 use thanthien_core::time::local_day;
-use thanthien_core::visit::{Visit, VisitInput};
+use thanthien_core::visit::{Outcome, Visit, VisitInput};
+use uuid::Uuid;
 
 impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
@@ -30,6 +31,32 @@ pub async fn add_visit(
     engine: State<'_, Engine>,
 ) -> Result<Visit, CommandError> {
     let visit = store.record_visit(input, Utc::now()).await?;
+    engine.nudge();
+    Ok(visit)
+}
+
+/// "Gọi tiếp" at this desk's counter.
+#[tauri::command]
+pub async fn call_next(
+    official: String,
+    counter: u16,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Option<Visit>, CommandError> {
+    let called = store.call_next(official, counter, Utc::now()).await?;
+    engine.nudge();
+    Ok(called)
+}
+
+#[tauri::command]
+pub async fn finish_visit(
+    id: Uuid,
+    outcome: Outcome,
+    appointment: Option<NaiveDate>,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Visit, CommandError> {
+    let visit = store.finish_visit(id, outcome, appointment, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
 }

@@ -38,6 +38,8 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::add_visit,
+            commands::call_next,
+            commands::finish_visit,
             commands::list_today_visits,
             commands::sync_status,
             commands::sync_now,

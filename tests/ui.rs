@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 const DRIVER_PORT: u16 = 4444;
 const ENTER: &str = "\u{E007}";
+const F2: &str = "\u{E032}";
+const F6: &str = "\u{E036}";
 
 /// tauri-driver (and the WebKitWebDriver it starts), stopped with SIGTERM so both exit.
 struct Driver(Child);
@@ -92,12 +94,13 @@ async fn a_receptionist_records_a_visit_and_an_empty_name_is_refused() {
 async fn scenario(c: &Client, data: &Path) {
     let name = wait_for(c, "#visitor-name").await;
     name.send_keys("Nguyễn Thị Ánh").await.unwrap();
-    wait_for(c, "#procedure").await.send_keys("Đăng ký khai sinh").await.unwrap();
+    // A catalogue id: HT-12 (đăng ký nhận cha, mẹ, con) has 3 working days.
+    wait_for(c, "#procedure").await.send_keys("HT-12").await.unwrap();
     // Keyboard only: Enter in the form saves it.
     wait_for(c, "#note").await.send_keys(ENTER).await.unwrap();
 
-    wait_count(c, "#today-visits tbody tr", 1).await;
-    let row = wait_for(c, "#today-visits tbody tr .name").await;
+    wait_count(c, "#waiting-list tbody tr", 1).await;
+    let row = wait_for(c, "#waiting-list tbody tr .name").await;
     assert_eq!(row.text().await.unwrap(), "Nguyễn Thị Ánh");
     assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await, ["Nguyễn Thị Ánh"]);
     let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
@@ -108,8 +111,23 @@ async fn scenario(c: &Client, data: &Path) {
     name.send_keys(&format!("   {ENTER}")).await.unwrap();
     let error = wait_for(c, "#visitor-name-error").await;
     assert_eq!(error.text().await.unwrap(), "Vui lòng nhập họ tên người đến làm việc.");
-    wait_count(c, "#today-visits tbody tr", 1).await;
+    wait_count(c, "#waiting-list tbody tr", 1).await;
     assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 1);
+
+    // The desk calls the next citizen (F2) and receives the dossier (F6), still without the mouse.
+    wait_for(c, "#official").await.send_keys(&format!("Lê Thị Hoa{F2}")).await.unwrap();
+    wait_count(c, "#waiting-list tbody tr", 0).await;
+    assert_eq!(wait_for(c, "#serving .name").await.text().await.unwrap(), "Nguyễn Thị Ánh");
+    wait_for(c, "#official").await.send_keys(F6).await.unwrap();
+    wait_count(c, "#done-list tbody tr", 1).await;
+    assert_eq!(wait_for(c, "#done-list .outcome").await.text().await.unwrap(), "Tiếp nhận hồ sơ");
+    let reference = thanthien::store::Reference::starter();
+    let legal = thanthien_core::procedure::find(&reference.catalogue, "HT-12").unwrap().legal_time;
+    let due =
+        thanthien_core::procedure::appointment_date(chrono::Utc::now(), legal, &reference.calendar, &reference.hours)
+            .unwrap();
+    let shown = wait_for(c, "#done-list .appointment").await.text().await.unwrap();
+    assert_eq!(shown, due.format("%d/%m/%Y").to_string());
 
     let png = c.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");

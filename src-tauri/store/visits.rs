@@ -8,7 +8,7 @@ use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
-use thanthien_core::visit::lifecycle::check_not_future;
+use thanthien_core::visit::lifecycle::{self, check_not_future};
 use thanthien_core::visit::{
     Counter, NewVisit, OfficialName, Outcome, ProcedureText, RatingLevel, RatingReason, Visit, VisitArrived,
     VisitCalled, VisitChange, VisitError, VisitFinished, VisitInput, VisitRated, VisitState,
@@ -91,6 +91,15 @@ impl Store {
             (o, c) => return Err(StoreError::Invalid([o.err(), c.err()].into_iter().flatten().collect())),
         };
         self.change_visit(id, VisitChange::Called(VisitCalled { called_at: instant(at)?, official, counter })).await
+    }
+
+    /// "Gọi tiếp": calls today's longest-waiting citizen to this counter; `None` when nobody waits.
+    pub async fn call_next(&self, official: String, counter: u16, at: DateTime<Utc>) -> Result<Option<Visit>> {
+        let today = self.visits_on(thanthien_core::time::local_day(at)).await?;
+        match lifecycle::next_waiting(&today) {
+            Some(next) => self.call_visit(next.id, official, counter, at).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     pub async fn finish_visit(

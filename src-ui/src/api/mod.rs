@@ -1,9 +1,11 @@
 //! Typed wrappers over the Tauri commands, one per command, named as the commands are.
 
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
-use thanthien_core::visit::{Visit, VisitInput};
+use thanthien_core::visit::{Outcome, Visit, VisitInput};
+use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -37,6 +39,27 @@ struct AddVisitArgs<'a> {
 
 pub async fn add_visit(input: &VisitInput) -> Result<Visit, CommandError> {
     call("add_visit", &AddVisitArgs { input }).await
+}
+
+#[derive(Serialize)]
+struct CallNextArgs<'a> {
+    official: &'a str,
+    counter: u16,
+}
+
+pub async fn call_next(official: &str, counter: u16) -> Result<Option<Visit>, CommandError> {
+    call("call_next", &CallNextArgs { official, counter }).await
+}
+
+#[derive(Serialize)]
+struct FinishVisitArgs {
+    id: Uuid,
+    outcome: Outcome,
+    appointment: Option<NaiveDate>,
+}
+
+pub async fn finish_visit(id: Uuid, outcome: Outcome, appointment: Option<NaiveDate>) -> Result<Visit, CommandError> {
+    call("finish_visit", &FinishVisitArgs { id, outcome, appointment }).await
 }
 
 pub async fn list_today_visits() -> Result<Vec<Visit>, CommandError> {

@@ -277,3 +277,77 @@ mod tests {
         assert!(check_not_future(at(9, 0), at(9, 0)).is_ok());
     }
 }
+
+/// Where a visit stands in today's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueState {
+    /// Arrived, not yet called.
+    Waiting,
+    /// Called to a counter, not finished.
+    Serving,
+    /// Finished with an outcome.
+    Done,
+}
+
+impl super::Visit {
+    pub fn queue_state(&self) -> QueueState {
+        match (self.outcome, self.last_called_at) {
+            (Some(_), _) => QueueState::Done,
+            (None, Some(_)) => QueueState::Serving,
+            (None, None) => QueueState::Waiting,
+        }
+    }
+}
+
+/// The citizen "Gọi tiếp" calls: the one who has waited longest.
+pub fn next_waiting(visits: &[super::Visit]) -> Option<&super::Visit> {
+    visits.iter().filter(|v| v.queue_state() == QueueState::Waiting).min_by_key(|v| (v.arrived_at, v.id))
+}
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+    use crate::visit::Visit;
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    fn visit(minute: u32, called: bool, outcome: Option<Outcome>) -> Visit {
+        let t = Utc.with_ymd_and_hms(2026, 11, 26, 1, minute, 0).unwrap();
+        Visit {
+            id: Uuid::now_v7(),
+            arrived_at: t,
+            name: format!("Khách {minute}"),
+            procedure: None,
+            procedure_id: None,
+            phone: None,
+            citizen_id: None,
+            note: None,
+            device_id: Uuid::nil(),
+            calls: u32::from(called),
+            last_called_at: called.then_some(t),
+            official: None,
+            counter: None,
+            finished_at: outcome.map(|_| t),
+            outcome,
+            appointment: None,
+            rating: None,
+            waiting_secs: None,
+            service_secs: None,
+        }
+    }
+
+    #[test]
+    fn call_next_takes_the_longest_waiting_citizen() {
+        let list = vec![
+            visit(30, false, None),
+            visit(5, true, None),
+            visit(10, false, None),
+            visit(1, true, Some(Outcome::Resolved)),
+        ];
+        assert_eq!(next_waiting(&list).map(|v| v.name.as_str()), Some("Khách 10"));
+        assert_eq!(list[1].queue_state(), QueueState::Serving);
+        assert_eq!(list[3].queue_state(), QueueState::Done);
+        assert!(next_waiting(&list[1..2]).is_none());
+    }
+}

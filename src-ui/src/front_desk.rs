@@ -1,0 +1,268 @@
+//! The Tiếp dân screen: the arrival form, this desk's counter ("Gọi tiếp" and the citizen being
+//! served), and today's queue. Keyboard first: Enter saves, F2 calls next, F4/F6/F7/F8 finish.
+
+use crate::i18n::t;
+use crate::{api, local_time};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use thanthien_core::ipc::CommandError;
+use thanthien_core::visit::lifecycle::QueueState;
+use thanthien_core::visit::{Outcome, Visit, VisitField, VisitInput};
+
+#[component]
+pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let procedure = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CommandError>);
+    let saved = RwSignal::new(false);
+    let name_input = NodeRef::<leptos::html::Input>::new();
+
+    let field_error = move |field: VisitField| {
+        error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = VisitInput {
+            name: name.get_untracked(),
+            procedure: Some(procedure.get_untracked()),
+            note: Some(note.get_untracked()),
+            ..Default::default()
+        };
+        spawn_local(async move {
+            match api::add_visit(&input).await {
+                Ok(visit) => {
+                    error.set(None);
+                    saved.set(true);
+                    name.set(String::new());
+                    procedure.set(String::new());
+                    note.set(String::new());
+                    on_saved(visit);
+                }
+                Err(e) => {
+                    saved.set(false);
+                    error.set(Some(e));
+                }
+            }
+            // Keyboard-first: the next citizen's name can be typed at once.
+            if let Some(input) = name_input.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    };
+
+    view! {
+        <section class="visit-form">
+            <h2>{t().new_visit}</h2>
+            <form on:submit=submit novalidate>
+                <label for="visitor-name">{t().visitor_name}</label>
+                <input id="visitor-name" node_ref=name_input autofocus autocomplete="off"
+                    placeholder=t().visitor_name_hint
+                    aria-invalid=move || field_error(VisitField::Name).is_some().to_string()
+                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                {move || field_error(VisitField::Name).map(|m| view! { <div class="field-error" id="visitor-name-error">{m}</div> })}
+
+                <label for="procedure">{t().procedure}</label>
+                <input id="procedure" autocomplete="off" placeholder=t().procedure_hint
+                    prop:value=procedure on:input=move |ev| procedure.set(event_target_value(&ev)) />
+                {move || field_error(VisitField::Procedure).map(|m| view! { <div class="field-error">{m}</div> })}
+
+                <label for="note">{t().note}</label>
+                <input id="note" autocomplete="off"
+                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
+                {move || field_error(VisitField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
+
+                <button id="save-visit" class="primary" type="submit">{t().save_visit}" " <kbd>"Enter"</kbd></button>
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}
+                {move || saved.get().then(|| view! { <div class="saved">{t().saved}</div> })}
+            </form>
+        </section>
+    }
+}
+
+fn stored(key: &str) -> Option<String> {
+    window().local_storage().ok().flatten().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+fn store(key: &str, value: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// This desk: its counter and official (remembered on this PC), "Gọi tiếp", and the citizen
+/// being served with the ways the visit can end.
+#[component]
+pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let counter = RwSignal::new(stored("desk.counter").unwrap_or_else(|| "1".into()));
+    let official = RwSignal::new(stored("desk.official").unwrap_or_default());
+    let error = RwSignal::new(None::<CommandError>);
+    let notice = RwSignal::new(None::<&'static str>);
+    let serving = Memo::new(move |_| {
+        let desk = counter.get().trim().parse::<u16>().ok();
+        visits.with(|list| {
+            list.iter()
+                .filter(|v| v.queue_state() == QueueState::Serving && v.counter == desk)
+                .max_by_key(|v| v.last_called_at)
+                .cloned()
+        })
+    });
+    let call_next = move || {
+        let counter_no = counter.get_untracked().trim().parse::<u16>().unwrap_or(0);
+        let name = official.get_untracked();
+        spawn_local(async move {
+            match api::call_next(&name, counter_no).await {
+                Ok(called) => {
+                    error.set(None);
+                    notice.set(called.is_none().then_some(t().nobody_waiting));
+                    on_changed();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let finish = move |outcome: Outcome| {
+        let Some(visit) = serving.get_untracked() else { return };
+        spawn_local(async move {
+            match api::finish_visit(visit.id, outcome, None).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_changed();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    // F-keys work wherever the focus is, so the receptionist never reaches for the mouse.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let action = match ev.key().as_str() {
+            "F2" => Some(None),
+            "F4" => Some(Some(Outcome::Resolved)),
+            "F6" => Some(Some(Outcome::DossierReceived)),
+            "F7" => Some(Some(Outcome::Guided)),
+            "F8" => Some(Some(Outcome::NoShow)),
+            _ => None,
+        };
+        if let Some(action) = action {
+            ev.prevent_default();
+            match action {
+                None => call_next(),
+                Some(outcome) => finish(outcome),
+            }
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let problem = move || {
+        error.get().map(|e| {
+            let details: Vec<String> = e.fields.iter().map(|f| f.message.clone()).collect();
+            if details.is_empty() {
+                e.message
+            } else {
+                details.join(" ")
+            }
+        })
+    };
+    let button = move |id: &'static str, label: &'static str, key: &'static str, outcome: Outcome| {
+        view! { <button id=id type="button" on:click=move |_| finish(outcome)>{label}" "<kbd>{key}</kbd></button> }
+    };
+    view! {
+        <section class="desk">
+            <h2>{t().my_desk}</h2>
+            <div class="desk-settings">
+                <label>{t().counter}
+                    <input id="counter" type="number" min="1" max="99" prop:value=counter
+                        on:input=move |ev| { let v = event_target_value(&ev); store("desk.counter", &v); counter.set(v); } />
+                </label>
+                <label>{t().official}
+                    <input id="official" autocomplete="off" placeholder=t().official_hint prop:value=official
+                        on:input=move |ev| { let v = event_target_value(&ev); store("desk.official", &v); official.set(v); } />
+                </label>
+            </div>
+            <button id="call-next" class="primary" type="button" on:click=move |_| call_next()>
+                {t().call_next}" " <kbd>"F2"</kbd>
+            </button>
+            {move || notice.get().map(|n| view! { <div class="notice">{n}</div> })}
+            {move || problem().map(|m| view! { <div class="form-error" id="desk-error">{m}</div> })}
+            <div id="serving" class="serving">
+                <h3>{t().serving}</h3>
+                {move || serving.get().map(|v| view! {
+                    <p class="name">{v.name.clone()}</p>
+                    <p class="muted">{v.procedure.clone().unwrap_or_default()}</p>
+                })}
+                <Show when=move || serving.with(Option::is_none)>
+                    <p class="empty">{t().not_serving}</p>
+                </Show>
+                <div class="outcomes" class:hidden=move || serving.with(Option::is_none)>
+                    {button("finish-resolved", t().finish_resolved, "F4", Outcome::Resolved)}
+                    {button("finish-dossier", t().finish_dossier, "F6", Outcome::DossierReceived)}
+                    {button("finish-guided", t().finish_guided, "F7", Outcome::Guided)}
+                    {button("finish-no-show", t().finish_no_show, "F8", Outcome::NoShow)}
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn waited_minutes(arrived_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - arrived_at).num_minutes().max(0)
+}
+
+/// Today's queue: who waits (longest first, with live waiting time) and who is done.
+#[component]
+pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
+    let waiting = Memo::new(move |_| {
+        let mut list: Vec<Visit> =
+            visits.with(|all| all.iter().filter(|v| v.queue_state() == QueueState::Waiting).cloned().collect());
+        list.sort_by_key(|v| v.arrived_at);
+        list
+    });
+    let done = Memo::new(move |_| {
+        visits.with(|all| all.iter().filter(|v| v.queue_state() == QueueState::Done).cloned().collect::<Vec<_>>())
+    });
+    view! {
+        <section class="queue">
+            <h2>{t().waiting}" ("{move || waiting.with(Vec::len)}")"</h2>
+            <Show when=move || waiting.with(|v| !v.is_empty())
+                fallback=|| view! { <p class="empty">{t().nobody_waiting}</p> }>
+                <table id="waiting-list">
+                    <thead><tr>
+                        <th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_procedure}</th><th>{t().col_waited}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || waiting.get() key=|v| v.id let:v>
+                            <tr data-visit-id=v.id.to_string()>
+                                <td class="time">{local_time(v.arrived_at)}</td>
+                                <td class="name">{v.name.clone()}</td>
+                                <td>{v.procedure.clone().unwrap_or_default()}</td>
+                                <td class="time">{
+                                    let arrived = v.arrived_at;
+                                    move || format!("{} {}", waited_minutes(arrived, now.get()), t().minutes)
+                                }</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+            <h2>{t().done_today}" ("{move || done.with(Vec::len)}")"</h2>
+            <Show when=move || done.with(|v| !v.is_empty())
+                fallback=|| view! { <p class="empty">{t().no_visits_today}</p> }>
+                <table id="done-list">
+                    <thead><tr>
+                        <th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_outcome}</th><th>{t().col_appointment}</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || done.get() key=|v| (v.id, v.outcome) let:v>
+                            <tr data-visit-id=v.id.to_string()>
+                                <td class="time">{local_time(v.arrived_at)}</td>
+                                <td class="name">{v.name.clone()}</td>
+                                <td class="outcome">{v.outcome.map(Outcome::label_vi).unwrap_or_default()}</td>
+                                <td class="appointment">{v.appointment.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
