@@ -72,6 +72,9 @@ pub enum VisitCommand {
         citizen_id: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Which trip for the same matter: 1, 2, 3 (3 or more).
+        #[arg(long)]
+        trip: Option<u8>,
     },
     /// An official calls the citizen to a counter (again, to recall a no-show).
     Call {
@@ -175,8 +178,8 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             eprintln!("Đã đăng ký máy này với {} ({}).", commune.name, commune.code);
             Ok(())
         }
-        Command::Visit { command: VisitCommand::Add { name, at, procedure, phone, citizen_id, note } } => {
-            let input = VisitInput { name, procedure, phone, citizen_id, note };
+        Command::Visit { command: VisitCommand::Add { name, at, procedure, phone, citizen_id, note, trip } } => {
+            let input = VisitInput { name, procedure, phone, citizen_id, note, trip };
             let visit = store.record_visit(input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
             println!("{}", visit.id);
             Ok(())

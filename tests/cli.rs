@@ -74,6 +74,7 @@ async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
         &["visit", "add", "--name", "   "][..],
         &["visit", "add", "--name", "An", "--phone", "12"][..],
         &["visit", "add", "--name", "An", "--citizen-id", "0792"][..],
+        &["visit", "add", "--name", "An", "--trip", "0"][..],
     ] {
         let run = thanthien(dir.path(), args).await;
         assert!(!run.ok, "{args:?} should fail");

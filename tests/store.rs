@@ -23,6 +23,7 @@ async fn a_visit_survives_closing_and_reopening_the_store() {
         phone: Some("+84 912 345 678".into()),
         citizen_id: Some("079203001234".into()),
         note: Some("mang bản sao".into()),
+        trip: Some(2),
     };
     let saved = desk.store.record_visit(input, Utc::now()).await.unwrap();
     desk.store.close().await;
@@ -31,6 +32,7 @@ async fn a_visit_survives_closing_and_reopening_the_store() {
     let visits = reopened.all_visits().await.unwrap();
     assert_eq!(visits, vec![saved.clone()]);
     assert_eq!(saved.phone.as_deref(), Some("0912345678"));
+    assert_eq!(saved.trip, 2);
     let events = reopened.events().await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!((events[0].kind.as_str(), events[0].entity_id), ("visit.arrived", saved.id));

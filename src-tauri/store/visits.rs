@@ -205,15 +205,16 @@ pub(super) async fn project(
     let state_json = serde_json::to_string(&state).map_err(corrupt)?;
     sqlx::query(
         "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state,
-             calls, last_called_at, official, counter, finished_at, outcome, appointment, rating, waiting_secs, service_secs)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             calls, last_called_at, official, counter, finished_at, outcome, appointment, rating, waiting_secs, service_secs,
+             trip)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET arrived_at = excluded.arrived_at, visitor_name = excluded.visitor_name,
              procedure = excluded.procedure, phone = excluded.phone, citizen_id = excluded.citizen_id,
              note = excluded.note, device_id = excluded.device_id, state = excluded.state,
              calls = excluded.calls, last_called_at = excluded.last_called_at, official = excluded.official,
              counter = excluded.counter, finished_at = excluded.finished_at, outcome = excluded.outcome,
              appointment = excluded.appointment, rating = excluded.rating, waiting_secs = excluded.waiting_secs,
-             service_secs = excluded.service_secs",
+             service_secs = excluded.service_secs, trip = excluded.trip",
     )
     .bind(id.to_string())
     .bind(v.map(|v| stamp(v.arrived_at)))
@@ -234,6 +235,7 @@ pub(super) async fn project(
     .bind(v.and_then(|v| v.rating).map(i64::from))
     .bind(v.and_then(|v| v.waiting_secs))
     .bind(v.and_then(|v| v.service_secs))
+    .bind(v.map_or(1, |v| i64::from(v.trip)))
     .execute(&mut **tx)
     .await?;
     Ok(view)

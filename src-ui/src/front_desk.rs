@@ -15,6 +15,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let trip = RwSignal::new(String::from("1"));
     let error = RwSignal::new(None::<CommandError>);
     let saved = RwSignal::new(false);
     let name_input = NodeRef::<leptos::html::Input>::new();
@@ -28,6 +29,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
             name: name.get_untracked(),
             procedure: Some(procedure.get_untracked()),
             note: Some(note.get_untracked()),
+            trip: trip.get_untracked().parse().ok(),
             ..Default::default()
         };
         spawn_local(async move {
@@ -38,6 +40,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                     name.set(String::new());
                     procedure.set(String::new());
                     note.set(String::new());
+                    trip.set(String::from("1"));
                     on_saved(visit);
                 }
                 Err(e) => {
@@ -72,6 +75,13 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 <input id="note" autocomplete="off"
                     prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
                 {move || field_error(VisitField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
+
+                <label for="trip">{t().trip}</label>
+                <select id="trip" prop:value=trip on:change=move |ev| trip.set(event_target_value(&ev))>
+                    <option value="1">{t().trip_first}</option>
+                    <option value="2">{t().trip_second}</option>
+                    <option value="3">{t().trip_more}</option>
+                </select>
 
                 <button id="save-visit" class="primary" type="submit">{t().save_visit}" " <kbd>"Enter"</kbd></button>
                 {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}

@@ -21,6 +21,7 @@ fn input(i: usize) -> VisitInput {
         phone: Some("0912 345 678".into()),
         citizen_id: None,
         note: Some("mang theo bản sao giấy chứng sinh".into()),
+        trip: None,
     }
 }
 

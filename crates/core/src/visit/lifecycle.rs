@@ -324,6 +324,7 @@ mod queue_tests {
             citizen_id: None,
             note: None,
             device_id: Uuid::nil(),
+            trip: 1,
             calls: u32::from(called),
             last_called_at: called.then_some(t),
             official: None,

@@ -33,6 +33,7 @@ pub enum VisitField {
     Rating,
     /// The time given with `--at` or for a paper-book entry.
     Time,
+    Trip,
     /// The visit itself (unknown, or in the wrong state for the action).
     Visit,
 }
@@ -59,6 +60,8 @@ pub enum VisitError {
     PhoneInvalid,
     #[error("Số CCCD/định danh cá nhân phải gồm đúng 12 chữ số.")]
     CitizenIdInvalid,
+    #[error("Lần đến phải là 1, 2 hoặc 3 (từ 3 lần trở lên).")]
+    TripInvalid,
     #[error("Vui lòng nhập tên cán bộ tiếp nhận.")]
     OfficialEmpty,
     #[error("Tên cán bộ quá dài: tối đa {max} ký tự.")]
@@ -100,6 +103,7 @@ impl VisitError {
                 VisitField::Rating
             }
             VisitError::InTheFuture => VisitField::Time,
+            VisitError::TripInvalid => VisitField::Trip,
             VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
         }
     }
@@ -246,6 +250,38 @@ pub struct VisitInput {
     pub citizen_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Which trip for the same matter: 1, 2, or 3 for "3 or more" (default 1).
+    #[serde(default)]
+    pub trip: Option<u8>,
+}
+
+/// Which trip to the office this is for the same matter: 1, 2, or 3 meaning "3 or more".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Trip(u8);
+
+impl Default for Trip {
+    fn default() -> Self {
+        Trip(1)
+    }
+}
+
+impl TryFrom<u8> for Trip {
+    type Error = VisitError;
+    fn try_from(n: u8) -> Result<Self, VisitError> {
+        match n {
+            1..=2 => Ok(Trip(n)),
+            // "3 or more": the summary only tells first, second and repeated trips apart.
+            3..=99 => Ok(Trip(3)),
+            _ => Err(VisitError::TripInvalid),
+        }
+    }
+}
+
+impl From<Trip> for u8 {
+    fn from(t: Trip) -> u8 {
+        t.0
+    }
 }
 
 /// A visit ready to be recorded: every field valid.
@@ -259,6 +295,8 @@ pub struct NewVisit {
     pub phone: Option<Phone>,
     pub citizen_id: Option<CitizenId>,
     pub note: Option<Note>,
+    #[serde(default)]
+    pub trip: Trip,
 }
 
 fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
@@ -276,12 +314,13 @@ impl NewVisit {
         let phone = optional(input.phone);
         let citizen_id = optional(input.citizen_id);
         let note = optional(input.note);
-        match (name, procedure, phone, citizen_id, note) {
-            (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note)) => {
-                Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note })
+        let trip = input.trip.map_or(Ok(Trip::default()), Trip::try_from);
+        match (name, procedure, phone, citizen_id, note, trip) {
+            (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note), Ok(trip)) => {
+                Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note, trip })
             }
-            (name, procedure, phone, citizen_id, note) => {
-                Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err()]
+            (name, procedure, phone, citizen_id, note, trip) => {
+                Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err(), trip.err()]
                     .into_iter()
                     .flatten()
                     .collect())
@@ -352,6 +391,8 @@ pub struct Arrival {
     pub procedure_id: Option<String>,
     pub phone: Option<Phone>,
     pub citizen_id: Option<CitizenId>,
+    #[serde(default)]
+    pub trip: Trip,
 }
 
 /// A visit event as the projection sees it.
@@ -384,6 +425,7 @@ impl VisitState {
                     arrived_at: a.arrived_at,
                     device_id,
                     procedure_id: a.visit.procedure_id.clone(),
+                    trip: a.visit.trip,
                     phone: a.visit.phone.clone(),
                     citizen_id: a.visit.citizen_id.clone(),
                 };
@@ -452,6 +494,7 @@ impl VisitState {
             citizen_id: arrival.value.citizen_id.as_ref().map(|c| c.as_str().to_owned()),
             note: self.note.as_ref().and_then(|r| r.value.as_ref()).map(|n| n.to_string()),
             device_id: arrival.value.device_id,
+            trip: u8::from(arrival.value.trip),
             calls: self.calls.len() as u32,
             last_called_at: last_call.map(|c| c.called_at),
             official: last_call.map(|c| c.official.to_string()),
@@ -471,6 +514,10 @@ impl VisitState {
     }
 }
 
+fn first_trip() -> u8 {
+    1
+}
+
 /// A visit as listed on screen, by the CLI and in exports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
@@ -484,6 +531,9 @@ pub struct Visit {
     pub citizen_id: Option<String>,
     pub note: Option<String>,
     pub device_id: Uuid,
+    /// 1, 2, or 3 for "3 or more" trips for the same matter.
+    #[serde(default = "first_trip")]
+    pub trip: u8,
     /// How many times the citizen was called (more than one: recalled after a no-show).
     #[serde(default)]
     pub calls: u32,
@@ -572,6 +622,17 @@ mod tests {
     }
 
     #[test]
+    fn trips_are_first_second_or_repeated() {
+        let trip = |n| {
+            NewVisit::parse(VisitInput { name: "An".into(), trip: n, ..Default::default() }).map(|v| u8::from(v.trip))
+        };
+        assert_eq!(trip(None), Ok(1));
+        assert_eq!(trip(Some(2)), Ok(2));
+        assert_eq!(trip(Some(7)), Ok(3), "7 trips count as 3 or more");
+        assert_eq!(trip(Some(0)), Err(vec![VisitError::TripInvalid]));
+    }
+
+    #[test]
     fn parse_reports_every_bad_field_and_treats_blank_optionals_as_absent() {
         let errors = NewVisit::parse(VisitInput {
             name: " ".into(),
@@ -579,6 +640,7 @@ mod tests {
             citizen_id: Some("1".into()),
             procedure: Some("   ".into()),
             note: None,
+            trip: None,
         })
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(VisitError::field).collect();
