@@ -1,5 +1,23 @@
+/// The app's own commands. Listing them makes tauri-build generate an `allow-<command>`
+/// permission for each, so each window's capability names exactly what it may call (the rating
+/// window: only reading its request and submitting the rating).
+const COMMANDS: &[&str] = &[
+    "add_visit",
+    "call_next",
+    "finish_visit",
+    "request_rating",
+    "rating_request",
+    "submit_rating",
+    "list_today_visits",
+    "sync_status",
+    "sync_now",
+];
+
 fn main() {
     // sqlx::migrate! embeds the folder at compile time; a new migration file must trigger a rebuild.
     println!("cargo:rerun-if-changed=migrations");
-    tauri_build::build()
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build: {e:#}");
+    }
 }

@@ -1,12 +1,13 @@
 //! Tauri commands: thin wrappers that turn UI calls into store and sync calls. No rules here.
 
+use crate::rating::RatingDesk;
 use crate::store::{Store, StoreError};
 use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
 use tauri::State;
-use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
+use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
 use thanthien_core::time::local_day;
-use thanthien_core::visit::{Outcome, Visit, VisitInput};
+use thanthien_core::visit::{Outcome, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 
 impl From<StoreError> for CommandError {
@@ -59,6 +60,36 @@ pub async fn finish_visit(
     let visit = store.finish_visit(id, outcome, appointment, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
+}
+
+/// The desk asks the citizen-facing window to collect a rating for a finished visit.
+#[tauri::command]
+pub async fn request_rating(
+    id: Uuid,
+    store: State<'_, Store>,
+    desk: State<'_, RatingDesk>,
+) -> Result<RatingRequest, CommandError> {
+    Ok(desk.request(&store, id).await?)
+}
+
+/// Rating window: what it is asked to collect, if anything.
+#[tauri::command]
+pub fn rating_request(desk: State<'_, RatingDesk>) -> Option<RatingRequest> {
+    desk.current()
+}
+
+/// Rating window: the citizen's answer to the pending request (and nothing else).
+#[tauri::command]
+pub async fn submit_rating(
+    level: u8,
+    reasons: Vec<RatingReason>,
+    store: State<'_, Store>,
+    desk: State<'_, RatingDesk>,
+    engine: State<'_, Engine>,
+) -> Result<(), CommandError> {
+    desk.submit(&store, level, reasons).await?;
+    engine.nudge();
+    Ok(())
 }
 
 #[tauri::command]

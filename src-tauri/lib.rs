@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod rating;
 pub mod store;
 pub mod sync;
 
@@ -32,6 +33,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
     tauri::Builder::default()
         .manage(store)
         .manage(engine.clone())
+        .manage(rating::RatingDesk::default())
         .setup(move |_app| {
             tauri::async_runtime::spawn(engine.run());
             Ok(())
@@ -40,6 +42,9 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::add_visit,
             commands::call_next,
             commands::finish_visit,
+            commands::request_rating,
+            commands::rating_request,
+            commands::submit_rating,
             commands::list_today_visits,
             commands::sync_status,
             commands::sync_now,

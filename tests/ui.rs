@@ -82,7 +82,7 @@ async fn visit_names_in_file(db: &Path) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_receptionist_records_a_visit_and_an_empty_name_is_refused() {
+async fn a_visit_from_arrival_to_the_citizens_rating_without_the_mouse_at_the_desk() {
     let data = tempfile::tempdir().unwrap();
     let _driver = start_driver(data.path());
     let c = connect().await;
@@ -115,7 +115,10 @@ async fn scenario(c: &Client, data: &Path) {
     assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 1);
 
     // The desk calls the next citizen (F2) and receives the dossier (F6), still without the mouse.
-    wait_for(c, "#official").await.send_keys(&format!("Lê Thị Hoa{F2}")).await.unwrap();
+    // The desk's counter and official are remembered by the webview between runs: start clean.
+    let official = wait_for(c, "#official").await;
+    official.clear().await.unwrap();
+    official.send_keys(&format!("Lê Thị Hoa{F2}")).await.unwrap();
     wait_count(c, "#waiting-list tbody tr", 0).await;
     assert_eq!(wait_for(c, "#serving .name").await.text().await.unwrap(), "Nguyễn Thị Ánh");
     wait_for(c, "#official").await.send_keys(F6).await.unwrap();
@@ -129,9 +132,49 @@ async fn scenario(c: &Client, data: &Path) {
     let shown = wait_for(c, "#done-list .appointment").await.text().await.unwrap();
     assert_eq!(shown, due.format("%d/%m/%Y").to_string());
 
+    save_screenshot(c, "tiep-dan.png").await;
+
+    // The finished visit is offered for rating on the citizen-facing window.
+    let main = c.window().await.unwrap();
+    let rating = c.windows().await.unwrap().into_iter().find(|w| *w != main).expect("the rating window");
+    c.switch_to_window(rating).await.unwrap();
+    assert!(wait_for(c, ".rating-screen .muted").await.text().await.unwrap().ends_with("Lê Thị Hoa"));
+    wait_for(c, "#rate-2").await.click().await.unwrap();
+    wait_for(c, "#reason-1").await.click().await.unwrap();
+    save_screenshot(c, "danh-gia.png").await;
+    wait_for(c, "#rate-send").await.click().await.unwrap();
+    assert_eq!(wait_for(c, "#rating-thanks").await.text().await.unwrap(), "Cảm ơn quý khách đã đánh giá!");
+    // …and by itself it returns to idle.
+    wait_for(c, "#rating-idle").await;
+    assert_eq!(ratings_in_file(&data.join("thanthien.db")).await, [(2, "[\"waiting-time\"]".to_owned())]);
+    // Its capability allows nothing but its own two commands.
+    let probe = r#"const done = arguments[arguments.length - 1];
+        window.__TAURI__.core.invoke(arguments[0], {}).then(() => done('allowed'), e => done('refused: ' + e));"#;
+    for command in ["list_today_visits", "sync_now"] {
+        let answer = c.execute_async(probe, vec![command.into()]).await.unwrap();
+        assert!(answer.as_str().unwrap_or("").starts_with("refused"), "{command}: {answer}");
+    }
+    let answer = c.execute_async(probe, vec!["rating_request".into()]).await.unwrap();
+    assert_eq!(answer, "allowed");
+    c.switch_to_window(main).await.unwrap();
+}
+
+async fn save_screenshot(c: &Client, name: &str) {
     let png = c.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("tiep-dan.png"), png).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
+
+/// (level, reasons) of every rating event in the file.
+async fn ratings_in_file(db: &Path) -> Vec<(i64, String)> {
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
+    sqlx::query_as(
+        "SELECT json_extract(payload, '$.level'), json_extract(payload, '$.reasons') FROM event WHERE kind = 'visit.rated'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
 }

@@ -93,6 +93,20 @@ impl Store {
         self.change_visit(id, VisitChange::Called(VisitCalled { called_at: instant(at)?, official, counter })).await
     }
 
+    /// The visit, if it may be rated now (finished, not yet rated).
+    pub async fn rateable_visit(&self, id: Uuid) -> Result<Visit> {
+        let state: Option<(String,)> = sqlx::query_as("SELECT state FROM visit WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await?;
+        let state = match state {
+            Some((json,)) => serde_json::from_str::<VisitState>(&json).map_err(corrupt)?,
+            None => VisitState::default(),
+        };
+        state.admits_rating().map_err(invalid)?;
+        state.view(id).ok_or_else(|| invalid(VisitError::VisitNotFound))
+    }
+
     /// "Gọi tiếp": calls today's longest-waiting citizen to this counter; `None` when nobody waits.
     pub async fn call_next(&self, official: String, counter: u16, at: DateTime<Utc>) -> Result<Option<Visit>> {
         let today = self.visits_on(thanthien_core::time::local_day(at)).await?;

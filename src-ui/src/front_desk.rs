@@ -139,6 +139,12 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                 Ok(_) => {
                     error.set(None);
                     on_changed();
+                    // A citizen who was served is asked for a rating on the monitor facing them.
+                    if !matches!(outcome, Outcome::NoShow | Outcome::Left) {
+                        if let Err(e) = api::request_rating(visit.id).await {
+                            error.set(Some(e));
+                        }
+                    }
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -45,6 +45,14 @@ pub struct Texts {
     pub col_outcome: &'static str,
     pub col_appointment: &'static str,
     pub minutes: &'static str,
+    pub rating_idle: &'static str,
+    pub rating_question: &'static str,
+    pub rating_question_served_by: &'static str,
+    pub rating_reasons: &'static str,
+    pub rating_send: &'static str,
+    pub rating_thanks: &'static str,
+    pub levels: [&'static str; 5],
+    pub reasons: [&'static str; 5],
 }
 
 pub const VI: Texts = Texts {
@@ -92,6 +100,16 @@ pub const VI: Texts = Texts {
     col_outcome: "Kết quả",
     col_appointment: "Hẹn trả",
     minutes: "phút",
+    rating_idle: "Xin cảm ơn quý khách đã đến làm việc!",
+    rating_question: "Quý khách có hài lòng với sự phục vụ hôm nay?",
+    rating_question_served_by: "Cán bộ phục vụ:",
+    rating_reasons: "Điều gì chưa tốt? (có thể chọn nhiều)",
+    rating_send: "Gửi đánh giá",
+    rating_thanks: "Cảm ơn quý khách đã đánh giá!",
+    // Index 0 = level 1 (Rất không hài lòng) … index 4 = level 5 (Rất hài lòng).
+    levels: ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"],
+    // In RatingReason order: attitude, waiting-time, unclear-guidance, repeat-trips, other.
+    reasons: ["Thái độ", "Thời gian chờ", "Hướng dẫn chưa rõ", "Phải đi lại nhiều lần", "Khác"],
 };
 
 /// The table in use. One language for now; the settings screen will choose.

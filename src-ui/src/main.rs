@@ -3,6 +3,7 @@
 mod api;
 mod front_desk;
 mod i18n;
+mod rating;
 
 use chrono::{DateTime, Utc};
 use i18n::t;
@@ -15,7 +16,12 @@ use thanthien_core::visit::Visit;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    // One bundle, two windows: the citizen-facing rating window loads it with `#rating`.
+    if window().location().hash().is_ok_and(|h| h == "#rating") {
+        leptos::mount::mount_to_body(rating::RatingApp);
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
 }
 
 pub(crate) fn local_time(at: DateTime<Utc>) -> String {

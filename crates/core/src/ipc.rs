@@ -77,3 +77,12 @@ pub struct SyncReport {
     pub pulled: usize,
     pub rejected: usize,
 }
+
+/// What the citizen-facing rating window is asked to collect: which visit, and who served it.
+/// No personal data of the citizen crosses to that window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingRequest {
+    pub visit_id: uuid::Uuid,
+    pub official: Option<String>,
+    pub requested_at: DateTime<Utc>,
+}

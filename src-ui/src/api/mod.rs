@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport, SyncStatus};
-use thanthien_core::visit::{Outcome, Visit, VisitInput};
+use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::visit::{Outcome, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
@@ -60,6 +60,29 @@ struct FinishVisitArgs {
 
 pub async fn finish_visit(id: Uuid, outcome: Outcome, appointment: Option<NaiveDate>) -> Result<Visit, CommandError> {
     call("finish_visit", &FinishVisitArgs { id, outcome, appointment }).await
+}
+
+#[derive(Serialize)]
+struct RequestRatingArgs {
+    id: Uuid,
+}
+
+pub async fn request_rating(id: Uuid) -> Result<RatingRequest, CommandError> {
+    call("request_rating", &RequestRatingArgs { id }).await
+}
+
+pub async fn rating_request() -> Result<Option<RatingRequest>, CommandError> {
+    call("rating_request", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct SubmitRatingArgs<'a> {
+    level: u8,
+    reasons: &'a [RatingReason],
+}
+
+pub async fn submit_rating(level: u8, reasons: &[RatingReason]) -> Result<(), CommandError> {
+    call("submit_rating", &SubmitRatingArgs { level, reasons }).await
 }
 
 pub async fn list_today_visits() -> Result<Vec<Visit>, CommandError> {

@@ -86,6 +86,8 @@ pub enum VisitError {
     NotFinished,
     #[error("Lượt tiếp này đã được đánh giá; mỗi lượt chỉ đánh giá một lần.")]
     AlreadyRated,
+    #[error("Chưa có lượt tiếp nào đang chờ đánh giá.")]
+    NoRatingRequested,
 }
 
 impl VisitError {
@@ -99,9 +101,10 @@ impl VisitError {
             VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } => VisitField::Official,
             VisitError::CounterInvalid => VisitField::Counter,
             VisitError::AppointmentMissing | VisitError::AppointmentUnexpected => VisitField::Appointment,
-            VisitError::RatingLevelInvalid | VisitError::ReasonsOnlyWhenDissatisfied | VisitError::AlreadyRated => {
-                VisitField::Rating
-            }
+            VisitError::RatingLevelInvalid
+            | VisitError::ReasonsOnlyWhenDissatisfied
+            | VisitError::AlreadyRated
+            | VisitError::NoRatingRequested => VisitField::Rating,
             VisitError::InTheFuture => VisitField::Time,
             VisitError::TripInvalid => VisitField::Trip,
             VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
@@ -467,8 +470,17 @@ impl VisitState {
             VisitChange::Called(_) if finished.is_some_and(|o| o != Outcome::NoShow) => {
                 Err(VisitError::AlreadyFinished)
             }
-            VisitChange::Rated(_) if finished.is_none() => Err(VisitError::NotFinished),
-            VisitChange::Rated(_) if self.rating.is_some() => Err(VisitError::AlreadyRated),
+            VisitChange::Rated(_) => self.admits_rating(),
+            _ => Ok(()),
+        }
+    }
+
+    /// A visit can be rated once, after it finished.
+    pub fn admits_rating(&self) -> Result<(), VisitError> {
+        match (&self.arrival, &self.finish, &self.rating) {
+            (None, _, _) => Err(VisitError::VisitNotFound),
+            (_, None, _) => Err(VisitError::NotFinished),
+            (_, _, Some(_)) => Err(VisitError::AlreadyRated),
             _ => Ok(()),
         }
     }

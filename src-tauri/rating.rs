@@ -1,0 +1,53 @@
+//! The citizen rating window's counterpart ("nụ cười công sở"): the desk asks for a rating of the
+//! visit it just finished; the rating window can only answer that one request.
+
+use crate::store::{Store, StoreError};
+use chrono::Utc;
+use std::sync::Mutex;
+use thanthien_core::ipc::RatingRequest;
+use thanthien_core::visit::{RatingReason, Visit, VisitError};
+use uuid::Uuid;
+
+/// At most one pending request: the monitor faces one citizen at a time.
+#[derive(Default)]
+pub struct RatingDesk {
+    pending: Mutex<Option<RatingRequest>>,
+}
+
+impl RatingDesk {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<RatingRequest>> {
+        // A panic while holding this lock cannot leave the Option half-written: take it as is.
+        self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The desk asks the citizen to rate visit `id` (finished, not rated yet); replaces any
+    /// earlier unanswered request.
+    pub async fn request(&self, store: &Store, id: Uuid) -> Result<RatingRequest, StoreError> {
+        let visit = store.rateable_visit(id).await?;
+        let request = RatingRequest { visit_id: visit.id, official: visit.official, requested_at: Utc::now() };
+        *self.slot() = Some(request.clone());
+        Ok(request)
+    }
+
+    pub fn current(&self) -> Option<RatingRequest> {
+        self.slot().clone()
+    }
+
+    pub fn cancel(&self) {
+        *self.slot() = None;
+    }
+
+    /// The citizen's answer, for the pending request only. The request stays pending if the
+    /// rating is refused (e.g. reasons with a high level), so the citizen can try again.
+    pub async fn submit(&self, store: &Store, level: u8, reasons: Vec<RatingReason>) -> Result<Visit, StoreError> {
+        let Some(request) = self.current() else {
+            return Err(StoreError::Invalid(vec![VisitError::NoRatingRequested]));
+        };
+        let visit = store.rate_visit(request.visit_id, level, reasons, Utc::now()).await?;
+        let mut slot = self.slot();
+        if slot.as_ref().is_some_and(|r| r.visit_id == request.visit_id) {
+            *slot = None;
+        }
+        Ok(visit)
+    }
+}

@@ -1,0 +1,42 @@
+//! The rating window's counterpart on a real store: one pending request, one rating per visit.
+
+mod common;
+
+use chrono::Utc;
+use thanthien::rating::RatingDesk;
+use thanthien::store::StoreError;
+use thanthien_core::visit::{Outcome, RatingReason, VisitError, VisitInput};
+
+fn refusal<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<VisitError> {
+    match r {
+        Err(StoreError::Invalid(e)) => e,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_rating_window_answers_only_the_pending_request_once() {
+    let desk = common::desk().await;
+    let s = &desk.store;
+    let ratings = RatingDesk::default();
+    let id =
+        s.record_visit(VisitInput { name: "Lý Thị Mai".into(), ..Default::default() }, Utc::now()).await.unwrap().id;
+    assert_eq!(refusal(ratings.request(s, id).await), [VisitError::NotFinished]);
+    assert_eq!(refusal(ratings.submit(s, 5, vec![]).await), [VisitError::NoRatingRequested]);
+
+    s.call_visit(id, "Trần Văn Nam".into(), 1, Utc::now()).await.unwrap();
+    s.finish_visit(id, Outcome::Resolved, None, Utc::now()).await.unwrap();
+    let request = ratings.request(s, id).await.unwrap();
+    assert_eq!((request.visit_id, request.official.as_deref()), (id, Some("Trần Văn Nam")));
+
+    // Reasons with a high level are refused and the request stays for another try.
+    assert_eq!(
+        refusal(ratings.submit(s, 5, vec![RatingReason::Attitude]).await),
+        [VisitError::ReasonsOnlyWhenDissatisfied]
+    );
+    assert_eq!(ratings.current().map(|r| r.visit_id), Some(id));
+    let rated = ratings.submit(s, 2, vec![RatingReason::WaitingTime]).await.unwrap();
+    assert_eq!(rated.rating, Some(2));
+    assert_eq!(ratings.current(), None);
+    assert_eq!(refusal(ratings.request(s, id).await), [VisitError::AlreadyRated]);
+}
