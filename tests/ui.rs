@@ -91,7 +91,31 @@ async fn a_visit_from_arrival_to_the_citizens_rating_without_the_mouse_at_the_de
     result
 }
 
+/// The desk window and the rating window, told apart by what they render (which one the
+/// driver attaches to first is not fixed).
+async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle) {
+    let started = Instant::now();
+    loop {
+        let (mut desk, mut rating) = (None, None);
+        for handle in c.windows().await.unwrap() {
+            c.switch_to_window(handle.clone()).await.unwrap();
+            if !c.find_all(Locator::Css("#visitor-name")).await.unwrap().is_empty() {
+                desk = Some(handle);
+            } else if !c.find_all(Locator::Css(".rating-screen")).await.unwrap().is_empty() {
+                rating = Some(handle);
+            }
+        }
+        if let (Some(desk), Some(rating)) = (desk, rating) {
+            return (desk, rating);
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the desk and rating windows did not both render");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn scenario(c: &Client, data: &Path) {
+    let (main, rating) = windows(c).await;
+    c.switch_to_window(main.clone()).await.unwrap();
     let name = wait_for(c, "#visitor-name").await;
     name.send_keys("Nguyễn Thị Ánh").await.unwrap();
     // A catalogue id: HT-12 (đăng ký nhận cha, mẹ, con) has 3 working days.
@@ -135,8 +159,6 @@ async fn scenario(c: &Client, data: &Path) {
     save_screenshot(c, "tiep-dan.png").await;
 
     // The finished visit is offered for rating on the citizen-facing window.
-    let main = c.window().await.unwrap();
-    let rating = c.windows().await.unwrap().into_iter().find(|w| *w != main).expect("the rating window");
     c.switch_to_window(rating).await.unwrap();
     assert!(wait_for(c, ".rating-screen .muted").await.text().await.unwrap().ends_with("Lê Thị Hoa"));
     wait_for(c, "#rate-2").await.click().await.unwrap();

@@ -66,13 +66,15 @@ async fn through_store() -> Figures {
     figures
 }
 
-fn options(path: &std::path::Path) -> SqliteConnectOptions {
-    SqliteConnectOptions::new()
-        .filename(path)
+/// A one-connection pool on a fresh file with the store's durability settings.
+async fn raw_pool(dir: &std::path::Path) -> sqlx::SqlitePool {
+    let options = SqliteConnectOptions::new()
+        .filename(dir.join("raw.db"))
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
+        .foreign_keys(true);
+    SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("raw db")
 }
 
 /// One row of each table a save writes, built before the clock starts.
@@ -117,11 +119,7 @@ fn rows(i: usize, device: Uuid) -> Rows {
 /// INSERTs in one `BEGIN IMMEDIATE` transaction, no validation, no seq, no clock, no merge.
 async fn raw_same_rows() -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options(&dir.path().join("raw.db")))
-        .await
-        .expect("raw db");
+    let pool = raw_pool(dir.path()).await;
     thanthien::store::MIGRATOR.run(&pool).await.expect("schema");
     let device = Uuid::new_v4();
     let mut prepared: Vec<Option<Rows>> = (0..SAVES + WARMUP).map(|i| Some(rows(i, device))).collect();
@@ -149,11 +147,7 @@ async fn raw_same_rows() -> Figures {
 /// For scale: one bare row into a one-table database, same pragmas.
 async fn raw_one_row() -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options(&dir.path().join("raw.db")))
-        .await
-        .expect("raw db");
+    let pool = raw_pool(dir.path()).await;
     sqlx::query("CREATE TABLE visit (id TEXT PRIMARY KEY, arrived_at TEXT, visitor_name TEXT, procedure TEXT, phone TEXT, note TEXT)")
         .execute(&pool)
         .await

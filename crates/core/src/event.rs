@@ -227,7 +227,7 @@ mod tests {
             let t = |minutes: i64| {
                 Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
             };
-            let call = |m, counter| {
+            let call = |m, counter: u8| {
                 VisitChange::Called(VisitCalled {
                     called_at: t(m),
                     official: "Lê Thị Hoa".to_owned().try_into().unwrap(),

@@ -45,25 +45,54 @@ impl Outcome {
     }
 }
 
-/// The citizen's satisfaction, 1 (Rất không hài lòng) to 5 (Rất hài lòng).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
-pub struct RatingLevel(u8);
+/// A small number that must lie in a range, checked whenever it is built or deserialised.
+macro_rules! bounded_number {
+    ($(#[$doc:meta])* $name:ident, $range:expr, $error:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "u8", into = "u8")]
+        pub struct $name(u8);
 
-impl TryFrom<u8> for RatingLevel {
-    type Error = VisitError;
-    fn try_from(level: u8) -> Result<Self, VisitError> {
-        if (1..=5).contains(&level) {
-            Ok(RatingLevel(level))
-        } else {
-            Err(VisitError::RatingLevelInvalid)
+        impl TryFrom<u8> for $name {
+            type Error = VisitError;
+            fn try_from(n: u8) -> Result<Self, VisitError> {
+                if $range.contains(&n) {
+                    Ok($name(n))
+                } else {
+                    Err($error)
+                }
+            }
         }
+
+        impl From<$name> for u8 {
+            fn from(v: $name) -> u8 {
+                v.0
+            }
+        }
+    };
+}
+
+bounded_number!(
+    /// The citizen's satisfaction, 1 (Rất không hài lòng) to 5 (Rất hài lòng).
+    RatingLevel, 1..=5, VisitError::RatingLevelInvalid
+);
+
+bounded_number!(
+    /// A counter (quầy) number as the office numbers them.
+    Counter, 1..=99, VisitError::CounterInvalid
+);
+
+/// Counters arrive as u16 from the command line and the UI.
+impl TryFrom<u16> for Counter {
+    type Error = VisitError;
+    fn try_from(n: u16) -> Result<Self, VisitError> {
+        u8::try_from(n).map_err(|_| VisitError::CounterInvalid).and_then(Counter::try_from)
     }
 }
 
-impl From<RatingLevel> for u8 {
-    fn from(level: RatingLevel) -> u8 {
-        level.0
+impl From<Counter> for u16 {
+    fn from(c: Counter) -> u16 {
+        u16::from(c.0)
     }
 }
 
@@ -103,28 +132,6 @@ pub enum RatingReason {
     RepeatTrips,
     /// Khác.
     Other,
-}
-
-/// A counter (quầy) number as the office numbers them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "u16", into = "u16")]
-pub struct Counter(u16);
-
-impl TryFrom<u16> for Counter {
-    type Error = VisitError;
-    fn try_from(n: u16) -> Result<Self, VisitError> {
-        if (1..=99).contains(&n) {
-            Ok(Counter(n))
-        } else {
-            Err(VisitError::CounterInvalid)
-        }
-    }
-}
-
-impl From<Counter> for u16 {
-    fn from(c: Counter) -> u16 {
-        c.0
-    }
 }
 
 /// Payload of `visit.called`: an official called the citizen to a counter.
