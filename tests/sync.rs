@@ -167,6 +167,40 @@ async fn a_visit_recorded_on_one_pc_and_rated_on_another_converges(pool: PgPool)
 }
 
 #[sqlx::test(migrations = "crates/server/migrations")]
+async fn a_catalogue_the_province_publishes_reaches_the_desk_and_stays(pool: PgPool) {
+    use thanthien_core::procedure::{find, LegalTime, STARTER_CATALOGUE};
+    use thanthien_core::wire::ReferenceKind;
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "A").await;
+    let desk = common::desk().await;
+    let client = Client::new();
+    client
+        .enroll(&desk.store, &format!("http://{}", province.addr), &common::code_for(&pool, "A").await)
+        .await
+        .unwrap();
+    let days = |store: &Store| match find(&store.reference().catalogue, "HT-12").unwrap().legal_time {
+        LegalTime::WorkingDays { days } => days,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(days(&desk.store), 3, "the starter catalogue");
+
+    // The province shortens HT-12 to 2 working days and publishes.
+    let mut catalogue: serde_json::Value = serde_json::from_str(STARTER_CATALOGUE).unwrap();
+    let entry = catalogue["procedures"].as_array_mut().unwrap().iter_mut().find(|p| p["id"] == "HT-12").unwrap();
+    entry["thoi_han_structured"]["days"] = 2.into();
+    thanthien_province::db::publish_reference(&pool, ReferenceKind::Procedures, &catalogue.to_string()).await.unwrap();
+
+    let report = client.sync_once(&desk.store).await.unwrap();
+    assert_eq!(report.reference, 1);
+    assert_eq!(days(&desk.store), 2);
+    assert_eq!(client.sync_once(&desk.store).await.unwrap().reference, 0, "nothing new the second time");
+    desk.store.close().await;
+    let reopened = Store::open(desk.dir.path()).await.unwrap();
+    assert_eq!(days(&reopened), 2, "kept across a restart");
+    province.stop();
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
 async fn an_unenrolled_desk_and_a_bad_code_get_clear_errors(pool: PgPool) {
     let province = Province::start(&pool).await;
     common::commune(&pool, "A").await;

@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Sqlite, Transaction};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
 use thanthien_core::ipc::SyncStatus;
@@ -59,7 +60,8 @@ pub struct Store {
     reader: SqlitePool,
     device_id: Uuid,
     path: PathBuf,
-    reference: std::sync::Arc<Reference>,
+    /// Shared by every clone of the store; swapped whole when the province publishes.
+    reference: Arc<RwLock<Arc<Reference>>>,
 }
 
 impl Store {
@@ -85,15 +87,14 @@ impl Store {
             .await?;
         let (id,): (String,) = sqlx::query_as("SELECT id FROM local_device").fetch_one(&writer).await?;
         let device_id = Uuid::from_str(&id).map_err(corrupt)?;
-        Ok(Store { writer, reader, device_id, path, reference: std::sync::Arc::new(Reference::starter()) })
+        let reference = Arc::new(RwLock::new(Arc::new(Reference::starter())));
+        let store = Store { writer, reader, device_id, path, reference };
+        store.load_reference().await?;
+        Ok(store)
     }
 
     pub fn device_id(&self) -> Uuid {
         self.device_id
-    }
-
-    pub fn reference(&self) -> &Reference {
-        &self.reference
     }
 
     /// The SQLite file, for tools and tests that look inside.

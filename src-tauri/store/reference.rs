@@ -1,9 +1,14 @@
 //! Reference data the desk works with: the procedure catalogue, the working-day calendar and the
-//! office hours. The starter set ships with the app; the province's published versions will
-//! replace it.
+//! office hours. The built-in starter set serves until the province publishes newer versions,
+//! which sync brings in and this module keeps (the newest of each kind).
 
+use super::{Result, Store};
+use chrono::Utc;
+use std::sync::Arc;
 use thanthien_core::calendar::{reference_years, WorkCalendar, STARTER_CALENDAR};
 use thanthien_core::procedure::{parse_catalogue, OfficeHours, Procedure, STARTER_CATALOGUE};
+use thanthien_core::time::stamp;
+use thanthien_core::wire::{ReferenceKind, ReferenceRelease};
 
 #[derive(Debug, Clone)]
 pub struct Reference {
@@ -13,17 +18,88 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// The set compiled into the app. A broken file is a build defect, caught by core's tests;
-    /// here it degrades to an empty catalogue and the statutory calendar rather than no app.
-    pub fn starter() -> Reference {
-        let catalogue = parse_catalogue(STARTER_CATALOGUE).unwrap_or_else(|e| {
-            tracing::error!(error = %e, "starter procedure catalogue unreadable");
-            Vec::new()
-        });
-        let years = reference_years(STARTER_CALENDAR).unwrap_or_else(|e| {
-            tracing::error!(error = %e, "starter holiday calendar unreadable");
-            Vec::new()
-        });
+    /// Builds the set from a catalogue and a calendar body; a body that does not read falls back
+    /// to the built-in one (and says so in the log) rather than leaving the desk without one.
+    fn build(catalogue: Option<&str>, holidays: Option<&str>) -> Reference {
+        let catalogue = catalogue
+            .and_then(|body| {
+                parse_catalogue(body).map_err(|e| tracing::error!(error = %e, "stored catalogue unreadable")).ok()
+            })
+            .or_else(|| parse_catalogue(STARTER_CATALOGUE).ok())
+            .unwrap_or_default();
+        let years = holidays
+            .and_then(|body| {
+                reference_years(body).map_err(|e| tracing::error!(error = %e, "stored calendar unreadable")).ok()
+            })
+            .or_else(|| reference_years(STARTER_CALENDAR).ok())
+            .unwrap_or_default();
         Reference { catalogue, calendar: WorkCalendar::with_published(years), hours: OfficeHours::default() }
+    }
+
+    /// The set compiled into the app (core's tests keep it readable).
+    pub fn starter() -> Reference {
+        Reference::build(None, None)
+    }
+}
+
+impl Store {
+    /// The reference data in use now.
+    pub fn reference(&self) -> Arc<Reference> {
+        self.reference.read().map_or_else(|poisoned| poisoned.into_inner().clone(), |r| r.clone())
+    }
+
+    /// Puts the newest stored releases into use (the starter set stays when none is stored).
+    pub(super) async fn load_reference(&self) -> Result<()> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT kind, body FROM reference_release").fetch_all(&self.reader).await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.as_str()).map(|(_, b)| b.as_str());
+        let fresh = Arc::new(Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays)));
+        match self.reference.write() {
+            Ok(mut slot) => *slot = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// The version to ask the province for releases after.
+    pub async fn reference_version(&self) -> Result<i64> {
+        let (version,): (Option<i64>,) =
+            sqlx::query_as("SELECT max(version) FROM reference_release").fetch_one(&self.reader).await?;
+        Ok(version.unwrap_or(0))
+    }
+
+    /// Keeps the releases that read as their kind and are newer than what is held, and puts them
+    /// in use. Returns how many were taken; one that does not read is logged and skipped.
+    pub async fn apply_reference(&self, releases: &[ReferenceRelease]) -> Result<usize> {
+        let mut tx = self.begin_write().await?;
+        let mut taken = 0;
+        for release in releases {
+            let body = release.body.to_string();
+            if let Err(e) = release.kind.check(&body) {
+                tracing::warn!(version = release.version, error = %e, "reference release refused");
+                continue;
+            }
+            let done = sqlx::query(
+                "INSERT INTO reference_release (kind, version, body, received_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (kind) DO UPDATE SET version = excluded.version, body = excluded.body,
+                     received_at = excluded.received_at
+                 WHERE excluded.version > reference_release.version",
+            )
+            .bind(release.kind.as_str())
+            .bind(release.version)
+            .bind(body)
+            .bind(stamp(Utc::now()))
+            .execute(&mut *tx)
+            .await?;
+            taken += done.rows_affected() as usize;
+        }
+        tx.commit().await?;
+        if taken > 0 {
+            self.load_reference().await?;
+        }
+        Ok(taken)
     }
 }

@@ -45,9 +45,8 @@ impl Store {
     pub async fn record_visit(&self, input: VisitInput, at: DateTime<Utc>) -> Result<Visit> {
         let mut visit = NewVisit::parse(input).map_err(StoreError::Invalid)?;
         // A catalogue id or national code typed at the desk becomes that procedure.
-        if let Some(known) =
-            visit.procedure.as_ref().and_then(|p| procedure::find(&self.reference().catalogue, p.as_str()))
-        {
+        let reference = self.reference();
+        if let Some(known) = visit.procedure.as_ref().and_then(|p| procedure::find(&reference.catalogue, p.as_str())) {
             visit.procedure = ProcedureText::try_from(known.name.clone()).ok();
             visit.procedure_id = Some(known.id.clone());
         }

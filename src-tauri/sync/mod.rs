@@ -13,7 +13,8 @@ use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport};
 use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, Commune, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
-    PushStatus, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER, PROTOCOL_VERSION,
+    PushStatus, ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
 };
 use tokio::sync::{Mutex, Notify};
 
@@ -170,6 +171,19 @@ impl Client {
                 break;
             }
         }
+        let held = store.reference_version().await?;
+        let mut url = Self::url(&enrollment.server_url, "/v1/reference")?;
+        url.query_pairs_mut().append_pair("after", &held.to_string());
+        let response = self
+            .http
+            .get(url)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+            .send()
+            .await
+            .map_err(SyncError::Offline)?;
+        let releases: ReferenceResponse = Self::answer(response).await?;
+        report.reference = store.apply_reference(&releases.releases).await?;
         Ok(report)
     }
 }

@@ -76,6 +76,9 @@ pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
     pub rejected: usize,
+    /// Reference data releases (catalogue, calendar) taken from the province.
+    #[serde(default)]
+    pub reference: usize,
 }
 
 /// What the citizen-facing rating window is asked to collect: which visit, and who served it.

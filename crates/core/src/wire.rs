@@ -102,6 +102,47 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// Which reference data a release carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    /// The procedure catalogue, in the compiled format of `procedure::parse_catalogue`.
+    Procedures,
+    /// The holiday calendar, in the format of `calendar::reference_years`.
+    Holidays,
+}
+
+impl ReferenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceKind::Procedures => "procedures",
+            ReferenceKind::Holidays => "holidays",
+        }
+    }
+
+    /// Checks a body before it is published or applied: it must read as this kind.
+    pub fn check(self, body: &str) -> Result<(), String> {
+        match self {
+            ReferenceKind::Procedures => crate::procedure::parse_catalogue(body).map(drop),
+            ReferenceKind::Holidays => crate::calendar::reference_years(body).map(drop),
+        }
+    }
+}
+
+/// One published version of one kind of reference data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceRelease {
+    pub version: i64,
+    pub kind: ReferenceKind,
+    pub body: serde_json::Value,
+}
+
+/// `GET /v1/reference?after=V`: the newest release of each kind published after version V.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceResponse {
+    pub releases: Vec<ReferenceRelease>,
+}
+
 /// Machine-readable reason of a refused request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

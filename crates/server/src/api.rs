@@ -11,8 +11,8 @@ use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::wire::{
-    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, MAX_BATCH_BYTES,
-    MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, ReferenceResponse,
+    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
 };
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -21,6 +21,7 @@ pub fn router(pool: PgPool) -> Router {
         .route("/enroll", post(enroll))
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
+        .route("/reference", get(reference))
         // The limit applies after decompression, so a small zip bomb cannot grow past it.
         .layer(axum::extract::DefaultBodyLimit::max(2 * MAX_BATCH_BYTES))
         .layer(RequestDecompressionLayer::new());
@@ -106,4 +107,19 @@ async fn pull(
     let (events, more) = db::pull(&pool, &auth, q.after.max(0), limit).await?;
     let next_cursor = events.last().map_or(q.after.max(0), |e| e.cursor);
     Ok(Json(PullResponse { events, next_cursor, more }))
+}
+
+#[derive(Deserialize)]
+struct ReferenceQuery {
+    #[serde(default)]
+    after: i64,
+}
+
+/// Reference data for any enrolled device (it is the same for every commune).
+async fn reference(
+    State(pool): State<PgPool>,
+    Device(_): Device,
+    Query(q): Query<ReferenceQuery>,
+) -> Result<Json<ReferenceResponse>> {
+    Ok(Json(ReferenceResponse { releases: db::reference_after(&pool, q.after).await? }))
 }

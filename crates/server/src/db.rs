@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use thanthien_core::event::Event;
-use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus};
+use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease};
 use uuid::Uuid;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -282,4 +282,35 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> R
         .map(|row| event_from_row(row).map(|(cursor, event)| PulledEvent { cursor, event }))
         .collect::<Result<Vec<_>>>()?;
     Ok((events, more))
+}
+
+/// Publishes a new version of reference data after checking it reads as its kind.
+pub async fn publish_reference(pool: &PgPool, kind: ReferenceKind, body: &str) -> Result<i64> {
+    kind.check(body).map_err(Error::BadRequest)?;
+    let json: serde_json::Value = serde_json::from_str(body).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let (version,): (i64,) =
+        sqlx::query_as("INSERT INTO reference_release (kind, body) VALUES ($1, $2) RETURNING version")
+            .bind(kind.as_str())
+            .bind(json)
+            .fetch_one(pool)
+            .await?;
+    Ok(version)
+}
+
+/// The newest release of each kind published after `after`: a device needs only the latest.
+pub async fn reference_after(pool: &PgPool, after: i64) -> Result<Vec<ReferenceRelease>> {
+    let rows: Vec<(i64, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT DISTINCT ON (kind) version, kind, body FROM reference_release
+         WHERE version > $1 ORDER BY kind, version DESC",
+    )
+    .bind(after)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(version, kind, body)| {
+            let kind = serde_json::from_value(serde_json::Value::String(kind))
+                .map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
+            Ok(ReferenceRelease { version, kind, body })
+        })
+        .collect()
 }

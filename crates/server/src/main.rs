@@ -37,11 +37,32 @@ enum Command {
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
     },
+    /// Publish reference data to every commune: a procedure catalogue or a holiday calendar.
+    Reference {
+        #[command(subcommand)]
+        command: ReferenceCommand,
+    },
     /// Revoke a device's token (a stolen or retired PC).
     Revoke {
         #[arg(long)]
         device: uuid::Uuid,
     },
+}
+
+#[derive(Subcommand)]
+enum ReferenceCommand {
+    /// Check and publish a file as the newest version; prints the version number.
+    Publish {
+        #[arg(long, value_parser = parse_kind)]
+        kind: thanthien_core::wire::ReferenceKind,
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+}
+
+fn parse_kind(text: &str) -> Result<thanthien_core::wire::ReferenceKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| "kind must be `procedures` or `holidays`".to_owned())
 }
 
 #[derive(Subcommand)]
@@ -98,6 +119,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db::add_enrollment_code(&pool, commune.trim(), &code, expires).await?;
             println!("{code}");
             eprintln!("valid until {expires}");
+        }
+        Command::Reference { command: ReferenceCommand::Publish { kind, file } } => {
+            let body = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let version = db::publish_reference(&pool, kind, &body).await?;
+            println!("{version}");
+            eprintln!("{} published as version {version}", kind.as_str());
         }
         Command::Revoke { device } => {
             anyhow::ensure!(db::revoke_device(&pool, device).await?, "no active device {device}");

@@ -266,3 +266,39 @@ async fn pull_pages_through_in_server_order(pool: PgPool) {
     let seqs: Vec<i64> = first.events.iter().chain(&second.events).map(|e| e.event.seq).collect();
     assert_eq!(seqs, (1..=150).collect::<Vec<_>>());
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn reference_data_is_checked_when_published_and_served_newest_per_kind(pool: PgPool) {
+    use thanthien_core::wire::{ReferenceKind, ReferenceResponse};
+    use thanthien_province::db::publish_reference;
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (_, token) = s.device("A").await;
+    let catalogue = thanthien_core::procedure::STARTER_CATALOGUE;
+    let calendar = thanthien_core::calendar::STARTER_CALENDAR;
+    assert!(publish_reference(&s.pool, ReferenceKind::Procedures, "{\"procedures\": 7}").await.is_err());
+    assert!(
+        publish_reference(&s.pool, ReferenceKind::Holidays, catalogue).await.is_err(),
+        "a catalogue is no calendar"
+    );
+    let v1 = publish_reference(&s.pool, ReferenceKind::Procedures, catalogue).await.unwrap();
+    let v2 = publish_reference(&s.pool, ReferenceKind::Holidays, calendar).await.unwrap();
+    let v3 = publish_reference(&s.pool, ReferenceKind::Procedures, catalogue).await.unwrap();
+    let get = |after: i64| {
+        s.http
+            .get(format!("{}/v1/reference?after={after}", s.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .bearer_auth(&token)
+            .send()
+    };
+    let all: ReferenceResponse = get(0).await.unwrap().json().await.unwrap();
+    let mut versions: Vec<(ReferenceKind, i64)> = all.releases.iter().map(|r| (r.kind, r.version)).collect();
+    versions.sort();
+    assert_eq!(versions, [(ReferenceKind::Procedures, v3), (ReferenceKind::Holidays, v2)]);
+    assert!(v1 < v2);
+    let newer: ReferenceResponse = get(v3).await.unwrap().json().await.unwrap();
+    assert!(newer.releases.is_empty());
+    let anonymous =
+        s.http.get(format!("{}/v1/reference", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
