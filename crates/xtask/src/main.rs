@@ -301,7 +301,12 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
         .env("DATABASE_URL", pg.url())
         .env("THANTHIEN_TEST_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER", cargo_bin("tauri-driver"))
-        .status_ok()
+        .status_ok()?;
+    if extra.is_empty() {
+        // A small run of the benchmark in the test profile, so it keeps working as the schema grows.
+        cmd(&cargo(), &["test", "--bench", "store"]).env("THANTHIEN_BENCH_SAVES", "50").status_ok()?;
+    }
+    Ok(())
 }
 
 fn bench(root: &Path) -> Result<()> {
