@@ -97,6 +97,16 @@ pub enum VisitCommand {
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
     },
+    /// Move a received dossier's appointment, with the reason.
+    Reschedule {
+        id: Uuid,
+        #[arg(long, value_parser = parse_date)]
+        appointment: NaiveDate,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
     /// The citizen's rating: 5 Rất hài lòng … 1 Rất không hài lòng.
     Rate {
         id: Uuid,
@@ -189,6 +199,11 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
         }
         Command::Visit { command: VisitCommand::Finish { id, outcome, appointment, at } } => store
             .finish_visit(id, outcome, appointment, at.unwrap_or_else(Utc::now))
+            .await
+            .map(drop)
+            .map_err(store_message),
+        Command::Visit { command: VisitCommand::Reschedule { id, appointment, reason, at } } => store
+            .reschedule_visit(id, appointment, reason, at.unwrap_or_else(Utc::now))
             .await
             .map(drop)
             .map_err(store_message),

@@ -10,8 +10,8 @@ use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle::{self, check_not_future};
 use thanthien_core::visit::{
-    Counter, NewVisit, OfficialName, Outcome, ProcedureText, RatingLevel, RatingReason, Visit, VisitArrived,
-    VisitCalled, VisitChange, VisitError, VisitFinished, VisitInput, VisitRated, VisitState,
+    Counter, NewVisit, Note, OfficialName, Outcome, ProcedureText, RatingLevel, RatingReason, Visit, VisitArrived,
+    VisitCalled, VisitChange, VisitError, VisitFinished, VisitInput, VisitRated, VisitRescheduled, VisitState,
 };
 use uuid::Uuid;
 
@@ -129,6 +129,19 @@ impl Store {
         };
         let finish = VisitFinished::new(finished_at, outcome, appointment).map_err(invalid)?;
         self.change_visit(id, VisitChange::Finished(finish)).await
+    }
+
+    /// Moves a received dossier's appointment, with the reason (an apology slip's new date).
+    pub async fn reschedule_visit(
+        &self,
+        id: Uuid,
+        appointment: NaiveDate,
+        reason: String,
+        at: DateTime<Utc>,
+    ) -> Result<Visit> {
+        let reason = Note::try_from(reason).map_err(|_| invalid(VisitError::RescheduleReasonMissing))?;
+        let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at: instant(at)?, appointment, reason });
+        self.change_visit(id, change).await
     }
 
     pub async fn rate_visit(

@@ -5,7 +5,7 @@
 //! app and the server both validate an event.
 
 use crate::hlc::Hlc;
-use crate::visit::{VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated};
+use crate::visit::{VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -62,6 +62,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Amended(_)) => "visit.amended",
             EventBody::Visit(VisitChange::Called(_)) => "visit.called",
             EventBody::Visit(VisitChange::Finished(_)) => "visit.finished",
+            EventBody::Visit(VisitChange::Rescheduled(_)) => "visit.rescheduled",
             EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
         }
     }
@@ -72,6 +73,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Amended(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Called(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Finished(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Rescheduled(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
@@ -101,6 +103,7 @@ impl Event {
             "visit.amended" => VisitChange::Amended(payload::<VisitAmended>(kind, value)?),
             "visit.called" => VisitChange::Called(payload::<VisitCalled>(kind, value)?),
             "visit.finished" => VisitChange::Finished(payload::<VisitFinished>(kind, value)?),
+            "visit.rescheduled" => VisitChange::Rescheduled(payload::<VisitRescheduled>(kind, value)?),
             "visit.rated" => VisitChange::Rated(payload::<VisitRated>(kind, value)?),
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
@@ -244,6 +247,16 @@ mod tests {
             events.push(visit_event(*id, 2, 20 + i as i64, base + 21, finish(35, Outcome::Resolved)));
             events.push(visit_event(*id, 2, 30 + i as i64, base + 30, rate(5)));
             events.push(visit_event(*id, 3, 30 + i as i64, base + 31, rate(2)));
+            // Two PCs move the appointment while apart: the later clock wins.
+            let moved = |day: u32, why: &str| {
+                VisitChange::Rescheduled(VisitRescheduled {
+                    rescheduled_at: t(50),
+                    appointment: chrono::NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
+                    reason: why.to_owned().try_into().unwrap(),
+                })
+            };
+            events.push(visit_event(*id, 1, 40 + i as i64, base + 40, moved(3, "chờ xác minh")));
+            events.push(visit_event(*id, 3, 40 + i as i64, base + 41, moved(4, "thiếu chữ ký")));
         }
         events
     }

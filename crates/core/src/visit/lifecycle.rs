@@ -166,6 +166,15 @@ impl VisitFinished {
     }
 }
 
+/// Payload of `visit.rescheduled`: the appointment of a received dossier moves, with the reason
+/// (the apology slip's new date is one of these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRescheduled {
+    pub rescheduled_at: DateTime<Utc>,
+    pub appointment: NaiveDate,
+    pub reason: super::Note,
+}
+
 /// Payload of `visit.rated`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitRated {
@@ -339,6 +348,7 @@ mod queue_tests {
             finished_at: outcome.map(|_| t),
             outcome,
             appointment: None,
+            appointment_reason: None,
             rating: None,
             waiting_secs: None,
             service_secs: None,

@@ -7,7 +7,9 @@ pub mod lifecycle;
 
 use crate::hlc::Hlc;
 use chrono::{DateTime, NaiveDate, Utc};
-pub use lifecycle::{Counter, Outcome, RatingLevel, RatingReason, VisitCalled, VisitFinished, VisitRated};
+pub use lifecycle::{
+    Counter, Outcome, RatingLevel, RatingReason, VisitCalled, VisitFinished, VisitRated, VisitRescheduled,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -88,6 +90,10 @@ pub enum VisitError {
     AlreadyRated,
     #[error("Chưa có lượt tiếp nào đang chờ đánh giá.")]
     NoRatingRequested,
+    #[error("Chỉ đổi ngày hẹn cho lượt tiếp đã tiếp nhận hồ sơ.")]
+    NotADossier,
+    #[error("Vui lòng ghi lý do đổi ngày hẹn (tối đa 1000 ký tự).")]
+    RescheduleReasonMissing,
 }
 
 impl VisitError {
@@ -108,6 +114,7 @@ impl VisitError {
             VisitError::InTheFuture => VisitField::Time,
             VisitError::TripInvalid => VisitField::Trip,
             VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
+            VisitError::NotADossier | VisitError::RescheduleReasonMissing => VisitField::Appointment,
         }
     }
 }
@@ -380,6 +387,9 @@ pub struct VisitState {
     /// The outcome is editable: the latest clock wins.
     #[serde(default)]
     pub finish: Option<Register<VisitFinished>>,
+    /// A later appointment date for a received dossier, with its reason: the latest clock wins.
+    #[serde(default)]
+    pub reschedule: Option<Register<VisitRescheduled>>,
     /// One rating per visit: if two PCs rate it while apart, the earlier clock wins everywhere.
     #[serde(default)]
     pub rating: Option<Register<VisitRated>>,
@@ -405,6 +415,7 @@ pub enum VisitChange {
     Amended(VisitAmended),
     Called(VisitCalled),
     Finished(VisitFinished),
+    Rescheduled(VisitRescheduled),
     Rated(VisitRated),
 }
 
@@ -452,6 +463,7 @@ impl VisitState {
                 self.calls.entry(hlc).or_insert_with(|| call.clone());
             }
             VisitChange::Finished(finish) => merge(&mut self.finish, finish.clone(), hlc),
+            VisitChange::Rescheduled(change) => merge(&mut self.reschedule, change.clone(), hlc),
             VisitChange::Rated(rating) => {
                 if self.rating.as_ref().is_none_or(|first| hlc < first.hlc) {
                     self.rating = Some(Register { value: rating.clone(), hlc });
@@ -471,6 +483,7 @@ impl VisitState {
                 Err(VisitError::AlreadyFinished)
             }
             VisitChange::Rated(_) => self.admits_rating(),
+            VisitChange::Rescheduled(_) if finished != Some(Outcome::DossierReceived) => Err(VisitError::NotADossier),
             _ => Ok(()),
         }
     }
@@ -482,6 +495,18 @@ impl VisitState {
             (_, None, _) => Err(VisitError::NotFinished),
             (_, _, Some(_)) => Err(VisitError::AlreadyRated),
             _ => Ok(()),
+        }
+    }
+
+    /// The appointment in force and, when it was moved, why: a reschedule counts only if it came
+    /// after the finish that set the first date (a re-finish resets it).
+    fn appointment(&self) -> Option<(NaiveDate, Option<String>)> {
+        let finish = self.finish.as_ref()?;
+        match &self.reschedule {
+            Some(moved) if moved.hlc > finish.hlc && finish.value.outcome == Outcome::DossierReceived => {
+                Some((moved.value.appointment, Some(moved.value.reason.to_string())))
+            }
+            _ => finish.value.appointment.map(|day| (day, None)),
         }
     }
 
@@ -513,7 +538,8 @@ impl VisitState {
             counter: last_call.map(|c| u16::from(c.counter)),
             finished_at: finish.map(|f| f.finished_at),
             outcome: finish.map(|f| f.outcome),
-            appointment: finish.and_then(|f| f.appointment),
+            appointment: self.appointment().map(|(day, _)| day),
+            appointment_reason: self.appointment().and_then(|(_, reason)| reason),
             rating: self.rating.as_ref().map(|r| u8::from(r.value.level)),
             waiting_secs: lifecycle::waiting_time(arrival.value.arrived_at, last_call.map(|c| c.called_at))
                 .map(|d| d.num_seconds()),
@@ -561,6 +587,9 @@ pub struct Visit {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub appointment: Option<NaiveDate>,
+    /// Why the appointment was moved, when it was.
+    #[serde(default)]
+    pub appointment_reason: Option<String>,
     /// 1 (Rất không hài lòng) … 5 (Rất hài lòng).
     #[serde(default)]
     pub rating: Option<u8>,
@@ -631,6 +660,43 @@ mod tests {
         assert_eq!(CitizenId::try_from("07920300123".to_owned()), Err(VisitError::CitizenIdInvalid));
         assert_eq!(CitizenId::try_from("0792030012345".to_owned()), Err(VisitError::CitizenIdInvalid));
         assert_eq!(CitizenId::try_from("07920300123x".to_owned()), Err(VisitError::CitizenIdInvalid));
+    }
+
+    #[test]
+    fn a_rescheduled_dossier_shows_the_new_date_and_why_until_it_is_finished_again() {
+        use chrono::TimeZone;
+        let dev = Uuid::from_u128(1);
+        let clock = |ms| Hlc { wall_ms: ms, counter: 0, device: dev };
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let arrive = VisitChange::Arrived(VisitArrived {
+            arrived_at: at,
+            visit: NewVisit::parse(VisitInput { name: "An".into(), ..Default::default() }).unwrap(),
+        });
+        let finish = |d| VisitChange::Finished(VisitFinished::new(at, Outcome::DossierReceived, Some(day(d))).unwrap());
+        let moved = VisitChange::Rescheduled(VisitRescheduled {
+            rescheduled_at: at,
+            appointment: day(9),
+            reason: Note::try_from("chờ xác minh của Sở Tư pháp".to_owned()).unwrap(),
+        });
+        let mut state = VisitState::default();
+        state.apply(&arrive, clock(1), dev);
+        assert_eq!(state.admits(&moved), Err(VisitError::NotADossier), "nothing received yet");
+        state.apply(&finish(2), clock(2), dev);
+        assert!(state.admits(&moved).is_ok());
+        state.apply(&moved, clock(3), dev);
+        let view = state.view(Uuid::nil()).unwrap();
+        assert_eq!(
+            (view.appointment, view.appointment_reason.as_deref()),
+            (Some(day(9)), Some("chờ xác minh của Sở Tư pháp"))
+        );
+        state.apply(&finish(4), clock(4), dev);
+        let view = state.view(Uuid::nil()).unwrap();
+        assert_eq!(
+            (view.appointment, view.appointment_reason),
+            (Some(day(4)), None),
+            "a later finish sets the date again"
+        );
     }
 
     #[test]
