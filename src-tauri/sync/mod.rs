@@ -1,7 +1,7 @@
 //! The sync client: enrols this PC, pushes its outbox and pulls the commune's other PCs' events,
 //! in the background while the app is open. Being offline is normal, never an error dialog.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Enrollment, Store, StoreError};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
@@ -95,6 +95,26 @@ impl Client {
         })
     }
 
+    /// An authenticated GET of protocol v1.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        enrollment: &Enrollment,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, SyncError> {
+        let mut url = Self::url(&enrollment.server_url, path)?;
+        url.query_pairs_mut().extend_pairs(query);
+        let response = self
+            .http
+            .get(url)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+            .send()
+            .await
+            .map_err(SyncError::Offline)?;
+        Self::answer(response).await
+    }
+
     /// Trades a one-time code for a device token and saves the enrolment.
     pub async fn enroll(&self, store: &Store, server_url: &str, code: &str) -> Result<Commune, SyncError> {
         let request =
@@ -152,37 +172,16 @@ impl Client {
             }
         }
         loop {
-            let after = store.pull_cursor().await?;
-            let mut url = Self::url(&enrollment.server_url, "/v1/sync/pull")?;
-            url.query_pairs_mut()
-                .append_pair("after", &after.to_string())
-                .append_pair("limit", &MAX_PULL_LIMIT.to_string());
-            let response = self
-                .http
-                .get(url)
-                .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-                .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
-                .send()
-                .await
-                .map_err(SyncError::Offline)?;
-            let page: PullResponse = Self::answer(response).await?;
+            let after = store.pull_cursor().await?.to_string();
+            let query = [("after", after.as_str()), ("limit", &MAX_PULL_LIMIT.to_string())];
+            let page: PullResponse = self.get(&enrollment, "/v1/sync/pull", &query).await?;
             report.pulled += store.apply_pulled(&page.events, page.next_cursor).await?;
             if !page.more || page.events.is_empty() {
                 break;
             }
         }
-        let held = store.reference_version().await?;
-        let mut url = Self::url(&enrollment.server_url, "/v1/reference")?;
-        url.query_pairs_mut().append_pair("after", &held.to_string());
-        let response = self
-            .http
-            .get(url)
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
-            .send()
-            .await
-            .map_err(SyncError::Offline)?;
-        let releases: ReferenceResponse = Self::answer(response).await?;
+        let held = store.reference_version().await?.to_string();
+        let releases: ReferenceResponse = self.get(&enrollment, "/v1/reference", &[("after", held.as_str())]).await?;
         report.reference = store.apply_reference(&releases.releases).await?;
         Ok(report)
     }
