@@ -1,0 +1,424 @@
+//! The validated fields of a visit: what the receptionist types, parsed once into types that
+//! cannot hold a bad value, and the Vietnamese sentence for each problem.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use unicode_normalization::UnicodeNormalization;
+
+pub const NAME_MAX_CHARS: usize = 100;
+pub const PROCEDURE_MAX_CHARS: usize = 200;
+pub const NOTE_MAX_CHARS: usize = 1000;
+
+/// Which input field a validation problem belongs to, so the UI can show it beside that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitField {
+    Name,
+    Procedure,
+    Phone,
+    CitizenId,
+    Note,
+    Official,
+    Counter,
+    Appointment,
+    Rating,
+    /// The time given with `--at` or for a paper-book entry.
+    Time,
+    Trip,
+    /// The visit itself (unknown, or in the wrong state for the action).
+    Visit,
+}
+
+/// A field that failed validation; `Display` is the sentence shown to the receptionist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum VisitError {
+    #[error("Vui lòng nhập họ tên người đến làm việc.")]
+    NameEmpty,
+    #[error("Họ tên quá dài: tối đa {max} ký tự.")]
+    NameTooLong { max: usize },
+    // Blank optional fields become "not given" before parsing (see `optional`); these two only
+    // meet a blank value arriving in a synced payload.
+    #[error("Tên thủ tục không được để trống.")]
+    ProcedureEmpty,
+    #[error("Tên thủ tục quá dài: tối đa {max} ký tự.")]
+    ProcedureTooLong { max: usize },
+    #[error("Ghi chú không được để trống.")]
+    NoteEmpty,
+    #[error("Ghi chú quá dài: tối đa {max} ký tự.")]
+    NoteTooLong { max: usize },
+    #[error("Số điện thoại không hợp lệ: nhập số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định 11 chữ số.")]
+    PhoneInvalid,
+    #[error("Số CCCD/định danh cá nhân phải gồm đúng 12 chữ số.")]
+    CitizenIdInvalid,
+    #[error("Lần đến phải là 1, 2 hoặc 3 (từ 3 lần trở lên).")]
+    TripInvalid,
+    #[error("Vui lòng nhập tên cán bộ tiếp nhận.")]
+    OfficialEmpty,
+    #[error("Tên cán bộ quá dài: tối đa {max} ký tự.")]
+    OfficialTooLong { max: usize },
+    #[error("Số quầy phải từ 1 đến 99.")]
+    CounterInvalid,
+    #[error("Tiếp nhận hồ sơ cần có ngày hẹn trả kết quả.")]
+    AppointmentMissing,
+    #[error("Chỉ ghi ngày hẹn khi tiếp nhận hồ sơ.")]
+    AppointmentUnexpected,
+    #[error("Mức đánh giá phải từ 1 (Rất không hài lòng) đến 5 (Rất hài lòng).")]
+    RatingLevelInvalid,
+    #[error("Chỉ ghi lý do khi người dân không hài lòng.")]
+    ReasonsOnlyWhenDissatisfied,
+    #[error("Thời điểm ghi nhận không được ở tương lai.")]
+    InTheFuture,
+    #[error("Không tìm thấy lượt tiếp này.")]
+    VisitNotFound,
+    #[error("Lượt tiếp này đã kết thúc.")]
+    AlreadyFinished,
+    #[error("Lượt tiếp chưa kết thúc nên chưa thể đánh giá.")]
+    NotFinished,
+    #[error("Lượt tiếp này đã được đánh giá; mỗi lượt chỉ đánh giá một lần.")]
+    AlreadyRated,
+    #[error("Chưa có lượt tiếp nào đang chờ đánh giá.")]
+    NoRatingRequested,
+    #[error("Chỉ đổi ngày hẹn cho lượt tiếp đã tiếp nhận hồ sơ.")]
+    NotADossier,
+    #[error("Vui lòng ghi lý do đổi ngày hẹn (tối đa 1000 ký tự).")]
+    RescheduleReasonMissing,
+}
+
+impl VisitError {
+    pub fn field(&self) -> VisitField {
+        match self {
+            VisitError::NameEmpty | VisitError::NameTooLong { .. } => VisitField::Name,
+            VisitError::ProcedureEmpty | VisitError::ProcedureTooLong { .. } => VisitField::Procedure,
+            VisitError::NoteEmpty | VisitError::NoteTooLong { .. } => VisitField::Note,
+            VisitError::PhoneInvalid => VisitField::Phone,
+            VisitError::CitizenIdInvalid => VisitField::CitizenId,
+            VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } => VisitField::Official,
+            VisitError::CounterInvalid => VisitField::Counter,
+            VisitError::AppointmentMissing | VisitError::AppointmentUnexpected => VisitField::Appointment,
+            VisitError::RatingLevelInvalid
+            | VisitError::ReasonsOnlyWhenDissatisfied
+            | VisitError::AlreadyRated
+            | VisitError::NoRatingRequested => VisitField::Rating,
+            VisitError::InTheFuture => VisitField::Time,
+            VisitError::TripInvalid => VisitField::Trip,
+            VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
+            VisitError::NotADossier | VisitError::RescheduleReasonMissing => VisitField::Appointment,
+        }
+    }
+}
+
+/// Trimmed, NFC-normalised, inner runs of white space folded to one space.
+fn clean_text(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The plumbing every validated string field shares: read access, back to `String`, display.
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+macro_rules! text_field {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        string_newtype!($name);
+
+        impl TryFrom<String> for $name {
+            type Error = VisitError;
+            fn try_from(raw: String) -> Result<Self, VisitError> {
+                let text = clean_text(&raw);
+                if text.is_empty() {
+                    return Err($empty);
+                }
+                if text.chars().count() > $max {
+                    return Err($too_long);
+                }
+                Ok($name(text))
+            }
+        }
+    };
+}
+
+text_field!(
+    /// A visitor's name as the citizen gives it: 1–100 characters after trimming, in NFC.
+    VisitorName, NAME_MAX_CHARS, VisitError::NameEmpty,
+    VisitError::NameTooLong { max: NAME_MAX_CHARS }
+);
+text_field!(
+    /// The procedure the citizen came for, as free text until the catalogue is wired in.
+    ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureEmpty,
+    VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
+);
+text_field!(
+    /// The official who called the citizen (until the officials directory is wired in).
+    OfficialName, NAME_MAX_CHARS, VisitError::OfficialEmpty,
+    VisitError::OfficialTooLong { max: NAME_MAX_CHARS }
+);
+text_field!(
+    /// The receptionist's note on a visit.
+    Note, NOTE_MAX_CHARS, VisitError::NoteEmpty,
+    VisitError::NoteTooLong { max: NOTE_MAX_CHARS }
+);
+
+/// A Vietnamese phone number in its national form, digits only: `0912345678` (mobile, 10 digits)
+/// or `02838291234` (landline, 11 digits). Accepts spaces, dots, dashes, brackets and +84/84.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+impl TryFrom<String> for Phone {
+    type Error = VisitError;
+    fn try_from(raw: String) -> Result<Self, VisitError> {
+        let trimmed = raw.trim();
+        let (international, rest) = match trimmed.strip_prefix('+') {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        };
+        if !rest.chars().all(|c| c.is_ascii_digit() || " .-()".contains(c)) {
+            return Err(VisitError::PhoneInvalid);
+        }
+        let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+        let national = match digits.strip_prefix("84") {
+            Some(local) if international || digits.len() >= 11 => format!("0{local}"),
+            _ if international => return Err(VisitError::PhoneInvalid),
+            _ => digits,
+        };
+        let mobile = national.len() == 10 && matches!(&national[..2], "03" | "05" | "07" | "08" | "09");
+        let landline = national.len() == 11 && national.starts_with("02");
+        if mobile || landline {
+            Ok(Phone(national))
+        } else {
+            Err(VisitError::PhoneInvalid)
+        }
+    }
+}
+
+string_newtype!(Phone);
+
+/// A citizen identity number (CCCD / số định danh cá nhân): exactly 12 digits; spaces are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CitizenId(String);
+
+impl TryFrom<String> for CitizenId {
+    type Error = VisitError;
+    fn try_from(raw: String) -> Result<Self, VisitError> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
+            Ok(CitizenId(digits))
+        } else {
+            Err(VisitError::CitizenIdInvalid)
+        }
+    }
+}
+
+string_newtype!(CitizenId);
+
+/// What the receptionist typed, unchecked. Empty optional fields mean "not given".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitInput {
+    pub name: String,
+    #[serde(default)]
+    pub procedure: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub citizen_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Which trip for the same matter: 1, 2, or 3 for "3 or more" (default 1).
+    #[serde(default)]
+    pub trip: Option<u8>,
+}
+
+/// Which trip to the office this is for the same matter: 1, 2, or 3 meaning "3 or more".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Trip(u8);
+
+impl Default for Trip {
+    fn default() -> Self {
+        Trip(1)
+    }
+}
+
+impl TryFrom<u8> for Trip {
+    type Error = VisitError;
+    fn try_from(n: u8) -> Result<Self, VisitError> {
+        match n {
+            1..=2 => Ok(Trip(n)),
+            // "3 or more": the summary only tells first, second and repeated trips apart.
+            3..=99 => Ok(Trip(3)),
+            _ => Err(VisitError::TripInvalid),
+        }
+    }
+}
+
+impl From<Trip> for u8 {
+    fn from(t: Trip) -> u8 {
+        t.0
+    }
+}
+
+/// A visit ready to be recorded: every field valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVisit {
+    pub name: VisitorName,
+    pub procedure: Option<ProcedureText>,
+    /// The catalogue procedure the text names, when the desk recognised it (e.g. `HT-01`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_id: Option<String>,
+    pub phone: Option<Phone>,
+    pub citizen_id: Option<CitizenId>,
+    pub note: Option<Note>,
+    #[serde(default)]
+    pub trip: Trip,
+}
+
+fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
+    match raw {
+        Some(text) if !text.trim().is_empty() => T::try_from(text).map(Some),
+        _ => Ok(None),
+    }
+}
+
+impl NewVisit {
+    /// Checks every field and reports every problem at once, so the form can mark them all.
+    pub fn parse(input: VisitInput) -> Result<NewVisit, Vec<VisitError>> {
+        let name = VisitorName::try_from(input.name);
+        let procedure = optional(input.procedure);
+        let phone = optional(input.phone);
+        let citizen_id = optional(input.citizen_id);
+        let note = optional(input.note);
+        let trip = input.trip.map_or(Ok(Trip::default()), Trip::try_from);
+        match (name, procedure, phone, citizen_id, note, trip) {
+            (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note), Ok(trip)) => {
+                Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note, trip })
+            }
+            (name, procedure, phone, citizen_id, note, trip) => {
+                Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err(), trip.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(raw: &str) -> Result<VisitorName, VisitError> {
+        VisitorName::try_from(raw.to_owned())
+    }
+
+    fn phone(raw: &str) -> Result<String, VisitError> {
+        Phone::try_from(raw.to_owned()).map(String::from)
+    }
+
+    #[test]
+    fn a_name_typed_in_decomposed_form_is_stored_composed() {
+        // "Nguyễn Thị Ánh" typed with combining marks, as some Vietnamese keyboards do.
+        let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} A\u{0301}nh";
+        let parsed = name(decomposed).unwrap();
+        assert_eq!(parsed.as_str(), "Nguyễn Thị Ánh");
+        assert_eq!(parsed.as_str().chars().count(), 14);
+    }
+
+    #[test]
+    fn a_name_is_trimmed_and_inner_spaces_folded() {
+        assert_eq!(name("  Trần   Văn  Bình \t").unwrap().as_str(), "Trần Văn Bình");
+    }
+
+    #[test]
+    fn empty_and_blank_names_are_refused() {
+        assert_eq!(name(""), Err(VisitError::NameEmpty));
+        assert_eq!(name(" \t\n "), Err(VisitError::NameEmpty));
+    }
+
+    #[test]
+    fn names_are_limited_to_100_characters_not_bytes() {
+        let hundred = "Ấ".repeat(100); // 3 bytes each in UTF-8
+        assert!(name(&hundred).is_ok());
+        assert_eq!(name(&"Ấ".repeat(101)), Err(VisitError::NameTooLong { max: 100 }));
+    }
+
+    #[test]
+    fn phone_forms_normalise_to_the_national_digits() {
+        for raw in ["0912345678", "0912 345 678", "0912.345.678", "+84 912 345 678", "84912345678", "+84-912-345-678"] {
+            assert_eq!(phone(raw).as_deref(), Ok("0912345678"), "{raw}");
+        }
+        assert_eq!(phone("(028) 3829 1234").as_deref(), Ok("02838291234"));
+        assert_eq!(phone("+84 28 3829 1234").as_deref(), Ok("02838291234"));
+    }
+
+    #[test]
+    fn bad_phones_are_refused() {
+        for raw in ["12345", "0112345678", "091234567", "09123456789", "0912a45678", "+1 212 555 0100", "+0912345678"] {
+            assert_eq!(phone(raw), Err(VisitError::PhoneInvalid), "{raw}");
+        }
+    }
+
+    #[test]
+    fn citizen_id_is_exactly_twelve_digits() {
+        assert!(CitizenId::try_from("079 203 001 234".to_owned()).is_ok());
+        assert_eq!(CitizenId::try_from("07920300123".to_owned()), Err(VisitError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("0792030012345".to_owned()), Err(VisitError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("07920300123x".to_owned()), Err(VisitError::CitizenIdInvalid));
+    }
+
+    #[test]
+    fn trips_are_first_second_or_repeated() {
+        let trip = |n| {
+            NewVisit::parse(VisitInput { name: "An".into(), trip: n, ..Default::default() }).map(|v| u8::from(v.trip))
+        };
+        assert_eq!(trip(None), Ok(1));
+        assert_eq!(trip(Some(2)), Ok(2));
+        assert_eq!(trip(Some(7)), Ok(3), "7 trips count as 3 or more");
+        assert_eq!(trip(Some(0)), Err(vec![VisitError::TripInvalid]));
+    }
+
+    #[test]
+    fn parse_reports_every_bad_field_and_treats_blank_optionals_as_absent() {
+        let errors = NewVisit::parse(VisitInput {
+            name: " ".into(),
+            phone: Some("123".into()),
+            citizen_id: Some("1".into()),
+            procedure: Some("   ".into()),
+            note: None,
+            trip: None,
+        })
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(VisitError::field).collect();
+        assert_eq!(fields, [VisitField::Name, VisitField::Phone, VisitField::CitizenId]);
+
+        let ok =
+            NewVisit::parse(VisitInput { name: "Lê Văn C".into(), procedure: Some("".into()), ..Default::default() })
+                .unwrap();
+        assert_eq!(ok.procedure, None);
+    }
+}
