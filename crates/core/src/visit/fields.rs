@@ -168,7 +168,7 @@ text_field!(
     VisitError::NameTooLong { max: NAME_MAX_CHARS }
 );
 text_field!(
-    /// The procedure the citizen came for, as free text until the catalogue is wired in.
+    /// The procedure the citizen came for: a catalogue procedure's name, or free text.
     ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureEmpty,
     VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
 );
