@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use thanthien_core::time::{local_day, vietnam};
-use thanthien_core::visit::VisitInput;
-use thanthien_core::visit::{Outcome, RatingReason};
+use thanthien_core::visit::{AppointmentRisk, FinishInput, Outcome, RatingLevel, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 
 #[derive(Parser)]
@@ -91,11 +90,35 @@ pub enum VisitCommand {
         id: Uuid,
         #[arg(long, value_parser = parse_word::<Outcome>)]
         outcome: Outcome,
-        /// Appointment to return for the result (YYYY-MM-DD or DD/MM/YYYY), with dossier-received.
+        /// With dossier-received: the appointment (YYYY-MM-DD or DD/MM/YYYY); default: the one the
+        /// procedure's legal time gives on the working-day calendar.
         #[arg(long, value_parser = parse_date)]
         appointment: Option<NaiveDate>,
+        /// Why the appointment differs from the computed one (required then).
+        #[arg(long)]
+        appointment_reason: Option<String>,
+        /// With guided: the papers still missing (the one-time written guidance).
+        #[arg(long)]
+        guidance: Option<String>,
+        /// With transferred: the counter the citizen was sent to.
+        #[arg(long)]
+        to_counter: Option<u16>,
+        /// With transferred: the official the citizen was sent to.
+        #[arg(long)]
+        to_official: Option<String>,
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
+    },
+    /// The result of a received dossier went back to the citizen.
+    Return {
+        id: Uuid,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Received dossiers due within one working day or overdue, result not back.
+    Due {
+        #[arg(long)]
+        json: bool,
     },
     /// Move a received dossier's appointment, with the reason.
     Reschedule {
@@ -104,6 +127,9 @@ pub enum VisitCommand {
         appointment: NaiveDate,
         #[arg(long)]
         reason: String,
+        /// An apology slip (phiếu xin lỗi và hẹn lại) goes to the citizen with the new date.
+        #[arg(long)]
+        apology: bool,
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
     },
@@ -143,6 +169,23 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
 fn parse_word<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_owned()))
         .map_err(|_| format!("giá trị không hợp lệ: {text:?}"))
+}
+
+/// One visit on one line: ticket, name, procedure, outcome, appointment, rating, times, id.
+fn visit_line(v: &Visit) -> String {
+    let mut parts = vec![v.ticket.clone().unwrap_or_else(|| "-".into()), v.name.clone()];
+    parts.push(v.procedure.clone().unwrap_or_else(|| "-".into()));
+    parts.push(v.outcome.map_or("đang chờ", Outcome::label_vi).to_owned());
+    if let Some(day) = v.appointment {
+        parts.push(format!("hẹn {}", day.format("%d/%m/%Y")));
+    }
+    if let Some(level) = v.rating.and_then(|r| RatingLevel::try_from(r).ok()) {
+        parts.push(level.label_vi().to_owned());
+    }
+    let minutes = |secs: Option<i64>| secs.map_or("-".to_owned(), |s| format!("{} phút", s / 60));
+    parts.push(format!("chờ {}, giải quyết {}", minutes(v.waiting_secs), minutes(v.service_secs)));
+    parts.push(v.id.to_string());
+    parts.join("  ")
 }
 
 /// Runs a subcommand; prints a one-line reason and returns failure on any error.
@@ -197,16 +240,45 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
         Command::Visit { command: VisitCommand::Call { id, official, counter, at } } => {
             store.call_visit(id, official, counter, at.unwrap_or_else(Utc::now)).await.map(drop).map_err(store_message)
         }
-        Command::Visit { command: VisitCommand::Finish { id, outcome, appointment, at } } => store
-            .finish_visit(id, outcome, appointment, at.unwrap_or_else(Utc::now))
+        Command::Visit {
+            command:
+                VisitCommand::Finish { id, outcome, appointment, appointment_reason, guidance, to_counter, to_official, at },
+        } => {
+            let input = FinishInput { outcome, appointment, appointment_reason, guidance, to_counter, to_official };
+            let visit = store.finish_visit(id, input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
+            if let Some(day) = visit.appointment {
+                println!("Hẹn trả kết quả: {}", day.format("%d/%m/%Y"));
+            }
+            Ok(())
+        }
+        Command::Visit { command: VisitCommand::Reschedule { id, appointment, reason, apology, at } } => store
+            .reschedule_visit(id, appointment, reason, apology, at.unwrap_or_else(Utc::now))
             .await
             .map(drop)
             .map_err(store_message),
-        Command::Visit { command: VisitCommand::Reschedule { id, appointment, reason, at } } => store
-            .reschedule_visit(id, appointment, reason, at.unwrap_or_else(Utc::now))
-            .await
-            .map(drop)
-            .map_err(store_message),
+        Command::Visit { command: VisitCommand::Return { id, at } } => {
+            store.return_result(id, at.unwrap_or_else(Utc::now)).await.map(drop).map_err(store_message)
+        }
+        Command::Visit { command: VisitCommand::Due { json } } => {
+            let due = store.dossiers_at_risk(local_day(Utc::now())).await.map_err(store_message)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&due).map_err(|e| e.to_string())?);
+            }
+            for d in due.iter().filter(|_| !json) {
+                let state = match d.risk {
+                    AppointmentRisk::DueSoon => "sắp đến hạn",
+                    AppointmentRisk::Overdue => "quá hạn",
+                };
+                let day = d.visit.appointment.map(|a| a.format("%d/%m/%Y").to_string()).unwrap_or_default();
+                println!(
+                    "{day}  {state}  {}  {}  {}",
+                    d.visit.name,
+                    d.visit.procedure.as_deref().unwrap_or("-"),
+                    d.visit.id
+                );
+            }
+            Ok(())
+        }
         Command::Visit { command: VisitCommand::Rate { id, level, reasons, at } } => {
             store.rate_visit(id, level, reasons, at.unwrap_or_else(Utc::now)).await.map(drop).map_err(store_message)
         }
@@ -223,14 +295,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     } else {
                         local.format("%d/%m/%Y ").to_string()
                     };
-                    println!(
-                        "{}{}  {}  {}  {}",
-                        day,
-                        local.format("%H:%M"),
-                        v.name,
-                        v.procedure.as_deref().unwrap_or("-"),
-                        v.id
-                    );
+                    println!("{day}{}  {}", local.format("%H:%M"), visit_line(v));
                 }
             }
             Ok(())

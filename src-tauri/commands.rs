@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use tauri::State;
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
 use thanthien_core::time::local_day;
-use thanthien_core::visit::{Outcome, RatingReason, Visit, VisitInput};
+use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 
 impl From<StoreError> for CommandError {
@@ -52,14 +52,52 @@ pub async fn call_next(
 #[tauri::command]
 pub async fn finish_visit(
     id: Uuid,
-    outcome: Outcome,
-    appointment: Option<NaiveDate>,
+    input: FinishInput,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
 ) -> Result<Visit, CommandError> {
-    let visit = store.finish_visit(id, outcome, appointment, Utc::now()).await?;
+    let visit = store.finish_visit(id, input, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
+}
+
+/// The appointment a dossier received now would get (shown before the receptionist confirms).
+#[tauri::command]
+pub async fn proposed_appointment(id: Uuid, store: State<'_, Store>) -> Result<Option<NaiveDate>, CommandError> {
+    Ok(store.proposed_appointment(id, Utc::now()).await?)
+}
+
+/// Moves a received dossier's appointment; with `apology` the apology slip goes with it.
+#[tauri::command]
+pub async fn reschedule_visit(
+    id: Uuid,
+    appointment: NaiveDate,
+    reason: String,
+    apology: bool,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Visit, CommandError> {
+    let visit = store.reschedule_visit(id, appointment, reason, apology, Utc::now()).await?;
+    engine.nudge();
+    Ok(visit)
+}
+
+/// The result of a received dossier went back to the citizen.
+#[tauri::command]
+pub async fn return_result(
+    id: Uuid,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Visit, CommandError> {
+    let visit = store.return_result(id, Utc::now()).await?;
+    engine.nudge();
+    Ok(visit)
+}
+
+/// Received dossiers due within one working day or overdue.
+#[tauri::command]
+pub async fn dossiers_at_risk(store: State<'_, Store>) -> Result<Vec<DossierAtRisk>, CommandError> {
+    Ok(store.dossiers_at_risk(local_day(Utc::now())).await?)
 }
 
 /// The desk asks the citizen-facing window to collect a rating for a finished visit.

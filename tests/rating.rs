@@ -5,7 +5,7 @@ mod common;
 use chrono::Utc;
 use thanthien::rating::RatingDesk;
 use thanthien::store::StoreError;
-use thanthien_core::visit::{Outcome, RatingReason, VisitError, VisitInput};
+use thanthien_core::visit::{FinishInput, Outcome, RatingReason, VisitError, VisitInput};
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<VisitError> {
     match r {
@@ -25,7 +25,7 @@ async fn the_rating_window_answers_only_the_pending_request_once() {
     assert_eq!(refusal(ratings.submit(s, 5, vec![]).await), [VisitError::NoRatingRequested]);
 
     s.call_visit(id, "Trần Văn Nam".into(), 1, Utc::now()).await.unwrap();
-    s.finish_visit(id, Outcome::Resolved, None, Utc::now()).await.unwrap();
+    s.finish_visit(id, FinishInput::new(Outcome::Resolved), Utc::now()).await.unwrap();
     let request = ratings.request(s, id).await.unwrap();
     assert_eq!((request.visit_id, request.official.as_deref()), (id, Some("Trần Văn Nam")));
 

@@ -4,7 +4,7 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use thanthien::store::{Store, StoreError};
-use thanthien_core::visit::{VisitError, VisitInput};
+use thanthien_core::visit::{FinishInput, VisitError, VisitInput};
 
 fn named(name: &str) -> VisitInput {
     VisitInput { name: name.into(), ..Default::default() }
@@ -110,10 +110,13 @@ async fn a_visit_is_called_recalled_finished_and_rated_once() {
     let t = |h: u32, m: u32| Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap();
     let id = s.record_visit(named("Ngô Văn Hải"), t(1, 0)).await.unwrap().id;
     s.call_visit(id, "Lê Thị Hoa".into(), 1, t(1, 10)).await.unwrap();
-    s.finish_visit(id, Outcome::NoShow, None, t(1, 12)).await.unwrap();
+    s.finish_visit(id, FinishInput::new(Outcome::NoShow), t(1, 12)).await.unwrap();
     s.call_visit(id, "Lê Thị Hoa".into(), 2, t(1, 40)).await.unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 30);
-    let done = s.finish_visit(id, Outcome::DossierReceived, day, t(1, 55)).await.unwrap();
+    let done = s
+        .finish_visit(id, FinishInput { appointment: day, ..FinishInput::new(Outcome::DossierReceived) }, t(1, 55))
+        .await
+        .unwrap();
     assert_eq!((done.calls, done.counter, done.appointment), (2, Some(2), day));
     assert_eq!((done.waiting_secs, done.service_secs), (Some(40 * 60), Some(15 * 60)));
 
@@ -157,12 +160,12 @@ async fn lifecycle_refusals_are_named() {
         [VisitError::OfficialEmpty, VisitError::CounterInvalid]
     );
     assert_eq!(
-        refusal(s.finish_visit(id, Outcome::DossierReceived, None, Utc::now()).await),
+        refusal(s.finish_visit(id, FinishInput::new(Outcome::DossierReceived), Utc::now()).await),
         [VisitError::AppointmentMissing]
     );
     let tomorrow = Utc::now() + chrono::Duration::days(1);
     assert_eq!(refusal(s.record_visit(named("Chi"), tomorrow).await), [VisitError::InTheFuture]);
-    s.finish_visit(id, Outcome::Resolved, None, Utc::now()).await.unwrap();
+    s.finish_visit(id, FinishInput::new(Outcome::Resolved), Utc::now()).await.unwrap();
     assert_eq!(refusal(s.call_visit(id, "An".into(), 1, Utc::now()).await), [VisitError::AlreadyFinished]);
     assert_eq!(seqs(s).await, [1, 2]);
 }
@@ -179,14 +182,88 @@ async fn a_catalogue_procedure_gives_the_received_dossier_its_appointment() {
     assert_eq!(visit.procedure_id.as_deref(), Some("HT-12"));
     assert_eq!(visit.procedure.as_deref(), Some("Thủ tục đăng ký nhận cha, mẹ, con"));
     s.call_visit(visit.id, "Lê Thị Hoa".into(), 1, t(2, 5)).await.unwrap();
-    let done = s.finish_visit(visit.id, Outcome::DossierReceived, None, t(2, 20)).await.unwrap();
+    let done = s.finish_visit(visit.id, FinishInput::new(Outcome::DossierReceived), t(2, 20)).await.unwrap();
     assert_eq!(done.appointment, NaiveDate::from_ymd_opt(2026, 11, 30));
 
     // Free text names no catalogue procedure: the appointment must be given by hand.
     let free = s.record_visit(named("Tạ Thị Uyên"), t(2, 30)).await.unwrap();
     assert_eq!(free.procedure_id, None);
     assert!(matches!(
-        s.finish_visit(free.id, Outcome::DossierReceived, None, t(2, 40)).await,
+        s.finish_visit(free.id, FinishInput::new(Outcome::DossierReceived), t(2, 40)).await,
         Err(StoreError::Invalid(e)) if e == [VisitError::AppointmentMissing]
     ));
+}
+
+#[tokio::test]
+async fn tickets_count_per_pc_and_local_day() {
+    let desk = common::desk().await;
+    let s = &desk.store;
+    // 23:30 UTC on the 23rd is 06:30 on the 24th in Vietnam: a new day, so numbering restarts.
+    let t = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+    let mut tickets = Vec::new();
+    for at in [t(23, 1), t(23, 2), t(23, 23), t(24, 1)] {
+        tickets.push(s.record_visit(named("Khách"), at).await.unwrap().ticket.unwrap());
+    }
+    // A visit entered later from the paper book takes the next number of its own day.
+    tickets.push(s.record_visit(named("Sổ giấy"), t(23, 3)).await.unwrap().ticket.unwrap());
+    assert_eq!(tickets, ["A001", "A002", "A001", "A002", "A003"]);
+}
+
+#[tokio::test]
+async fn guided_and_transferred_visits_keep_what_the_citizen_was_told() {
+    use thanthien_core::visit::Outcome;
+    let desk = common::desk().await;
+    let s = &desk.store;
+    let guided = s.record_visit(named("Hồ Văn Lộc"), Utc::now()).await.unwrap().id;
+    let refused = s.finish_visit(guided, FinishInput::new(Outcome::Guided), Utc::now()).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(e)) if e == [VisitError::GuidanceMissing]));
+    let input = FinishInput {
+        guidance: Some("Thiếu giấy xác nhận tình trạng hôn nhân".into()),
+        ..FinishInput::new(Outcome::Guided)
+    };
+    let done = s.finish_visit(guided, input, Utc::now()).await.unwrap();
+    assert_eq!(done.guidance.as_deref(), Some("Thiếu giấy xác nhận tình trạng hôn nhân"));
+
+    let sent = s.record_visit(named("Lý Thị Mơ"), Utc::now()).await.unwrap().id;
+    let input = FinishInput {
+        to_counter: Some(3),
+        to_official: Some("Phan Văn Tư".into()),
+        ..FinishInput::new(Outcome::Transferred)
+    };
+    let done = s.finish_visit(sent, input, Utc::now()).await.unwrap();
+    assert_eq!((done.transfer_counter, done.transfer_official.as_deref()), (Some(3), Some("Phan Văn Tư")));
+}
+
+#[tokio::test]
+async fn a_dossier_due_soon_is_flagged_until_an_apology_moves_it_or_the_result_goes_back() {
+    use thanthien_core::visit::{AppointmentRisk, Outcome};
+    let desk = common::desk().await;
+    let s = &desk.store;
+    // Received Monday 23/11/2026 09:00, HT-12: 3 working days → Thursday 26/11.
+    let t = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let input = VisitInput { name: "Cao Thị Nga".into(), procedure: Some("HT-12".into()), ..Default::default() };
+    let id = s.record_visit(input, t(23, 2)).await.unwrap().id;
+    let done = s.finish_visit(id, FinishInput::new(Outcome::DossierReceived), t(23, 3)).await.unwrap();
+    assert_eq!(done.appointment, Some(day(26)));
+
+    let flagged = |list: Vec<thanthien_core::visit::DossierAtRisk>| -> Vec<_> {
+        list.into_iter().map(|d| (d.visit.id, d.risk)).collect()
+    };
+    assert_eq!(flagged(s.dossiers_at_risk(day(24)).await.unwrap()), [], "two working days ahead: not yet");
+    assert_eq!(flagged(s.dossiers_at_risk(day(25)).await.unwrap()), [(id, AppointmentRisk::DueSoon)]);
+    assert_eq!(flagged(s.dossiers_at_risk(day(27)).await.unwrap()), [(id, AppointmentRisk::Overdue)]);
+
+    // The apology slip's new date: an event with its reason; the dossier is no longer at risk.
+    let moved = s.reschedule_visit(id, day(30), "Chờ UBND huyện xác minh".into(), true, t(25, 2)).await.unwrap();
+    assert_eq!((moved.appointment, moved.apology), (Some(day(30)), true));
+    assert_eq!(moved.appointment_reason.as_deref(), Some("Chờ UBND huyện xác minh"));
+    assert_eq!(flagged(s.dossiers_at_risk(day(25)).await.unwrap()), []);
+
+    // Once the result is back, nothing more can move and nothing is flagged.
+    let back = s.return_result(id, t(25, 3)).await.unwrap();
+    assert!(back.returned_at.is_some());
+    assert_eq!(flagged(s.dossiers_at_risk(day(30)).await.unwrap()), []);
+    let again = s.reschedule_visit(id, day(30), "x".into(), false, t(25, 4)).await;
+    assert!(matches!(again, Err(StoreError::Invalid(e)) if e == [VisitError::AlreadyReturned]));
 }

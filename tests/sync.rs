@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use std::collections::BTreeSet;
 use thanthien::store::Store;
 use thanthien::sync::{Client, SyncError};
-use thanthien_core::visit::VisitInput;
+use thanthien_core::visit::{FinishInput, VisitInput};
 
 async fn add(store: &Store, name: &str) {
     store.record_visit(VisitInput { name: name.into(), ..Default::default() }, Utc::now()).await.unwrap();
@@ -55,6 +55,15 @@ async fn devices_of_one_commune_converge_and_another_commune_sees_nothing(pool: 
     let a_names = names(&a1.store).await;
     assert_eq!(a_names, names(&a2.store).await);
     assert_eq!(a_names.len(), 3);
+    // Each PC of a commune numbers tickets in its own series, so the desks never clash while apart;
+    // a PC enrolled again keeps its series.
+    let tickets = |visits: Vec<thanthien_core::Visit>| -> BTreeSet<String> {
+        visits.into_iter().filter_map(|v| v.ticket).collect()
+    };
+    assert_eq!(
+        tickets(a2.store.all_visits().await.unwrap()),
+        BTreeSet::from(["A001", "A002", "B001"].map(String::from))
+    );
     assert_eq!(names(&b1.store).await, BTreeSet::from(["Phạm Thị Dung".to_owned()]));
     for desk in [&a1, &a2, &b1] {
         assert_eq!(desk.store.sync_status().await.unwrap().pending, 0);
@@ -63,6 +72,10 @@ async fn devices_of_one_commune_converge_and_another_commune_sees_nothing(pool: 
     let again = client.sync_once(&a2.store).await.unwrap();
     assert_eq!((again.pushed, again.pulled), (0, 0));
     assert_eq!(server_events(&pool).await, 4);
+
+    client.enroll(&a2.store, &url, &common::code_for(&pool, "A").await).await.unwrap();
+    let next = a2.store.record_visit(VisitInput { name: "Võ Thị Én".into(), ..Default::default() }, Utc::now()).await;
+    assert_eq!(next.unwrap().ticket.as_deref(), Some("B002"));
 
     // Whatever a2's wall clock says, its next event sorts after everything it has seen.
     let seen = a2.store.events().await.unwrap().iter().map(|e| e.hlc).max().unwrap();
@@ -146,7 +159,7 @@ async fn a_visit_recorded_on_one_pc_and_rated_on_another_converges(pool: PgPool)
         .unwrap()
         .id;
     front.store.call_visit(id, "Trần Văn Nam".into(), 3, now).await.unwrap();
-    front.store.finish_visit(id, Outcome::Resolved, None, now).await.unwrap();
+    front.store.finish_visit(id, FinishInput::new(Outcome::Resolved), now).await.unwrap();
     client.sync_once(&front.store).await.unwrap();
     client.sync_once(&rating_pc.store).await.unwrap();
 

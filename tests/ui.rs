@@ -12,6 +12,7 @@ const DRIVER_PORT: u16 = 4444;
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
 const F6: &str = "\u{E036}";
+const ESCAPE: &str = "\u{E00C}";
 
 /// tauri-driver (and the WebKitWebDriver it starts), stopped with SIGTERM so both exit.
 struct Driver(Child);
@@ -84,11 +85,26 @@ async fn visit_names_in_file(db: &Path) -> Vec<String> {
 #[tokio::test]
 async fn a_visit_from_arrival_to_the_citizens_rating_without_the_mouse_at_the_desk() {
     let data = tempfile::tempdir().unwrap();
+    seed_overdue_dossier(data.path()).await;
     let _driver = start_driver(data.path());
     let c = connect().await;
     let result = scenario(&c, data.path()).await;
     let _ = c.close().await;
     result
+}
+
+const OVERDUE: &str = "Trần Văn Bảo";
+
+/// A dossier received two weeks ago (HT-12, 3 working days) whose result is not back: the desk
+/// must flag it and let the receptionist draft the apology slip.
+async fn seed_overdue_dossier(data: &Path) {
+    use thanthien_core::visit::{FinishInput, Outcome, VisitInput};
+    let store = thanthien::store::Store::open(data).await.unwrap();
+    let at = chrono::Utc::now() - chrono::Duration::days(14);
+    let input = VisitInput { name: OVERDUE.into(), procedure: Some("HT-12".into()), ..Default::default() };
+    let id = store.record_visit(input, at).await.unwrap().id;
+    store.finish_visit(id, FinishInput::new(Outcome::DossierReceived), at).await.unwrap();
+    store.close().await;
 }
 
 /// The desk window and the rating window, told apart by what they render (which one the
@@ -126,9 +142,11 @@ async fn scenario(c: &Client, data: &Path) {
     wait_count(c, "#waiting-list tbody tr", 1).await;
     let row = wait_for(c, "#waiting-list tbody tr .name").await;
     assert_eq!(row.text().await.unwrap(), "Nguyễn Thị Ánh");
-    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await, ["Nguyễn Thị Ánh"]);
+    assert!(visit_names_in_file(&data.join("thanthien.db")).await.contains(&"Nguyễn Thị Ánh".to_owned()));
+    assert_eq!(wait_for(c, "#waiting-list tbody tr .ticket").await.text().await.unwrap(), "A001");
     let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
-    assert!(badge.contains("Chưa đăng ký") && badge.contains("1 chờ gửi"), "{badge}");
+    // The seeded dossier's two events and this arrival wait to be sent.
+    assert!(badge.contains("Chưa đăng ký") && badge.contains("3 chờ gửi"), "{badge}");
 
     // An empty name: the sentence appears beside the field and nothing is saved.
     let name = wait_for(c, "#visitor-name").await;
@@ -136,7 +154,7 @@ async fn scenario(c: &Client, data: &Path) {
     let error = wait_for(c, "#visitor-name-error").await;
     assert_eq!(error.text().await.unwrap(), "Vui lòng nhập họ tên người đến làm việc.");
     wait_count(c, "#waiting-list tbody tr", 1).await;
-    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 1);
+    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 2);
 
     // The desk calls the next citizen (F2) and receives the dossier (F6), still without the mouse.
     // The desk's counter and official are remembered by the webview between runs: start clean.
@@ -145,14 +163,19 @@ async fn scenario(c: &Client, data: &Path) {
     official.send_keys(&format!("Lê Thị Hoa{F2}")).await.unwrap();
     wait_count(c, "#waiting-list tbody tr", 0).await;
     assert_eq!(wait_for(c, "#serving .name").await.text().await.unwrap(), "Nguyễn Thị Ánh");
+    assert_eq!(wait_for(c, "#serving-ticket").await.text().await.unwrap(), "A001");
+    // F6 opens the finish form on the appointment the legal time gives; Enter confirms it.
     wait_for(c, "#official").await.send_keys(F6).await.unwrap();
-    wait_count(c, "#done-list tbody tr", 1).await;
-    assert_eq!(wait_for(c, "#done-list .outcome").await.text().await.unwrap(), "Tiếp nhận hồ sơ");
     let reference = thanthien::store::Reference::starter();
     let legal = thanthien_core::procedure::find(&reference.catalogue, "HT-12").unwrap().legal_time;
     let due =
         thanthien_core::procedure::appointment_date(chrono::Utc::now(), legal, &reference.calendar, &reference.hours)
             .unwrap();
+    let appointment = wait_for(c, "#appointment").await;
+    wait_value(c, "#appointment", &due.format("%d/%m/%Y").to_string()).await;
+    appointment.send_keys(ENTER).await.unwrap();
+    wait_count(c, "#done-list tbody tr", 1).await;
+    assert_eq!(wait_for(c, "#done-list .outcome").await.text().await.unwrap(), "Tiếp nhận hồ sơ");
     let shown = wait_for(c, "#done-list .appointment").await.text().await.unwrap();
     assert_eq!(shown, due.format("%d/%m/%Y").to_string());
 
@@ -179,6 +202,51 @@ async fn scenario(c: &Client, data: &Path) {
     let answer = c.execute_async(probe, vec!["rating_request".into()]).await.unwrap();
     assert_eq!(answer, "allowed");
     c.switch_to_window(main).await.unwrap();
+    apology_slip(c, data).await;
+}
+
+/// The overdue dossier is flagged; the receptionist drafts the apology slip with a reason and a
+/// new date, sees it on a clean print view, and the dossier leaves the list.
+async fn apology_slip(c: &Client, data: &Path) {
+    let row = wait_for(c, "#dossiers-at-risk tbody tr").await;
+    assert!(row.text().await.unwrap().contains(OVERDUE));
+    assert!(row.text().await.unwrap().contains("quá hạn"));
+    wait_for(c, "#dossiers-at-risk .draft-slip").await.click().await.unwrap();
+    let new_day = thanthien_core::time::local_day(chrono::Utc::now()) + chrono::Duration::days(10);
+    let new_day = new_day.format("%d/%m/%Y").to_string();
+    wait_for(c, "#slip-date").await.send_keys(&new_day).await.unwrap();
+    wait_for(c, "#slip-reason").await.send_keys(&format!("Chờ xác minh tại thôn{ENTER}")).await.unwrap();
+    assert_eq!(wait_for(c, "#slip-name").await.text().await.unwrap(), OVERDUE);
+    assert_eq!(wait_for(c, "#slip-new-date").await.text().await.unwrap(), new_day);
+    assert_eq!(wait_for(c, "#slip-reason-text").await.text().await.unwrap(), "Chờ xác minh tại thôn");
+    save_screenshot(c, "phieu-xin-loi.png").await;
+    wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
+    wait_count(c, "#apology-slip", 0).await;
+    wait_count(c, "#dossiers-at-risk tbody tr", 0).await;
+    use sqlx::Connection;
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display()))
+            .await
+            .unwrap();
+    let (apology,): (bool,) =
+        sqlx::query_as("SELECT json_extract(payload, '$.apology') FROM event WHERE kind = 'visit.rescheduled'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(apology, "the new date is an event, marked as sent with an apology slip");
+}
+
+/// Waits until the input `css` holds `value` (filled in asynchronously).
+async fn wait_value(c: &Client, css: &str, value: &str) {
+    let started = Instant::now();
+    loop {
+        let now = wait_for(c, css).await.prop("value").await.unwrap().unwrap_or_default();
+        if now == value {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{css}: {now:?}, expected {value:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn save_screenshot(c: &Client, name: &str) {

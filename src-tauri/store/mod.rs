@@ -17,7 +17,7 @@ use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
 use thanthien_core::ipc::SyncStatus;
 use thanthien_core::time::stamp;
 use thanthien_core::visit::VisitError;
-use thanthien_core::wire::{Commune, PulledEvent, PushResponse, PushStatus};
+use thanthien_core::wire::{Commune, EnrollResponse, PulledEvent, PushResponse, PushStatus};
 use thanthien_core::Hlc;
 use uuid::Uuid;
 
@@ -127,15 +127,18 @@ impl Store {
     }
 
     /// Saves the province's answer to enrolment; own events written before now join the commune.
-    pub async fn set_enrollment(&self, server_url: &str, token: &str, commune: &Commune) -> Result<()> {
+    pub async fn set_enrollment(&self, server_url: &str, enrolled: &EnrollResponse) -> Result<()> {
+        let commune = &enrolled.commune;
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL",
+            "UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL,
+                 ticket_series = ?",
         )
         .bind(&commune.code)
         .bind(&commune.name)
         .bind(server_url)
-        .bind(token)
+        .bind(&enrolled.token)
+        .bind(enrolled.ticket_series.to_string())
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE event SET commune_id = ? WHERE commune_id IS NULL AND device_id = ?")

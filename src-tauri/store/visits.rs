@@ -10,8 +10,9 @@ use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle::{self, check_not_future};
 use thanthien_core::visit::{
-    Counter, NewVisit, Note, OfficialName, Outcome, ProcedureText, RatingLevel, RatingReason, Visit, VisitArrived,
-    VisitCalled, VisitChange, VisitError, VisitFinished, VisitInput, VisitRated, VisitRescheduled, VisitState,
+    appointment_risk, Counter, DossierAtRisk, FinishInput, NewVisit, Note, OfficialName, Outcome, ProcedureText,
+    RatingLevel, RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitError, VisitFinished,
+    VisitInput, VisitRated, VisitRescheduled, VisitReturned, VisitState,
 };
 use uuid::Uuid;
 
@@ -52,8 +53,9 @@ impl Store {
         }
         let arrived_at = instant(at)?;
         let id = Uuid::now_v7();
-        let change = VisitChange::Arrived(VisitArrived { arrived_at, visit });
         let mut tx = self.begin_write().await?;
+        let ticket = next_ticket(&mut tx, arrived_at).await?;
+        let change = VisitChange::Arrived(VisitArrived { arrived_at, ticket: Some(ticket), visit });
         let event = Store::append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
         let visit = project(&mut tx, &event, &change, Prior::None).await?;
         tx.commit().await?;
@@ -115,33 +117,60 @@ impl Store {
         }
     }
 
-    pub async fn finish_visit(
-        &self,
-        id: Uuid,
-        outcome: Outcome,
-        appointment: Option<NaiveDate>,
-        at: DateTime<Utc>,
-    ) -> Result<Visit> {
+    /// Ends the visit. A received dossier gets the appointment its procedure's legal time gives
+    /// unless the desk sets another date with a reason.
+    pub async fn finish_visit(&self, id: Uuid, input: FinishInput, at: DateTime<Utc>) -> Result<Visit> {
         let finished_at = instant(at)?;
-        let appointment = match (outcome, appointment) {
-            (Outcome::DossierReceived, None) => self.appointment_for(id, finished_at).await?,
-            (_, given) => given,
+        let computed = match input.outcome {
+            Outcome::DossierReceived => self.appointment_for(id, finished_at).await?,
+            _ => None,
         };
-        let finish = VisitFinished::new(finished_at, outcome, appointment).map_err(invalid)?;
+        let finish = VisitFinished::from_input(input, finished_at, computed).map_err(StoreError::Invalid)?;
         self.change_visit(id, VisitChange::Finished(finish)).await
     }
 
-    /// Moves a received dossier's appointment, with the reason (an apology slip's new date).
+    /// Moves a received dossier's appointment, with the reason; `apology` when an apology slip
+    /// goes to the citizen with the new date.
     pub async fn reschedule_visit(
         &self,
         id: Uuid,
         appointment: NaiveDate,
         reason: String,
+        apology: bool,
         at: DateTime<Utc>,
     ) -> Result<Visit> {
         let reason = Note::try_from(reason).map_err(|_| invalid(VisitError::RescheduleReasonMissing))?;
-        let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at: instant(at)?, appointment, reason });
+        let rescheduled_at = instant(at)?;
+        let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at, appointment, reason, apology });
         self.change_visit(id, change).await
+    }
+
+    /// The result of a received dossier went back to the citizen.
+    pub async fn return_result(&self, id: Uuid, at: DateTime<Utc>) -> Result<Visit> {
+        self.change_visit(id, VisitChange::Returned(VisitReturned { returned_at: instant(at)? })).await
+    }
+
+    /// Received dossiers whose result is not back and whose appointment is due within one working
+    /// day of `today`, or past: the list the apology slips are drafted from. Soonest first.
+    pub async fn dossiers_at_risk(&self, today: NaiveDate) -> Result<Vec<DossierAtRisk>> {
+        let reference = self.reference();
+        let horizon = reference.calendar.add_working_days(today, 1);
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit
+             WHERE outcome = 'dossier-received' AND returned_at IS NULL AND appointment <= ?
+             ORDER BY appointment, arrived_at",
+        )
+        .bind(horizon.to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(visits_from_rows(rows)?
+            .into_iter()
+            .filter_map(|visit| {
+                let risk =
+                    appointment_risk(visit.appointment?, visit.returned_at.is_some(), today, &reference.calendar)?;
+                Some(DossierAtRisk { visit, risk })
+            })
+            .collect())
     }
 
     pub async fn rate_visit(
@@ -154,6 +183,11 @@ impl Store {
         let level = RatingLevel::try_from(level).map_err(invalid)?;
         let rating = VisitRated::new(instant(at)?, level, reasons).map_err(invalid)?;
         self.change_visit(id, VisitChange::Rated(rating)).await
+    }
+
+    /// The appointment the visit would get if its dossier were received at `at`.
+    pub async fn proposed_appointment(&self, id: Uuid, at: DateTime<Utc>) -> Result<Option<NaiveDate>> {
+        self.appointment_for(id, at).await
     }
 
     /// The appointment a dossier received now gets from the visit's catalogue procedure, if the
@@ -199,6 +233,24 @@ impl Store {
     }
 }
 
+/// The next ticket of this PC's series on the arrival's local day. Counted inside the writing
+/// transaction, so two saves on this PC never get the same number.
+async fn next_ticket(tx: &mut Transaction<'static, Sqlite>, arrived_at: DateTime<Utc>) -> Result<Ticket> {
+    let (start, end) = day_bounds(thanthien_core::time::local_day(arrived_at));
+    let (series, last): (String, Option<i64>) = sqlx::query_as(
+        "SELECT d.ticket_series,
+             (SELECT max(v.ticket_no) FROM visit v WHERE v.device_id = d.id AND v.arrived_at >= ? AND v.arrived_at < ?)
+         FROM local_device d",
+    )
+    .bind(stamp(start))
+    .bind(stamp(end))
+    .fetch_one(&mut **tx)
+    .await?;
+    let series = series.chars().next().unwrap_or('A');
+    let number = u16::try_from(last.unwrap_or(0) + 1).unwrap_or(Ticket::MAX).min(Ticket::MAX);
+    Ticket::new(series, number).map_err(corrupt)
+}
+
 fn outcome_word(outcome: Outcome) -> Option<String> {
     serde_json::to_value(outcome).ok().and_then(|v| v.as_str().map(str::to_owned))
 }
@@ -226,21 +278,23 @@ pub(super) async fn project(
         None => VisitState::default(),
     };
     state.apply(change, event.hlc, event.device_id);
+    let ticket = state.arrival.as_ref().and_then(|a| a.value.ticket);
     let view = state.view(id);
     let v = view.as_ref();
     let state_json = serde_json::to_string(&state).map_err(corrupt)?;
     sqlx::query(
         "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state,
              calls, last_called_at, official, counter, finished_at, outcome, appointment, rating, waiting_secs, service_secs,
-             trip)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             trip, ticket, ticket_no, returned_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET arrived_at = excluded.arrived_at, visitor_name = excluded.visitor_name,
              procedure = excluded.procedure, phone = excluded.phone, citizen_id = excluded.citizen_id,
              note = excluded.note, device_id = excluded.device_id, state = excluded.state,
              calls = excluded.calls, last_called_at = excluded.last_called_at, official = excluded.official,
              counter = excluded.counter, finished_at = excluded.finished_at, outcome = excluded.outcome,
              appointment = excluded.appointment, rating = excluded.rating, waiting_secs = excluded.waiting_secs,
-             service_secs = excluded.service_secs, trip = excluded.trip",
+             service_secs = excluded.service_secs, trip = excluded.trip, ticket = excluded.ticket,
+             ticket_no = excluded.ticket_no, returned_at = excluded.returned_at",
     )
     .bind(id.to_string())
     .bind(v.map(|v| stamp(v.arrived_at)))
@@ -262,6 +316,9 @@ pub(super) async fn project(
     .bind(v.and_then(|v| v.waiting_secs))
     .bind(v.and_then(|v| v.service_secs))
     .bind(v.map_or(1, |v| i64::from(v.trip)))
+    .bind(v.and_then(|v| v.ticket.clone()))
+    .bind(ticket.map(|t| i64::from(t.number())))
+    .bind(v.and_then(|v| v.returned_at).map(stamp))
     .execute(&mut **tx)
     .await?;
     Ok(view)

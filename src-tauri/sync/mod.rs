@@ -128,7 +128,7 @@ impl Client {
             .await
             .map_err(SyncError::Offline)?;
         let enrolled: EnrollResponse = Self::answer(response).await?;
-        store.set_enrollment(server_url.trim_end_matches('/'), &enrolled.token, &enrolled.commune).await?;
+        store.set_enrollment(server_url.trim_end_matches('/'), &enrolled).await?;
         Ok(enrolled.commune)
     }
 

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::ipc::CommandError;
 use thanthien_core::visit::lifecycle::QueueState;
-use thanthien_core::visit::{Outcome, Visit, VisitField, VisitInput};
+use thanthien_core::visit::{FinishInput, Outcome, Visit, VisitField, VisitInput};
 
 #[component]
 pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
@@ -132,15 +132,27 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
             }
         });
     };
-    let finish = move |outcome: Outcome| {
-        let Some(visit) = serving.get_untracked() else { return };
+    // Outcomes that need details (the appointment, the missing papers, where to) open the finish
+    // form first; the others finish at once.
+    let finishing = RwSignal::new(None::<Outcome>);
+    let appointment = RwSignal::new(String::new());
+    let appointment_reason = RwSignal::new(String::new());
+    let guidance = RwSignal::new(String::new());
+    let to_counter = RwSignal::new(String::new());
+    let to_official = RwSignal::new(String::new());
+    let first_detail = NodeRef::<leptos::html::Input>::new();
+    let field_error = move |field: VisitField| {
+        error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
+    };
+    let submit_finish = move |visit: Visit, input: FinishInput| {
         spawn_local(async move {
-            match api::finish_visit(visit.id, outcome, None).await {
+            match api::finish_visit(visit.id, &input).await {
                 Ok(_) => {
                     error.set(None);
+                    finishing.set(None);
                     on_changed();
                     // A citizen who was served is asked for a rating on the monitor facing them.
-                    if !matches!(outcome, Outcome::NoShow | Outcome::Left) {
+                    if !matches!(input.outcome, Outcome::NoShow | Outcome::Left) {
                         if let Err(e) = api::request_rating(visit.id).await {
                             error.set(Some(e));
                         }
@@ -150,14 +162,65 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
             }
         });
     };
+    let finish = move |outcome: Outcome| {
+        let Some(visit) = serving.get_untracked() else { return };
+        if !matches!(outcome, Outcome::DossierReceived | Outcome::Guided | Outcome::Transferred) {
+            submit_finish(visit, FinishInput::new(outcome));
+            return;
+        }
+        for field in [appointment, appointment_reason, guidance, to_counter, to_official] {
+            field.set(String::new());
+        }
+        error.set(None);
+        finishing.set(Some(outcome));
+        spawn_local(async move {
+            if outcome == Outcome::DossierReceived {
+                match api::proposed_appointment(visit.id).await {
+                    Ok(day) => appointment.set(day.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+            if let Some(input) = first_detail.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(visit), Some(outcome)) = (serving.get_untracked(), finishing.get_untracked()) else { return };
+        let text = |s: RwSignal<String>| Some(s.get_untracked()).filter(|t| !t.trim().is_empty());
+        let day = text(appointment).map(|t| parse_day(&t));
+        if let Some(Err(e)) = day {
+            error.set(Some(e));
+            return;
+        }
+        let input = FinishInput {
+            appointment: day.and_then(Result::ok),
+            appointment_reason: text(appointment_reason),
+            guidance: text(guidance),
+            to_counter: text(to_counter).and_then(|c| c.trim().parse().ok().or(Some(0))),
+            to_official: text(to_official),
+            ..FinishInput::new(outcome)
+        };
+        submit_finish(visit, input);
+    };
     // F-keys work wherever the focus is, so the receptionist never reaches for the mouse.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if finishing.get_untracked().is_some() {
+            if ev.key() == "Escape" {
+                ev.prevent_default();
+                finishing.set(None);
+                error.set(None);
+            }
+            return;
+        }
         let action = match ev.key().as_str() {
             "F2" => Some(None),
             "F4" => Some(Some(Outcome::Resolved)),
             "F6" => Some(Some(Outcome::DossierReceived)),
             "F7" => Some(Some(Outcome::Guided)),
             "F8" => Some(Some(Outcome::NoShow)),
+            "F9" => Some(Some(Outcome::Transferred)),
             _ => None,
         };
         if let Some(action) = action {
@@ -203,21 +266,63 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
             <div id="serving" class="serving">
                 <h3>{t().serving}</h3>
                 {move || serving.get().map(|v| view! {
+                    <p class="ticket" id="serving-ticket">{v.ticket.clone().unwrap_or_default()}</p>
                     <p class="name">{v.name.clone()}</p>
                     <p class="muted">{v.procedure.clone().unwrap_or_default()}</p>
                 })}
                 <Show when=move || serving.with(Option::is_none)>
                     <p class="empty">{t().not_serving}</p>
                 </Show>
-                <div class="outcomes" class:hidden=move || serving.with(Option::is_none)>
+                <div class="outcomes" class:hidden=move || serving.with(Option::is_none) || finishing.with(Option::is_some)>
                     {button("finish-resolved", t().finish_resolved, "F4", Outcome::Resolved)}
                     {button("finish-dossier", t().finish_dossier, "F6", Outcome::DossierReceived)}
                     {button("finish-guided", t().finish_guided, "F7", Outcome::Guided)}
                     {button("finish-no-show", t().finish_no_show, "F8", Outcome::NoShow)}
+                    {button("finish-transferred", t().finish_transferred, "F9", Outcome::Transferred)}
                 </div>
+                <form id="finish-form" class="finish-form" class:hidden=move || finishing.with(Option::is_none)
+                    on:submit=confirm novalidate>
+                    <h3>{move || finishing.get().map(Outcome::label_vi).unwrap_or_default()}</h3>
+                    <Show when=move || finishing.get() == Some(Outcome::DossierReceived)>
+                        <label for="appointment">{t().appointment}</label>
+                        <input id="appointment" node_ref=first_detail autocomplete="off" placeholder="dd/mm/yyyy"
+                            prop:value=appointment on:input=move |ev| appointment.set(event_target_value(&ev)) />
+                        <label for="appointment-reason">{t().appointment_reason}</label>
+                        <input id="appointment-reason" autocomplete="off" prop:value=appointment_reason
+                            on:input=move |ev| appointment_reason.set(event_target_value(&ev)) />
+                        {move || field_error(VisitField::Appointment).map(|m| view! { <div class="field-error">{m}</div> })}
+                    </Show>
+                    <Show when=move || finishing.get() == Some(Outcome::Guided)>
+                        <label for="guidance">{t().guidance}</label>
+                        <input id="guidance" node_ref=first_detail autocomplete="off" placeholder=t().guidance_hint
+                            prop:value=guidance on:input=move |ev| guidance.set(event_target_value(&ev)) />
+                        {move || field_error(VisitField::Guidance).map(|m| view! { <div class="field-error">{m}</div> })}
+                    </Show>
+                    <Show when=move || finishing.get() == Some(Outcome::Transferred)>
+                        <label for="to-counter">{t().to_counter}</label>
+                        <input id="to-counter" node_ref=first_detail type="number" min="1" max="99" prop:value=to_counter
+                            on:input=move |ev| to_counter.set(event_target_value(&ev)) />
+                        <label for="to-official">{t().to_official}</label>
+                        <input id="to-official" autocomplete="off" prop:value=to_official
+                            on:input=move |ev| to_official.set(event_target_value(&ev)) />
+                        {move || field_error(VisitField::Transfer).map(|m| view! { <div class="field-error">{m}</div> })}
+                    </Show>
+                    <div class="form-actions">
+                        <button id="confirm-finish" class="primary" type="submit">{t().confirm}" "<kbd>"Enter"</kbd></button>
+                        <button type="button" on:click=move |_| { finishing.set(None); error.set(None); }>{t().cancel}" "<kbd>"Esc"</kbd></button>
+                    </div>
+                </form>
             </div>
         </section>
     }
+}
+
+/// A date as typed at the desk: 30/11/2026 (or 2026-11-30).
+pub(crate) fn parse_day(text: &str) -> Result<chrono::NaiveDate, CommandError> {
+    let text = text.trim();
+    chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .map_err(|_| CommandError::new(thanthien_core::ipc::ErrorKind::Invalid, t().date_invalid))
 }
 
 fn waited_minutes(arrived_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
@@ -243,11 +348,12 @@ pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl
                 fallback=|| view! { <p class="empty">{t().nobody_waiting}</p> }>
                 <table id="waiting-list">
                     <thead><tr>
-                        <th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_procedure}</th><th>{t().col_waited}</th>
+                        <th>{t().col_ticket}</th><th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_procedure}</th><th>{t().col_waited}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || waiting.get() key=|v| v.id let:v>
                             <tr data-visit-id=v.id.to_string()>
+                                <td class="ticket">{v.ticket.clone().unwrap_or_default()}</td>
                                 <td class="time">{local_time(v.arrived_at)}</td>
                                 <td class="name">{v.name.clone()}</td>
                                 <td>{v.procedure.clone().unwrap_or_default()}</td>

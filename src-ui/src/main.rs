@@ -1,6 +1,8 @@
-//! Thân Thiện desk UI (Leptos CSR): the Tiếp dân screen and the sync badge.
+//! Thân Thiện desk UI (Leptos CSR): the Tiếp dân screen (arrivals, the desk, the queue, dossiers
+//! at risk with their apology slips) and the sync badge.
 
 mod api;
+mod dossiers;
 mod front_desk;
 mod i18n;
 mod rating;
@@ -32,14 +34,20 @@ pub(crate) fn local_time(at: DateTime<Utc>) -> String {
 fn App() -> impl IntoView {
     let visits = RwSignal::new(Vec::<Visit>::new());
     let status = RwSignal::new(None::<SyncStatus>);
+    let dossiers = RwSignal::new(Vec::new());
     let refresh_visits = move || {
         spawn_local(async move {
             match api::list_today_visits().await {
                 Ok(list) => visits.set(list),
                 Err(e) => leptos::logging::error!("list_today_visits: {e}"),
             }
+            match api::dossiers_at_risk().await {
+                Ok(list) => dossiers.set(list),
+                Err(e) => leptos::logging::error!("dossiers_at_risk: {e}"),
+            }
         })
     };
+    let office = Signal::derive(move || status.get().and_then(|s| s.commune_name));
     let refresh_status = move || {
         spawn_local(async move {
             if let Ok(s) = api::sync_status().await {
@@ -77,7 +85,10 @@ fn App() -> impl IntoView {
                 } />
                 <front_desk::DeskPanel visits=visits on_changed=move || { refresh_visits(); refresh_status(); } />
             </div>
-            <front_desk::Queue visits=visits now=now />
+            <div class="column">
+                <dossiers::DossiersAtRisk dossiers=dossiers office=office on_changed=move || refresh_visits() />
+                <front_desk::Queue visits=visits now=now />
+            </div>
         </main>
     }
 }

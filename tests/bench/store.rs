@@ -89,7 +89,7 @@ struct Rows {
 
 fn rows(i: usize, device: Uuid) -> Rows {
     let visit = NewVisit::parse(input(i)).expect("valid");
-    let change = VisitChange::Arrived(VisitArrived { arrived_at: Utc::now(), visit });
+    let change = VisitChange::Arrived(VisitArrived { arrived_at: Utc::now(), ticket: None, visit });
     let body = EventBody::Visit(change.clone());
     let id = Uuid::now_v7();
     let hlc = Hlc { wall_ms: 1_000 + i as u64, counter: 0, device };

@@ -5,7 +5,9 @@
 //! app and the server both validate an event.
 
 use crate::hlc::Hlc;
-use crate::visit::{VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled};
+use crate::visit::{
+    VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -63,6 +65,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Called(_)) => "visit.called",
             EventBody::Visit(VisitChange::Finished(_)) => "visit.finished",
             EventBody::Visit(VisitChange::Rescheduled(_)) => "visit.rescheduled",
+            EventBody::Visit(VisitChange::Returned(_)) => "visit.returned",
             EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
         }
     }
@@ -74,6 +77,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Called(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Finished(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Rescheduled(p)) => serde_json::to_value(p),
+            EventBody::Visit(VisitChange::Returned(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
@@ -104,6 +108,7 @@ impl Event {
             "visit.called" => VisitChange::Called(payload::<VisitCalled>(kind, value)?),
             "visit.finished" => VisitChange::Finished(payload::<VisitFinished>(kind, value)?),
             "visit.rescheduled" => VisitChange::Rescheduled(payload::<VisitRescheduled>(kind, value)?),
+            "visit.returned" => VisitChange::Returned(payload::<VisitReturned>(kind, value)?),
             "visit.rated" => VisitChange::Rated(payload::<VisitRated>(kind, value)?),
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
@@ -148,7 +153,11 @@ mod tests {
     fn arrived(name: &str, note: Option<&str>) -> VisitChange {
         let visit = NewVisit::parse(VisitInput { name: name.into(), note: note.map(Into::into), ..Default::default() })
             .unwrap();
-        VisitChange::Arrived(VisitArrived { arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap(), visit })
+        VisitChange::Arrived(VisitArrived {
+            arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 1, 0, 0).unwrap(),
+            ticket: None,
+            visit,
+        })
     }
 
     fn amended(name: Option<&str>, note: Option<&str>) -> VisitChange {
@@ -253,6 +262,7 @@ mod tests {
                     rescheduled_at: t(50),
                     appointment: chrono::NaiveDate::from_ymd_opt(2026, 12, day).unwrap(),
                     reason: why.to_owned().try_into().unwrap(),
+                    apology: false,
                 })
             };
             events.push(visit_event(*id, 1, 40 + i as i64, base + 40, moved(3, "chờ xác minh")));

@@ -48,6 +48,13 @@ pub struct EnrollResponse {
     pub token: String,
     pub device_id: Uuid,
     pub commune: Commune,
+    /// This PC's ticket series letter: the n-th PC enrolled in the commune gets the n-th letter.
+    #[serde(default = "first_series")]
+    pub ticket_series: char,
+}
+
+fn first_series() -> char {
+    'A'
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

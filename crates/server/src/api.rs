@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
+use thanthien_core::visit::Ticket;
 use thanthien_core::wire::{
     check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, ReferenceResponse,
     MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
@@ -70,9 +71,14 @@ async fn enroll(
     require_protocol(&headers)?;
     let token = new_token();
     let name = req.device_name.as_deref().map(|n| n.chars().take(100).collect::<String>());
-    let commune = db::enroll(&pool, &req.code, req.device_id, name.as_deref(), &token).await?;
-    tracing::info!(device = %req.device_id, commune = %commune.code, "device enrolled");
-    Ok(Json(EnrollResponse { token, device_id: req.device_id, commune }))
+    let enrolled = db::enroll(&pool, &req.code, req.device_id, name.as_deref(), &token).await?;
+    tracing::info!(device = %req.device_id, commune = %enrolled.commune.code, number = enrolled.device_number, "device enrolled");
+    Ok(Json(EnrollResponse {
+        token,
+        device_id: req.device_id,
+        commune: enrolled.commune,
+        ticket_series: Ticket::series_for(enrolled.device_number),
+    }))
 }
 
 async fn push(

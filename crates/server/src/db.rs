@@ -53,13 +53,19 @@ pub async fn add_enrollment_code(pool: &PgPool, commune: &str, code: &str, expir
 }
 
 /// Trades a one-time code for a device bound to the code's commune, storing only the token's hash.
+/// What enrolment gives a PC: its commune, and its place among the commune's PCs.
+pub struct Enrolled {
+    pub commune: Commune,
+    pub device_number: u32,
+}
+
 pub async fn enroll(
     pool: &PgPool,
     code: &str,
     device_id: Uuid,
     device_name: Option<&str>,
     token: &str,
-) -> Result<Commune> {
+) -> Result<Enrolled> {
     let mut tx = pool.begin().await?;
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE enrollment_code e SET used_at = now(), used_by_device = $2
@@ -74,13 +80,16 @@ pub async fn enroll(
     let Some((commune_code, commune_name)) = row else {
         return Err(Error::EnrollmentCodeInvalid);
     };
-    // A PC enrolled again (new code, same commune) keeps its history and gets a fresh token;
-    // a PC cannot move to another commune this way.
-    let moved: Option<(Uuid,)> = sqlx::query_as(
-        "INSERT INTO device (id, commune_code, token_hash, name) VALUES ($1, $2, $3, $4)
+    // The commune row is locked so two PCs enrolling at once cannot get the same number.
+    sqlx::query("SELECT 1 FROM commune WHERE code = $1 FOR UPDATE").bind(&commune_code).execute(&mut *tx).await?;
+    // A PC enrolled again (new code, same commune) keeps its history and its number and gets a
+    // fresh token; a PC cannot move to another commune this way.
+    let kept: Option<(i32,)> = sqlx::query_as(
+        "INSERT INTO device (id, commune_code, token_hash, name, device_number)
+         VALUES ($1, $2, $3, $4, (SELECT count(*) + 1 FROM device WHERE commune_code = $2))
          ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL
              WHERE device.commune_code = EXCLUDED.commune_code
-         RETURNING id",
+         RETURNING device_number",
     )
     .bind(device_id)
     .bind(&commune_code)
@@ -88,11 +97,11 @@ pub async fn enroll(
     .bind(device_name)
     .fetch_optional(&mut *tx)
     .await?;
-    if moved.is_none() {
+    let Some((device_number,)) = kept else {
         return Err(Error::BadRequest("this device is enrolled in another commune".into()));
-    }
+    };
     tx.commit().await?;
-    Ok(Commune { code: commune_code, name: commune_name })
+    Ok(Enrolled { commune: Commune { code: commune_code, name: commune_name }, device_number: device_number as u32 })
 }
 
 /// The device a bearer token belongs to, if the token is known and not revoked.

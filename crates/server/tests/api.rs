@@ -17,6 +17,7 @@ use uuid::Uuid;
 fn visit_event(commune: &str, device: Uuid, seq: i64, name: &str) -> Event {
     let visit = NewVisit::parse(VisitInput { name: name.into(), ..Default::default() }).unwrap();
     let body = EventBody::Visit(VisitChange::Arrived(VisitArrived {
+        ticket: None,
         arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap(),
         visit,
     }));

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
-use thanthien_core::visit::{Outcome, RatingReason, Visit, VisitInput};
+use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
@@ -52,23 +52,51 @@ pub async fn call_next(official: &str, counter: u16) -> Result<Option<Visit>, Co
 }
 
 #[derive(Serialize)]
-struct FinishVisitArgs {
+struct FinishVisitArgs<'a> {
     id: Uuid,
-    outcome: Outcome,
-    appointment: Option<NaiveDate>,
+    input: &'a FinishInput,
 }
 
-pub async fn finish_visit(id: Uuid, outcome: Outcome, appointment: Option<NaiveDate>) -> Result<Visit, CommandError> {
-    call("finish_visit", &FinishVisitArgs { id, outcome, appointment }).await
+pub async fn finish_visit(id: Uuid, input: &FinishInput) -> Result<Visit, CommandError> {
+    call("finish_visit", &FinishVisitArgs { id, input }).await
 }
 
 #[derive(Serialize)]
-struct RequestRatingArgs {
+struct VisitArgs {
     id: Uuid,
 }
 
+pub async fn proposed_appointment(id: Uuid) -> Result<Option<NaiveDate>, CommandError> {
+    call("proposed_appointment", &VisitArgs { id }).await
+}
+
+#[derive(Serialize)]
+struct RescheduleVisitArgs<'a> {
+    id: Uuid,
+    appointment: NaiveDate,
+    reason: &'a str,
+    apology: bool,
+}
+
+pub async fn reschedule_visit(
+    id: Uuid,
+    appointment: NaiveDate,
+    reason: &str,
+    apology: bool,
+) -> Result<Visit, CommandError> {
+    call("reschedule_visit", &RescheduleVisitArgs { id, appointment, reason, apology }).await
+}
+
+pub async fn return_result(id: Uuid) -> Result<Visit, CommandError> {
+    call("return_result", &VisitArgs { id }).await
+}
+
+pub async fn dossiers_at_risk() -> Result<Vec<DossierAtRisk>, CommandError> {
+    call("dossiers_at_risk", &NoArgs {}).await
+}
+
 pub async fn request_rating(id: Uuid) -> Result<RatingRequest, CommandError> {
-    call("request_rating", &RequestRatingArgs { id }).await
+    call("request_rating", &VisitArgs { id }).await
 }
 
 pub async fn rating_request() -> Result<Option<RatingRequest>, CommandError> {

@@ -21,6 +21,10 @@ pub enum VisitField {
     Official,
     Counter,
     Appointment,
+    /// The papers still missing, for a citizen guided to come back.
+    Guidance,
+    /// Where a transferred citizen was sent.
+    Transfer,
     Rating,
     /// The time given with `--at` or for a paper-book entry.
     Time,
@@ -83,6 +87,24 @@ pub enum VisitError {
     NotADossier,
     #[error("Vui lòng ghi lý do đổi ngày hẹn (tối đa 1000 ký tự).")]
     RescheduleReasonMissing,
+    #[error("Ngày hẹn khác ngày tính theo thời hạn giải quyết: vui lòng ghi lý do.")]
+    AppointmentReasonMissing,
+    #[error("Ngày hẹn không được trước ngày tiếp nhận hồ sơ.")]
+    AppointmentBeforeReceipt,
+    #[error("Vui lòng ghi rõ giấy tờ còn thiếu để hướng dẫn người dân một lần, bằng văn bản.")]
+    GuidanceMissing,
+    #[error("Nội dung hướng dẫn quá dài: tối đa {max} ký tự.")]
+    GuidanceTooLong { max: usize },
+    #[error("Chỉ ghi nội dung hướng dẫn khi kết thúc bằng hướng dẫn bổ sung.")]
+    GuidanceUnexpected,
+    #[error("Hồ sơ này đã trả kết quả.")]
+    AlreadyReturned,
+    #[error("Số thứ tự không hợp lệ.")]
+    TicketInvalid,
+    #[error("Vui lòng ghi quầy hoặc cán bộ nhận chuyển.")]
+    TransferTargetMissing,
+    #[error("Chỉ ghi nơi chuyển đến khi chuyển quầy.")]
+    TransferUnexpected,
 }
 
 impl VisitError {
@@ -102,8 +124,19 @@ impl VisitError {
             | VisitError::NoRatingRequested => VisitField::Rating,
             VisitError::InTheFuture => VisitField::Time,
             VisitError::TripInvalid => VisitField::Trip,
-            VisitError::VisitNotFound | VisitError::AlreadyFinished | VisitError::NotFinished => VisitField::Visit,
-            VisitError::NotADossier | VisitError::RescheduleReasonMissing => VisitField::Appointment,
+            VisitError::VisitNotFound
+            | VisitError::AlreadyFinished
+            | VisitError::NotFinished
+            | VisitError::TicketInvalid => VisitField::Visit,
+            VisitError::NotADossier
+            | VisitError::AlreadyReturned
+            | VisitError::RescheduleReasonMissing
+            | VisitError::AppointmentReasonMissing
+            | VisitError::AppointmentBeforeReceipt => VisitField::Appointment,
+            VisitError::GuidanceMissing | VisitError::GuidanceTooLong { .. } | VisitError::GuidanceUnexpected => {
+                VisitField::Guidance
+            }
+            VisitError::TransferTargetMissing | VisitError::TransferUnexpected => VisitField::Transfer,
         }
     }
 }
@@ -173,9 +206,15 @@ text_field!(
     VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
 );
 text_field!(
-    /// The official who called the citizen (until the officials directory is wired in).
+    /// An official's name as it is called out and printed.
     OfficialName, NAME_MAX_CHARS, VisitError::OfficialEmpty,
     VisitError::OfficialTooLong { max: NAME_MAX_CHARS }
+);
+text_field!(
+    /// The one-time written guidance for a citizen whose dossier is incomplete: which papers are
+    /// missing.
+    Guidance, NOTE_MAX_CHARS, VisitError::GuidanceMissing,
+    VisitError::GuidanceTooLong { max: NOTE_MAX_CHARS }
 );
 text_field!(
     /// The receptionist's note on a visit.
@@ -236,6 +275,67 @@ impl TryFrom<String> for CitizenId {
 }
 
 string_newtype!(CitizenId);
+
+/// The number a citizen is called by today: a series letter per PC (the province hands each PC of
+/// a commune its own at enrolment, so two desks never give out the same number while apart) and a
+/// number counted per PC and local day from 1. Written `A007`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Ticket {
+    series: char,
+    number: u16,
+}
+
+impl Ticket {
+    pub const MAX: u16 = 9999;
+
+    pub fn new(series: char, number: u16) -> Result<Ticket, VisitError> {
+        if series.is_ascii_uppercase() && (1..=Ticket::MAX).contains(&number) {
+            Ok(Ticket { series, number })
+        } else {
+            Err(VisitError::TicketInvalid)
+        }
+    }
+
+    pub fn series(self) -> char {
+        self.series
+    }
+
+    pub fn number(self) -> u16 {
+        self.number
+    }
+
+    /// The series of the n-th PC enrolled in a commune (1 → A, 2 → B, …, 27 → A again).
+    pub fn series_for(device_number: u32) -> char {
+        let index = device_number.saturating_sub(1) % 26;
+        char::from(b'A' + index as u8)
+    }
+}
+
+impl TryFrom<String> for Ticket {
+    type Error = VisitError;
+    fn try_from(raw: String) -> Result<Self, VisitError> {
+        let mut chars = raw.trim().chars();
+        let series = chars.next().ok_or(VisitError::TicketInvalid)?;
+        let digits = chars.as_str();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(VisitError::TicketInvalid);
+        }
+        Ticket::new(series, digits.parse().map_err(|_| VisitError::TicketInvalid)?)
+    }
+}
+
+impl From<Ticket> for String {
+    fn from(t: Ticket) -> String {
+        t.to_string()
+    }
+}
+
+impl fmt::Display for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{:03}", self.series, self.number)
+    }
+}
 
 /// What the receptionist typed, unchecked. Empty optional fields mean "not given".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -298,7 +398,7 @@ pub struct NewVisit {
     pub trip: Trip,
 }
 
-fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
+pub(crate) fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
     match raw {
         Some(text) if !text.trim().is_empty() => T::try_from(text).map(Some),
         _ => Ok(None),
@@ -331,6 +431,18 @@ impl NewVisit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tickets_read_and_print_alike_and_each_pc_has_its_series() {
+        let t = Ticket::try_from("B007".to_owned()).unwrap();
+        assert_eq!((t.series(), t.number(), t.to_string()), ('B', 7, "B007".to_owned()));
+        assert_eq!(Ticket::new('C', 1234).unwrap().to_string(), "C1234");
+        for bad in ["", "7", "b007", "B", "B0", "B10000", "B-1", "ÂB1"] {
+            assert_eq!(Ticket::try_from(bad.to_owned()), Err(VisitError::TicketInvalid), "{bad:?}");
+        }
+        assert_eq!([1, 2, 26, 27].map(Ticket::series_for), ['A', 'B', 'Z', 'A']);
+        assert_eq!(Ticket::series_for(0), 'A');
+    }
 
     fn name(raw: &str) -> Result<VisitorName, VisitError> {
         VisitorName::try_from(raw.to_owned())

@@ -142,7 +142,16 @@ pub struct VisitCalled {
     pub counter: Counter,
 }
 
-/// Payload of `visit.finished`.
+/// Where a transferred citizen was sent: another counter, another official, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<Counter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official: Option<super::OfficialName>,
+}
+
+/// Payload of `visit.finished`. The details each belong to one outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitFinished {
     pub finished_at: DateTime<Utc>,
@@ -150,18 +159,138 @@ pub struct VisitFinished {
     /// The appointment to return for the result; only with `dossier-received`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appointment: Option<NaiveDate>,
+    /// Why the appointment differs from the one the legal time gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment_reason: Option<super::Note>,
+    /// Which papers are missing; only with `guided`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<super::Guidance>,
+    /// Where the citizen was sent; only with `transferred`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<Transfer>,
+}
+
+/// What the desk gives to end a visit (the UI's finish panel and the CLI alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishInput {
+    pub outcome: Outcome,
+    /// With `dossier-received`: a date other than the computed one needs `appointment_reason`.
+    #[serde(default)]
+    pub appointment: Option<NaiveDate>,
+    #[serde(default)]
+    pub appointment_reason: Option<String>,
+    #[serde(default)]
+    pub guidance: Option<String>,
+    #[serde(default)]
+    pub to_counter: Option<u16>,
+    #[serde(default)]
+    pub to_official: Option<String>,
+}
+
+impl FinishInput {
+    pub fn new(outcome: Outcome) -> Self {
+        FinishInput {
+            outcome,
+            appointment: None,
+            appointment_reason: None,
+            guidance: None,
+            to_counter: None,
+            to_official: None,
+        }
+    }
 }
 
 impl VisitFinished {
+    /// A finish without details (resolved, no-show, left), checked.
     pub fn new(
         finished_at: DateTime<Utc>,
         outcome: Outcome,
         appointment: Option<NaiveDate>,
     ) -> Result<Self, VisitError> {
-        match (outcome, appointment) {
-            (Outcome::DossierReceived, None) => Err(VisitError::AppointmentMissing),
-            (Outcome::DossierReceived, Some(_)) | (_, None) => Ok(VisitFinished { finished_at, outcome, appointment }),
-            (_, Some(_)) => Err(VisitError::AppointmentUnexpected),
+        let finish = VisitFinished {
+            finished_at,
+            outcome,
+            appointment,
+            appointment_reason: None,
+            guidance: None,
+            transfer: None,
+        };
+        finish.check().map(|()| finish)
+    }
+
+    /// Parses the desk's input. `computed` is the appointment the procedure's legal time gives
+    /// (if the law states one figure): it is the default, and moving away from it needs a reason.
+    /// Reports every problem at once.
+    pub fn from_input(
+        input: FinishInput,
+        finished_at: DateTime<Utc>,
+        computed: Option<NaiveDate>,
+    ) -> Result<Self, Vec<VisitError>> {
+        let mut problems = Vec::new();
+        let dossier = input.outcome == Outcome::DossierReceived;
+        let appointment = if dossier { input.appointment.or(computed) } else { input.appointment };
+        let appointment_reason = super::fields::optional::<super::Note>(input.appointment_reason)
+            .map_err(|_| VisitError::RescheduleReasonMissing)
+            .unwrap_or_else(|e| {
+                problems.push(e);
+                None
+            });
+        if dossier && computed.is_some() && appointment != computed && appointment_reason.is_none() {
+            problems.push(VisitError::AppointmentReasonMissing);
+        }
+        let guidance = super::fields::optional::<super::Guidance>(input.guidance).unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let counter = input.to_counter.map(Counter::try_from).transpose().unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let official = super::fields::optional::<super::OfficialName>(input.to_official).unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let transfer = (counter.is_some() || official.is_some()).then_some(Transfer { counter, official });
+        let finish =
+            VisitFinished { finished_at, outcome: input.outcome, appointment, appointment_reason, guidance, transfer };
+        if let Err(e) = finish.check() {
+            if !problems.contains(&e) {
+                problems.push(e);
+            }
+        }
+        if problems.is_empty() {
+            Ok(finish)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The rules a finish keeps wherever it comes from (the desk, or a synced payload): each
+    /// detail goes with its outcome, and the outcomes that need one have it.
+    pub fn check(&self) -> Result<(), VisitError> {
+        let received_on = crate::time::local_day(self.finished_at);
+        match self.outcome {
+            Outcome::DossierReceived => match self.appointment {
+                None => return Err(VisitError::AppointmentMissing),
+                Some(day) if day < received_on => return Err(VisitError::AppointmentBeforeReceipt),
+                Some(_) => {}
+            },
+            _ if self.appointment.is_some() || self.appointment_reason.is_some() => {
+                return Err(VisitError::AppointmentUnexpected)
+            }
+            _ => {}
+        }
+        match (self.outcome, &self.guidance) {
+            (Outcome::Guided, None) => return Err(VisitError::GuidanceMissing),
+            (Outcome::Guided, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return Err(VisitError::GuidanceUnexpected),
+        }
+        match (self.outcome, &self.transfer) {
+            (Outcome::Transferred, Some(Transfer { counter: None, official: None }) | None) => {
+                Err(VisitError::TransferTargetMissing)
+            }
+            (Outcome::Transferred, Some(_)) | (_, None) => Ok(()),
+            (_, Some(_)) => Err(VisitError::TransferUnexpected),
         }
     }
 }
@@ -173,6 +302,63 @@ pub struct VisitRescheduled {
     pub rescheduled_at: DateTime<Utc>,
     pub appointment: NaiveDate,
     pub reason: super::Note,
+    /// An apology slip (phiếu xin lỗi và hẹn lại) went to the citizen with the new date.
+    #[serde(default)]
+    pub apology: bool,
+}
+
+impl VisitRescheduled {
+    /// A new date cannot be before the day it is set.
+    pub fn check(&self) -> Result<(), VisitError> {
+        if self.appointment < crate::time::local_day(self.rescheduled_at) {
+            Err(VisitError::AppointmentBeforeReceipt)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Payload of `visit.returned`: the result of a received dossier was handed to the citizen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitReturned {
+    pub returned_at: DateTime<Utc>,
+}
+
+/// How a received dossier's appointment stands, seen on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppointmentRisk {
+    /// Due today or on the next working day and the result is not back: time to apologise and
+    /// set a new date before the citizen comes in vain.
+    DueSoon,
+    /// The appointment has passed without the result.
+    Overdue,
+}
+
+/// Whether a dossier due on `appointment` and not yet returned is at risk on `today`: due within
+/// one working day, or already past. A dossier whose result is back is never at risk.
+pub fn appointment_risk(
+    appointment: NaiveDate,
+    returned: bool,
+    today: NaiveDate,
+    calendar: &crate::calendar::WorkCalendar,
+) -> Option<AppointmentRisk> {
+    if returned {
+        None
+    } else if appointment < today {
+        Some(AppointmentRisk::Overdue)
+    } else if appointment <= calendar.add_working_days(today, 1) {
+        Some(AppointmentRisk::DueSoon)
+    } else {
+        None
+    }
+}
+
+/// A received dossier on the at-risk list, with how it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierAtRisk {
+    pub visit: super::Visit,
+    pub risk: AppointmentRisk,
 }
 
 /// Payload of `visit.rated`.
@@ -281,6 +467,56 @@ mod tests {
     }
 
     #[test]
+    fn each_outcome_carries_its_own_details() {
+        let computed = NaiveDate::from_ymd_opt(2026, 12, 1);
+        let finish = |input| VisitFinished::from_input(input, at(2, 0), computed);
+        // A received dossier takes the computed date; another date needs a reason.
+        let dossier = finish(FinishInput::new(Outcome::DossierReceived)).unwrap();
+        assert_eq!(dossier.appointment, computed);
+        let later = FinishInput {
+            appointment: NaiveDate::from_ymd_opt(2026, 12, 3),
+            ..FinishInput::new(Outcome::DossierReceived)
+        };
+        assert_eq!(finish(later.clone()), Err(vec![VisitError::AppointmentReasonMissing]));
+        let with_reason = FinishInput { appointment_reason: Some("cần xác minh tại thôn".into()), ..later };
+        assert_eq!(finish(with_reason).unwrap().appointment_reason.unwrap().as_str(), "cần xác minh tại thôn");
+        let before = FinishInput {
+            appointment: NaiveDate::from_ymd_opt(2026, 11, 25),
+            appointment_reason: Some("nhầm".into()),
+            ..FinishInput::new(Outcome::DossierReceived)
+        };
+        assert_eq!(finish(before), Err(vec![VisitError::AppointmentBeforeReceipt]));
+        // Guided needs the missing papers; transferred needs somewhere to go.
+        assert_eq!(finish(FinishInput::new(Outcome::Guided)), Err(vec![VisitError::GuidanceMissing]));
+        let guided = FinishInput {
+            guidance: Some("  Thiếu  bản sao giấy khai sinh ".into()),
+            ..FinishInput::new(Outcome::Guided)
+        };
+        assert_eq!(finish(guided).unwrap().guidance.unwrap().as_str(), "Thiếu bản sao giấy khai sinh");
+        assert_eq!(finish(FinishInput::new(Outcome::Transferred)), Err(vec![VisitError::TransferTargetMissing]));
+        let sent = finish(FinishInput { to_counter: Some(3), ..FinishInput::new(Outcome::Transferred) }).unwrap();
+        assert_eq!(sent.transfer.and_then(|t| t.counter).map(u8::from), Some(3));
+        let nowhere = FinishInput { to_counter: Some(120), ..FinishInput::new(Outcome::Transferred) };
+        assert_eq!(finish(nowhere), Err(vec![VisitError::CounterInvalid, VisitError::TransferTargetMissing]));
+        // A detail given with the wrong outcome is refused rather than silently dropped.
+        let stray = FinishInput { guidance: Some("x".into()), ..FinishInput::new(Outcome::Resolved) };
+        assert_eq!(finish(stray), Err(vec![VisitError::GuidanceUnexpected]));
+    }
+
+    #[test]
+    fn a_dossier_is_at_risk_from_one_working_day_before_its_appointment_until_returned() {
+        let calendar = crate::calendar::WorkCalendar::builtin();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        // Seen on Friday 27/11: Monday 30/11 is the next working day.
+        let friday = day(27);
+        assert_eq!(appointment_risk(day(30), false, friday, &calendar), Some(AppointmentRisk::DueSoon));
+        assert_eq!(appointment_risk(friday, false, friday, &calendar), Some(AppointmentRisk::DueSoon));
+        assert_eq!(appointment_risk(day(26), false, friday, &calendar), Some(AppointmentRisk::Overdue));
+        assert_eq!(appointment_risk(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(), false, friday, &calendar), None);
+        assert_eq!(appointment_risk(day(26), true, friday, &calendar), None, "the result is back");
+    }
+
+    #[test]
     fn outcomes_use_the_cli_words_on_the_wire() {
         let words: Vec<String> =
             Outcome::ALL.iter().map(|o| serde_json::to_value(o).unwrap().as_str().unwrap().to_owned()).collect();
@@ -332,6 +568,7 @@ mod queue_tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 26, 1, minute, 0).unwrap();
         Visit {
             id: Uuid::now_v7(),
+            ticket: None,
             arrived_at: t,
             name: format!("Khách {minute}"),
             procedure: None,
@@ -349,6 +586,11 @@ mod queue_tests {
             outcome,
             appointment: None,
             appointment_reason: None,
+            apology: false,
+            returned_at: None,
+            guidance: None,
+            transfer_counter: None,
+            transfer_official: None,
             rating: None,
             waiting_secs: None,
             service_secs: None,

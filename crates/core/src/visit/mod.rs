@@ -9,7 +9,8 @@ pub mod lifecycle;
 use crate::hlc::Hlc;
 use chrono::{DateTime, NaiveDate, Utc};
 pub use lifecycle::{
-    Counter, Outcome, RatingLevel, RatingReason, VisitCalled, VisitFinished, VisitRated, VisitRescheduled,
+    appointment_risk, AppointmentRisk, Counter, DossierAtRisk, FinishInput, Outcome, RatingLevel, RatingReason,
+    Transfer, VisitCalled, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +22,9 @@ pub use fields::*;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitArrived {
     pub arrived_at: DateTime<Utc>,
+    /// The number the citizen is called by; the desk gives one to every arrival it records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<Ticket>,
     #[serde(flatten)]
     pub visit: NewVisit,
 }
@@ -68,6 +72,9 @@ pub struct VisitState {
     /// A later appointment date for a received dossier, with its reason: the latest clock wins.
     #[serde(default)]
     pub reschedule: Option<Register<VisitRescheduled>>,
+    /// When the result of a received dossier went back to the citizen.
+    #[serde(default)]
+    pub returned: Option<Register<VisitReturned>>,
     /// One rating per visit: if two PCs rate it while apart, the earlier clock wins everywhere.
     #[serde(default)]
     pub rating: Option<Register<VisitRated>>,
@@ -78,6 +85,8 @@ pub struct VisitState {
 pub struct Arrival {
     pub arrived_at: DateTime<Utc>,
     pub device_id: Uuid,
+    #[serde(default)]
+    pub ticket: Option<Ticket>,
     #[serde(default)]
     pub procedure_id: Option<String>,
     pub phone: Option<Phone>,
@@ -94,6 +103,7 @@ pub enum VisitChange {
     Called(VisitCalled),
     Finished(VisitFinished),
     Rescheduled(VisitRescheduled),
+    Returned(VisitReturned),
     Rated(VisitRated),
 }
 
@@ -101,7 +111,8 @@ impl VisitChange {
     /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
     pub fn check(&self) -> Result<(), VisitError> {
         match self {
-            VisitChange::Finished(f) => VisitFinished::new(f.finished_at, f.outcome, f.appointment).map(drop),
+            VisitChange::Finished(f) => f.check(),
+            VisitChange::Rescheduled(r) => r.check(),
             VisitChange::Rated(r) => VisitRated::new(r.rated_at, r.level, r.reasons.clone()).map(drop),
             _ => Ok(()),
         }
@@ -116,6 +127,7 @@ impl VisitState {
                 let arrival = Arrival {
                     arrived_at: a.arrived_at,
                     device_id,
+                    ticket: a.ticket,
                     procedure_id: a.visit.procedure_id.clone(),
                     trip: a.visit.trip,
                     phone: a.visit.phone.clone(),
@@ -142,6 +154,7 @@ impl VisitState {
             }
             VisitChange::Finished(finish) => merge(&mut self.finish, finish.clone(), hlc),
             VisitChange::Rescheduled(change) => merge(&mut self.reschedule, change.clone(), hlc),
+            VisitChange::Returned(returned) => merge(&mut self.returned, returned.clone(), hlc),
             VisitChange::Rated(rating) => {
                 if self.rating.as_ref().is_none_or(|first| hlc < first.hlc) {
                     self.rating = Some(Register { value: rating.clone(), hlc });
@@ -161,7 +174,12 @@ impl VisitState {
                 Err(VisitError::AlreadyFinished)
             }
             VisitChange::Rated(_) => self.admits_rating(),
-            VisitChange::Rescheduled(_) if finished != Some(Outcome::DossierReceived) => Err(VisitError::NotADossier),
+            VisitChange::Rescheduled(_) | VisitChange::Returned(_) if finished != Some(Outcome::DossierReceived) => {
+                Err(VisitError::NotADossier)
+            }
+            VisitChange::Rescheduled(_) | VisitChange::Returned(_) if self.returned.is_some() => {
+                Err(VisitError::AlreadyReturned)
+            }
             _ => Ok(()),
         }
     }
@@ -176,15 +194,20 @@ impl VisitState {
         }
     }
 
-    /// The appointment in force and, when it was moved, why: a reschedule counts only if it came
-    /// after the finish that set the first date (a re-finish resets it).
-    fn appointment(&self) -> Option<(NaiveDate, Option<String>)> {
+    /// The reschedule in force: it counts only if it came after the finish that set the first
+    /// date (a re-finish resets it).
+    fn appointment_moved(&self) -> Option<&VisitRescheduled> {
         let finish = self.finish.as_ref()?;
-        match &self.reschedule {
-            Some(moved) if moved.hlc > finish.hlc && finish.value.outcome == Outcome::DossierReceived => {
-                Some((moved.value.appointment, Some(moved.value.reason.to_string())))
-            }
-            _ => finish.value.appointment.map(|day| (day, None)),
+        let moved = self.reschedule.as_ref()?;
+        (moved.hlc > finish.hlc && finish.value.outcome == Outcome::DossierReceived).then_some(&moved.value)
+    }
+
+    /// The appointment in force and, when it differs from the computed one, why.
+    fn appointment(&self) -> Option<(NaiveDate, Option<String>)> {
+        let finish = &self.finish.as_ref()?.value;
+        match self.appointment_moved() {
+            Some(moved) => Some((moved.appointment, Some(moved.reason.to_string()))),
+            None => finish.appointment.map(|day| (day, finish.appointment_reason.as_ref().map(|r| r.to_string()))),
         }
     }
 
@@ -201,6 +224,7 @@ impl VisitState {
         let finish = self.finish.as_ref().map(|f| &f.value);
         Some(Visit {
             id,
+            ticket: arrival.value.ticket.map(|t| t.to_string()),
             arrived_at: arrival.value.arrived_at,
             name: name.value.to_string(),
             procedure: self.procedure.as_ref().and_then(|r| r.value.as_ref()).map(|p| p.to_string()),
@@ -218,6 +242,11 @@ impl VisitState {
             outcome: finish.map(|f| f.outcome),
             appointment: self.appointment().map(|(day, _)| day),
             appointment_reason: self.appointment().and_then(|(_, reason)| reason),
+            apology: self.appointment_moved().is_some_and(|m| m.apology),
+            returned_at: self.returned.as_ref().map(|r| r.value.returned_at),
+            guidance: finish.and_then(|f| f.guidance.as_ref()).map(|g| g.to_string()),
+            transfer_counter: finish.and_then(|f| f.transfer.as_ref()?.counter).map(u16::from),
+            transfer_official: finish.and_then(|f| f.transfer.as_ref()?.official.as_ref()).map(|o| o.to_string()),
             rating: self.rating.as_ref().map(|r| u8::from(r.value.level)),
             waiting_secs: lifecycle::waiting_time(arrival.value.arrived_at, last_call.map(|c| c.called_at))
                 .map(|d| d.num_seconds()),
@@ -238,6 +267,9 @@ fn first_trip() -> u8 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub id: Uuid,
+    /// The number the citizen is called by, e.g. `A007`.
+    #[serde(default)]
+    pub ticket: Option<String>,
     pub arrived_at: DateTime<Utc>,
     pub name: String,
     pub procedure: Option<String>,
@@ -265,9 +297,23 @@ pub struct Visit {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub appointment: Option<NaiveDate>,
-    /// Why the appointment was moved, when it was.
+    /// Why the appointment differs from the computed one, or was moved later.
     #[serde(default)]
     pub appointment_reason: Option<String>,
+    /// The appointment was moved with an apology slip.
+    #[serde(default)]
+    pub apology: bool,
+    /// When the result of a received dossier went back to the citizen.
+    #[serde(default)]
+    pub returned_at: Option<DateTime<Utc>>,
+    /// The papers still missing, for a guided citizen.
+    #[serde(default)]
+    pub guidance: Option<String>,
+    /// Where a transferred citizen was sent.
+    #[serde(default)]
+    pub transfer_counter: Option<u16>,
+    #[serde(default)]
+    pub transfer_official: Option<String>,
     /// 1 (Rất không hài lòng) … 5 (Rất hài lòng).
     #[serde(default)]
     pub rating: Option<u8>,
@@ -289,6 +335,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap();
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
         let arrive = VisitChange::Arrived(VisitArrived {
+            ticket: None,
             arrived_at: at,
             visit: NewVisit::parse(VisitInput { name: "An".into(), ..Default::default() }).unwrap(),
         });
@@ -297,6 +344,7 @@ mod tests {
             rescheduled_at: at,
             appointment: day(9),
             reason: Note::try_from("chờ xác minh của Sở Tư pháp".to_owned()).unwrap(),
+            apology: true,
         });
         let mut state = VisitState::default();
         state.apply(&arrive, clock(1), dev);
