@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "add_visit",
     "call_next",
+    "call_visit",
     "finish_visit",
     "proposed_appointment",
     "reschedule_visit",

@@ -49,6 +49,20 @@ pub async fn call_next(
     Ok(called)
 }
 
+/// Calls one citizen by name, e.g. to recall a no-show.
+#[tauri::command]
+pub async fn call_visit(
+    id: Uuid,
+    official: String,
+    counter: u16,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Visit, CommandError> {
+    let visit = store.call_visit(id, official, counter, Utc::now()).await?;
+    engine.nudge();
+    Ok(visit)
+}
+
 #[tauri::command]
 pub async fn finish_visit(
     id: Uuid,

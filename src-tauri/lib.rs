@@ -41,6 +41,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::add_visit,
             commands::call_next,
+            commands::call_visit,
             commands::finish_visit,
             commands::proposed_appointment,
             commands::reschedule_visit,

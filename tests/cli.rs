@@ -202,3 +202,47 @@ async fn enrol_sync_and_a_server_that_is_down(pool: PgPool) {
     assert_eq!(status.pending, 1);
     assert!(status.last_error.is_some());
 }
+
+#[tokio::test]
+async fn guidance_transfers_returns_and_dossiers_due_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let add = |name: &'static str| async move {
+        let run = thanthien(
+            d,
+            &["visit", "add", "--name", name, "--procedure", "HT-12", "--at", "2026-11-23T08:00:00+07:00"],
+        )
+        .await;
+        assert!(run.ok, "{}", run.stderr);
+        run.stdout.trim().to_owned()
+    };
+    let (guided, sent, dossier) = (add("Đỗ Thị Hằng").await, add("Vũ Văn Khải").await, add("Mạc Thị Liên").await);
+    let at = ["--at", "2026-11-23T09:00:00+07:00"];
+    let refused = thanthien(d, &[&["visit", "finish", &guided, "--outcome", "guided"][..], &at].concat()).await;
+    assert!(!refused.ok && refused.stderr.contains("giấy tờ còn thiếu"), "{}", refused.stderr);
+    let args = [&["visit", "finish", &guided, "--outcome", "guided", "--guidance", "Thiếu tờ khai"][..], &at].concat();
+    assert!(thanthien(d, &args).await.ok);
+    let args = [&["visit", "finish", &sent, "--outcome", "transferred", "--to-counter", "4"][..], &at].concat();
+    assert!(thanthien(d, &args).await.ok);
+    // HT-12 has 3 working days: received Monday 23/11 → Thursday 26/11, printed for the citizen.
+    let done = thanthien(d, &[&["visit", "finish", &dossier, "--outcome", "dossier-received"][..], &at].concat()).await;
+    assert_eq!(done.stdout.trim(), "Hẹn trả kết quả: 26/11/2026", "{}", done.stderr);
+
+    let visits = list(d).await;
+    let by_id = |id: &str| visits.iter().find(|v| v["id"] == id).unwrap().clone();
+    assert_eq!(by_id(&guided)["guidance"], "Thiếu tờ khai");
+    assert_eq!(by_id(&sent)["transfer_counter"], 4);
+    let tickets: Vec<&str> = visits.iter().filter_map(|v| v["ticket"].as_str()).collect();
+    assert_eq!(tickets.len(), 3, "every arrival has a ticket");
+
+    // From 25/11/2026 (one working day before the appointment) the dossier is listed as due until
+    // its result is back.
+    let due = |run: Run| serde_json::from_str::<Value>(&run.stdout).unwrap().as_array().unwrap().len();
+    let today = chrono::Utc::now().date_naive();
+    let expected = usize::from(today >= chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+    assert_eq!(due(thanthien(d, &["visit", "due", "--json"]).await), expected);
+    assert!(thanthien(d, &["visit", "return", &dossier]).await.ok);
+    assert_eq!(due(thanthien(d, &["visit", "due", "--json"]).await), 0);
+    let again = thanthien(d, &["visit", "return", &dossier]).await;
+    assert!(!again.ok && again.stderr.contains("đã trả kết quả"), "{}", again.stderr);
+}

@@ -331,7 +331,28 @@ fn waited_minutes(arrived_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 
 /// Today's queue: who waits (longest first, with live waiting time) and who is done.
 #[component]
-pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl IntoView {
+pub fn Queue(
+    visits: RwSignal<Vec<Visit>>,
+    now: RwSignal<DateTime<Utc>>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<CommandError>);
+    let done_with = move |result: Result<Visit, CommandError>| match result {
+        Ok(_) => {
+            error.set(None);
+            on_changed();
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    // A citizen who gave up before being called; one called in vain is called again from here,
+    // to this desk's counter.
+    let left =
+        move |id| spawn_local(async move { done_with(api::finish_visit(id, &FinishInput::new(Outcome::Left)).await) });
+    let recall = move |id| {
+        let counter = stored("desk.counter").and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+        let official = stored("desk.official").unwrap_or_default();
+        spawn_local(async move { done_with(api::call_visit(id, &official, counter).await) });
+    };
     let waiting = Memo::new(move |_| {
         let mut list: Vec<Visit> =
             visits.with(|all| all.iter().filter(|v| v.queue_state() == QueueState::Waiting).cloned().collect());
@@ -343,12 +364,13 @@ pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl
     });
     view! {
         <section class="queue">
+            {move || error.get().map(|e| view! { <div class="form-error">{e.fields.first().map_or(e.message.clone(), |f| f.message.clone())}</div> })}
             <h2>{t().waiting}" ("{move || waiting.with(Vec::len)}")"</h2>
             <Show when=move || waiting.with(|v| !v.is_empty())
                 fallback=|| view! { <p class="empty">{t().nobody_waiting}</p> }>
                 <table id="waiting-list">
                     <thead><tr>
-                        <th>{t().col_ticket}</th><th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_procedure}</th><th>{t().col_waited}</th>
+                        <th>{t().col_ticket}</th><th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_procedure}</th><th>{t().col_waited}</th><th></th>
                     </tr></thead>
                     <tbody>
                         <For each=move || waiting.get() key=|v| v.id let:v>
@@ -361,6 +383,7 @@ pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl
                                     let arrived = v.arrived_at;
                                     move || format!("{} {}", waited_minutes(arrived, now.get()), t().minutes)
                                 }</td>
+                                <td><button type="button" class="mark-left" on:click={ let id = v.id; move |_| left(id) }>{t().mark_left}</button></td>
                             </tr>
                         </For>
                     </tbody>
@@ -371,7 +394,7 @@ pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl
                 fallback=|| view! { <p class="empty">{t().no_visits_today}</p> }>
                 <table id="done-list">
                     <thead><tr>
-                        <th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_outcome}</th><th>{t().col_appointment}</th>
+                        <th>{t().col_time}</th><th>{t().col_name}</th><th>{t().col_outcome}</th><th>{t().col_appointment}</th><th></th>
                     </tr></thead>
                     <tbody>
                         <For each=move || done.get() key=|v| (v.id, v.outcome) let:v>
@@ -380,6 +403,10 @@ pub fn Queue(visits: RwSignal<Vec<Visit>>, now: RwSignal<DateTime<Utc>>) -> impl
                                 <td class="name">{v.name.clone()}</td>
                                 <td class="outcome">{v.outcome.map(Outcome::label_vi).unwrap_or_default()}</td>
                                 <td class="appointment">{v.appointment.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()}</td>
+                                <td>{(v.outcome == Some(Outcome::NoShow)).then(|| {
+                                    let id = v.id;
+                                    view! { <button type="button" class="recall" on:click=move |_| recall(id)>{t().recall}</button> }
+                                })}</td>
                             </tr>
                         </For>
                     </tbody>

@@ -1,6 +1,8 @@
 //! Every word the UI shows, in one place. Vietnamese first; English will be a second table.
 
 pub struct Texts {
+    pub mark_left: &'static str,
+    pub recall: &'static str,
     pub finish_transferred: &'static str,
     pub appointment: &'static str,
     pub appointment_reason: &'static str,
@@ -103,6 +105,8 @@ pub const VI: Texts = Texts {
     slip_unit: "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
     print: "In phiếu",
     close: "Đóng",
+    mark_left: "Đã về",
+    recall: "Gọi lại",
     screen_front_desk: "Tiếp dân",
     new_visit: "Tiếp nhận lượt mới",
     visitor_name: "Họ tên người đến",

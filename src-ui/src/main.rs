@@ -87,7 +87,7 @@ fn App() -> impl IntoView {
             </div>
             <div class="column">
                 <dossiers::DossiersAtRisk dossiers=dossiers office=office on_changed=move || refresh_visits() />
-                <front_desk::Queue visits=visits now=now />
+                <front_desk::Queue visits=visits now=now on_changed=move || { refresh_visits(); refresh_status(); } />
             </div>
         </main>
     }

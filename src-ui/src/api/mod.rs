@@ -52,6 +52,17 @@ pub async fn call_next(official: &str, counter: u16) -> Result<Option<Visit>, Co
 }
 
 #[derive(Serialize)]
+struct CallVisitArgs<'a> {
+    id: Uuid,
+    official: &'a str,
+    counter: u16,
+}
+
+pub async fn call_visit(id: Uuid, official: &str, counter: u16) -> Result<Visit, CommandError> {
+    call("call_visit", &CallVisitArgs { id, official, counter }).await
+}
+
+#[derive(Serialize)]
 struct FinishVisitArgs<'a> {
     id: Uuid,
     input: &'a FinishInput,

@@ -545,6 +545,10 @@ pub enum QueueState {
 impl super::Visit {
     pub fn queue_state(&self) -> QueueState {
         match (self.outcome, self.last_called_at) {
+            // A no-show called again after it was marked is at the counter once more.
+            (Some(Outcome::NoShow), Some(called)) if self.finished_at.is_some_and(|f| called > f) => {
+                QueueState::Serving
+            }
             (Some(_), _) => QueueState::Done,
             (None, Some(_)) => QueueState::Serving,
             (None, None) => QueueState::Waiting,
@@ -609,5 +613,13 @@ mod queue_tests {
         assert_eq!(list[1].queue_state(), QueueState::Serving);
         assert_eq!(list[3].queue_state(), QueueState::Done);
         assert!(next_waiting(&list[1..2]).is_none());
+    }
+
+    #[test]
+    fn a_recalled_no_show_is_served_again() {
+        let mut v = visit(5, true, Some(Outcome::NoShow));
+        assert_eq!(v.queue_state(), QueueState::Done);
+        v.last_called_at = v.finished_at.map(|f| f + Duration::minutes(20));
+        assert_eq!(v.queue_state(), QueueState::Serving);
     }
 }
