@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "rating_request",
     "submit_rating",
     "list_today_visits",
+    "list_procedures",
     "sync_status",
     "sync_now",
 ];

@@ -6,6 +6,7 @@ use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
 use tauri::State;
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::procedure::Procedure;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -142,6 +143,12 @@ pub async fn submit_rating(
     desk.submit(&store, level, reasons).await?;
     engine.nudge();
     Ok(())
+}
+
+/// The procedure catalogue in use (starter or the province's newer release).
+#[tauri::command]
+pub fn list_procedures(store: State<'_, Store>) -> Vec<Procedure> {
+    store.reference().catalogue.clone()
 }
 
 #[tauri::command]

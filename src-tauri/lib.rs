@@ -51,6 +51,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::rating_request,
             commands::submit_rating,
             commands::list_today_visits,
+            commands::list_procedures,
             commands::sync_status,
             commands::sync_now,
         ])

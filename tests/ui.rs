@@ -135,7 +135,13 @@ async fn scenario(c: &Client, data: &Path) {
     let name = wait_for(c, "#visitor-name").await;
     name.send_keys("Nguyễn Thị Ánh").await.unwrap();
     // A catalogue id: HT-12 (đăng ký nhận cha, mẹ, con) has 3 working days.
-    wait_for(c, "#procedure").await.send_keys("HT-12").await.unwrap();
+    // HT-01's national code is not confirmed by its sources: the desk says so beside it.
+    let procedure = wait_for(c, "#procedure").await;
+    procedure.send_keys("HT-01").await.unwrap();
+    assert_eq!(wait_for(c, "#procedure-info .unverified").await.text().await.unwrap(), "chưa xác minh");
+    procedure.clear().await.unwrap();
+    procedure.send_keys("HT-12").await.unwrap();
+    wait_count(c, "#procedure-info .unverified", 0).await;
     // Keyboard only: Enter in the form saves it.
     wait_for(c, "#note").await.send_keys(ENTER).await.unwrap();
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::ipc::CommandError;
+use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::lifecycle::QueueState;
 use thanthien_core::visit::{FinishInput, Outcome, Visit, VisitField, VisitInput};
 
@@ -19,6 +20,19 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<CommandError>);
     let saved = RwSignal::new(false);
     let name_input = NodeRef::<leptos::html::Input>::new();
+    let catalogue = RwSignal::new(Vec::<Procedure>::new());
+    spawn_local(async move {
+        match api::list_procedures().await {
+            Ok(list) => catalogue.set(list),
+            Err(e) => leptos::logging::error!("list_procedures: {e}"),
+        }
+    });
+    // The catalogue entry the typed text names (id, national code or exact name), shown with its
+    // legal time and fee; values the catalogue's sources do not confirm are marked as such.
+    let known = Memo::new(move |_| {
+        let typed = procedure.get();
+        catalogue.with(|c| thanthien_core::procedure::find(c, &typed).cloned())
+    });
 
     let field_error = move |field: VisitField| {
         error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
@@ -67,8 +81,24 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 {move || field_error(VisitField::Name).map(|m| view! { <div class="field-error" id="visitor-name-error">{m}</div> })}
 
                 <label for="procedure">{t().procedure}</label>
-                <input id="procedure" autocomplete="off" placeholder=t().procedure_hint
+                <input id="procedure" autocomplete="off" placeholder=t().procedure_hint list="procedure-list"
                     prop:value=procedure on:input=move |ev| procedure.set(event_target_value(&ev)) />
+                <datalist id="procedure-list">
+                    <For each=move || catalogue.get() key=|p| p.id.clone() let:p>
+                        <option value=p.name.clone()>{format!("{} · {}", p.id, p.field)}</option>
+                    </For>
+                </datalist>
+                {move || known.get().map(|p| {
+                    let unverified = |field: &str| p.field_confidence.get(field).is_some_and(|c| c == "unverified");
+                    let mark = |field: &str| unverified(field).then(|| view! { <span class="unverified" title=t().unverified_hint>{t().unverified}</span> });
+                    view! {
+                        <div class="procedure-info" id="procedure-info">
+                            <span>{p.code.clone().unwrap_or_default()}" "{mark("ma_tthc")}</span>
+                            <span>{t().legal_time}": "{p.legal_time_text.clone()}" "{mark("thoi_han")}</span>
+                            <span>{t().fee}": "{p.fee_text.clone().unwrap_or_else(|| "—".into())}" "{mark("le_phi")}</span>
+                        </div>
+                    }
+                })}
                 {move || field_error(VisitField::Procedure).map(|m| view! { <div class="field-error">{m}</div> })}
 
                 <label for="note">{t().note}</label>

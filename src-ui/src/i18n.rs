@@ -1,6 +1,10 @@
 //! Every word the UI shows, in one place. Vietnamese first; English will be a second table.
 
 pub struct Texts {
+    pub legal_time: &'static str,
+    pub fee: &'static str,
+    pub unverified: &'static str,
+    pub unverified_hint: &'static str,
     pub mark_left: &'static str,
     pub recall: &'static str,
     pub finish_transferred: &'static str,
@@ -107,6 +111,10 @@ pub const VI: Texts = Texts {
     close: "Đóng",
     mark_left: "Đã về",
     recall: "Gọi lại",
+    legal_time: "Thời hạn",
+    fee: "Lệ phí",
+    unverified: "chưa xác minh",
+    unverified_hint: "Giá trị này chưa đối chiếu được với văn bản gốc; kiểm tra trước khi hẹn với người dân.",
     screen_front_desk: "Tiếp dân",
     new_visit: "Tiếp nhận lượt mới",
     visitor_name: "Họ tên người đến",

@@ -105,10 +105,11 @@ pub fn parse_catalogue(json: &str) -> Result<Vec<Procedure>, String> {
         .collect())
 }
 
-/// Finds a procedure by catalogue id or national code, as typed at the desk.
+/// Finds a procedure by catalogue id, national code or its exact name (as picked from the list),
+/// as typed at the desk.
 pub fn find<'a>(catalogue: &'a [Procedure], key: &str) -> Option<&'a Procedure> {
     let key = key.trim();
-    catalogue.iter().find(|p| p.id.eq_ignore_ascii_case(key) || p.code.as_deref() == Some(key))
+    catalogue.iter().find(|p| p.id.eq_ignore_ascii_case(key) || p.code.as_deref() == Some(key) || p.name == key)
 }
 
 /// The office's opening hours (default 07:00–11:30 and 13:30–17:00).
@@ -183,6 +184,7 @@ mod tests {
         assert_eq!(find(&catalogue, "XH-01").unwrap().legal_time, LegalTime::Unstated);
         assert_eq!(birth.field_confidence.get("ma_tthc").map(String::as_str), Some("unverified"));
         assert!(find(&catalogue, "9.999999").is_none());
+        assert_eq!(find(&catalogue, " Thủ tục đăng ký nhận cha, mẹ, con ").map(|p| p.id.as_str()), Some("HT-12"));
     }
 
     #[test]
