@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use thanthien_core::procedure::OfficeHours;
 use thanthien_core::time::{local_day, vietnam};
 use thanthien_core::visit::{AppointmentRisk, FinishInput, Outcome, RatingLevel, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -38,10 +39,26 @@ pub enum Command {
     },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
+    /// The office's settings, shared by every PC of the commune.
+    Office {
+        #[command(subcommand)]
+        command: OfficeCommand,
+    },
     /// The procedure catalogue (thủ tục hành chính).
     Procedure {
         #[command(subcommand)]
         command: ProcedureCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OfficeCommand {
+    /// Show the opening hours, or set them (both sessions, e.g. 07:00-11:30 and 13:30-17:00).
+    Hours {
+        #[arg(long, requires = "afternoon")]
+        morning: Option<String>,
+        #[arg(long, requires = "morning")]
+        afternoon: Option<String>,
     },
 }
 
@@ -298,6 +315,16 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     println!("{day}{}  {}", local.format("%H:%M"), visit_line(v));
                 }
             }
+            Ok(())
+        }
+        Command::Office { command: OfficeCommand::Hours { morning, afternoon } } => {
+            if let (Some(morning), Some(afternoon)) = (morning, afternoon) {
+                let hours = OfficeHours::parse(&morning, &afternoon).map_err(|e| e.to_string())?;
+                store.set_office_hours(hours).await.map_err(store_message)?;
+            }
+            let h = store.reference().hours;
+            let t = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+            println!("Sáng {}-{}, chiều {}-{}", t(h.morning.0), t(h.morning.1), t(h.afternoon.0), t(h.afternoon.1));
             Ok(())
         }
         Command::Procedure { command: ProcedureCommand::List { json } } => {

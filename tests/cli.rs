@@ -246,3 +246,15 @@ async fn guidance_transfers_returns_and_dossiers_due_from_the_command_line() {
     let again = thanthien(d, &["visit", "return", &dossier]).await;
     assert!(!again.ok && again.stderr.contains("đã trả kết quả"), "{}", again.stderr);
 }
+
+#[tokio::test]
+async fn office_hours_are_shown_and_set_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(thanthien(d, &["office", "hours"]).await.stdout.trim(), "Sáng 07:00-11:30, chiều 13:30-17:00");
+    let bad = thanthien(d, &["office", "hours", "--morning", "11:30-07:00", "--afternoon", "13:30-17:00"]).await;
+    assert!(!bad.ok && bad.stderr.contains("Giờ làm việc không hợp lệ"), "{}", bad.stderr);
+    let set = thanthien(d, &["office", "hours", "--morning", "07:30-11:30", "--afternoon", "13:30-16:30"]).await;
+    assert_eq!(set.stdout.trim(), "Sáng 07:30-11:30, chiều 13:30-16:30", "{}", set.stderr);
+    assert_eq!(thanthien(d, &["office", "hours"]).await.stdout.trim(), "Sáng 07:30-11:30, chiều 13:30-16:30");
+}

@@ -267,3 +267,30 @@ async fn a_dossier_due_soon_is_flagged_until_an_apology_moves_it_or_the_result_g
     let again = s.reschedule_visit(id, day(30), "x".into(), false, t(25, 4)).await;
     assert!(matches!(again, Err(StoreError::Invalid(e)) if e == [VisitError::AlreadyReturned]));
 }
+
+#[tokio::test]
+async fn the_office_hours_set_here_decide_when_a_dossier_counts_as_received() {
+    use thanthien_core::procedure::OfficeHours;
+    use thanthien_core::visit::Outcome;
+    let desk = common::desk().await;
+    let s = &desk.store;
+    // Wednesday 25/11/2026 16:30 in Vietnam, HT-12 (3 working days).
+    let at = Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 0).unwrap();
+    let receive = |name: &'static str| async move {
+        let input = VisitInput { name: name.into(), procedure: Some("HT-12".into()), ..Default::default() };
+        let id = s.record_visit(input, at).await.unwrap().id;
+        s.finish_visit(id, FinishInput::new(Outcome::DossierReceived), at).await.unwrap().appointment
+    };
+    // Open until 17:00 (the default): received Wednesday → Monday 30/11.
+    assert_eq!(receive("Trước khi đổi giờ").await, NaiveDate::from_ymd_opt(2026, 11, 30));
+    // This office closes at 16:00: 16:30 counts from Thursday → Tuesday 1/12.
+    s.set_office_hours(OfficeHours::parse("07:30-11:30", "13:30-16:00").unwrap()).await.unwrap();
+    assert_eq!(receive("Sau khi đổi giờ").await, NaiveDate::from_ymd_opt(2026, 12, 1));
+    // The setting is an event in the log, and it outlives a restart.
+    let events = s.events().await.unwrap();
+    assert!(events.iter().any(|e| e.kind == "office.hours_set"));
+    let dir = s.path().parent().unwrap().to_owned();
+    s.close().await;
+    let reopened = thanthien::store::Store::open(&dir).await.unwrap();
+    assert_eq!(reopened.reference().hours.afternoon.1, chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap());
+}

@@ -264,6 +264,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        if pulled.iter().any(|p| p.event.entity == "office") {
+            self.load_reference().await?;
+        }
         Ok(new)
     }
 
@@ -372,5 +375,6 @@ enum Prior {
 async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &EventBody, prior: Prior) -> Result<()> {
     match body {
         EventBody::Visit(change) => visits::project(tx, event, change, prior).await.map(drop),
+        EventBody::OfficeHours(hours) => reference::project_hours(tx, event, hours).await,
     }
 }

@@ -1,14 +1,17 @@
-//! Reference data the desk works with: the procedure catalogue, the working-day calendar and the
-//! office hours. The built-in starter set serves until the province publishes newer versions,
+//! Reference data the desk works with: the procedure catalogue, the working-day calendar (both
+//! from the province) and the office hours (set by the commune, shared by its PCs). The built-in starter set serves until the province publishes newer versions,
 //! which sync brings in and this module keeps (the newest of each kind).
 
-use super::{Result, Store};
+use super::{corrupt, Result, Store, StoreError};
 use chrono::Utc;
+use sqlx::{Sqlite, Transaction};
 use std::sync::Arc;
 use thanthien_core::calendar::{reference_years, WorkCalendar, STARTER_CALENDAR};
+use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure::{parse_catalogue, OfficeHours, Procedure, STARTER_CATALOGUE};
 use thanthien_core::time::stamp;
 use thanthien_core::wire::{ReferenceKind, ReferenceRelease};
+use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Reference {
@@ -20,7 +23,7 @@ pub struct Reference {
 impl Reference {
     /// Builds the set from a catalogue and a calendar body; a body that does not read falls back
     /// to the built-in one (and says so in the log) rather than leaving the desk without one.
-    fn build(catalogue: Option<&str>, holidays: Option<&str>) -> Reference {
+    fn build(catalogue: Option<&str>, holidays: Option<&str>, hours: OfficeHours) -> Reference {
         let catalogue = catalogue
             .and_then(|body| {
                 parse_catalogue(body).map_err(|e| tracing::error!(error = %e, "stored catalogue unreadable")).ok()
@@ -33,12 +36,12 @@ impl Reference {
             })
             .or_else(|| reference_years(STARTER_CALENDAR).ok())
             .unwrap_or_default();
-        Reference { catalogue, calendar: WorkCalendar::with_published(years), hours: OfficeHours::default() }
+        Reference { catalogue, calendar: WorkCalendar::with_published(years), hours }
     }
 
     /// The set compiled into the app (core's tests keep it readable).
     pub fn starter() -> Reference {
-        Reference::build(None, None)
+        Reference::build(None, None, OfficeHours::default())
     }
 }
 
@@ -52,16 +55,33 @@ impl Store {
     pub(super) async fn load_reference(&self) -> Result<()> {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT kind, body FROM reference_release").fetch_all(&self.reader).await?;
-        if rows.is_empty() {
-            return Ok(());
-        }
+        let hours: Option<(String,)> =
+            sqlx::query_as("SELECT value FROM office_setting WHERE key = 'hours'").fetch_optional(&self.reader).await?;
+        let hours = hours
+            .and_then(|(json,)| {
+                serde_json::from_str::<OfficeHours>(&json)
+                    .map_err(|e| tracing::error!(error = %e, "stored office hours unreadable"))
+                    .ok()
+            })
+            .unwrap_or_default();
         let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.as_str()).map(|(_, b)| b.as_str());
-        let fresh = Arc::new(Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays)));
+        let fresh = Arc::new(Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays), hours));
         match self.reference.write() {
             Ok(mut slot) => *slot = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+
+    /// Sets the office's opening hours for every PC of the commune (an `office.hours_set` event).
+    pub async fn set_office_hours(&self, hours: OfficeHours) -> Result<()> {
+        hours.check().map_err(|e| StoreError::Invalid(vec![e]))?;
+        let body = EventBody::OfficeHours(hours);
+        let mut tx = self.begin_write().await?;
+        let event = Store::append(&mut tx, &body, Uuid::nil(), Utc::now()).await?;
+        project_hours(&mut tx, &event, &hours).await?;
+        tx.commit().await?;
+        self.load_reference().await
     }
 
     /// The version to ask the province for releases after.
@@ -102,4 +122,21 @@ impl Store {
         }
         Ok(taken)
     }
+}
+
+/// Keeps the office hours an event sets, unless a later clock already set them.
+pub(super) async fn project_hours(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    hours: &OfficeHours,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO office_setting (key, value, hlc) VALUES ('hours', ?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, hlc = excluded.hlc WHERE excluded.hlc > office_setting.hlc",
+    )
+    .bind(serde_json::to_string(hours).map_err(corrupt)?)
+    .bind(event.hlc.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 //! app and the server both validate an event.
 
 use crate::hlc::Hlc;
+use crate::procedure::OfficeHours;
 use crate::visit::{
     VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
 };
@@ -33,6 +34,9 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventBody {
     Visit(VisitChange),
+    /// `office.hours_set`: the commune office's opening hours, shared by all its PCs (the latest
+    /// clock wins).
+    OfficeHours(OfficeHours),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,6 +59,7 @@ impl EventBody {
     pub fn entity(&self) -> &'static str {
         match self {
             EventBody::Visit(_) => "visit",
+            EventBody::OfficeHours(_) => "office",
         }
     }
 
@@ -67,6 +72,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Rescheduled(_)) => "visit.rescheduled",
             EventBody::Visit(VisitChange::Returned(_)) => "visit.returned",
             EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
+            EventBody::OfficeHours(_) => "office.hours_set",
         }
     }
 
@@ -79,6 +85,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Rescheduled(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Returned(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
+            EventBody::OfficeHours(p) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -102,6 +109,8 @@ impl Event {
             return Err(EventError::NotUuidV7);
         }
         let (kind, value) = (self.kind.as_str(), &self.payload);
+        let invalid =
+            |e: crate::visit::VisitError| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() };
         let change = match kind {
             "visit.arrived" => VisitChange::Arrived(payload::<VisitArrived>(kind, value)?),
             "visit.amended" => VisitChange::Amended(payload::<VisitAmended>(kind, value)?),
@@ -110,10 +119,18 @@ impl Event {
             "visit.rescheduled" => VisitChange::Rescheduled(payload::<VisitRescheduled>(kind, value)?),
             "visit.returned" => VisitChange::Returned(payload::<VisitReturned>(kind, value)?),
             "visit.rated" => VisitChange::Rated(payload::<VisitRated>(kind, value)?),
+            "office.hours_set" => {
+                let hours = payload::<OfficeHours>(kind, value)?;
+                hours.check().map_err(invalid)?;
+                return self.of_entity(EventBody::OfficeHours(hours));
+            }
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
-        change.check().map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })?;
-        let body = EventBody::Visit(change);
+        change.check().map_err(invalid)?;
+        self.of_entity(EventBody::Visit(change))
+    }
+
+    fn of_entity(&self, body: EventBody) -> Result<EventBody, EventError> {
         if body.entity() != self.entity {
             return Err(EventError::WrongEntity {
                 kind: self.kind.clone(),
@@ -173,8 +190,9 @@ mod tests {
     fn project<'a>(events: impl IntoIterator<Item = &'a Event>) -> BTreeMap<Uuid, VisitState> {
         let mut states: BTreeMap<Uuid, VisitState> = BTreeMap::new();
         for event in events {
-            let EventBody::Visit(change) = event.body().unwrap();
-            states.entry(event.entity_id).or_default().apply(&change, event.hlc, event.device_id);
+            if let EventBody::Visit(change) = event.body().unwrap() {
+                states.entry(event.entity_id).or_default().apply(&change, event.hlc, event.device_id);
+            }
         }
         states
     }

@@ -3,6 +3,7 @@
 
 use crate::calendar::WorkCalendar;
 use crate::time::vietnam;
+use crate::visit::VisitError;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -119,6 +120,30 @@ pub struct OfficeHours {
     pub afternoon: (NaiveTime, NaiveTime),
 }
 
+impl OfficeHours {
+    /// Reads two ranges as typed, `07:00-11:30` and `13:30-17:00`, and checks them.
+    pub fn parse(morning: &str, afternoon: &str) -> Result<OfficeHours, VisitError> {
+        let range = |text: &str| -> Result<(NaiveTime, NaiveTime), VisitError> {
+            let (open, close) = text.split_once('-').ok_or(VisitError::OfficeHoursInvalid)?;
+            let time =
+                |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| VisitError::OfficeHoursInvalid);
+            Ok((time(open)?, time(close)?))
+        };
+        let hours = OfficeHours { morning: range(morning)?, afternoon: range(afternoon)? };
+        hours.check().map(|()| hours)
+    }
+
+    /// Each session opens before it closes, and the morning ends by the time the afternoon starts.
+    pub fn check(&self) -> Result<(), VisitError> {
+        let (m, a) = (self.morning, self.afternoon);
+        if m.0 < m.1 && m.1 <= a.0 && a.0 < a.1 {
+            Ok(())
+        } else {
+            Err(VisitError::OfficeHoursInvalid)
+        }
+    }
+}
+
 impl Default for OfficeHours {
     fn default() -> Self {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
@@ -185,6 +210,16 @@ mod tests {
         assert_eq!(birth.field_confidence.get("ma_tthc").map(String::as_str), Some("unverified"));
         assert!(find(&catalogue, "9.999999").is_none());
         assert_eq!(find(&catalogue, " Thủ tục đăng ký nhận cha, mẹ, con ").map(|p| p.id.as_str()), Some("HT-12"));
+    }
+
+    #[test]
+    fn office_hours_read_as_typed_and_must_make_sense() {
+        let hours = OfficeHours::parse("07:30-11:30", " 13:00 - 16:30 ").unwrap();
+        assert_eq!(hours.afternoon.1, NaiveTime::from_hms_opt(16, 30, 0).unwrap());
+        assert_eq!(OfficeHours::default(), OfficeHours::parse("07:00-11:30", "13:30-17:00").unwrap());
+        for (m, a) in [("11:30-07:00", "13:30-17:00"), ("07:00-14:00", "13:30-17:00"), ("7h-11h", "13:30-17:00")] {
+            assert_eq!(OfficeHours::parse(m, a), Err(VisitError::OfficeHoursInvalid), "{m} {a}");
+        }
     }
 
     #[test]

@@ -99,6 +99,8 @@ pub enum VisitError {
     GuidanceUnexpected,
     #[error("Hồ sơ này đã trả kết quả.")]
     AlreadyReturned,
+    #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
+    OfficeHoursInvalid,
     #[error("Số thứ tự không hợp lệ.")]
     TicketInvalid,
     #[error("Vui lòng ghi quầy hoặc cán bộ nhận chuyển.")]
@@ -122,7 +124,7 @@ impl VisitError {
             | VisitError::ReasonsOnlyWhenDissatisfied
             | VisitError::AlreadyRated
             | VisitError::NoRatingRequested => VisitField::Rating,
-            VisitError::InTheFuture => VisitField::Time,
+            VisitError::InTheFuture | VisitError::OfficeHoursInvalid => VisitField::Time,
             VisitError::TripInvalid => VisitField::Trip,
             VisitError::VisitNotFound
             | VisitError::AlreadyFinished
