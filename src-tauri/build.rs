@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "submit_rating",
     "list_today_visits",
     "list_procedures",
+    "list_officials",
     "sync_status",
     "sync_now",
 ];

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use thanthien_core::official::OfficialInput;
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::time::{local_day, vietnam};
 use thanthien_core::visit::{AppointmentRisk, FinishInput, Outcome, RatingLevel, RatingReason, Visit, VisitInput};
@@ -39,6 +40,11 @@ pub enum Command {
     },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
+    /// The officials directory (name, title, phone, counter; whether the phone is published).
+    Official {
+        #[command(subcommand)]
+        command: OfficialCommand,
+    },
     /// The office's settings, shared by every PC of the commune.
     Office {
         #[command(subcommand)]
@@ -48,6 +54,51 @@ pub enum Command {
     Procedure {
         #[command(subcommand)]
         command: ProcedureCommand,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct OfficialArgs {
+    #[arg(long)]
+    name: String,
+    /// Chức danh, e.g. "Công chức Tư pháp - Hộ tịch".
+    #[arg(long)]
+    title: String,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    counter: Option<u16>,
+    /// Show the phone on the public board.
+    #[arg(long)]
+    publish_phone: bool,
+}
+
+impl From<OfficialArgs> for OfficialInput {
+    fn from(a: OfficialArgs) -> Self {
+        OfficialInput {
+            name: a.name,
+            title: a.title,
+            phone: a.phone,
+            counter: a.counter,
+            phone_published: a.publish_phone,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum OfficialCommand {
+    /// Add an official; prints the new entry's id.
+    Add(OfficialArgs),
+    /// Correct an official's whole entry.
+    Set {
+        id: Uuid,
+        #[command(flatten)]
+        entry: OfficialArgs,
+    },
+    /// The directory, by counter.
+    List {
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -314,6 +365,30 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     };
                     println!("{day}{}  {}", local.format("%H:%M"), visit_line(v));
                 }
+            }
+            Ok(())
+        }
+        Command::Official { command: OfficialCommand::Add(entry) } => {
+            let official = store.list_official(None, entry.into()).await.map_err(store_message)?;
+            println!("{}", official.id);
+            Ok(())
+        }
+        Command::Official { command: OfficialCommand::Set { id, entry } } => {
+            store.list_official(Some(id), entry.into()).await.map(drop).map_err(store_message)
+        }
+        Command::Official { command: OfficialCommand::List { json } } => {
+            let officials = store.officials().await.map_err(store_message)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&officials).map_err(|e| e.to_string())?);
+            }
+            for o in officials.iter().filter(|_| !json) {
+                let counter = o.counter.map_or("-".to_owned(), |c| format!("quầy {c}"));
+                let phone = match (&o.phone, o.phone_published) {
+                    (Some(p), true) => format!("{p} (công khai)"),
+                    (Some(p), false) => p.clone(),
+                    (None, _) => "-".to_owned(),
+                };
+                println!("{counter}  {}  {}  {phone}  {}", o.name, o.title, o.id);
             }
             Ok(())
         }

@@ -6,6 +6,7 @@ use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
 use tauri::State;
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
@@ -143,6 +144,12 @@ pub async fn submit_rating(
     desk.submit(&store, level, reasons).await?;
     engine.nudge();
     Ok(())
+}
+
+/// The officials directory (active officials, by counter).
+#[tauri::command]
+pub async fn list_officials(store: State<'_, Store>) -> Result<Vec<Official>, CommandError> {
+    Ok(store.officials().await?)
 }
 
 /// The procedure catalogue in use (starter or the province's newer release).

@@ -52,6 +52,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::submit_rating,
             commands::list_today_visits,
             commands::list_procedures,
+            commands::list_officials,
             commands::sync_status,
             commands::sync_now,
         ])

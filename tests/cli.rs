@@ -258,3 +258,18 @@ async fn office_hours_are_shown_and_set_from_the_command_line() {
     assert_eq!(set.stdout.trim(), "Sáng 07:30-11:30, chiều 13:30-16:30", "{}", set.stderr);
     assert_eq!(thanthien(d, &["office", "hours"]).await.stdout.trim(), "Sáng 07:30-11:30, chiều 13:30-16:30");
 }
+
+#[tokio::test]
+async fn officials_are_added_and_listed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = ["official", "add", "--name", "Lê Thị Hoa", "--title", "Công chức Văn phòng", "--phone", "0912345678"];
+    let add = thanthien(d, &[&args[..], &["--counter", "2", "--publish-phone"]].concat()).await;
+    assert!(add.ok && uuid::Uuid::parse_str(add.stdout.trim()).is_ok(), "{}", add.stderr);
+    let bad = thanthien(d, &["official", "add", "--name", "An", "--title", " "]).await;
+    assert!(!bad.ok && bad.stderr.contains("chức danh"), "{}", bad.stderr);
+    let list = thanthien(d, &["official", "list", "--json"]).await;
+    let officials: Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(officials[0]["name"], "Lê Thị Hoa");
+    assert_eq!((officials[0]["counter"].as_u64(), officials[0]["phone_published"].as_bool()), (Some(2), Some(true)));
+}

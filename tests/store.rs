@@ -294,3 +294,36 @@ async fn the_office_hours_set_here_decide_when_a_dossier_counts_as_received() {
     let reopened = thanthien::store::Store::open(&dir).await.unwrap();
     assert_eq!(reopened.reference().hours.afternoon.1, chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap());
 }
+
+#[tokio::test]
+async fn the_officials_directory_lists_corrects_and_refuses_bad_entries() {
+    use thanthien_core::official::OfficialInput;
+    let desk = common::desk().await;
+    let s = &desk.store;
+    let hoa = OfficialInput {
+        name: "Lê Thị Hoa".into(),
+        title: "Công chức Tư pháp - Hộ tịch".into(),
+        phone: Some("0912.345.678".into()),
+        counter: Some(2),
+        phone_published: true,
+    };
+    let listed = s.list_official(None, hoa.clone()).await.unwrap();
+    let nam = OfficialInput {
+        name: "Trần Văn Nam".into(),
+        title: "Công chức Địa chính".into(),
+        counter: Some(1),
+        ..Default::default()
+    };
+    s.list_official(None, nam).await.unwrap();
+    // A correction is a newer listing of the same entry.
+    s.list_official(Some(listed.id), OfficialInput { phone_published: false, ..hoa }).await.unwrap();
+    let directory = s.officials().await.unwrap();
+    let names: Vec<_> = directory.iter().map(|o| (o.counter, o.name.as_str(), o.phone_published)).collect();
+    assert_eq!(names, [(Some(1), "Trần Văn Nam", false), (Some(2), "Lê Thị Hoa", false)]);
+    assert_eq!(directory[1].phone.as_deref(), Some("0912345678"));
+    let bad = s.list_official(None, OfficialInput { phone_published: true, ..Default::default() }).await;
+    assert!(
+        matches!(bad, Err(StoreError::Invalid(e)) if e == [VisitError::OfficialEmpty, VisitError::OfficialTitleMissing])
+    );
+    assert_eq!(s.events().await.unwrap().len(), 3, "a refusal writes nothing");
+}

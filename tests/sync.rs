@@ -176,6 +176,23 @@ async fn a_visit_recorded_on_one_pc_and_rated_on_another_converges(pool: PgPool)
     );
     // The front desk now knows it is rated and refuses a second rating.
     assert!(front.store.rate_visit(id, 1, vec![], Utc::now()).await.is_err());
+
+    // The officials directory is shared the same way, and a later correction wins on both PCs.
+    let entry = thanthien_core::official::OfficialInput {
+        name: "Trần Văn Nam".into(),
+        title: "Công chức Tư pháp - Hộ tịch".into(),
+        counter: Some(3),
+        ..Default::default()
+    };
+    let listed = front.store.list_official(None, entry.clone()).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+    client.sync_once(&rating_pc.store).await.unwrap();
+    let moved = thanthien_core::official::OfficialInput { counter: Some(4), ..entry };
+    rating_pc.store.list_official(Some(listed.id), moved).await.unwrap();
+    client.sync_once(&rating_pc.store).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+    assert_eq!(front.store.officials().await.unwrap(), rating_pc.store.officials().await.unwrap());
+    assert_eq!(front.store.officials().await.unwrap()[0].counter, Some(4));
     province.stop();
 }
 

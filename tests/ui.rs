@@ -104,6 +104,14 @@ async fn seed_overdue_dossier(data: &Path) {
     let input = VisitInput { name: OVERDUE.into(), procedure: Some("HT-12".into()), ..Default::default() };
     let id = store.record_visit(input, at).await.unwrap().id;
     store.finish_visit(id, FinishInput::new(Outcome::DossierReceived), at).await.unwrap();
+    // The directory: picking this official at the desk also sets the counter.
+    let hoa = thanthien_core::official::OfficialInput {
+        name: "Lê Thị Hoa".into(),
+        title: "Công chức Tư pháp - Hộ tịch".into(),
+        counter: Some(3),
+        ..Default::default()
+    };
+    store.list_official(None, hoa).await.unwrap();
     store.close().await;
 }
 
@@ -151,8 +159,8 @@ async fn scenario(c: &Client, data: &Path) {
     assert!(visit_names_in_file(&data.join("thanthien.db")).await.contains(&"Nguyễn Thị Ánh".to_owned()));
     assert_eq!(wait_for(c, "#waiting-list tbody tr .ticket").await.text().await.unwrap(), "A001");
     let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
-    // The seeded dossier's two events and this arrival wait to be sent.
-    assert!(badge.contains("Chưa đăng ký") && badge.contains("3 chờ gửi"), "{badge}");
+    // The seeded dossier's two events, the official and this arrival wait to be sent.
+    assert!(badge.contains("Chưa đăng ký") && badge.contains("4 chờ gửi"), "{badge}");
 
     // An empty name: the sentence appears beside the field and nothing is saved.
     let name = wait_for(c, "#visitor-name").await;
@@ -164,9 +172,14 @@ async fn scenario(c: &Client, data: &Path) {
 
     // The desk calls the next citizen (F2) and receives the dossier (F6), still without the mouse.
     // The desk's counter and official are remembered by the webview between runs: start clean.
+    let counter = wait_for(c, "#counter").await;
+    counter.clear().await.unwrap();
+    counter.send_keys("1").await.unwrap();
     let official = wait_for(c, "#official").await;
     official.clear().await.unwrap();
-    official.send_keys(&format!("Lê Thị Hoa{F2}")).await.unwrap();
+    official.send_keys("Lê Thị Hoa").await.unwrap();
+    wait_value(c, "#counter", "3").await;
+    official.send_keys(F2).await.unwrap();
     wait_count(c, "#waiting-list tbody tr", 0).await;
     assert_eq!(wait_for(c, "#serving .name").await.text().await.unwrap(), "Nguyễn Thị Ánh");
     assert_eq!(wait_for(c, "#serving-ticket").await.text().await.unwrap(), "A001");

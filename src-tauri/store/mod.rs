@@ -1,6 +1,7 @@
 //! The desk's local store: SQLite in WAL mode, one writer, every change an event written in the
 //! same transaction as its projection.
 
+mod officials;
 mod reference;
 mod visits;
 
@@ -376,5 +377,6 @@ async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &Ev
     match body {
         EventBody::Visit(change) => visits::project(tx, event, change, prior).await.map(drop),
         EventBody::OfficeHours(hours) => reference::project_hours(tx, event, hours).await,
+        EventBody::Official(listed) => officials::project(tx, event, listed).await,
     }
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::ipc::CommandError;
+use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::lifecycle::QueueState;
 use thanthien_core::visit::{FinishInput, Outcome, Visit, VisitField, VisitInput};
@@ -139,6 +140,23 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
     let official = RwSignal::new(stored("desk.official").unwrap_or_default());
     let error = RwSignal::new(None::<CommandError>);
     let notice = RwSignal::new(None::<&'static str>);
+    // The directory offers the names; picking one also sets that official's counter.
+    let directory = RwSignal::new(Vec::<Official>::new());
+    spawn_local(async move {
+        match api::list_officials().await {
+            Ok(list) => directory.set(list),
+            Err(e) => leptos::logging::error!("list_officials: {e}"),
+        }
+    });
+    let pick_official = move |name: String| {
+        let their_counter = directory.with_untracked(|d| d.iter().find(|o| o.name == name).and_then(|o| o.counter));
+        if let Some(c) = their_counter {
+            store("desk.counter", &c.to_string());
+            counter.set(c.to_string());
+        }
+        store("desk.official", &name);
+        official.set(name);
+    };
     let serving = Memo::new(move |_| {
         let desk = counter.get().trim().parse::<u16>().ok();
         visits.with(|list| {
@@ -285,7 +303,12 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                 </label>
                 <label>{t().official}
                     <input id="official" autocomplete="off" placeholder=t().official_hint prop:value=official
-                        on:input=move |ev| { let v = event_target_value(&ev); store("desk.official", &v); official.set(v); } />
+                        list="official-list" on:input=move |ev| pick_official(event_target_value(&ev)) />
+                    <datalist id="official-list">
+                        <For each=move || directory.get() key=|o| o.id let:o>
+                            <option value=o.name.clone()>{o.title.clone()}</option>
+                        </For>
+                    </datalist>
                 </label>
             </div>
             <button id="call-next" class="primary" type="button" on:click=move |_| call_next()>

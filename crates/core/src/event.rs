@@ -5,6 +5,7 @@
 //! app and the server both validate an event.
 
 use crate::hlc::Hlc;
+use crate::official::OfficialListed;
 use crate::procedure::OfficeHours;
 use crate::visit::{
     VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
@@ -37,6 +38,8 @@ pub enum EventBody {
     /// `office.hours_set`: the commune office's opening hours, shared by all its PCs (the latest
     /// clock wins).
     OfficeHours(OfficeHours),
+    /// `official.listed`: an entry of the officials directory (the latest clock wins).
+    Official(OfficialListed),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,6 +63,7 @@ impl EventBody {
         match self {
             EventBody::Visit(_) => "visit",
             EventBody::OfficeHours(_) => "office",
+            EventBody::Official(_) => "official",
         }
     }
 
@@ -73,6 +77,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Returned(_)) => "visit.returned",
             EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
             EventBody::OfficeHours(_) => "office.hours_set",
+            EventBody::Official(_) => "official.listed",
         }
     }
 
@@ -86,6 +91,7 @@ impl EventBody {
             EventBody::Visit(VisitChange::Returned(p)) => serde_json::to_value(p),
             EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
             EventBody::OfficeHours(p) => serde_json::to_value(p),
+            EventBody::Official(p) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -124,6 +130,7 @@ impl Event {
                 hours.check().map_err(invalid)?;
                 return self.of_entity(EventBody::OfficeHours(hours));
             }
+            "official.listed" => return self.of_entity(EventBody::Official(payload::<OfficialListed>(kind, value)?)),
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
         change.check().map_err(invalid)?;

@@ -8,6 +8,7 @@ pub mod event;
 pub mod hlc;
 pub mod ipc;
 pub mod lunar;
+pub mod official;
 pub mod procedure;
 pub mod sync_policy;
 pub mod time;

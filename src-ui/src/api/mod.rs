@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -123,6 +124,10 @@ struct SubmitRatingArgs<'a> {
 
 pub async fn submit_rating(level: u8, reasons: &[RatingReason]) -> Result<(), CommandError> {
     call("submit_rating", &SubmitRatingArgs { level, reasons }).await
+}
+
+pub async fn list_officials() -> Result<Vec<Official>, CommandError> {
+    call("list_officials", &NoArgs {}).await
 }
 
 pub async fn list_procedures() -> Result<Vec<Procedure>, CommandError> {

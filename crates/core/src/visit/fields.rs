@@ -101,6 +101,8 @@ pub enum VisitError {
     AlreadyReturned,
     #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
     OfficeHoursInvalid,
+    #[error("Vui lòng nhập chức danh của cán bộ.")]
+    OfficialTitleMissing,
     #[error("Số thứ tự không hợp lệ.")]
     TicketInvalid,
     #[error("Vui lòng ghi quầy hoặc cán bộ nhận chuyển.")]
@@ -117,7 +119,9 @@ impl VisitError {
             VisitError::NoteEmpty | VisitError::NoteTooLong { .. } => VisitField::Note,
             VisitError::PhoneInvalid => VisitField::Phone,
             VisitError::CitizenIdInvalid => VisitField::CitizenId,
-            VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } => VisitField::Official,
+            VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } | VisitError::OfficialTitleMissing => {
+                VisitField::Official
+            }
             VisitError::CounterInvalid => VisitField::Counter,
             VisitError::AppointmentMissing | VisitError::AppointmentUnexpected => VisitField::Appointment,
             VisitError::RatingLevelInvalid

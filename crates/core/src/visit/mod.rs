@@ -3,7 +3,7 @@
 //! `fields` holds the validated fields (parsed once at the edge: UI command, CLI, or a synced
 //! event), `lifecycle` what happens after arrival.
 
-mod fields;
+pub(crate) mod fields;
 pub mod lifecycle;
 
 use crate::hlc::Hlc;

@@ -1,0 +1,69 @@
+//! The officials directory in the local store: listing an official (new or corrected) and
+//! reading the directory back.
+
+use super::{corrupt, Result, Store, StoreError};
+use chrono::Utc;
+use sqlx::{Sqlite, Transaction};
+use std::str::FromStr;
+use thanthien_core::event::{Event, EventBody};
+use thanthien_core::official::{Official, OfficialInput, OfficialListed};
+use uuid::Uuid;
+
+impl Store {
+    /// Lists an official: a new entry when `id` is `None`, else a correction of that entry.
+    pub async fn list_official(&self, id: Option<Uuid>, input: OfficialInput) -> Result<Official> {
+        let listed = OfficialListed::parse(input).map_err(StoreError::Invalid)?;
+        let id = id.unwrap_or_else(Uuid::now_v7);
+        let mut tx = self.begin_write().await?;
+        let event = Store::append(&mut tx, &EventBody::Official(listed.clone()), id, Utc::now()).await?;
+        project(&mut tx, &event, &listed).await?;
+        tx.commit().await?;
+        self.officials().await?.into_iter().find(|o| o.id == id).ok_or_else(|| corrupt("a listed official is missing"))
+    }
+
+    /// The active officials, by counter then name.
+    pub async fn officials(&self) -> Result<Vec<Official>> {
+        type Row = (String, String, String, Option<String>, Option<i64>, bool);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, name, title, phone, counter, phone_published FROM official WHERE active
+             ORDER BY counter IS NULL, counter, name",
+        )
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(id, name, title, phone, counter, phone_published)| {
+                Ok(Official {
+                    id: Uuid::from_str(&id).map_err(corrupt)?,
+                    name,
+                    title,
+                    phone,
+                    counter: counter.and_then(|c| u16::try_from(c).ok()),
+                    phone_published,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Keeps the entry an event lists, unless a later clock already listed that official.
+pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, o: &OfficialListed) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO official (id, name, title, phone, counter, phone_published, active, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, phone = excluded.phone,
+             counter = excluded.counter, phone_published = excluded.phone_published, active = excluded.active,
+             hlc = excluded.hlc
+         WHERE excluded.hlc > official.hlc",
+    )
+    .bind(event.entity_id.to_string())
+    .bind(o.name.as_str())
+    .bind(o.title.as_str())
+    .bind(o.phone.as_ref().map(|p| p.as_str().to_owned()))
+    .bind(o.counter.map(|c| i64::from(u16::from(c))))
+    .bind(o.phone_published)
+    .bind(o.active)
+    .bind(event.hlc.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
