@@ -54,7 +54,13 @@ pub fn RatingApp() -> impl IntoView {
                 return;
             }
             spawn_local(async move {
-                if let Ok(request) = api::rating_request().await {
+                let answer = api::rating_request().await;
+                // A poll sent before the citizen's rating went in can answer after it: the thanks
+                // screen stays until its own timer ends.
+                if screen.get_untracked() == Screen::Thanks {
+                    return;
+                }
+                if let Ok(request) = answer {
                     let next = request.map_or(Screen::Idle, Screen::Asking);
                     if screen.get_untracked() != next {
                         low_level.set(None);
