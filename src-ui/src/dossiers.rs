@@ -79,16 +79,7 @@ pub fn DossiersAtRisk(
         }
     });
     on_cleanup(move || keys.remove());
-    let problem = move || {
-        error.get().map(|e| {
-            let details: Vec<String> = e.fields.iter().map(|f| f.message.clone()).collect();
-            if details.is_empty() {
-                e.message
-            } else {
-                details.join(" ")
-            }
-        })
-    };
+    let problem = move || error.get().map(|e| e.summary());
 
     view! {
         <section class="dossiers" id="dossiers-at-risk" class:hidden=move || dossiers.with(Vec::is_empty)>

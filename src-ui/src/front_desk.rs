@@ -280,16 +280,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
         }
     });
     on_cleanup(move || keys.remove());
-    let problem = move || {
-        error.get().map(|e| {
-            let details: Vec<String> = e.fields.iter().map(|f| f.message.clone()).collect();
-            if details.is_empty() {
-                e.message
-            } else {
-                details.join(" ")
-            }
-        })
-    };
+    let problem = move || error.get().map(|e| e.summary());
     let button = move |id: &'static str, label: &'static str, key: &'static str, outcome: Outcome| {
         view! { <button id=id type="button" on:click=move |_| finish(outcome)>{label}" "<kbd>{key}</kbd></button> }
     };
@@ -417,7 +408,7 @@ pub fn Queue(
     });
     view! {
         <section class="queue">
-            {move || error.get().map(|e| view! { <div class="form-error">{e.fields.first().map_or(e.message.clone(), |f| f.message.clone())}</div> })}
+            {move || error.get().map(|e| view! { <div class="form-error">{e.summary()}</div> })}
             <h2>{t().waiting}" ("{move || waiting.with(Vec::len)}")"</h2>
             <Show when=move || waiting.with(|v| !v.is_empty())
                 fallback=|| view! { <p class="empty">{t().nobody_waiting}</p> }>

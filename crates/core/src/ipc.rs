@@ -52,6 +52,16 @@ impl CommandError {
         }
     }
 
+    /// One line for a place with no field to put the problems beside: the field sentences, or
+    /// the general one.
+    pub fn summary(&self) -> String {
+        if self.fields.is_empty() {
+            self.message.clone()
+        } else {
+            self.fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" ")
+        }
+    }
+
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         CommandError { kind, message: message.into(), fields: Vec::new() }
     }
