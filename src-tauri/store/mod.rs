@@ -139,7 +139,9 @@ impl Store {
         .bind(&commune.name)
         .bind(server_url)
         .bind(&enrolled.token)
-        .bind(enrolled.ticket_series.to_string())
+        // An answer from a server of another build must never stop the desk from recording
+        // arrivals: a letter that cannot start a ticket falls back to A.
+        .bind(if enrolled.ticket_series.is_ascii_uppercase() { enrolled.ticket_series } else { 'A' }.to_string())
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE event SET commune_id = ? WHERE commune_id IS NULL AND device_id = ?")
