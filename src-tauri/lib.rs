@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod probe;
 pub mod rating;
 pub mod store;
 pub mod sync;

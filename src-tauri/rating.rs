@@ -5,7 +5,7 @@ use crate::store::{Store, StoreError};
 use chrono::Utc;
 use std::sync::Mutex;
 use thanthien_core::ipc::RatingRequest;
-use thanthien_core::visit::{RatingReason, Visit, VisitError};
+use thanthien_core::visit::{InputError, RatingReason, Visit};
 use uuid::Uuid;
 
 /// At most one pending request: the monitor faces one citizen at a time.
@@ -41,7 +41,7 @@ impl RatingDesk {
     /// rating is refused (e.g. reasons with a high level), so the citizen can try again.
     pub async fn submit(&self, store: &Store, level: u8, reasons: Vec<RatingReason>) -> Result<Visit, StoreError> {
         let Some(request) = self.current() else {
-            return Err(StoreError::Invalid(vec![VisitError::NoRatingRequested]));
+            return Err(StoreError::Invalid(vec![InputError::NoRatingRequested]));
         };
         let visit = store.rate_visit(request.visit_id, level, reasons, Utc::now()).await?;
         let mut slot = self.slot();

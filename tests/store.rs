@@ -4,7 +4,7 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use thanthien::store::{Store, StoreError};
-use thanthien_core::visit::{FinishInput, VisitError, VisitInput};
+use thanthien_core::visit::{FinishInput, InputError, VisitInput};
 
 fn named(name: &str) -> VisitInput {
     VisitInput { name: name.into(), ..Default::default() }
@@ -62,7 +62,7 @@ async fn a_failed_validation_writes_nothing() {
     desk.store.record_visit(named("Trần Văn Bình"), Utc::now()).await.unwrap();
     let bad = VisitInput { name: "   ".into(), phone: Some("12345".into()), ..Default::default() };
     match desk.store.record_visit(bad, Utc::now()).await {
-        Err(StoreError::Invalid(errors)) => assert_eq!(errors, [VisitError::NameEmpty, VisitError::PhoneInvalid]),
+        Err(StoreError::Invalid(errors)) => assert_eq!(errors, [InputError::NameEmpty, InputError::PhoneInvalid]),
         other => panic!("expected a validation error, got {other:?}"),
     }
     assert_eq!(desk.store.all_visits().await.unwrap().len(), 1);
@@ -124,7 +124,7 @@ async fn a_visit_is_called_recalled_finished_and_rated_once() {
     assert_eq!(rated.rating, Some(2));
     let before = seqs(s).await;
     match s.rate_visit(id, 5, vec![], t(2, 1)).await {
-        Err(StoreError::Invalid(e)) => assert_eq!(e, [VisitError::AlreadyRated]),
+        Err(StoreError::Invalid(e)) => assert_eq!(e, [InputError::AlreadyRated]),
         other => panic!("a second rating must be refused, got {other:?}"),
     }
     assert_eq!(seqs(s).await, before, "a refusal writes nothing");
@@ -152,21 +152,21 @@ async fn lifecycle_refusals_are_named() {
         Err(StoreError::Invalid(e)) => e,
         other => panic!("expected a refusal, got {other:?}"),
     };
-    assert_eq!(refusal(s.call_visit(unknown, "An".into(), 1, Utc::now()).await), [VisitError::VisitNotFound]);
+    assert_eq!(refusal(s.call_visit(unknown, "An".into(), 1, Utc::now()).await), [InputError::VisitNotFound]);
     let id = s.record_visit(named("Bình"), Utc::now()).await.unwrap().id;
-    assert_eq!(refusal(s.rate_visit(id, 4, vec![], Utc::now()).await), [VisitError::NotFinished]);
+    assert_eq!(refusal(s.rate_visit(id, 4, vec![], Utc::now()).await), [InputError::NotFinished]);
     assert_eq!(
         refusal(s.call_visit(id, " ".into(), 0, Utc::now()).await),
-        [VisitError::OfficialEmpty, VisitError::CounterInvalid]
+        [InputError::OfficialEmpty, InputError::CounterInvalid]
     );
     assert_eq!(
         refusal(s.finish_visit(id, FinishInput::new(Outcome::DossierReceived), Utc::now()).await),
-        [VisitError::AppointmentMissing]
+        [InputError::AppointmentMissing]
     );
     let tomorrow = Utc::now() + chrono::Duration::days(1);
-    assert_eq!(refusal(s.record_visit(named("Chi"), tomorrow).await), [VisitError::InTheFuture]);
+    assert_eq!(refusal(s.record_visit(named("Chi"), tomorrow).await), [InputError::InTheFuture]);
     s.finish_visit(id, FinishInput::new(Outcome::Resolved), Utc::now()).await.unwrap();
-    assert_eq!(refusal(s.call_visit(id, "An".into(), 1, Utc::now()).await), [VisitError::AlreadyFinished]);
+    assert_eq!(refusal(s.call_visit(id, "An".into(), 1, Utc::now()).await), [InputError::AlreadyFinished]);
     assert_eq!(seqs(s).await, [1, 2]);
 }
 
@@ -190,7 +190,7 @@ async fn a_catalogue_procedure_gives_the_received_dossier_its_appointment() {
     assert_eq!(free.procedure_id, None);
     assert!(matches!(
         s.finish_visit(free.id, FinishInput::new(Outcome::DossierReceived), t(2, 40)).await,
-        Err(StoreError::Invalid(e)) if e == [VisitError::AppointmentMissing]
+        Err(StoreError::Invalid(e)) if e == [InputError::AppointmentMissing]
     ));
 }
 
@@ -216,7 +216,7 @@ async fn guided_and_transferred_visits_keep_what_the_citizen_was_told() {
     let s = &desk.store;
     let guided = s.record_visit(named("Hồ Văn Lộc"), Utc::now()).await.unwrap().id;
     let refused = s.finish_visit(guided, FinishInput::new(Outcome::Guided), Utc::now()).await;
-    assert!(matches!(refused, Err(StoreError::Invalid(e)) if e == [VisitError::GuidanceMissing]));
+    assert!(matches!(refused, Err(StoreError::Invalid(e)) if e == [InputError::GuidanceMissing]));
     let input = FinishInput {
         guidance: Some("Thiếu giấy xác nhận tình trạng hôn nhân".into()),
         ..FinishInput::new(Outcome::Guided)
@@ -265,7 +265,7 @@ async fn a_dossier_due_soon_is_flagged_until_an_apology_moves_it_or_the_result_g
     assert!(back.returned_at.is_some());
     assert_eq!(flagged(s.dossiers_at_risk(day(30)).await.unwrap()), []);
     let again = s.reschedule_visit(id, day(30), "x".into(), false, t(25, 4)).await;
-    assert!(matches!(again, Err(StoreError::Invalid(e)) if e == [VisitError::AlreadyReturned]));
+    assert!(matches!(again, Err(StoreError::Invalid(e)) if e == [InputError::AlreadyReturned]));
 }
 
 #[tokio::test]
@@ -323,7 +323,7 @@ async fn the_officials_directory_lists_corrects_and_refuses_bad_entries() {
     assert_eq!(directory[1].phone.as_deref(), Some("0912345678"));
     let bad = s.list_official(None, OfficialInput { phone_published: true, ..Default::default() }).await;
     assert!(
-        matches!(bad, Err(StoreError::Invalid(e)) if e == [VisitError::OfficialEmpty, VisitError::OfficialTitleMissing])
+        matches!(bad, Err(StoreError::Invalid(e)) if e == [InputError::OfficialEmpty, InputError::OfficialTitleMissing])
     );
     assert_eq!(s.events().await.unwrap().len(), 3, "a refusal writes nothing");
 }

@@ -1,6 +1,8 @@
 //! The desk's local store: SQLite in WAL mode, one writer, every change an event written in the
 //! same transaction as its projection.
 
+mod cameras;
+mod feedback;
 mod officials;
 mod reference;
 mod visits;
@@ -17,7 +19,7 @@ use std::time::Duration;
 use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
 use thanthien_core::ipc::SyncStatus;
 use thanthien_core::time::stamp;
-use thanthien_core::visit::VisitError;
+use thanthien_core::visit::InputError;
 use thanthien_core::wire::{Commune, EnrollResponse, PulledEvent, PushResponse, PushStatus};
 use thanthien_core::Hlc;
 use uuid::Uuid;
@@ -29,7 +31,7 @@ const DB_FILE: &str = "thanthien.db";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("invalid input")]
-    Invalid(Vec<VisitError>),
+    Invalid(Vec<InputError>),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database schema: {0}")]
@@ -380,5 +382,8 @@ async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &Ev
         EventBody::Visit(change) => visits::project(tx, event, change, prior).await.map(drop),
         EventBody::OfficeHours(hours) => reference::project_hours(tx, event, hours).await,
         EventBody::Official(listed) => officials::project(tx, event, listed).await,
+        EventBody::Feedback(change) => feedback::project(tx, event, change, prior).await,
+        EventBody::FeedbackBox(opened) => feedback::project_box(tx, event, opened).await,
+        EventBody::Camera(change) => cameras::project(tx, event, change).await,
     }
 }

@@ -10,13 +10,13 @@ use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle::{self, check_not_future};
 use thanthien_core::visit::{
-    appointment_risk, Counter, DossierAtRisk, FinishInput, NewVisit, Note, OfficialName, Outcome, ProcedureText,
-    RatingLevel, RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitError, VisitFinished,
+    appointment_risk, Counter, DossierAtRisk, FinishInput, InputError, NewVisit, Note, OfficialName, Outcome,
+    ProcedureText, RatingLevel, RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitFinished,
     VisitInput, VisitRated, VisitRescheduled, VisitReturned, VisitState,
 };
 use uuid::Uuid;
 
-fn invalid(e: VisitError) -> StoreError {
+fn invalid(e: InputError) -> StoreError {
     StoreError::Invalid(vec![e])
 }
 
@@ -105,7 +105,7 @@ impl Store {
             None => VisitState::default(),
         };
         state.admits_rating().map_err(invalid)?;
-        state.view(id).ok_or_else(|| invalid(VisitError::VisitNotFound))
+        state.view(id).ok_or_else(|| invalid(InputError::VisitNotFound))
     }
 
     /// "Gọi tiếp": calls today's longest-waiting citizen to this counter; `None` when nobody waits.
@@ -139,7 +139,7 @@ impl Store {
         apology: bool,
         at: DateTime<Utc>,
     ) -> Result<Visit> {
-        let reason = Note::try_from(reason).map_err(|_| invalid(VisitError::RescheduleReasonMissing))?;
+        let reason = Note::try_from(reason).map_err(|_| invalid(InputError::RescheduleReasonMissing))?;
         let rescheduled_at = instant(at)?;
         let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at, appointment, reason, apology });
         self.change_visit(id, change).await
@@ -194,7 +194,7 @@ impl Store {
     /// law states one figure for it.
     async fn appointment_for(&self, id: Uuid, received_at: DateTime<Utc>) -> Result<Option<NaiveDate>> {
         let reference = self.reference();
-        let visit = self.visit(id).await?.ok_or_else(|| invalid(VisitError::VisitNotFound))?;
+        let visit = self.visit(id).await?.ok_or_else(|| invalid(InputError::VisitNotFound))?;
         let legal =
             visit.procedure_id.as_deref().and_then(|p| procedure::find(&reference.catalogue, p)).map(|p| p.legal_time);
         Ok(legal

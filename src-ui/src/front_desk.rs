@@ -10,7 +10,7 @@ use thanthien_core::ipc::CommandError;
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::lifecycle::QueueState;
-use thanthien_core::visit::{FinishInput, Outcome, Visit, VisitField, VisitInput};
+use thanthien_core::visit::{FinishInput, InputField, Outcome, Visit, VisitInput};
 
 #[component]
 pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
@@ -35,7 +35,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
         catalogue.with(|c| thanthien_core::procedure::find(c, &typed).cloned())
     });
 
-    let field_error = move |field: VisitField| {
+    let field_error = move |field: InputField| {
         error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -77,9 +77,9 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 <label for="visitor-name">{t().visitor_name}</label>
                 <input id="visitor-name" node_ref=name_input autofocus autocomplete="off"
                     placeholder=t().visitor_name_hint
-                    aria-invalid=move || field_error(VisitField::Name).is_some().to_string()
+                    aria-invalid=move || field_error(InputField::Name).is_some().to_string()
                     prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                {move || field_error(VisitField::Name).map(|m| view! { <div class="field-error" id="visitor-name-error">{m}</div> })}
+                {move || field_error(InputField::Name).map(|m| view! { <div class="field-error" id="visitor-name-error">{m}</div> })}
 
                 <label for="procedure">{t().procedure}</label>
                 <input id="procedure" autocomplete="off" placeholder=t().procedure_hint list="procedure-list"
@@ -100,12 +100,12 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                         </div>
                     }
                 })}
-                {move || field_error(VisitField::Procedure).map(|m| view! { <div class="field-error">{m}</div> })}
+                {move || field_error(InputField::Procedure).map(|m| view! { <div class="field-error">{m}</div> })}
 
                 <label for="note">{t().note}</label>
                 <input id="note" autocomplete="off"
                     prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
-                {move || field_error(VisitField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
+                {move || field_error(InputField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
 
                 <label for="trip">{t().trip}</label>
                 <select id="trip" prop:value=trip on:change=move |ev| trip.set(event_target_value(&ev))>
@@ -189,7 +189,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
     let to_counter = RwSignal::new(String::new());
     let to_official = RwSignal::new(String::new());
     let first_detail = NodeRef::<leptos::html::Input>::new();
-    let field_error = move |field: VisitField| {
+    let field_error = move |field: InputField| {
         error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
     };
     let submit_finish = move |visit: Visit, input: FinishInput| {
@@ -334,13 +334,13 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                         <label for="appointment-reason">{t().appointment_reason}</label>
                         <input id="appointment-reason" autocomplete="off" prop:value=appointment_reason
                             on:input=move |ev| appointment_reason.set(event_target_value(&ev)) />
-                        {move || field_error(VisitField::Appointment).map(|m| view! { <div class="field-error">{m}</div> })}
+                        {move || field_error(InputField::Appointment).map(|m| view! { <div class="field-error">{m}</div> })}
                     </Show>
                     <Show when=move || finishing.get() == Some(Outcome::Guided)>
                         <label for="guidance">{t().guidance}</label>
                         <input id="guidance" node_ref=first_detail autocomplete="off" placeholder=t().guidance_hint
                             prop:value=guidance on:input=move |ev| guidance.set(event_target_value(&ev)) />
-                        {move || field_error(VisitField::Guidance).map(|m| view! { <div class="field-error">{m}</div> })}
+                        {move || field_error(InputField::Guidance).map(|m| view! { <div class="field-error">{m}</div> })}
                     </Show>
                     <Show when=move || finishing.get() == Some(Outcome::Transferred)>
                         <label for="to-counter">{t().to_counter}</label>
@@ -349,7 +349,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                         <label for="to-official">{t().to_official}</label>
                         <input id="to-official" autocomplete="off" prop:value=to_official
                             on:input=move |ev| to_official.set(event_target_value(&ev)) />
-                        {move || field_error(VisitField::Transfer).map(|m| view! { <div class="field-error">{m}</div> })}
+                        {move || field_error(InputField::Transfer).map(|m| view! { <div class="field-error">{m}</div> })}
                     </Show>
                     <div class="form-actions">
                         <button id="confirm-finish" class="primary" type="submit">{t().confirm}" "<kbd>"Enter"</kbd></button>

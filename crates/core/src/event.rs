@@ -4,6 +4,10 @@
 //! PCs. `EventBody` is the typed view of an envelope's `kind` + `payload`; parsing it is how the
 //! app and the server both validate an event.
 
+use crate::camera::{CameraChange, CameraChecked, CameraListed};
+use crate::feedback::{
+    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackCoded, FeedbackReceived, FeedbackStatusSet,
+};
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
 use crate::procedure::OfficeHours;
@@ -40,6 +44,10 @@ pub enum EventBody {
     OfficeHours(OfficeHours),
     /// `official.listed`: an entry of the officials directory (the latest clock wins).
     Official(OfficialListed),
+    Feedback(FeedbackChange),
+    /// `feedback_box.opened`: the feedback box was opened before witnesses.
+    FeedbackBox(FeedbackBoxOpened),
+    Camera(CameraChange),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,6 +72,9 @@ impl EventBody {
             EventBody::Visit(_) => "visit",
             EventBody::OfficeHours(_) => "office",
             EventBody::Official(_) => "official",
+            EventBody::Feedback(_) => "feedback",
+            EventBody::FeedbackBox(_) => "feedback_box",
+            EventBody::Camera(_) => "camera",
         }
     }
 
@@ -78,6 +89,13 @@ impl EventBody {
             EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
             EventBody::OfficeHours(_) => "office.hours_set",
             EventBody::Official(_) => "official.listed",
+            EventBody::Feedback(FeedbackChange::Received(_)) => "feedback.received",
+            EventBody::Feedback(FeedbackChange::StatusSet(_)) => "feedback.status_set",
+            EventBody::Feedback(FeedbackChange::Answered(_)) => "feedback.answered",
+            EventBody::Feedback(FeedbackChange::Coded(_)) => "feedback.coded",
+            EventBody::FeedbackBox(_) => "feedback_box.opened",
+            EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
+            EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
         }
     }
 
@@ -92,6 +110,13 @@ impl EventBody {
             EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
             EventBody::OfficeHours(p) => serde_json::to_value(p),
             EventBody::Official(p) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::Received(p)) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::StatusSet(p)) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::Answered(p)) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::Coded(p)) => serde_json::to_value(p),
+            EventBody::FeedbackBox(p) => serde_json::to_value(p),
+            EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
+            EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -116,7 +141,7 @@ impl Event {
         }
         let (kind, value) = (self.kind.as_str(), &self.payload);
         let invalid =
-            |e: crate::visit::VisitError| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() };
+            |e: crate::visit::InputError| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() };
         let change = match kind {
             "visit.arrived" => VisitChange::Arrived(payload::<VisitArrived>(kind, value)?),
             "visit.amended" => VisitChange::Amended(payload::<VisitAmended>(kind, value)?),
@@ -131,6 +156,29 @@ impl Event {
                 return self.of_entity(EventBody::OfficeHours(hours));
             }
             "official.listed" => return self.of_entity(EventBody::Official(payload::<OfficialListed>(kind, value)?)),
+            "feedback.received" | "feedback.status_set" | "feedback.answered" | "feedback.coded" => {
+                let change = match kind {
+                    "feedback.received" => FeedbackChange::Received(payload::<FeedbackReceived>(kind, value)?),
+                    "feedback.status_set" => FeedbackChange::StatusSet(payload::<FeedbackStatusSet>(kind, value)?),
+                    "feedback.answered" => FeedbackChange::Answered(payload::<FeedbackAnswered>(kind, value)?),
+                    _ => FeedbackChange::Coded(payload::<FeedbackCoded>(kind, value)?),
+                };
+                change.check().map_err(invalid)?;
+                return self.of_entity(EventBody::Feedback(change));
+            }
+            "feedback_box.opened" => {
+                let opened = payload::<FeedbackBoxOpened>(kind, value)?;
+                opened.check().map_err(invalid)?;
+                return self.of_entity(EventBody::FeedbackBox(opened));
+            }
+            "camera.listed" => {
+                return self.of_entity(EventBody::Camera(CameraChange::Listed(payload::<CameraListed>(kind, value)?)))
+            }
+            "camera.checked" => {
+                let checked = payload::<CameraChecked>(kind, value)?;
+                checked.check().map_err(invalid)?;
+                return self.of_entity(EventBody::Camera(CameraChange::Checked(checked)));
+            }
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
         change.check().map_err(invalid)?;

@@ -1,19 +1,19 @@
 //! Types that cross the Tauri boundary between the UI and the desktop commands. Both sides compile
 //! this module, so a command and its UI wrapper cannot drift apart.
 
-use crate::visit::{VisitError, VisitField};
+use crate::visit::{InputError, InputField};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One field's problem, already worded for the receptionist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
-    pub field: VisitField,
+    pub field: InputField,
     pub message: String,
 }
 
-impl From<&VisitError> for FieldProblem {
-    fn from(e: &VisitError) -> Self {
+impl From<&InputError> for FieldProblem {
+    fn from(e: &InputError) -> Self {
         FieldProblem { field: e.field(), message: e.to_string() }
     }
 }
@@ -44,7 +44,7 @@ pub struct CommandError {
 }
 
 impl CommandError {
-    pub fn invalid(errors: &[VisitError]) -> Self {
+    pub fn invalid(errors: &[InputError]) -> Self {
         CommandError {
             kind: ErrorKind::Invalid,
             message: "Thông tin chưa hợp lệ, vui lòng kiểm tra lại.".into(),

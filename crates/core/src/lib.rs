@@ -4,7 +4,9 @@
 //! server alike, so every rule is written once and all three agree.
 
 pub mod calendar;
+pub mod camera;
 pub mod event;
+pub mod feedback;
 pub mod hlc;
 pub mod ipc;
 pub mod lunar;
@@ -17,4 +19,4 @@ pub mod wire;
 
 pub use event::{Event, EventBody, EventError};
 pub use hlc::Hlc;
-pub use visit::{NewVisit, Visit, VisitError, VisitField, VisitInput};
+pub use visit::{InputError, InputField, NewVisit, Visit, VisitInput};

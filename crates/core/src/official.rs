@@ -1,7 +1,7 @@
 //! The commune's officials directory: who serves at which counter, and whose phone the office
 //! publishes (the "friendly government" model asks for officials' numbers to be public).
 
-use crate::visit::{Counter, OfficialName, Phone, VisitError};
+use crate::visit::{Counter, InputError, OfficialName, Phone};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -43,15 +43,15 @@ pub struct OfficialInput {
 
 impl OfficialListed {
     /// Checks every field and reports every problem at once. A published phone needs a phone.
-    pub fn parse(input: OfficialInput) -> Result<OfficialListed, Vec<VisitError>> {
+    pub fn parse(input: OfficialInput) -> Result<OfficialListed, Vec<InputError>> {
         let name = OfficialName::try_from(input.name);
-        let title = OfficialName::try_from(input.title).map_err(|_| VisitError::OfficialTitleMissing);
+        let title = OfficialName::try_from(input.title).map_err(|_| InputError::OfficialTitleMissing);
         let phone = crate::visit::fields::optional::<Phone>(input.phone);
         let counter = input.counter.map(Counter::try_from).transpose();
         match (name, title, phone, counter) {
             (Ok(name), Ok(title), Ok(phone), Ok(counter)) => {
                 if input.phone_published && phone.is_none() {
-                    return Err(vec![VisitError::PhoneInvalid]);
+                    return Err(vec![InputError::PhoneInvalid]);
                 }
                 Ok(OfficialListed { name, title, phone, counter, phone_published: input.phone_published, active: true })
             }
@@ -89,11 +89,11 @@ mod tests {
         let listed = OfficialListed::parse(input.clone()).unwrap();
         assert_eq!((listed.name.as_str(), listed.phone.unwrap().as_str()), ("Lê Thị Hoa", "0912345678"));
         let no_phone = OfficialInput { phone: None, ..input.clone() };
-        assert_eq!(OfficialListed::parse(no_phone), Err(vec![VisitError::PhoneInvalid]));
+        assert_eq!(OfficialListed::parse(no_phone), Err(vec![InputError::PhoneInvalid]));
         let empty = OfficialInput { name: " ".into(), title: String::new(), counter: Some(0), ..input };
         assert_eq!(
             OfficialListed::parse(empty),
-            Err(vec![VisitError::OfficialEmpty, VisitError::OfficialTitleMissing, VisitError::CounterInvalid])
+            Err(vec![InputError::OfficialEmpty, InputError::OfficialTitleMissing, InputError::CounterInvalid])
         );
         // Older listings without `active` are active.
         let old: OfficialListed = serde_json::from_str(r#"{"name":"An","title":"Chủ tịch"}"#).unwrap();

@@ -3,7 +3,7 @@
 
 use crate::calendar::WorkCalendar;
 use crate::time::vietnam;
-use crate::visit::VisitError;
+use crate::visit::InputError;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -122,11 +122,11 @@ pub struct OfficeHours {
 
 impl OfficeHours {
     /// Reads two ranges as typed, `07:00-11:30` and `13:30-17:00`, and checks them.
-    pub fn parse(morning: &str, afternoon: &str) -> Result<OfficeHours, VisitError> {
-        let range = |text: &str| -> Result<(NaiveTime, NaiveTime), VisitError> {
-            let (open, close) = text.split_once('-').ok_or(VisitError::OfficeHoursInvalid)?;
+    pub fn parse(morning: &str, afternoon: &str) -> Result<OfficeHours, InputError> {
+        let range = |text: &str| -> Result<(NaiveTime, NaiveTime), InputError> {
+            let (open, close) = text.split_once('-').ok_or(InputError::OfficeHoursInvalid)?;
             let time =
-                |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| VisitError::OfficeHoursInvalid);
+                |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| InputError::OfficeHoursInvalid);
             Ok((time(open)?, time(close)?))
         };
         let hours = OfficeHours { morning: range(morning)?, afternoon: range(afternoon)? };
@@ -134,12 +134,12 @@ impl OfficeHours {
     }
 
     /// Each session opens before it closes, and the morning ends by the time the afternoon starts.
-    pub fn check(&self) -> Result<(), VisitError> {
+    pub fn check(&self) -> Result<(), InputError> {
         let (m, a) = (self.morning, self.afternoon);
         if m.0 < m.1 && m.1 <= a.0 && a.0 < a.1 {
             Ok(())
         } else {
-            Err(VisitError::OfficeHoursInvalid)
+            Err(InputError::OfficeHoursInvalid)
         }
     }
 }
@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(hours.afternoon.1, NaiveTime::from_hms_opt(16, 30, 0).unwrap());
         assert_eq!(OfficeHours::default(), OfficeHours::parse("07:00-11:30", "13:30-17:00").unwrap());
         for (m, a) in [("11:30-07:00", "13:30-17:00"), ("07:00-14:00", "13:30-17:00"), ("7h-11h", "13:30-17:00")] {
-            assert_eq!(OfficeHours::parse(m, a), Err(VisitError::OfficeHoursInvalid), "{m} {a}");
+            assert_eq!(OfficeHours::parse(m, a), Err(InputError::OfficeHoursInvalid), "{m} {a}");
         }
     }
 

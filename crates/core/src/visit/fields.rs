@@ -8,11 +8,13 @@ use unicode_normalization::UnicodeNormalization;
 pub const NAME_MAX_CHARS: usize = 100;
 pub const PROCEDURE_MAX_CHARS: usize = 200;
 pub const NOTE_MAX_CHARS: usize = 1000;
+pub const CONTENT_MAX_CHARS: usize = 5000;
+pub const CODE_MAX_CHARS: usize = 50;
 
 /// Which input field a validation problem belongs to, so the UI can show it beside that field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum VisitField {
+pub enum InputField {
     Name,
     Procedure,
     Phone,
@@ -31,12 +33,32 @@ pub enum VisitField {
     Trip,
     /// The visit itself (unknown, or in the wrong state for the action).
     Visit,
+    /// What a piece of feedback says.
+    Content,
+    /// The reply to a piece of feedback.
+    Reply,
+    /// The witnesses of a feedback-box opening.
+    Witnesses,
+    /// The feedback item itself (unknown, or in the wrong state for the action).
+    Feedback,
+    Status,
+    Channel,
+    Kind,
+    /// The code an item got in the national feedback system.
+    Code,
+    /// The camera itself (unknown, inactive).
+    Camera,
+    Checklist,
+    /// A camera's network address.
+    Address,
+    /// The feedback mailbox settings.
+    Mailbox,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
-pub enum VisitError {
+pub enum InputError {
     #[error("Vui lòng nhập họ tên người đến làm việc.")]
     NameEmpty,
     #[error("Họ tên quá dài: tối đa {max} ký tự.")]
@@ -109,40 +131,97 @@ pub enum VisitError {
     TransferTargetMissing,
     #[error("Chỉ ghi nơi chuyển đến khi chuyển quầy.")]
     TransferUnexpected,
+    #[error("Vui lòng nhập nội dung góp ý, phản ánh.")]
+    ContentEmpty,
+    #[error("Nội dung quá dài: tối đa {max} ký tự.")]
+    ContentTooLong { max: usize },
+    #[error("Vui lòng nhập nội dung trả lời.")]
+    ReplyMissing,
+    #[error("Nội dung trả lời quá dài: tối đa {max} ký tự.")]
+    ReplyTooLong { max: usize },
+    #[error("Mở hộp thư góp ý cần ít nhất hai người chứng kiến, mỗi người một tên.")]
+    WitnessesTooFew,
+    #[error("Không tìm thấy mục góp ý, phản ánh này.")]
+    FeedbackNotFound,
+    #[error("Mục này đã trả lời hoặc kết thúc; không đổi trạng thái được nữa.")]
+    FeedbackFinished,
+    #[error("Trạng thái không hợp lệ ở bước này.")]
+    StatusInvalid,
+    #[error(
+        "Kênh tiếp nhận không hợp lệ: hòm thư, thư điện tử, điện thoại, Zalo, Fanpage, cổng thông tin hoặc trực tiếp."
+    )]
+    ChannelInvalid,
+    #[error("Loại không hợp lệ: khen ngợi, góp ý, phản ánh - kiến nghị, khiếu nại hoặc tố cáo.")]
+    KindInvalid,
+    #[error("Mã trên Hệ thống tiếp nhận phản ánh không được để trống (tối đa {max} ký tự).")]
+    CodeInvalid { max: usize },
+    #[error("Vui lòng nhập tên camera.")]
+    CameraNameEmpty,
+    #[error("Tên camera quá dài: tối đa {max} ký tự.")]
+    CameraNameTooLong { max: usize },
+    #[error("Không tìm thấy camera này.")]
+    CameraNotFound,
+    #[error("Camera này đã ngừng sử dụng.")]
+    CameraInactive,
+    #[error(
+        "Phiếu kiểm tra phải ghi đủ năm mục: hình trực tiếp, ghi hình, giờ trên hình, thời gian lưu, biển thông báo."
+    )]
+    ChecklistIncomplete,
+    #[error("Mục kiểm tra không hợp lệ: ghi dạng live=pass,recording=fail (pass / fail / na).")]
+    ChecklistInvalid,
+    #[error("Địa chỉ camera không hợp lệ: nhập dạng rtsp://192.168.1.20:554/stream, http://… hoặc 192.168.1.20:554.")]
+    CameraAddressInvalid,
+    #[error("Hộp thư góp ý chưa được cài đặt đủ: máy chủ, tên đăng nhập và mật khẩu.")]
+    MailboxNotSet,
 }
 
-impl VisitError {
-    pub fn field(&self) -> VisitField {
+impl InputError {
+    pub fn field(&self) -> InputField {
         match self {
-            VisitError::NameEmpty | VisitError::NameTooLong { .. } => VisitField::Name,
-            VisitError::ProcedureEmpty | VisitError::ProcedureTooLong { .. } => VisitField::Procedure,
-            VisitError::NoteEmpty | VisitError::NoteTooLong { .. } => VisitField::Note,
-            VisitError::PhoneInvalid => VisitField::Phone,
-            VisitError::CitizenIdInvalid => VisitField::CitizenId,
-            VisitError::OfficialEmpty | VisitError::OfficialTooLong { .. } | VisitError::OfficialTitleMissing => {
-                VisitField::Official
+            InputError::NameEmpty | InputError::NameTooLong { .. } => InputField::Name,
+            InputError::ProcedureEmpty | InputError::ProcedureTooLong { .. } => InputField::Procedure,
+            InputError::NoteEmpty | InputError::NoteTooLong { .. } => InputField::Note,
+            InputError::PhoneInvalid => InputField::Phone,
+            InputError::CitizenIdInvalid => InputField::CitizenId,
+            InputError::OfficialEmpty | InputError::OfficialTooLong { .. } | InputError::OfficialTitleMissing => {
+                InputField::Official
             }
-            VisitError::CounterInvalid => VisitField::Counter,
-            VisitError::AppointmentMissing | VisitError::AppointmentUnexpected => VisitField::Appointment,
-            VisitError::RatingLevelInvalid
-            | VisitError::ReasonsOnlyWhenDissatisfied
-            | VisitError::AlreadyRated
-            | VisitError::NoRatingRequested => VisitField::Rating,
-            VisitError::InTheFuture | VisitError::OfficeHoursInvalid => VisitField::Time,
-            VisitError::TripInvalid => VisitField::Trip,
-            VisitError::VisitNotFound
-            | VisitError::AlreadyFinished
-            | VisitError::NotFinished
-            | VisitError::TicketInvalid => VisitField::Visit,
-            VisitError::NotADossier
-            | VisitError::AlreadyReturned
-            | VisitError::RescheduleReasonMissing
-            | VisitError::AppointmentReasonMissing
-            | VisitError::AppointmentBeforeReceipt => VisitField::Appointment,
-            VisitError::GuidanceMissing | VisitError::GuidanceTooLong { .. } | VisitError::GuidanceUnexpected => {
-                VisitField::Guidance
+            InputError::CounterInvalid => InputField::Counter,
+            InputError::AppointmentMissing | InputError::AppointmentUnexpected => InputField::Appointment,
+            InputError::RatingLevelInvalid
+            | InputError::ReasonsOnlyWhenDissatisfied
+            | InputError::AlreadyRated
+            | InputError::NoRatingRequested => InputField::Rating,
+            InputError::InTheFuture | InputError::OfficeHoursInvalid => InputField::Time,
+            InputError::TripInvalid => InputField::Trip,
+            InputError::VisitNotFound
+            | InputError::AlreadyFinished
+            | InputError::NotFinished
+            | InputError::TicketInvalid => InputField::Visit,
+            InputError::NotADossier
+            | InputError::AlreadyReturned
+            | InputError::RescheduleReasonMissing
+            | InputError::AppointmentReasonMissing
+            | InputError::AppointmentBeforeReceipt => InputField::Appointment,
+            InputError::GuidanceMissing | InputError::GuidanceTooLong { .. } | InputError::GuidanceUnexpected => {
+                InputField::Guidance
             }
-            VisitError::TransferTargetMissing | VisitError::TransferUnexpected => VisitField::Transfer,
+            InputError::TransferTargetMissing | InputError::TransferUnexpected => InputField::Transfer,
+            InputError::ContentEmpty | InputError::ContentTooLong { .. } => InputField::Content,
+            InputError::ReplyMissing | InputError::ReplyTooLong { .. } => InputField::Reply,
+            InputError::WitnessesTooFew => InputField::Witnesses,
+            InputError::FeedbackNotFound | InputError::FeedbackFinished => InputField::Feedback,
+            InputError::StatusInvalid => InputField::Status,
+            InputError::ChannelInvalid => InputField::Channel,
+            InputError::KindInvalid => InputField::Kind,
+            InputError::CodeInvalid { .. } => InputField::Code,
+            InputError::CameraNameEmpty
+            | InputError::CameraNameTooLong { .. }
+            | InputError::CameraNotFound
+            | InputError::CameraInactive => InputField::Camera,
+            InputError::ChecklistIncomplete | InputError::ChecklistInvalid => InputField::Checklist,
+            InputError::CameraAddressInvalid => InputField::Address,
+            InputError::MailboxNotSet => InputField::Mailbox,
         }
     }
 }
@@ -186,8 +265,8 @@ macro_rules! text_field {
         string_newtype!($name);
 
         impl TryFrom<String> for $name {
-            type Error = VisitError;
-            fn try_from(raw: String) -> Result<Self, VisitError> {
+            type Error = InputError;
+            fn try_from(raw: String) -> Result<Self, InputError> {
                 let text = clean_text(&raw);
                 if text.is_empty() {
                     return Err($empty);
@@ -203,29 +282,49 @@ macro_rules! text_field {
 
 text_field!(
     /// A visitor's name as the citizen gives it: 1–100 characters after trimming, in NFC.
-    VisitorName, NAME_MAX_CHARS, VisitError::NameEmpty,
-    VisitError::NameTooLong { max: NAME_MAX_CHARS }
+    VisitorName, NAME_MAX_CHARS, InputError::NameEmpty,
+    InputError::NameTooLong { max: NAME_MAX_CHARS }
 );
 text_field!(
     /// The procedure the citizen came for: a catalogue procedure's name, or free text.
-    ProcedureText, PROCEDURE_MAX_CHARS, VisitError::ProcedureEmpty,
-    VisitError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
+    ProcedureText, PROCEDURE_MAX_CHARS, InputError::ProcedureEmpty,
+    InputError::ProcedureTooLong { max: PROCEDURE_MAX_CHARS }
 );
 text_field!(
     /// An official's name as it is called out and printed.
-    OfficialName, NAME_MAX_CHARS, VisitError::OfficialEmpty,
-    VisitError::OfficialTooLong { max: NAME_MAX_CHARS }
+    OfficialName, NAME_MAX_CHARS, InputError::OfficialEmpty,
+    InputError::OfficialTooLong { max: NAME_MAX_CHARS }
 );
 text_field!(
     /// The one-time written guidance for a citizen whose dossier is incomplete: which papers are
     /// missing.
-    Guidance, NOTE_MAX_CHARS, VisitError::GuidanceMissing,
-    VisitError::GuidanceTooLong { max: NOTE_MAX_CHARS }
+    Guidance, NOTE_MAX_CHARS, InputError::GuidanceMissing,
+    InputError::GuidanceTooLong { max: NOTE_MAX_CHARS }
+);
+text_field!(
+    /// What a piece of feedback says, as the citizen wrote or said it.
+    FeedbackContent, CONTENT_MAX_CHARS, InputError::ContentEmpty,
+    InputError::ContentTooLong { max: CONTENT_MAX_CHARS }
+);
+text_field!(
+    /// The commune's reply to a piece of feedback.
+    Reply, CONTENT_MAX_CHARS, InputError::ReplyMissing,
+    InputError::ReplyTooLong { max: CONTENT_MAX_CHARS }
+);
+text_field!(
+    /// The code an item gets when it is entered into the national feedback system.
+    NationalCode, CODE_MAX_CHARS, InputError::CodeInvalid { max: CODE_MAX_CHARS },
+    InputError::CodeInvalid { max: CODE_MAX_CHARS }
+);
+text_field!(
+    /// A camera's name as the office knows it ("Camera quầy 1").
+    CameraName, NAME_MAX_CHARS, InputError::CameraNameEmpty,
+    InputError::CameraNameTooLong { max: NAME_MAX_CHARS }
 );
 text_field!(
     /// The receptionist's note on a visit.
-    Note, NOTE_MAX_CHARS, VisitError::NoteEmpty,
-    VisitError::NoteTooLong { max: NOTE_MAX_CHARS }
+    Note, NOTE_MAX_CHARS, InputError::NoteEmpty,
+    InputError::NoteTooLong { max: NOTE_MAX_CHARS }
 );
 
 /// A Vietnamese phone number in its national form, digits only: `0912345678` (mobile, 10 digits)
@@ -235,20 +334,20 @@ text_field!(
 pub struct Phone(String);
 
 impl TryFrom<String> for Phone {
-    type Error = VisitError;
-    fn try_from(raw: String) -> Result<Self, VisitError> {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, InputError> {
         let trimmed = raw.trim();
         let (international, rest) = match trimmed.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (false, trimmed),
         };
         if !rest.chars().all(|c| c.is_ascii_digit() || " .-()".contains(c)) {
-            return Err(VisitError::PhoneInvalid);
+            return Err(InputError::PhoneInvalid);
         }
         let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
         let national = match digits.strip_prefix("84") {
             Some(local) if international || digits.len() >= 11 => format!("0{local}"),
-            _ if international => return Err(VisitError::PhoneInvalid),
+            _ if international => return Err(InputError::PhoneInvalid),
             _ => digits,
         };
         let mobile = national.len() == 10 && matches!(&national[..2], "03" | "05" | "07" | "08" | "09");
@@ -256,7 +355,7 @@ impl TryFrom<String> for Phone {
         if mobile || landline {
             Ok(Phone(national))
         } else {
-            Err(VisitError::PhoneInvalid)
+            Err(InputError::PhoneInvalid)
         }
     }
 }
@@ -269,13 +368,13 @@ string_newtype!(Phone);
 pub struct CitizenId(String);
 
 impl TryFrom<String> for CitizenId {
-    type Error = VisitError;
-    fn try_from(raw: String) -> Result<Self, VisitError> {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, InputError> {
         let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
             Ok(CitizenId(digits))
         } else {
-            Err(VisitError::CitizenIdInvalid)
+            Err(InputError::CitizenIdInvalid)
         }
     }
 }
@@ -295,11 +394,11 @@ pub struct Ticket {
 impl Ticket {
     pub const MAX: u16 = 9999;
 
-    pub fn new(series: char, number: u16) -> Result<Ticket, VisitError> {
+    pub fn new(series: char, number: u16) -> Result<Ticket, InputError> {
         if series.is_ascii_uppercase() && (1..=Ticket::MAX).contains(&number) {
             Ok(Ticket { series, number })
         } else {
-            Err(VisitError::TicketInvalid)
+            Err(InputError::TicketInvalid)
         }
     }
 
@@ -319,15 +418,15 @@ impl Ticket {
 }
 
 impl TryFrom<String> for Ticket {
-    type Error = VisitError;
-    fn try_from(raw: String) -> Result<Self, VisitError> {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, InputError> {
         let mut chars = raw.trim().chars();
-        let series = chars.next().ok_or(VisitError::TicketInvalid)?;
+        let series = chars.next().ok_or(InputError::TicketInvalid)?;
         let digits = chars.as_str();
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(VisitError::TicketInvalid);
+            return Err(InputError::TicketInvalid);
         }
-        Ticket::new(series, digits.parse().map_err(|_| VisitError::TicketInvalid)?)
+        Ticket::new(series, digits.parse().map_err(|_| InputError::TicketInvalid)?)
     }
 }
 
@@ -372,13 +471,13 @@ impl Default for Trip {
 }
 
 impl TryFrom<u8> for Trip {
-    type Error = VisitError;
-    fn try_from(n: u8) -> Result<Self, VisitError> {
+    type Error = InputError;
+    fn try_from(n: u8) -> Result<Self, InputError> {
         match n {
             1..=2 => Ok(Trip(n)),
             // "3 or more": the summary only tells first, second and repeated trips apart.
             3..=99 => Ok(Trip(3)),
-            _ => Err(VisitError::TripInvalid),
+            _ => Err(InputError::TripInvalid),
         }
     }
 }
@@ -404,7 +503,7 @@ pub struct NewVisit {
     pub trip: Trip,
 }
 
-pub(crate) fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<String>) -> Result<Option<T>, VisitError> {
+pub fn optional<T: TryFrom<String, Error = InputError>>(raw: Option<String>) -> Result<Option<T>, InputError> {
     match raw {
         Some(text) if !text.trim().is_empty() => T::try_from(text).map(Some),
         _ => Ok(None),
@@ -413,7 +512,7 @@ pub(crate) fn optional<T: TryFrom<String, Error = VisitError>>(raw: Option<Strin
 
 impl NewVisit {
     /// Checks every field and reports every problem at once, so the form can mark them all.
-    pub fn parse(input: VisitInput) -> Result<NewVisit, Vec<VisitError>> {
+    pub fn parse(input: VisitInput) -> Result<NewVisit, Vec<InputError>> {
         let name = VisitorName::try_from(input.name);
         let procedure = optional(input.procedure);
         let phone = optional(input.phone);
@@ -444,17 +543,17 @@ mod tests {
         assert_eq!((t.series(), t.number(), t.to_string()), ('B', 7, "B007".to_owned()));
         assert_eq!(Ticket::new('C', 1234).unwrap().to_string(), "C1234");
         for bad in ["", "7", "b007", "B", "B0", "B10000", "B-1", "ÂB1"] {
-            assert_eq!(Ticket::try_from(bad.to_owned()), Err(VisitError::TicketInvalid), "{bad:?}");
+            assert_eq!(Ticket::try_from(bad.to_owned()), Err(InputError::TicketInvalid), "{bad:?}");
         }
         assert_eq!([1, 2, 26, 27].map(Ticket::series_for), ['A', 'B', 'Z', 'A']);
         assert_eq!(Ticket::series_for(0), 'A');
     }
 
-    fn name(raw: &str) -> Result<VisitorName, VisitError> {
+    fn name(raw: &str) -> Result<VisitorName, InputError> {
         VisitorName::try_from(raw.to_owned())
     }
 
-    fn phone(raw: &str) -> Result<String, VisitError> {
+    fn phone(raw: &str) -> Result<String, InputError> {
         Phone::try_from(raw.to_owned()).map(String::from)
     }
 
@@ -474,15 +573,15 @@ mod tests {
 
     #[test]
     fn empty_and_blank_names_are_refused() {
-        assert_eq!(name(""), Err(VisitError::NameEmpty));
-        assert_eq!(name(" \t\n "), Err(VisitError::NameEmpty));
+        assert_eq!(name(""), Err(InputError::NameEmpty));
+        assert_eq!(name(" \t\n "), Err(InputError::NameEmpty));
     }
 
     #[test]
     fn names_are_limited_to_100_characters_not_bytes() {
         let hundred = "Ấ".repeat(100); // 3 bytes each in UTF-8
         assert!(name(&hundred).is_ok());
-        assert_eq!(name(&"Ấ".repeat(101)), Err(VisitError::NameTooLong { max: 100 }));
+        assert_eq!(name(&"Ấ".repeat(101)), Err(InputError::NameTooLong { max: 100 }));
     }
 
     #[test]
@@ -497,16 +596,16 @@ mod tests {
     #[test]
     fn bad_phones_are_refused() {
         for raw in ["12345", "0112345678", "091234567", "09123456789", "0912a45678", "+1 212 555 0100", "+0912345678"] {
-            assert_eq!(phone(raw), Err(VisitError::PhoneInvalid), "{raw}");
+            assert_eq!(phone(raw), Err(InputError::PhoneInvalid), "{raw}");
         }
     }
 
     #[test]
     fn citizen_id_is_exactly_twelve_digits() {
         assert!(CitizenId::try_from("079 203 001 234".to_owned()).is_ok());
-        assert_eq!(CitizenId::try_from("07920300123".to_owned()), Err(VisitError::CitizenIdInvalid));
-        assert_eq!(CitizenId::try_from("0792030012345".to_owned()), Err(VisitError::CitizenIdInvalid));
-        assert_eq!(CitizenId::try_from("07920300123x".to_owned()), Err(VisitError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("07920300123".to_owned()), Err(InputError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("0792030012345".to_owned()), Err(InputError::CitizenIdInvalid));
+        assert_eq!(CitizenId::try_from("07920300123x".to_owned()), Err(InputError::CitizenIdInvalid));
     }
 
     #[test]
@@ -517,7 +616,7 @@ mod tests {
         assert_eq!(trip(None), Ok(1));
         assert_eq!(trip(Some(2)), Ok(2));
         assert_eq!(trip(Some(7)), Ok(3), "7 trips count as 3 or more");
-        assert_eq!(trip(Some(0)), Err(vec![VisitError::TripInvalid]));
+        assert_eq!(trip(Some(0)), Err(vec![InputError::TripInvalid]));
     }
 
     #[test]
@@ -531,8 +630,8 @@ mod tests {
             trip: None,
         })
         .unwrap_err();
-        let fields: Vec<_> = errors.iter().map(VisitError::field).collect();
-        assert_eq!(fields, [VisitField::Name, VisitField::Phone, VisitField::CitizenId]);
+        let fields: Vec<_> = errors.iter().map(InputError::field).collect();
+        assert_eq!(fields, [InputField::Name, InputField::Phone, InputField::CitizenId]);
 
         let ok =
             NewVisit::parse(VisitInput { name: "Lê Văn C".into(), procedure: Some("".into()), ..Default::default() })

@@ -1,7 +1,7 @@
 //! A visit after arrival: called to a counter (again, for a no-show), finished with an outcome,
 //! rated by the citizen; and the waiting and service times the weekly summary is built from.
 
-use super::VisitError;
+use super::InputError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -54,8 +54,8 @@ macro_rules! bounded_number {
         pub struct $name(u8);
 
         impl TryFrom<u8> for $name {
-            type Error = VisitError;
-            fn try_from(n: u8) -> Result<Self, VisitError> {
+            type Error = InputError;
+            fn try_from(n: u8) -> Result<Self, InputError> {
                 if $range.contains(&n) {
                     Ok($name(n))
                 } else {
@@ -74,19 +74,19 @@ macro_rules! bounded_number {
 
 bounded_number!(
     /// The citizen's satisfaction, 1 (Rất không hài lòng) to 5 (Rất hài lòng).
-    RatingLevel, 1..=5, VisitError::RatingLevelInvalid
+    RatingLevel, 1..=5, InputError::RatingLevelInvalid
 );
 
 bounded_number!(
     /// A counter (quầy) number as the office numbers them.
-    Counter, 1..=99, VisitError::CounterInvalid
+    Counter, 1..=99, InputError::CounterInvalid
 );
 
 /// Counters arrive as u16 from the command line and the UI.
 impl TryFrom<u16> for Counter {
-    type Error = VisitError;
-    fn try_from(n: u16) -> Result<Self, VisitError> {
-        u8::try_from(n).map_err(|_| VisitError::CounterInvalid).and_then(Counter::try_from)
+    type Error = InputError;
+    fn try_from(n: u16) -> Result<Self, InputError> {
+        u8::try_from(n).map_err(|_| InputError::CounterInvalid).and_then(Counter::try_from)
     }
 }
 
@@ -206,7 +206,7 @@ impl VisitFinished {
         finished_at: DateTime<Utc>,
         outcome: Outcome,
         appointment: Option<NaiveDate>,
-    ) -> Result<Self, VisitError> {
+    ) -> Result<Self, InputError> {
         let finish = VisitFinished {
             finished_at,
             outcome,
@@ -225,18 +225,18 @@ impl VisitFinished {
         input: FinishInput,
         finished_at: DateTime<Utc>,
         computed: Option<NaiveDate>,
-    ) -> Result<Self, Vec<VisitError>> {
+    ) -> Result<Self, Vec<InputError>> {
         let mut problems = Vec::new();
         let dossier = input.outcome == Outcome::DossierReceived;
         let appointment = if dossier { input.appointment.or(computed) } else { input.appointment };
         let appointment_reason = super::fields::optional::<super::Note>(input.appointment_reason)
-            .map_err(|_| VisitError::RescheduleReasonMissing)
+            .map_err(|_| InputError::RescheduleReasonMissing)
             .unwrap_or_else(|e| {
                 problems.push(e);
                 None
             });
         if dossier && computed.is_some() && appointment != computed && appointment_reason.is_none() {
-            problems.push(VisitError::AppointmentReasonMissing);
+            problems.push(InputError::AppointmentReasonMissing);
         }
         let guidance = super::fields::optional::<super::Guidance>(input.guidance).unwrap_or_else(|e| {
             problems.push(e);
@@ -267,30 +267,30 @@ impl VisitFinished {
 
     /// The rules a finish keeps wherever it comes from (the desk, or a synced payload): each
     /// detail goes with its outcome, and the outcomes that need one have it.
-    pub fn check(&self) -> Result<(), VisitError> {
+    pub fn check(&self) -> Result<(), InputError> {
         let received_on = crate::time::local_day(self.finished_at);
         match self.outcome {
             Outcome::DossierReceived => match self.appointment {
-                None => return Err(VisitError::AppointmentMissing),
-                Some(day) if day < received_on => return Err(VisitError::AppointmentBeforeReceipt),
+                None => return Err(InputError::AppointmentMissing),
+                Some(day) if day < received_on => return Err(InputError::AppointmentBeforeReceipt),
                 Some(_) => {}
             },
             _ if self.appointment.is_some() || self.appointment_reason.is_some() => {
-                return Err(VisitError::AppointmentUnexpected)
+                return Err(InputError::AppointmentUnexpected)
             }
             _ => {}
         }
         match (self.outcome, &self.guidance) {
-            (Outcome::Guided, None) => return Err(VisitError::GuidanceMissing),
+            (Outcome::Guided, None) => return Err(InputError::GuidanceMissing),
             (Outcome::Guided, Some(_)) | (_, None) => {}
-            (_, Some(_)) => return Err(VisitError::GuidanceUnexpected),
+            (_, Some(_)) => return Err(InputError::GuidanceUnexpected),
         }
         match (self.outcome, &self.transfer) {
             (Outcome::Transferred, Some(Transfer { counter: None, official: None }) | None) => {
-                Err(VisitError::TransferTargetMissing)
+                Err(InputError::TransferTargetMissing)
             }
             (Outcome::Transferred, Some(_)) | (_, None) => Ok(()),
-            (_, Some(_)) => Err(VisitError::TransferUnexpected),
+            (_, Some(_)) => Err(InputError::TransferUnexpected),
         }
     }
 }
@@ -309,9 +309,9 @@ pub struct VisitRescheduled {
 
 impl VisitRescheduled {
     /// A new date cannot be before the day it is set.
-    pub fn check(&self) -> Result<(), VisitError> {
+    pub fn check(&self) -> Result<(), InputError> {
         if self.appointment < crate::time::local_day(self.rescheduled_at) {
-            Err(VisitError::AppointmentBeforeReceipt)
+            Err(InputError::AppointmentBeforeReceipt)
         } else {
             Ok(())
         }
@@ -376,9 +376,9 @@ impl VisitRated {
         rated_at: DateTime<Utc>,
         level: RatingLevel,
         mut reasons: Vec<RatingReason>,
-    ) -> Result<Self, VisitError> {
+    ) -> Result<Self, InputError> {
         if !reasons.is_empty() && !level.is_dissatisfied() {
-            return Err(VisitError::ReasonsOnlyWhenDissatisfied);
+            return Err(InputError::ReasonsOnlyWhenDissatisfied);
         }
         reasons.sort();
         reasons.dedup();
@@ -388,9 +388,9 @@ impl VisitRated {
 
 /// A time given for something that happened (`--at`, a paper book entered later) cannot be in
 /// the future; a minute's grace covers PCs whose clocks differ slightly.
-pub fn check_not_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, VisitError> {
+pub fn check_not_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
     if at > now + Duration::minutes(1) {
-        Err(VisitError::InTheFuture)
+        Err(InputError::InTheFuture)
     } else {
         Ok(at)
     }
@@ -449,7 +449,7 @@ mod tests {
         assert!(five.is_satisfied());
         assert_eq!(
             VisitRated::new(at(9, 0), five, vec![RatingReason::Attitude]),
-            Err(VisitError::ReasonsOnlyWhenDissatisfied)
+            Err(InputError::ReasonsOnlyWhenDissatisfied)
         );
         let one = RatingLevel::try_from(1).unwrap();
         let rated =
@@ -462,8 +462,8 @@ mod tests {
     fn an_appointment_goes_with_a_received_dossier_only() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1);
         assert!(VisitFinished::new(at(9, 0), Outcome::DossierReceived, day).is_ok());
-        assert_eq!(VisitFinished::new(at(9, 0), Outcome::DossierReceived, None), Err(VisitError::AppointmentMissing));
-        assert_eq!(VisitFinished::new(at(9, 0), Outcome::Resolved, day), Err(VisitError::AppointmentUnexpected));
+        assert_eq!(VisitFinished::new(at(9, 0), Outcome::DossierReceived, None), Err(InputError::AppointmentMissing));
+        assert_eq!(VisitFinished::new(at(9, 0), Outcome::Resolved, day), Err(InputError::AppointmentUnexpected));
     }
 
     #[test]
@@ -477,7 +477,7 @@ mod tests {
             appointment: NaiveDate::from_ymd_opt(2026, 12, 3),
             ..FinishInput::new(Outcome::DossierReceived)
         };
-        assert_eq!(finish(later.clone()), Err(vec![VisitError::AppointmentReasonMissing]));
+        assert_eq!(finish(later.clone()), Err(vec![InputError::AppointmentReasonMissing]));
         let with_reason = FinishInput { appointment_reason: Some("cần xác minh tại thôn".into()), ..later };
         assert_eq!(finish(with_reason).unwrap().appointment_reason.unwrap().as_str(), "cần xác minh tại thôn");
         let before = FinishInput {
@@ -485,22 +485,22 @@ mod tests {
             appointment_reason: Some("nhầm".into()),
             ..FinishInput::new(Outcome::DossierReceived)
         };
-        assert_eq!(finish(before), Err(vec![VisitError::AppointmentBeforeReceipt]));
+        assert_eq!(finish(before), Err(vec![InputError::AppointmentBeforeReceipt]));
         // Guided needs the missing papers; transferred needs somewhere to go.
-        assert_eq!(finish(FinishInput::new(Outcome::Guided)), Err(vec![VisitError::GuidanceMissing]));
+        assert_eq!(finish(FinishInput::new(Outcome::Guided)), Err(vec![InputError::GuidanceMissing]));
         let guided = FinishInput {
             guidance: Some("  Thiếu  bản sao giấy khai sinh ".into()),
             ..FinishInput::new(Outcome::Guided)
         };
         assert_eq!(finish(guided).unwrap().guidance.unwrap().as_str(), "Thiếu bản sao giấy khai sinh");
-        assert_eq!(finish(FinishInput::new(Outcome::Transferred)), Err(vec![VisitError::TransferTargetMissing]));
+        assert_eq!(finish(FinishInput::new(Outcome::Transferred)), Err(vec![InputError::TransferTargetMissing]));
         let sent = finish(FinishInput { to_counter: Some(3), ..FinishInput::new(Outcome::Transferred) }).unwrap();
         assert_eq!(sent.transfer.and_then(|t| t.counter).map(u8::from), Some(3));
         let nowhere = FinishInput { to_counter: Some(120), ..FinishInput::new(Outcome::Transferred) };
-        assert_eq!(finish(nowhere), Err(vec![VisitError::CounterInvalid, VisitError::TransferTargetMissing]));
+        assert_eq!(finish(nowhere), Err(vec![InputError::CounterInvalid, InputError::TransferTargetMissing]));
         // A detail given with the wrong outcome is refused rather than silently dropped.
         let stray = FinishInput { guidance: Some("x".into()), ..FinishInput::new(Outcome::Resolved) };
-        assert_eq!(finish(stray), Err(vec![VisitError::GuidanceUnexpected]));
+        assert_eq!(finish(stray), Err(vec![InputError::GuidanceUnexpected]));
     }
 
     #[test]
@@ -525,7 +525,7 @@ mod tests {
 
     #[test]
     fn a_time_in_the_future_is_refused() {
-        assert_eq!(check_not_future(at(10, 0), at(9, 0)), Err(VisitError::InTheFuture));
+        assert_eq!(check_not_future(at(10, 0), at(9, 0)), Err(InputError::InTheFuture));
         assert!(check_not_future(at(9, 0), at(9, 0)).is_ok());
     }
 }

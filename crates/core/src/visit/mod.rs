@@ -49,7 +49,7 @@ pub struct Register<T> {
     pub hlc: Hlc,
 }
 
-fn merge<T: Clone>(slot: &mut Option<Register<T>>, value: T, hlc: Hlc) {
+pub(crate) fn merge<T: Clone>(slot: &mut Option<Register<T>>, value: T, hlc: Hlc) {
     if slot.as_ref().is_none_or(|current| hlc > current.hlc) {
         *slot = Some(Register { value, hlc });
     }
@@ -109,7 +109,7 @@ pub enum VisitChange {
 
 impl VisitChange {
     /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
-    pub fn check(&self) -> Result<(), VisitError> {
+    pub fn check(&self) -> Result<(), InputError> {
         match self {
             VisitChange::Finished(f) => f.check(),
             VisitChange::Rescheduled(r) => r.check(),
@@ -164,32 +164,32 @@ impl VisitState {
     }
 
     /// Whether this PC may record `change` now: the desk's rules for the visit's state.
-    pub fn admits(&self, change: &VisitChange) -> Result<(), VisitError> {
+    pub fn admits(&self, change: &VisitChange) -> Result<(), InputError> {
         if self.arrival.is_none() && !matches!(change, VisitChange::Arrived(_)) {
-            return Err(VisitError::VisitNotFound);
+            return Err(InputError::VisitNotFound);
         }
         let finished = self.finish.as_ref().map(|f| f.value.outcome);
         match change {
             VisitChange::Called(_) if finished.is_some_and(|o| o != Outcome::NoShow) => {
-                Err(VisitError::AlreadyFinished)
+                Err(InputError::AlreadyFinished)
             }
             VisitChange::Rated(_) => self.admits_rating(),
             VisitChange::Rescheduled(_) | VisitChange::Returned(_) if finished != Some(Outcome::DossierReceived) => {
-                Err(VisitError::NotADossier)
+                Err(InputError::NotADossier)
             }
             VisitChange::Rescheduled(_) | VisitChange::Returned(_) if self.returned.is_some() => {
-                Err(VisitError::AlreadyReturned)
+                Err(InputError::AlreadyReturned)
             }
             _ => Ok(()),
         }
     }
 
     /// A visit can be rated once, after it finished.
-    pub fn admits_rating(&self) -> Result<(), VisitError> {
+    pub fn admits_rating(&self) -> Result<(), InputError> {
         match (&self.arrival, &self.finish, &self.rating) {
-            (None, _, _) => Err(VisitError::VisitNotFound),
-            (_, None, _) => Err(VisitError::NotFinished),
-            (_, _, Some(_)) => Err(VisitError::AlreadyRated),
+            (None, _, _) => Err(InputError::VisitNotFound),
+            (_, None, _) => Err(InputError::NotFinished),
+            (_, _, Some(_)) => Err(InputError::AlreadyRated),
             _ => Ok(()),
         }
     }
@@ -348,7 +348,7 @@ mod tests {
         });
         let mut state = VisitState::default();
         state.apply(&arrive, clock(1), dev);
-        assert_eq!(state.admits(&moved), Err(VisitError::NotADossier), "nothing received yet");
+        assert_eq!(state.admits(&moved), Err(InputError::NotADossier), "nothing received yet");
         state.apply(&finish(2), clock(2), dev);
         assert!(state.admits(&moved).is_ok());
         state.apply(&moved, clock(3), dev);

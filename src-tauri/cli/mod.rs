@@ -1,6 +1,8 @@
 //! The command line on the same binary and store as the window: for scripts and for entering the
 //! paper book after the fact. Needs no display.
 
+mod registers;
+
 use crate::store::{Store, StoreError};
 use crate::sync::{Client, Engine, SyncError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -54,6 +56,16 @@ pub enum Command {
     Procedure {
         #[command(subcommand)]
         command: ProcedureCommand,
+    },
+    /// The feedback register (góp ý – phản ánh – kiến nghị), with legal deadlines.
+    Feedback {
+        #[command(subcommand)]
+        command: registers::FeedbackCommand,
+    },
+    /// The cameras watching the counters: registry, check-ins, probe.
+    Camera {
+        #[command(subcommand)]
+        command: registers::CameraCommand,
     },
 }
 
@@ -417,6 +429,8 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Feedback { command } => registers::feedback(&store, command).await,
+        Command::Camera { command } => registers::camera(&store, command).await,
         Command::Sync => {
             // The same round the window's "Đồng bộ ngay" runs, recorded for its sync badge.
             let report = Engine::new(store.clone()).sync_now().await.map_err(sync_message)?;

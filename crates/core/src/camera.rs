@@ -1,0 +1,522 @@
+//! The cameras that watch the service counters: the registry, the per-shift check-ins with their
+//! checklist, missed checks, outage windows, and the network address an automatic probe uses.
+
+use crate::calendar::WorkCalendar;
+use crate::procedure::OfficeHours;
+use crate::time::vietnam;
+use crate::visit::fields::optional;
+use crate::visit::{CameraName, Counter, InputError, Note, OfficialName};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// Payload of `camera.listed`: a camera's whole registry entry (the latest clock wins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraListed {
+    pub name: CameraName,
+    /// The counter it watches, if it watches one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<Counter>,
+    /// Where it hangs, in words ("Sảnh chờ").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Note>,
+    /// Stream or web address, for the automatic probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<CameraAddress>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What the office types for a camera, unchecked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraInput {
+    pub name: String,
+    #[serde(default)]
+    pub counter: Option<u16>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+impl CameraListed {
+    pub fn parse(input: CameraInput) -> Result<CameraListed, Vec<InputError>> {
+        let name = CameraName::try_from(input.name);
+        let counter = input.counter.map(Counter::try_from).transpose();
+        let location = optional::<Note>(input.location);
+        let address = optional::<CameraAddress>(input.address);
+        match (name, counter, location, address) {
+            (Ok(name), Ok(counter), Ok(location), Ok(address)) => {
+                Ok(CameraListed { name, counter, location, address, active: input.active })
+            }
+            (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
+        }
+    }
+}
+
+/// A camera's network address: `rtsp://host[:port]/path`, `http(s)://host[:port]/…`, or
+/// `host:port`. Kept as typed; `target()` gives what the probe connects to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CameraAddress(String);
+
+/// Where the probe connects, and whether it speaks RTSP there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeTarget {
+    pub host: String,
+    pub port: u16,
+    pub rtsp: bool,
+}
+
+impl CameraAddress {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn target(&self) -> ProbeTarget {
+        // Checked when made, so parsing again cannot fail; the fallback is never used.
+        parse_target(&self.0).unwrap_or(ProbeTarget { host: String::new(), port: 0, rtsp: false })
+    }
+}
+
+fn parse_target(text: &str) -> Result<ProbeTarget, InputError> {
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
+        None => (None, text),
+    };
+    let default_port = match scheme.as_deref() {
+        Some("rtsp") => Some(554),
+        Some("http") => Some(80),
+        Some("https") => Some(443),
+        Some(_) => return Err(InputError::CameraAddressInvalid),
+        None => None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials in the address (rtsp://user:pass@host) are the camera's business, not ours.
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        let (host, after) = v6.split_once(']').ok_or(InputError::CameraAddressInvalid)?;
+        (host, after.strip_prefix(':'))
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    let port = match (port, default_port) {
+        (Some(p), _) => p.parse::<u16>().map_err(|_| InputError::CameraAddressInvalid)?,
+        (None, Some(p)) => p,
+        (None, None) => return Err(InputError::CameraAddressInvalid),
+    };
+    let valid_host = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c));
+    if !valid_host || port == 0 {
+        return Err(InputError::CameraAddressInvalid);
+    }
+    Ok(ProbeTarget { host: host.to_owned(), port, rtsp: scheme.as_deref() == Some("rtsp") })
+}
+
+impl TryFrom<String> for CameraAddress {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, InputError> {
+        let text = raw.trim().to_owned();
+        parse_target(&text)?;
+        Ok(CameraAddress(text))
+    }
+}
+
+impl From<CameraAddress> for String {
+    fn from(a: CameraAddress) -> String {
+        a.0
+    }
+}
+
+/// One line of the check-in checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckItem {
+    /// The live picture shows.
+    Live,
+    /// It is recording.
+    Recording,
+    /// The time on the picture is right.
+    Clock,
+    /// Recordings are kept at least the required number of days.
+    Retention,
+    /// The "khu vực có camera giám sát" sign is in place.
+    Signage,
+    /// The automatic probe reached it on the network.
+    Reachable,
+}
+
+impl CheckItem {
+    /// What a person checks at each shift; `Reachable` is the probe's.
+    pub const CHECKLIST: [CheckItem; 5] =
+        [CheckItem::Live, CheckItem::Recording, CheckItem::Clock, CheckItem::Retention, CheckItem::Signage];
+
+    pub fn wire(self) -> &'static str {
+        match self {
+            CheckItem::Live => "live",
+            CheckItem::Recording => "recording",
+            CheckItem::Clock => "clock",
+            CheckItem::Retention => "retention",
+            CheckItem::Signage => "signage",
+            CheckItem::Reachable => "reachable",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckItem::Live => "Hình trực tiếp",
+            CheckItem::Recording => "Ghi hình",
+            CheckItem::Clock => "Giờ trên hình",
+            CheckItem::Retention => "Thời gian lưu trữ",
+            CheckItem::Signage => "Biển thông báo camera",
+            CheckItem::Reachable => "Kết nối mạng",
+        }
+    }
+
+    fn parse(text: &str) -> Option<CheckItem> {
+        CheckItem::CHECKLIST.into_iter().chain([CheckItem::Reachable]).find(|i| i.wire() == text.trim())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    Pass,
+    Fail,
+    /// Not applicable (e.g. a camera with no sign of its own).
+    Na,
+}
+
+impl CheckResult {
+    fn parse(text: &str) -> Option<CheckResult> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "pass" | "ok" | "dat" => Some(CheckResult::Pass),
+            "fail" | "loi" => Some(CheckResult::Fail),
+            "na" | "n/a" => Some(CheckResult::Na),
+            _ => None,
+        }
+    }
+}
+
+/// Reads `live=pass,recording=fail,…` as typed in the CLI.
+pub fn parse_items(text: &str) -> Result<BTreeMap<CheckItem, CheckResult>, InputError> {
+    text.split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| {
+            let (item, result) = part.split_once('=').ok_or(InputError::ChecklistInvalid)?;
+            match (CheckItem::parse(item), CheckResult::parse(result)) {
+                (Some(item), Some(result)) => Ok((item, result)),
+                _ => Err(InputError::ChecklistInvalid),
+            }
+        })
+        .collect()
+}
+
+/// Payload of `camera.checked`: a check-in, manual (the checklist) or automatic (the probe).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraChecked {
+    pub checked_at: DateTime<Utc>,
+    pub items: BTreeMap<CheckItem, CheckResult>,
+    #[serde(default)]
+    pub automatic: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<OfficialName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+impl CameraChecked {
+    /// A manual check covers the whole checklist; an automatic one only reachability.
+    pub fn check(&self) -> Result<(), InputError> {
+        let complete = if self.automatic {
+            self.items.keys().eq([CheckItem::Reachable].iter())
+        } else {
+            self.items.keys().copied().eq(CheckItem::CHECKLIST)
+        };
+        if complete {
+            Ok(())
+        } else {
+            Err(InputError::ChecklistIncomplete)
+        }
+    }
+
+    /// The items that failed.
+    pub fn failed(&self) -> BTreeSet<CheckItem> {
+        self.items.iter().filter(|(_, r)| **r == CheckResult::Fail).map(|(i, _)| *i).collect()
+    }
+}
+
+/// A camera event as the projection sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraChange {
+    Listed(CameraListed),
+    Checked(CameraChecked),
+}
+
+/// Half of a working day: each has its check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Half {
+    Morning,
+    Afternoon,
+}
+
+/// One check-in slot: a working day's morning or afternoon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Shift {
+    pub day: NaiveDate,
+    pub half: Half,
+}
+
+impl Shift {
+    /// The shift a check at `at` counts for: the morning until the afternoon opens.
+    pub fn of(at: DateTime<Utc>, hours: &OfficeHours) -> Shift {
+        let local = at.with_timezone(&vietnam());
+        let half = if local.time() < hours.afternoon.0 { Half::Morning } else { Half::Afternoon };
+        Shift { day: local.date_naive(), half }
+    }
+
+    /// When the shift is over: the closing time of its half.
+    pub fn end(self, hours: &OfficeHours) -> DateTime<Utc> {
+        let close: NaiveTime = match self.half {
+            Half::Morning => hours.morning.1,
+            Half::Afternoon => hours.afternoon.1,
+        };
+        let local = self.day.and_time(close);
+        vietnam().from_local_datetime(&local).single().map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
+    }
+
+    pub fn label(self) -> String {
+        let half = match self.half {
+            Half::Morning => "sáng",
+            Half::Afternoon => "chiều",
+        };
+        format!("{half} {}", self.day.format("%d/%m/%Y"))
+    }
+}
+
+/// What the missed-check rule needs to know about a camera.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CameraOnDuty {
+    pub id: Uuid,
+    /// Shifts ending before the camera was registered owe no check.
+    pub listed_at: DateTime<Utc>,
+    pub active: bool,
+}
+
+/// The shifts of working days in `from..=to` that are over by `now` and in which an active camera
+/// had no manual check: shown as missed, not silently absent.
+pub fn missed_checks(
+    cameras: &[CameraOnDuty],
+    manual_checks: &[(Uuid, DateTime<Utc>)],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+    calendar: &WorkCalendar,
+    hours: &OfficeHours,
+) -> Vec<(Uuid, Shift)> {
+    let done: BTreeSet<(Uuid, Shift)> = manual_checks.iter().map(|(id, at)| (*id, Shift::of(*at, hours))).collect();
+    let mut missed = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= to).filter(|d| calendar.is_working_day(*d)) {
+        for half in [Half::Morning, Half::Afternoon] {
+            let shift = Shift { day, half };
+            let end = shift.end(hours);
+            if end > now {
+                continue;
+            }
+            for camera in cameras.iter().filter(|c| c.active && c.listed_at < end) {
+                if !done.contains(&(camera.id, shift)) {
+                    missed.push((camera.id, shift));
+                }
+            }
+        }
+    }
+    missed
+}
+
+/// A stretch of time a camera was known to be failing: from a failed check to the check at which
+/// everything that had failed passes again (`to` is `None` while it lasts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outage {
+    pub from: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
+    /// Every item that failed during the window.
+    pub items: BTreeSet<CheckItem>,
+}
+
+/// The outage windows of one camera's checks, in time order. A later check closes a window only
+/// for the items it passes: a probe that reaches the camera does not prove it records.
+pub fn outage_windows(checks: &[&CameraChecked]) -> Vec<Outage> {
+    let mut ordered: Vec<&CameraChecked> = checks.to_vec();
+    ordered.sort_by_key(|c| c.checked_at);
+    let mut windows = Vec::new();
+    let mut open: Option<(Outage, BTreeSet<CheckItem>)> = None;
+    for check in ordered {
+        let failed = check.failed();
+        match open.as_mut() {
+            None if !failed.is_empty() => {
+                open = Some((Outage { from: check.checked_at, to: None, items: failed.clone() }, failed));
+            }
+            None => {}
+            Some((outage, failing)) => {
+                failing.retain(|item| check.items.get(item) != Some(&CheckResult::Pass));
+                failing.extend(failed.iter().copied());
+                outage.items.extend(failed);
+                if failing.is_empty() {
+                    outage.to = Some(check.checked_at);
+                    windows.extend(open.take().map(|(o, _)| o));
+                }
+            }
+        }
+    }
+    windows.extend(open.map(|(o, _)| o));
+    windows
+}
+
+/// A camera as the Camera screen and the CLI list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Camera {
+    pub id: Uuid,
+    pub name: String,
+    pub counter: Option<u16>,
+    pub location: Option<String>,
+    pub address: Option<String>,
+    pub active: bool,
+    pub last_check: Option<CameraChecked>,
+    /// The outage in progress, if the camera is failing now.
+    pub outage: Option<Outage>,
+    /// Shifts of the last seven days with no manual check.
+    pub missed: Vec<Shift>,
+    /// Whether this shift's manual check is done.
+    pub checked_this_shift: bool,
+}
+
+/// What the weekly summary needs from the camera register for one period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraFacts {
+    pub checks_done: u32,
+    pub checks_missed: u32,
+    /// Checks with at least one failed item.
+    pub checks_failed: u32,
+    pub outages: Vec<(Uuid, Outage)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{reference_years, STARTER_CALENDAR};
+
+    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn check(at: DateTime<Utc>, items: &str) -> CameraChecked {
+        let items = parse_items(items).unwrap();
+        let automatic = items.contains_key(&CheckItem::Reachable);
+        CameraChecked { checked_at: at, items, automatic, by: None, note: None }
+    }
+
+    const ALL_PASS: &str = "live=pass,recording=pass,clock=pass,retention=pass,signage=na";
+
+    #[test]
+    fn addresses_give_the_probe_its_host_port_and_protocol() {
+        let a = CameraAddress::try_from("rtsp://admin:123@192.168.1.20/Streaming/101".to_owned()).unwrap();
+        assert_eq!(a.target(), ProbeTarget { host: "192.168.1.20".into(), port: 554, rtsp: true });
+        let a = CameraAddress::try_from("http://cam-1.local:8080/".to_owned()).unwrap();
+        assert_eq!((a.target().port, a.target().rtsp), (8080, false));
+        assert_eq!(CameraAddress::try_from("127.0.0.1:9000".to_owned()).unwrap().target().port, 9000);
+        for bad in ["192.168.1.20", "ftp://x", "rtsp://:554", "rtsp://h:99999", "a b:1"] {
+            assert_eq!(CameraAddress::try_from(bad.to_owned()), Err(InputError::CameraAddressInvalid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_manual_check_covers_the_whole_checklist() {
+        assert!(check(local(2026, 11, 23, 8, 0), ALL_PASS).check().is_ok());
+        let partial = check(local(2026, 11, 23, 8, 0), "live=pass,recording=fail");
+        assert_eq!(partial.check(), Err(InputError::ChecklistIncomplete));
+        assert!(check(local(2026, 11, 23, 8, 0), "reachable=fail").check().is_ok());
+        assert_eq!(parse_items("live=maybe"), Err(InputError::ChecklistInvalid));
+        assert_eq!(parse_items("smell=pass"), Err(InputError::ChecklistInvalid));
+    }
+
+    #[test]
+    fn missed_checks_are_the_finished_shifts_of_working_days_without_a_manual_check() {
+        let cal = WorkCalendar::with_published(reference_years(STARTER_CALENDAR).unwrap());
+        let hours = OfficeHours::default();
+        let cam = |n| Uuid::from_u128(n);
+        let cameras = vec![
+            CameraOnDuty { id: cam(1), listed_at: local(2026, 11, 1, 8, 0), active: true },
+            // Registered Tuesday afternoon: owes nothing before that shift ends.
+            CameraOnDuty { id: cam(2), listed_at: local(2026, 11, 24, 14, 0), active: true },
+            CameraOnDuty { id: cam(3), listed_at: local(2026, 11, 1, 8, 0), active: false },
+        ];
+        let checks = vec![
+            (cam(1), local(2026, 11, 23, 8, 0)),  // Monday morning
+            (cam(1), local(2026, 11, 23, 12, 0)), // lunch time: still the morning (a second check)
+            (cam(1), local(2026, 11, 24, 14, 0)), // Tuesday afternoon
+            (cam(2), local(2026, 11, 24, 16, 0)),
+        ];
+        // Friday 20/11 to Wednesday 25/11 at 12:00: the weekend owes nothing, Wednesday afternoon
+        // is not over yet.
+        let missed = missed_checks(
+            &cameras,
+            &checks,
+            date("2026-11-20"),
+            date("2026-11-25"),
+            local(2026, 11, 25, 12, 0),
+            &cal,
+            &hours,
+        );
+        let shift = |d: &str, half| Shift { day: date(d), half };
+        assert_eq!(
+            missed,
+            vec![
+                (cam(1), shift("2026-11-20", Half::Morning)),
+                (cam(1), shift("2026-11-20", Half::Afternoon)),
+                (cam(1), shift("2026-11-23", Half::Afternoon)),
+                (cam(1), shift("2026-11-24", Half::Morning)),
+                (cam(1), shift("2026-11-25", Half::Morning)),
+                (cam(2), shift("2026-11-25", Half::Morning)),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_outage_runs_from_a_failed_check_to_the_check_that_passes_what_failed() {
+        let fail = check(local(2026, 11, 23, 8, 0), "live=pass,recording=fail,clock=pass,retention=pass,signage=pass");
+        let probe_ok = check(local(2026, 11, 23, 10, 0), "reachable=pass");
+        let clock_too =
+            check(local(2026, 11, 23, 14, 0), "live=pass,recording=fail,clock=fail,retention=pass,signage=pass");
+        let fixed = check(local(2026, 11, 24, 8, 0), ALL_PASS);
+        let probe_down = check(local(2026, 11, 25, 8, 0), "reachable=fail");
+        let windows = outage_windows(&[&probe_down, &fixed, &clock_too, &probe_ok, &fail]);
+        assert_eq!(windows.len(), 2);
+        assert_eq!((windows[0].from, windows[0].to), (fail.checked_at, Some(fixed.checked_at)));
+        assert_eq!(windows[0].items, [CheckItem::Recording, CheckItem::Clock].into_iter().collect());
+        assert_eq!((windows[1].from, windows[1].to), (probe_down.checked_at, None), "still down");
+        assert!(outage_windows(&[&fixed]).is_empty());
+    }
+
+    #[test]
+    fn a_check_counts_for_the_shift_it_falls_in() {
+        let hours = OfficeHours::default();
+        assert_eq!(Shift::of(local(2026, 11, 23, 13, 29), &hours).half, Half::Morning);
+        assert_eq!(Shift::of(local(2026, 11, 23, 13, 30), &hours).half, Half::Afternoon);
+        assert_eq!(Shift { day: date("2026-11-23"), half: Half::Morning }.end(&hours), local(2026, 11, 23, 11, 30));
+        assert_eq!(Shift { day: date("2026-11-23"), half: Half::Afternoon }.label(), "chiều 23/11/2026");
+    }
+}

@@ -1,0 +1,911 @@
+//! Feedback and petitions (góp ý – phản ánh – kiến nghị): intake from every channel, the
+//! lifecycle, the statutory deadlines on the working-day calendar, and feedback-box openings.
+
+use crate::calendar::WorkCalendar;
+use crate::hlc::Hlc;
+use crate::procedure::{appointment_date, LegalTime, OfficeHours};
+use crate::time::local_day;
+use crate::visit::fields::optional;
+use crate::visit::{
+    merge, FeedbackContent, InputError, NationalCode, Note, OfficialName, ProcedureText, Register, Reply, VisitorName,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Generates a closed set of words with their wire form, the forms people type, and a label.
+macro_rules! word_enum {
+    ($(#[$doc:meta])* $name:ident, $error:expr, { $($variant:ident = $wire:literal $(| $typed:literal)* => $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable name used on the wire, in the CLI and in the database.
+            pub fn wire(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            /// The Vietnamese label shown on screen and in reports.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Reads the wire name or any accepted spelling ("in-person" for "in_person").
+            pub fn parse(text: &str) -> Result<$name, InputError> {
+                let text = text.trim().to_lowercase();
+                match text.as_str() {
+                    $($wire $(| $typed)* => Ok($name::$variant),)+
+                    _ => Err($error),
+                }
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// Where a piece of feedback came in.
+    Channel, InputError::ChannelInvalid, {
+        Box = "box" | "hom-thu" => "Hòm thư góp ý",
+        Email = "email" | "e-mail" => "Thư điện tử",
+        Phone = "phone" | "hotline" => "Điện thoại, đường dây nóng",
+        Zalo = "zalo" | "zalo-oa" => "Zalo",
+        Fanpage = "fanpage" | "facebook" => "Fanpage",
+        Portal = "portal" | "web" => "Cổng thông tin xã",
+        InPerson = "in_person" | "in-person" | "truc-tiep" => "Trực tiếp",
+    }
+);
+
+word_enum!(
+    /// What kind of feedback it is; the kind decides the legal deadline.
+    Kind, InputError::KindInvalid, {
+        Compliment = "compliment" | "khen" => "Khen ngợi",
+        Suggestion = "suggestion" | "gop-y" => "Góp ý",
+        Recommendation = "recommendation" | "reflection" | "phan-anh" | "kien-nghi" => "Phản ánh, kiến nghị",
+        Complaint = "complaint" | "khieu-nai" => "Khiếu nại",
+        Denunciation = "denunciation" | "to-cao" => "Tố cáo",
+    }
+);
+
+word_enum!(
+    /// Where an item stands. `AwaitingSupplement` stops the deadline's clock.
+    Status, InputError::StatusInvalid, {
+        Received = "received" => "Mới tiếp nhận",
+        Accepted = "accepted" | "thu-ly" => "Đã thụ lý",
+        Extended = "extended" | "gia-han" => "Gia hạn",
+        AwaitingSupplement = "awaiting_supplement" | "awaiting-supplement" | "paused" => "Chờ bổ sung",
+        Refused = "refused" | "khong-thu-ly" => "Không thụ lý",
+        Transferred = "transferred" | "chuyen" => "Đã chuyển",
+        Answered = "answered" | "tra-loi" => "Đã trả lời",
+        Closed = "closed" | "ket-thuc" => "Kết thúc",
+    }
+);
+
+word_enum!(
+    /// How the citizen was told of the answer.
+    Notice, InputError::ReplyMissing, {
+        InPerson = "in_person" | "in-person" => "Trực tiếp",
+        Letter = "letter" | "van-ban" => "Văn bản",
+        Phone = "phone" => "Điện thoại",
+        Email = "email" => "Thư điện tử",
+        Zalo = "zalo" => "Zalo",
+        Posted = "posted" | "niem-yet" => "Niêm yết công khai",
+    }
+);
+
+impl Status {
+    /// Nothing is left to do within the commune.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Status::Refused | Status::Transferred | Status::Answered | Status::Closed)
+    }
+}
+
+/// One row of the deadline table: how long the commune has, and the law that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeadlineRule {
+    pub kind: Kind,
+    /// From receipt: accept, refuse or transfer, and tell the citizen. `None`: no limit.
+    pub respond: Option<LegalTime>,
+    /// From acceptance: settle and answer. `None`: the first limit covers the answer too.
+    pub answer: Option<LegalTime>,
+    /// Added to `answer` when the item is extended (complex cases).
+    pub extension: Option<LegalTime>,
+    /// The law, article by article.
+    pub source: &'static str,
+    /// False where the limit is the office's own target because the law sets none.
+    pub statutory: bool,
+}
+
+const fn working(days: u32) -> Option<LegalTime> {
+    Some(LegalTime::WorkingDays { days })
+}
+
+const fn calendar_days(days: u32) -> Option<LegalTime> {
+    Some(LegalTime::CalendarDays { days })
+}
+
+/// The deadline table, one row per kind. Limits in calendar days are the laws' own "ngày"; a due
+/// date that falls on a day off moves to the next working day.
+pub const DEADLINES: [DeadlineRule; 5] = [
+    DeadlineRule {
+        kind: Kind::Compliment,
+        respond: None,
+        answer: None,
+        extension: None,
+        source: "Không có thời hạn luật định.",
+        statutory: false,
+    },
+    DeadlineRule {
+        kind: Kind::Suggestion,
+        respond: working(10),
+        answer: None,
+        extension: None,
+        source: "Không có thời hạn luật định; dùng thời hạn 10 ngày làm việc của Luật Tiếp công dân 2013, Điều 28 làm mục tiêu của UBND xã.",
+        statutory: false,
+    },
+    DeadlineRule {
+        kind: Kind::Recommendation,
+        respond: working(10),
+        answer: None,
+        extension: None,
+        source: "Luật Tiếp công dân 2013, Điều 28: trong 10 ngày làm việc kể từ ngày nhận, trả lời hoặc thông báo việc thụ lý, không thụ lý hoặc chuyển đơn.",
+        statutory: true,
+    },
+    DeadlineRule {
+        kind: Kind::Complaint,
+        respond: working(10),
+        answer: calendar_days(30),
+        extension: calendar_days(15),
+        source: "Luật Khiếu nại 2011, Điều 27 (thụ lý trong 10 ngày làm việc) và Điều 28 (giải quyết lần đầu không quá 30 ngày kể từ ngày thụ lý; vụ việc phức tạp không quá 45 ngày).",
+        statutory: true,
+    },
+    DeadlineRule {
+        kind: Kind::Denunciation,
+        respond: working(7),
+        answer: calendar_days(30),
+        extension: calendar_days(30),
+        source: "Luật Tố cáo 2018, Điều 24 (xử lý ban đầu trong 7 ngày làm việc) và Điều 30 (giải quyết không quá 30 ngày kể từ ngày thụ lý; vụ việc phức tạp gia hạn một lần không quá 30 ngày).",
+        statutory: true,
+    },
+];
+
+pub fn rule(kind: Kind) -> &'static DeadlineRule {
+    // The table has one row per kind, in the enum's order; the test below keeps it so.
+    &DEADLINES[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+}
+
+/// Payload of `feedback.received`: a piece of feedback as it came in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackReceived {
+    pub received_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub content: FeedbackContent,
+    /// The official the feedback is about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official: Option<OfficialName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<ProcedureText>,
+    /// `None`: anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<VisitorName>,
+    /// Phone, e-mail or address to answer to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Note>,
+    /// Keep the submitter's name off anything published.
+    #[serde(default)]
+    pub hide_name: bool,
+    /// References to attached papers or files (not the files themselves).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Note>,
+    /// The feedback-box opening the letter came out of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub box_session: Option<Uuid>,
+    /// The e-mail's Message-ID, so a message is never imported twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// What the desk (or the CLI, or the mailbox import) gives for a new item, unchecked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackInput {
+    pub channel: String,
+    pub kind: String,
+    pub content: String,
+    #[serde(default)]
+    pub official: Option<String>,
+    #[serde(default)]
+    pub procedure: Option<String>,
+    #[serde(default)]
+    pub submitter: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub hide_name: bool,
+    #[serde(default)]
+    pub attachments: Vec<String>,
+    #[serde(default)]
+    pub box_session: Option<Uuid>,
+    #[serde(default)]
+    pub message_id: Option<String>,
+}
+
+impl FeedbackReceived {
+    /// Checks every field and reports every problem at once.
+    pub fn parse(input: FeedbackInput, received_at: DateTime<Utc>) -> Result<FeedbackReceived, Vec<InputError>> {
+        let channel = Channel::parse(&input.channel);
+        let kind = Kind::parse(&input.kind);
+        let content = FeedbackContent::try_from(input.content);
+        let official = optional::<OfficialName>(input.official);
+        let procedure = optional::<ProcedureText>(input.procedure);
+        let submitter = optional::<VisitorName>(input.submitter);
+        let contact = optional::<Note>(input.contact);
+        let attachments: Result<Vec<Note>, InputError> =
+            input.attachments.into_iter().filter(|a| !a.trim().is_empty()).map(Note::try_from).collect();
+        match (channel, kind, content, official, procedure, submitter, contact, attachments) {
+            (
+                Ok(channel),
+                Ok(kind),
+                Ok(content),
+                Ok(official),
+                Ok(procedure),
+                Ok(submitter),
+                Ok(contact),
+                Ok(attachments),
+            ) => Ok(FeedbackReceived {
+                received_at,
+                channel,
+                kind,
+                content,
+                official,
+                procedure,
+                submitter,
+                contact,
+                hide_name: input.hide_name,
+                attachments,
+                box_session: input.box_session,
+                message_id: input.message_id.filter(|m| !m.trim().is_empty()),
+            }),
+            (a, b, c, d, e, f, g, h) => Err([a.err(), b.err(), c.err(), d.err(), e.err(), f.err(), g.err(), h.err()]
+                .into_iter()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
+/// The id of the item an e-mail becomes: the same on every PC that imports the message, so two
+/// PCs importing the same mailbox while apart make one item, not two.
+pub fn imported_id(message_id: &str) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6d2f_3a41_8e0b_4c57_9b1d_7a5e_2c44_f019);
+    Uuid::new_v5(&NAMESPACE, message_id.trim().as_bytes())
+}
+
+/// Payload of `feedback.status_set`: the item moves on (accepted, extended, paused for the
+/// citizen's supplement, refused, transferred, closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackStatusSet {
+    pub at: DateTime<Utc>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<OfficialName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+/// Payload of `feedback.answered`: who answered, when, how the citizen was told, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackAnswered {
+    pub at: DateTime<Utc>,
+    pub by: OfficialName,
+    pub via: Notice,
+    pub reply: Reply,
+}
+
+/// Payload of `feedback.coded`: the code the item got in the national feedback system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackCoded {
+    pub national_code: NationalCode,
+}
+
+/// A feedback event as the projection sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedbackChange {
+    Received(FeedbackReceived),
+    StatusSet(FeedbackStatusSet),
+    Answered(FeedbackAnswered),
+    Coded(FeedbackCoded),
+}
+
+impl FeedbackChange {
+    /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
+    pub fn check(&self) -> Result<(), InputError> {
+        match self {
+            // Receipt and the answer have their own events, with the fields they need.
+            FeedbackChange::StatusSet(s) if matches!(s.status, Status::Received | Status::Answered) => {
+                Err(InputError::StatusInvalid)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// One step of an item's life: a status change or an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    Status(FeedbackStatusSet),
+    Answered(FeedbackAnswered),
+}
+
+impl Step {
+    fn at(&self) -> DateTime<Utc> {
+        match self {
+            Step::Status(s) => s.at,
+            Step::Answered(a) => a.at,
+        }
+    }
+
+    fn status(&self) -> Status {
+        match self {
+            Step::Status(s) => s.status,
+            Step::Answered(_) => Status::Answered,
+        }
+    }
+}
+
+/// Everything known about one item. Steps are facts kept by clock (so the deadline can see every
+/// pause); the status is the latest step's, the code the latest clock's: every PC agrees.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackState {
+    pub received: Option<Register<FeedbackReceived>>,
+    #[serde(default)]
+    pub steps: BTreeMap<Hlc, Step>,
+    #[serde(default)]
+    pub code: Option<Register<NationalCode>>,
+}
+
+impl FeedbackState {
+    pub fn apply(&mut self, change: &FeedbackChange, hlc: Hlc) {
+        match change {
+            FeedbackChange::Received(r) => merge(&mut self.received, r.clone(), hlc),
+            FeedbackChange::StatusSet(s) => {
+                self.steps.entry(hlc).or_insert_with(|| Step::Status(s.clone()));
+            }
+            FeedbackChange::Answered(a) => {
+                self.steps.entry(hlc).or_insert_with(|| Step::Answered(a.clone()));
+            }
+            FeedbackChange::Coded(c) => merge(&mut self.code, c.national_code.clone(), hlc),
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        self.steps.values().next_back().map_or(Status::Received, Step::status)
+    }
+
+    /// Whether this PC may record `change` now. A finished item takes only a code or a closing.
+    pub fn admits(&self, change: &FeedbackChange) -> Result<(), InputError> {
+        if self.received.is_none() && !matches!(change, FeedbackChange::Received(_)) {
+            return Err(InputError::FeedbackNotFound);
+        }
+        let finished = self.status().is_finished();
+        match change {
+            FeedbackChange::StatusSet(s) if finished && s.status != Status::Closed => Err(InputError::FeedbackFinished),
+            FeedbackChange::StatusSet(_) if self.status() == Status::Closed => Err(InputError::FeedbackFinished),
+            FeedbackChange::Answered(_) if finished => Err(InputError::FeedbackFinished),
+            _ => Ok(()),
+        }
+    }
+
+    /// The steps in the order they happened.
+    fn timeline(&self) -> Vec<&Step> {
+        let mut steps: Vec<(&Hlc, &Step)> = self.steps.iter().collect();
+        steps.sort_by_key(|(hlc, step)| (step.at(), **hlc));
+        steps.into_iter().map(|(_, s)| s).collect()
+    }
+
+    /// The item's deadline as of `today`, on the commune's calendar.
+    pub fn deadline(&self, calendar: &WorkCalendar, hours: &OfficeHours, today: NaiveDate) -> Deadline {
+        let Some(received) = &self.received else { return Deadline::none() };
+        let rule = rule(received.value.kind);
+        let timeline = self.timeline();
+        let first = |wanted: &dyn Fn(Status) -> bool| timeline.iter().find(|s| wanted(s.status())).map(|s| s.at());
+        let accepted_at = first(&|s| s == Status::Accepted);
+        let extended = timeline.iter().any(|s| s.status() == Status::Extended);
+        // Finished: the first finishing step after the last step that reopened the item.
+        let done_at = {
+            let reopened = timeline.iter().rposition(|s| !s.status().is_finished());
+            timeline.iter().skip(reopened.map_or(0, |i| i + 1)).map(|s| s.at()).next()
+        };
+        let (start, limit, stage) = match (accepted_at, rule.answer) {
+            (Some(at), Some(answer)) => {
+                (at, Some(plus(answer, extended.then_some(rule.extension).flatten())), Stage::Answer)
+            }
+            _ => (received.value.received_at, rule.respond, Stage::Respond),
+        };
+        let Some(limit) = limit else { return Deadline { stage, finished_at: done_at, ..Deadline::none() } };
+        let Some(base) = appointment_date(start, limit, calendar, hours) else {
+            return Deadline { finished_at: done_at, ..Deadline::none() };
+        };
+        // The clock stops while the citizen is asked for more: every working day of a pause
+        // moves the due date by one.
+        let mut paused_days = 0;
+        let mut paused_now = false;
+        for (i, step) in timeline.iter().enumerate() {
+            if step.status() != Status::AwaitingSupplement || step.at() < start {
+                continue;
+            }
+            let from = local_day(step.at());
+            match timeline[i + 1..].iter().find(|s| s.status() != Status::AwaitingSupplement) {
+                Some(resumed) => paused_days += calendar.working_days_between(from, local_day(resumed.at())).max(0),
+                None => {
+                    paused_now = true;
+                    paused_days += calendar.working_days_between(from, today).max(0);
+                }
+            }
+        }
+        let due = calendar.add_working_days(base, u32::try_from(paused_days).unwrap_or(0));
+        let state = match done_at {
+            Some(done) if local_day(done) <= due => DeadlineState::MetOnTime,
+            Some(done) => DeadlineState::MetLate { days_late: calendar.working_days_between(due, local_day(done)) },
+            None if paused_now => DeadlineState::Paused,
+            None => DeadlineState::Open { days_left: calendar.working_days_between(today, due) },
+        };
+        Deadline { due: Some(due), state, stage, finished_at: done_at }
+    }
+}
+
+/// `limit` plus an extension of the same unit (the laws extend in the unit they set).
+fn plus(limit: LegalTime, extension: Option<LegalTime>) -> LegalTime {
+    match (limit, extension) {
+        (LegalTime::CalendarDays { days }, Some(LegalTime::CalendarDays { days: more })) => {
+            LegalTime::CalendarDays { days: days + more }
+        }
+        (LegalTime::WorkingDays { days }, Some(LegalTime::WorkingDays { days: more })) => {
+            LegalTime::WorkingDays { days: days + more }
+        }
+        (limit, _) => limit,
+    }
+}
+
+/// Which limit the deadline measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Accept, refuse or transfer, and tell the citizen.
+    Respond,
+    /// Settle and answer, counted from acceptance.
+    Answer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeadlineState {
+    /// The law sets no limit for this kind.
+    NoLimit,
+    /// Waiting for the citizen's supplement: the clock is stopped.
+    Paused,
+    /// Working days left until the due date; negative once overdue.
+    Open {
+        days_left: i64,
+    },
+    MetOnTime,
+    MetLate {
+        days_late: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub due: Option<NaiveDate>,
+    pub state: DeadlineState,
+    pub stage: Stage,
+    /// When the commune finished with the item (answered, refused, transferred, closed).
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl Deadline {
+    fn none() -> Deadline {
+        Deadline { due: None, state: DeadlineState::NoLimit, stage: Stage::Respond, finished_at: None }
+    }
+
+    pub fn is_overdue(&self) -> bool {
+        matches!(self.state, DeadlineState::Open { days_left } if days_left < 0)
+    }
+
+    /// "Còn 3 ngày", "Hạn hôm nay", "Quá 2 ngày", …: what the register shows.
+    pub fn label(&self) -> String {
+        match self.state {
+            DeadlineState::NoLimit => "Không có hạn".into(),
+            DeadlineState::Paused => "Tạm dừng (chờ bổ sung)".into(),
+            DeadlineState::Open { days_left: 0 } => "Hạn hôm nay".into(),
+            DeadlineState::Open { days_left } if days_left > 0 => format!("Còn {days_left} ngày"),
+            DeadlineState::Open { days_left } => format!("Quá {} ngày", -days_left),
+            DeadlineState::MetOnTime => "Đúng hạn".into(),
+            DeadlineState::MetLate { days_late } => format!("Trễ {days_late} ngày"),
+        }
+    }
+
+    /// The register's order: overdue first (most overdue on top), then the nearest due date,
+    /// then paused, unlimited and finished items.
+    pub fn urgency(&self) -> (u8, i64) {
+        match self.state {
+            DeadlineState::Open { days_left } => (0, days_left),
+            DeadlineState::Paused => (1, 0),
+            DeadlineState::NoLimit => (2, 0),
+            DeadlineState::MetOnTime | DeadlineState::MetLate { .. } => (3, 0),
+        }
+    }
+}
+
+/// An item as the register, the CLI and the reports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackItem {
+    pub id: Uuid,
+    pub received_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub content: String,
+    pub official: Option<String>,
+    pub procedure: Option<String>,
+    pub submitter: Option<String>,
+    pub contact: Option<String>,
+    pub hide_name: bool,
+    pub attachments: Vec<String>,
+    pub box_session: Option<Uuid>,
+    pub status: Status,
+    pub national_code: Option<String>,
+    pub answer: Option<FeedbackAnswered>,
+    pub deadline: Deadline,
+    /// "Còn x ngày" / "Quá x ngày" / …, as of the day the list was read.
+    pub deadline_label: String,
+}
+
+impl FeedbackState {
+    pub fn view(
+        &self,
+        id: Uuid,
+        calendar: &WorkCalendar,
+        hours: &OfficeHours,
+        today: NaiveDate,
+    ) -> Option<FeedbackItem> {
+        let r = &self.received.as_ref()?.value;
+        let deadline = self.deadline(calendar, hours, today);
+        let answer = self.steps.values().rev().find_map(|s| match s {
+            Step::Answered(a) => Some(a.clone()),
+            Step::Status(_) => None,
+        });
+        Some(FeedbackItem {
+            id,
+            received_at: r.received_at,
+            channel: r.channel,
+            kind: r.kind,
+            content: r.content.to_string(),
+            official: r.official.as_ref().map(ToString::to_string),
+            procedure: r.procedure.as_ref().map(ToString::to_string),
+            submitter: r.submitter.as_ref().map(ToString::to_string),
+            contact: r.contact.as_ref().map(ToString::to_string),
+            hide_name: r.hide_name,
+            attachments: r.attachments.iter().map(ToString::to_string).collect(),
+            box_session: r.box_session,
+            status: self.status(),
+            national_code: self.code.as_ref().map(|c| c.value.to_string()),
+            answer,
+            deadline_label: deadline.label(),
+            deadline,
+        })
+    }
+}
+
+/// Payload of `feedback_box.opened`: the feedback box was opened before witnesses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackBoxOpened {
+    pub opened_at: DateTime<Utc>,
+    /// At least two people, each named once.
+    pub witnesses: Vec<OfficialName>,
+    /// Letters found in the box; each becomes an item linked to this opening.
+    pub letters: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Note>,
+}
+
+impl FeedbackBoxOpened {
+    pub fn parse(
+        opened_at: DateTime<Utc>,
+        witnesses: Vec<String>,
+        letters: u16,
+        note: Option<String>,
+    ) -> Result<FeedbackBoxOpened, Vec<InputError>> {
+        let witnesses: Result<Vec<OfficialName>, InputError> =
+            witnesses.into_iter().filter(|w| !w.trim().is_empty()).map(OfficialName::try_from).collect();
+        let note = optional::<Note>(note);
+        match (witnesses, note) {
+            (Ok(witnesses), Ok(note)) => {
+                let opened = FeedbackBoxOpened { opened_at, witnesses, letters, note };
+                opened.check().map_err(|e| vec![e])?;
+                Ok(opened)
+            }
+            (w, n) => Err([w.err(), n.err()].into_iter().flatten().collect()),
+        }
+    }
+
+    pub fn check(&self) -> Result<(), InputError> {
+        let mut names: Vec<&str> = self.witnesses.iter().map(OfficialName::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() < 2 {
+            return Err(InputError::WitnessesTooFew);
+        }
+        Ok(())
+    }
+}
+
+/// A feedback-box opening as listed, with how many of its letters are entered so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackBoxSession {
+    pub id: Uuid,
+    pub opened_at: DateTime<Utc>,
+    pub witnesses: Vec<String>,
+    pub letters: u16,
+    pub entered: u32,
+}
+
+/// What the weekly summary needs from the register for one period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackFacts {
+    pub received: u32,
+    /// Finished within their limit during the period.
+    pub finished_on_time: u32,
+    pub finished_late: u32,
+    /// Still open and past due at the period's end.
+    pub overdue: u32,
+}
+
+/// Counts the facts for the days `from..=to`, with deadlines as of `to`. Callers pass the items
+/// viewed as of `to`.
+pub fn facts(items: &[FeedbackItem], from: NaiveDate, to: NaiveDate) -> FeedbackFacts {
+    let mut facts = FeedbackFacts::default();
+    let within = |at: DateTime<Utc>| (from..=to).contains(&local_day(at));
+    for item in items {
+        if within(item.received_at) {
+            facts.received += 1;
+        }
+        let finished_within = item.deadline.finished_at.is_some_and(within);
+        match item.deadline.state {
+            DeadlineState::MetOnTime if finished_within => facts.finished_on_time += 1,
+            DeadlineState::MetLate { .. } if finished_within => facts.finished_late += 1,
+            _ if item.deadline.is_overdue() => facts.overdue += 1,
+            _ => {}
+        }
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{reference_years, STARTER_CALENDAR};
+    use crate::time::vietnam;
+    use chrono::TimeZone;
+
+    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn calendar() -> WorkCalendar {
+        WorkCalendar::with_published(reference_years(STARTER_CALENDAR).unwrap())
+    }
+
+    fn hlc(ms: u64, device: u128) -> Hlc {
+        Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }
+    }
+
+    fn received(kind: &str, at: DateTime<Utc>) -> FeedbackChange {
+        let input = FeedbackInput {
+            channel: "box".into(),
+            kind: kind.into(),
+            content: "Đường vào trụ sở tối, đề nghị lắp đèn.".into(),
+            ..Default::default()
+        };
+        FeedbackChange::Received(FeedbackReceived::parse(input, at).unwrap())
+    }
+
+    fn status(status: Status, at: DateTime<Utc>) -> FeedbackChange {
+        FeedbackChange::StatusSet(FeedbackStatusSet { at, status, by: None, note: None })
+    }
+
+    fn answered(at: DateTime<Utc>) -> FeedbackChange {
+        FeedbackChange::Answered(FeedbackAnswered {
+            at,
+            by: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+            via: Notice::Letter,
+            reply: "Đã lắp đèn.".to_owned().try_into().unwrap(),
+        })
+    }
+
+    fn state(changes: &[FeedbackChange]) -> FeedbackState {
+        let mut s = FeedbackState::default();
+        for (i, c) in changes.iter().enumerate() {
+            s.apply(c, hlc(i as u64 + 1, 1));
+        }
+        s
+    }
+
+    #[test]
+    fn the_table_has_one_row_per_kind_in_order_and_names_its_source() {
+        for (row, kind) in DEADLINES.iter().zip(Kind::ALL) {
+            assert_eq!(row.kind, *kind);
+            assert!(!row.source.is_empty());
+            assert_eq!(rule(*kind).kind, *kind);
+        }
+        assert_eq!(rule(Kind::Recommendation).respond, Some(LegalTime::WorkingDays { days: 10 }));
+    }
+
+    #[test]
+    fn words_parse_from_what_people_type() {
+        assert_eq!(Channel::parse("in-person"), Ok(Channel::InPerson));
+        assert_eq!(Channel::parse(" Email "), Ok(Channel::Email));
+        assert_eq!(Channel::parse("fax"), Err(InputError::ChannelInvalid));
+        assert_eq!(Kind::parse("complaint"), Ok(Kind::Complaint));
+        assert_eq!(serde_json::to_string(&Channel::InPerson).unwrap(), r#""in_person""#);
+    }
+
+    #[test]
+    fn a_recommendation_received_before_tet_is_due_ten_working_days_later() {
+        // Tuesday 10/2/2026; Tết 2026 is 16–20/2 (and the weekend around it).
+        let s = state(&[received("recommendation", local(2026, 2, 10, 9, 0))]);
+        let d = s.deadline(&calendar(), &OfficeHours::default(), date("2026-02-24"));
+        assert_eq!(d.due, Some(date("2026-03-03")));
+        assert_eq!(d.state, DeadlineState::Open { days_left: 5 });
+        assert_eq!(d.label(), "Còn 5 ngày");
+        let late = s.deadline(&calendar(), &OfficeHours::default(), date("2026-03-05"));
+        assert_eq!((late.label(), late.is_overdue()), ("Quá 2 ngày".to_owned(), true));
+    }
+
+    #[test]
+    fn received_after_office_hours_counts_from_the_next_working_day() {
+        // Friday 20/11/2026 at 17:30 counts as Monday 23/11; + 10 working days = 7/12.
+        let s = state(&[received("recommendation", local(2026, 11, 20, 17, 30))]);
+        assert_eq!(s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-23")).due, Some(date("2026-12-07")));
+        let in_hours = state(&[received("recommendation", local(2026, 11, 20, 16, 0))]);
+        assert_eq!(
+            in_hours.deadline(&calendar(), &OfficeHours::default(), date("2026-11-23")).due,
+            Some(date("2026-12-04"))
+        );
+    }
+
+    #[test]
+    fn a_pause_for_the_citizens_supplement_stops_the_clock() {
+        let at = local(2026, 11, 2, 9, 0); // Monday; due 16/11 without a pause
+        let paused = local(2026, 11, 4, 9, 0);
+        let resumed = local(2026, 11, 9, 9, 0); // 3 working days later (5, 6, 9)
+        let open = state(&[received("recommendation", at), status(Status::AwaitingSupplement, paused)]);
+        let d = open.deadline(&calendar(), &OfficeHours::default(), date("2026-11-06"));
+        assert_eq!(d.state, DeadlineState::Paused);
+        assert_eq!(d.label(), "Tạm dừng (chờ bổ sung)");
+        let back = state(&[
+            received("recommendation", at),
+            status(Status::AwaitingSupplement, paused),
+            status(Status::Received, resumed),
+        ]);
+        let d = back.deadline(&calendar(), &OfficeHours::default(), date("2026-11-09"));
+        assert_eq!(d.due, Some(date("2026-11-19")), "16/11 plus the 3 paused working days");
+    }
+
+    #[test]
+    fn a_complaint_once_accepted_has_thirty_days_to_be_answered_and_an_extension_adds_fifteen() {
+        let s = state(&[
+            received("complaint", local(2026, 11, 2, 9, 0)),
+            status(Status::Accepted, local(2026, 11, 5, 9, 0)),
+        ]);
+        let d = s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-06"));
+        // 5/11 + 30 days = Saturday 5/12 → Monday 7/12.
+        assert_eq!((d.stage, d.due), (Stage::Answer, Some(date("2026-12-07"))));
+        let mut extended = s.clone();
+        extended.apply(&status(Status::Extended, local(2026, 11, 20, 9, 0)), hlc(10, 1));
+        assert_eq!(
+            extended.deadline(&calendar(), &OfficeHours::default(), date("2026-11-20")).due,
+            Some(date("2026-12-21"))
+        );
+    }
+
+    #[test]
+    fn an_answer_within_the_limit_is_on_time_and_leaves_the_overdue_list() {
+        let at = local(2026, 10, 1, 9, 0);
+        let late = state(&[received("suggestion", at)]);
+        assert!(late.deadline(&calendar(), &OfficeHours::default(), date("2026-11-26")).is_overdue());
+        let mut answered_late = late.clone();
+        answered_late.apply(&answered(local(2026, 11, 26, 9, 0)), hlc(5, 2));
+        let d = answered_late.deadline(&calendar(), &OfficeHours::default(), date("2026-11-26"));
+        assert!(!d.is_overdue());
+        assert!(matches!(d.state, DeadlineState::MetLate { .. }));
+        let on_time = state(&[received("suggestion", at), answered(local(2026, 10, 5, 9, 0))]);
+        assert_eq!(
+            on_time.deadline(&calendar(), &OfficeHours::default(), date("2026-11-26")).state,
+            DeadlineState::MetOnTime
+        );
+        assert_eq!(on_time.status(), Status::Answered);
+        let compliment = state(&[received("compliment", at)]);
+        assert_eq!(
+            compliment.deadline(&calendar(), &OfficeHours::default(), date("2026-11-26")).label(),
+            "Không có hạn"
+        );
+    }
+
+    #[test]
+    fn concurrent_status_changes_resolve_by_the_later_clock_in_any_order() {
+        let r = received("recommendation", local(2026, 11, 2, 9, 0));
+        let a = status(Status::Accepted, local(2026, 11, 3, 9, 0));
+        let t = status(Status::Transferred, local(2026, 11, 3, 9, 5));
+        let mut one = FeedbackState::default();
+        one.apply(&r, hlc(1, 1));
+        one.apply(&a, hlc(5, 1));
+        one.apply(&t, hlc(5, 2));
+        let mut two = FeedbackState::default();
+        two.apply(&t, hlc(5, 2));
+        two.apply(&a, hlc(5, 1));
+        two.apply(&r, hlc(1, 1));
+        two.apply(&a, hlc(5, 1));
+        assert_eq!(one, two);
+        assert_eq!(one.status(), Status::Transferred, "same wall time: the device breaks the tie");
+    }
+
+    #[test]
+    fn a_finished_item_takes_no_new_status_but_a_closing() {
+        let s = state(&[received("suggestion", local(2026, 11, 2, 9, 0)), answered(local(2026, 11, 3, 9, 0))]);
+        assert_eq!(s.admits(&status(Status::Accepted, local(2026, 11, 4, 9, 0))), Err(InputError::FeedbackFinished));
+        assert_eq!(s.admits(&answered(local(2026, 11, 4, 9, 0))), Err(InputError::FeedbackFinished));
+        assert!(s.admits(&status(Status::Closed, local(2026, 11, 4, 9, 0))).is_ok());
+        assert_eq!(
+            FeedbackState::default().admits(&answered(local(2026, 11, 4, 9, 0))),
+            Err(InputError::FeedbackNotFound)
+        );
+        assert_eq!(status(Status::Answered, local(2026, 11, 4, 9, 0)).check(), Err(InputError::StatusInvalid));
+    }
+
+    #[test]
+    fn a_box_opening_needs_two_distinct_witnesses() {
+        let at = local(2026, 11, 2, 9, 0);
+        let two = vec!["Lê Thị Hoa".to_owned(), "Trần Văn Bình".to_owned()];
+        assert!(FeedbackBoxOpened::parse(at, two, 3, None).is_ok());
+        let same = vec!["Lê Thị Hoa".to_owned(), " Lê  Thị Hoa".to_owned()];
+        assert_eq!(FeedbackBoxOpened::parse(at, same, 3, None), Err(vec![InputError::WitnessesTooFew]));
+    }
+
+    #[test]
+    fn every_problem_of_an_intake_is_reported_at_once() {
+        let input =
+            FeedbackInput { channel: "fax".into(), kind: "x".into(), content: " ".into(), ..Default::default() };
+        assert_eq!(
+            FeedbackReceived::parse(input, local(2026, 11, 2, 9, 0)),
+            Err(vec![InputError::ChannelInvalid, InputError::KindInvalid, InputError::ContentEmpty])
+        );
+    }
+
+    #[test]
+    fn facts_count_received_finished_on_time_late_and_overdue() {
+        let cal = calendar();
+        let hours = OfficeHours::default();
+        let today = date("2026-11-27");
+        let items: Vec<FeedbackItem> = [
+            state(&[received("suggestion", local(2026, 11, 23, 9, 0)), answered(local(2026, 11, 24, 9, 0))]),
+            state(&[received("suggestion", local(2026, 10, 1, 9, 0)), answered(local(2026, 11, 25, 9, 0))]),
+            state(&[received("recommendation", local(2026, 10, 1, 9, 0))]),
+            state(&[received("compliment", local(2026, 11, 24, 9, 0))]),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.view(Uuid::from_u128(i as u128), &cal, &hours, today).unwrap())
+        .collect();
+        let week = facts(&items, date("2026-11-23"), today);
+        assert_eq!(week, FeedbackFacts { received: 2, finished_on_time: 1, finished_late: 1, overdue: 1 });
+    }
+}

@@ -1,0 +1,334 @@
+//! The command line of the two registers: feedback (góp ý – phản ánh – kiến nghị) and cameras.
+
+use super::{parse_at, store_message};
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use thanthien_core::camera::{parse_items, Camera, CameraInput, CheckResult};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status, DEADLINES};
+use thanthien_core::time::{local_day, vietnam};
+use uuid::Uuid;
+
+#[derive(Subcommand)]
+pub enum FeedbackCommand {
+    /// Enter a piece of feedback; prints the new item's id.
+    Add {
+        /// box | email | phone | zalo | fanpage | portal | in-person
+        #[arg(long)]
+        channel: String,
+        /// compliment | suggestion | recommendation | complaint | denunciation
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        content: String,
+        /// When it was received (RFC 3339); default now.
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+        /// The official it is about.
+        #[arg(long)]
+        official: Option<String>,
+        #[arg(long)]
+        procedure: Option<String>,
+        /// The submitter's name (leave out for anonymous).
+        #[arg(long)]
+        submitter: Option<String>,
+        /// Phone, e-mail or address to answer to.
+        #[arg(long)]
+        contact: Option<String>,
+        /// Keep the submitter's name off anything published.
+        #[arg(long)]
+        hide_name: bool,
+        /// A reference to an attached paper or file (repeatable).
+        #[arg(long = "attachment")]
+        attachments: Vec<String>,
+        /// The feedback-box opening the letter came from (see `feedback box`).
+        #[arg(long)]
+        box_session: Option<Uuid>,
+        /// The code it got in the national feedback system.
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Move an item on; `--status answered` needs `--reply` and `--by`.
+    Set {
+        id: Uuid,
+        /// accepted | extended | awaiting-supplement | received (resume) | refused | transferred |
+        /// answered | closed
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        reply: Option<String>,
+        /// Who decided or answered.
+        #[arg(long)]
+        by: Option<String>,
+        /// How the citizen was told: in-person | letter | phone | email | zalo | posted.
+        #[arg(long, default_value = "letter")]
+        via: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// The code it got in the national feedback system.
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The register: overdue first, each item with its due date and days left or overdue.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a feedback-box opening before witnesses; prints its id for the letters.
+    Box {
+        /// A witness (at least two).
+        #[arg(long = "witness")]
+        witnesses: Vec<String>,
+        /// Letters found in the box.
+        #[arg(long)]
+        letters: u16,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// The statutory deadline of each kind, with its legal source.
+    Deadlines,
+}
+
+#[derive(clap::Args)]
+pub struct CameraArgs {
+    #[arg(long)]
+    name: String,
+    /// The counter it watches.
+    #[arg(long)]
+    counter: Option<u16>,
+    /// Where it hangs, in words.
+    #[arg(long)]
+    location: Option<String>,
+    /// rtsp://…, http://… or host:port, for the automatic probe.
+    #[arg(long)]
+    address: Option<String>,
+    /// No longer in use: no check is owed.
+    #[arg(long)]
+    inactive: bool,
+}
+
+impl From<CameraArgs> for CameraInput {
+    fn from(a: CameraArgs) -> Self {
+        CameraInput { name: a.name, counter: a.counter, location: a.location, address: a.address, active: !a.inactive }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CameraCommand {
+    /// Register a camera; prints its id.
+    Add(CameraArgs),
+    /// Correct a camera's whole entry.
+    Set {
+        id: Uuid,
+        #[command(flatten)]
+        entry: CameraArgs,
+    },
+    /// A shift's check-in: every item of the checklist pass, fail or na.
+    Check {
+        id: Uuid,
+        /// live=pass,recording=fail,clock=pass,retention=pass,signage=na
+        #[arg(long = "item")]
+        items: Vec<String>,
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long, value_parser = parse_at)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Probe every camera that has an address and record the results as automatic checks.
+    Probe,
+    /// The cameras: last check, failing or not, missed shifts of the last week.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn words(e: thanthien_core::visit::InputError) -> String {
+    e.to_string()
+}
+
+fn item_line(item: &FeedbackItem) -> String {
+    let received = item.received_at.with_timezone(&vietnam()).format("%d/%m/%Y");
+    let due = item.deadline.due.map_or("-".to_owned(), |d| format!("hạn {}", d.format("%d/%m/%Y")));
+    let mut parts = vec![
+        received.to_string(),
+        item.kind.label().to_owned(),
+        item.channel.label().to_owned(),
+        item.status.label().to_owned(),
+        due,
+        item.deadline_label.clone(),
+    ];
+    if let Some(code) = &item.national_code {
+        parts.push(format!("mã {code}"));
+    }
+    let summary: String = item.content.chars().take(60).collect();
+    parts.push(summary);
+    parts.push(item.id.to_string());
+    parts.join("  ")
+}
+
+pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), String> {
+    match command {
+        FeedbackCommand::Add {
+            channel,
+            kind,
+            content,
+            at,
+            official,
+            procedure,
+            submitter,
+            contact,
+            hide_name,
+            attachments,
+            box_session,
+            code,
+        } => {
+            let input = FeedbackInput {
+                channel,
+                kind,
+                content,
+                official,
+                procedure,
+                submitter,
+                contact,
+                hide_name,
+                attachments,
+                box_session,
+                message_id: None,
+            };
+            let item = store.record_feedback(input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
+            if let Some(code) = code {
+                store.code_feedback(item.id, code).await.map_err(store_message)?;
+            }
+            println!("{}", item.id);
+        }
+        FeedbackCommand::Set { id, status, reply, by, via, note, code, at } => {
+            let at = at.unwrap_or_else(Utc::now);
+            if let Some(code) = code {
+                store.code_feedback(id, code).await.map_err(store_message)?;
+            }
+            let status = status.as_deref().map(Status::parse).transpose().map_err(words)?;
+            let item = match (status, reply) {
+                (Some(Status::Answered), Some(reply)) | (None, Some(reply)) => {
+                    let via = Notice::parse(&via)
+                        .map_err(|_| "--via: in-person, letter, phone, email, zalo hoặc posted".to_owned())?;
+                    let by = by.ok_or("trả lời cần ghi người trả lời (--by)")?;
+                    store.answer_feedback(id, by, via, reply, at).await.map_err(store_message)?
+                }
+                (Some(Status::Answered), None) => return Err(words(thanthien_core::visit::InputError::ReplyMissing)),
+                (Some(status), None) => {
+                    store.set_feedback_status(id, status, by, note, at).await.map_err(store_message)?
+                }
+                (Some(_), Some(_)) => return Err("chỉ ghi --reply khi trả lời (--status answered)".to_owned()),
+                (None, None) => store.feedback_item(id).await.map_err(store_message)?,
+            };
+            println!("{}", item_line(&item));
+        }
+        FeedbackCommand::List { json } => {
+            let items = store.feedback_register(local_day(Utc::now())).await.map_err(store_message)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
+            } else {
+                for item in &items {
+                    println!("{}", item_line(item));
+                }
+            }
+        }
+        FeedbackCommand::Box { witnesses, letters, note, at } => {
+            let session = store
+                .open_feedback_box(witnesses, letters, note, at.unwrap_or_else(Utc::now))
+                .await
+                .map_err(store_message)?;
+            println!("{}", session.id);
+        }
+        FeedbackCommand::Deadlines => {
+            for rule in &DEADLINES {
+                let limit = |l: Option<thanthien_core::procedure::LegalTime>| match l {
+                    Some(thanthien_core::procedure::LegalTime::WorkingDays { days }) => format!("{days} ngày làm việc"),
+                    Some(thanthien_core::procedure::LegalTime::CalendarDays { days }) => format!("{days} ngày"),
+                    _ => "-".to_owned(),
+                };
+                println!(
+                    "{}: xử lý {}, giải quyết {}, gia hạn {}. {}",
+                    rule.kind.label(),
+                    limit(rule.respond),
+                    limit(rule.answer),
+                    limit(rule.extension),
+                    rule.source
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn camera_line(c: &Camera) -> String {
+    let state = if !c.active {
+        "ngừng sử dụng".to_owned()
+    } else if let Some(outage) = &c.outage {
+        let items: Vec<&str> = outage.items.iter().map(|i| i.label()).collect();
+        let since = outage.from.with_timezone(&vietnam()).format("%H:%M %d/%m");
+        format!("LỖI từ {since}: {}", items.join(", "))
+    } else if c.last_check.is_some() {
+        "hoạt động tốt".to_owned()
+    } else {
+        "chưa kiểm tra".to_owned()
+    };
+    let counter = c.counter.map_or("-".to_owned(), |n| format!("quầy {n}"));
+    let shift = if c.checked_this_shift { "đã kiểm tra ca này" } else { "chưa kiểm tra ca này" };
+    let missed = if c.missed.is_empty() {
+        String::new()
+    } else {
+        format!("  bỏ lỡ {} ca: {}", c.missed.len(), c.missed.iter().map(|s| s.label()).collect::<Vec<_>>().join(", "))
+    };
+    format!("{}  {counter}  {state}  {shift}{missed}  {}", c.name, c.id)
+}
+
+pub async fn camera(store: &Store, command: CameraCommand) -> Result<(), String> {
+    match command {
+        CameraCommand::Add(entry) => {
+            let camera = store.list_camera(None, entry.into()).await.map_err(store_message)?;
+            println!("{}", camera.id);
+        }
+        CameraCommand::Set { id, entry } => {
+            let camera = store.list_camera(Some(id), entry.into()).await.map_err(store_message)?;
+            println!("{}", camera_line(&camera));
+        }
+        CameraCommand::Check { id, items, by, note, at } => {
+            let items = parse_items(&items.join(",")).map_err(words)?;
+            let camera = store
+                .check_camera(id, items, false, by, note, at.unwrap_or_else(Utc::now))
+                .await
+                .map_err(store_message)?;
+            println!("{}", camera_line(&camera));
+        }
+        CameraCommand::Probe => {
+            let results =
+                crate::probe::probe_cameras(store, crate::probe::PROBE_TIMEOUT).await.map_err(store_message)?;
+            if results.is_empty() {
+                println!("Chưa có camera nào có địa chỉ mạng để kiểm tra tự động.");
+            }
+            for (camera, outcome) in &results {
+                let result = if outcome.reachable { CheckResult::Pass } else { CheckResult::Fail };
+                println!("{}  {:?}  {}  {}", camera.name, result, outcome.detail, camera.id);
+            }
+        }
+        CameraCommand::List { json } => {
+            let cameras = store.cameras(Utc::now()).await.map_err(store_message)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&cameras).map_err(|e| e.to_string())?);
+            } else {
+                for c in &cameras {
+                    println!("{}", camera_line(c));
+                }
+            }
+        }
+    }
+    Ok(())
+}
