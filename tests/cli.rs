@@ -273,3 +273,69 @@ async fn officials_are_added_and_listed_from_the_command_line() {
     assert_eq!(officials[0]["name"], "Lê Thị Hoa");
     assert_eq!((officials[0]["counter"].as_u64(), officials[0]["phone_published"].as_bool()), (Some(2), Some(true)));
 }
+
+#[tokio::test]
+async fn feedback_from_the_paper_book_shows_its_deadline_and_an_answer_takes_it_off_the_overdue_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad =
+        thanthien(dir.path(), &["feedback", "add", "--channel", "fax", "--kind", "complaint", "--content", "x"]).await;
+    assert!(!bad.ok);
+    assert!(bad.stderr.contains("Kênh tiếp nhận không hợp lệ"), "{}", bad.stderr);
+    let add = thanthien(
+        dir.path(),
+        &[
+            "feedback",
+            "add",
+            "--channel",
+            "in-person",
+            "--kind",
+            "recommendation",
+            "--content",
+            "Đề nghị bố trí thêm ghế chờ",
+            "--at",
+            "2026-10-01T09:00:00+07:00",
+            "--code",
+            "PAKN-0001",
+        ],
+    )
+    .await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.trim().to_owned();
+    let listed = thanthien(dir.path(), &["feedback", "list", "--json"]).await;
+    let items: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(items[0]["deadline"]["due"], "2026-10-15", "10 working days from 1/10/2026");
+    assert_eq!(items[0]["national_code"], "PAKN-0001");
+    let text = thanthien(dir.path(), &["feedback", "list"]).await.stdout;
+    assert!(text.contains("hạn 15/10/2026") && text.contains("Quá "), "{text}");
+
+    let no_reply = thanthien(dir.path(), &["feedback", "set", &id, "--status", "answered"]).await;
+    assert!(!no_reply.ok && no_reply.stderr.contains("nội dung trả lời"), "{}", no_reply.stderr);
+    let answer = ["feedback", "set", &id, "--status", "answered", "--reply", "Đã bố trí", "--by", "Lê Thị Hoa"];
+    let answered = thanthien(dir.path(), &answer).await;
+    assert!(answered.ok, "{}", answered.stderr);
+    assert!(answered.stdout.contains("Đã trả lời") && answered.stdout.contains("Trễ "), "{}", answered.stdout);
+    let items: Value =
+        serde_json::from_str(&thanthien(dir.path(), &["feedback", "list", "--json"]).await.stdout).unwrap();
+    assert_eq!(items[0]["answer"]["by"], "Lê Thị Hoa");
+    assert_eq!(items[0]["answer"]["via"], "letter");
+    let deadlines = thanthien(dir.path(), &["feedback", "deadlines"]).await.stdout;
+    assert!(deadlines.contains("Luật Khiếu nại 2011"), "{deadlines}");
+}
+
+#[tokio::test]
+async fn a_camera_check_with_a_failed_item_marks_the_camera() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = thanthien(dir.path(), &["camera", "add", "--name", "Camera quầy 1", "--counter", "1"]).await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.trim().to_owned();
+    let partial = thanthien(dir.path(), &["camera", "check", &id, "--item", "live=pass"]).await;
+    assert!(!partial.ok && partial.stderr.contains("đủ năm mục"), "{}", partial.stderr);
+    let items = "live=pass,recording=fail,clock=pass,retention=pass,signage=na";
+    let check = thanthien(dir.path(), &["camera", "check", &id, "--item", items]).await;
+    assert!(check.ok, "{}", check.stderr);
+    assert!(check.stdout.contains("LỖI") && check.stdout.contains("Ghi hình"), "{}", check.stdout);
+    let cameras: Value =
+        serde_json::from_str(&thanthien(dir.path(), &["camera", "list", "--json"]).await.stdout).unwrap();
+    assert_eq!(cameras[0]["outage"]["items"], serde_json::json!(["recording"]));
+    assert_eq!(cameras[0]["checked_this_shift"], true);
+}

@@ -32,8 +32,8 @@ fn yes() -> bool {
     true
 }
 
-/// What the office types for a camera, unchecked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What the office types for a camera, unchecked. A new camera is active.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CameraInput {
     pub name: String,
     #[serde(default)]
@@ -44,6 +44,12 @@ pub struct CameraInput {
     pub address: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,
+}
+
+impl Default for CameraInput {
+    fn default() -> Self {
+        CameraInput { name: String::new(), counter: None, location: None, address: None, active: true }
+    }
 }
 
 impl CameraListed {

@@ -909,3 +909,69 @@ mod tests {
         assert_eq!(week, FeedbackFacts { received: 2, finished_on_time: 1, finished_late: 1, overdue: 1 });
     }
 }
+
+#[cfg(test)]
+mod convergence {
+    use super::*;
+    use crate::time::vietnam;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    /// Receipt, clashing status changes from three PCs, two answers and two codes.
+    fn universe() -> Vec<(Hlc, FeedbackChange)> {
+        let at = |d: u32| vietnam().with_ymd_and_hms(2026, 11, d, 9, 0, 0).unwrap().with_timezone(&Utc);
+        let hlc = |ms: u64, device: u128| Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) };
+        let input = FeedbackInput {
+            channel: "email".into(),
+            kind: "complaint".into(),
+            content: "Khiếu nại việc chậm trả hồ sơ".into(),
+            ..Default::default()
+        };
+        let status =
+            |status, d| FeedbackChange::StatusSet(FeedbackStatusSet { at: at(d), status, by: None, note: None });
+        let answer = |text: &str, d| {
+            FeedbackChange::Answered(FeedbackAnswered {
+                at: at(d),
+                by: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+                via: Notice::Letter,
+                reply: text.to_owned().try_into().unwrap(),
+            })
+        };
+        let code = |c: &str| FeedbackChange::Coded(FeedbackCoded { national_code: c.to_owned().try_into().unwrap() });
+        vec![
+            (hlc(1, 1), FeedbackChange::Received(FeedbackReceived::parse(input, at(2)).unwrap())),
+            (hlc(5, 1), status(Status::Accepted, 3)),
+            (hlc(5, 2), status(Status::AwaitingSupplement, 4)),
+            (hlc(6, 3), status(Status::Accepted, 9)),
+            (hlc(7, 2), status(Status::Extended, 10)),
+            (hlc(9, 1), answer("Trả lời lần một", 20)),
+            (hlc(9, 3), answer("Trả lời lần hai", 20)),
+            (hlc(8, 1), code("A-1")),
+            (hlc(8, 2), code("A-2")),
+        ]
+    }
+
+    fn fold<'a>(changes: impl IntoIterator<Item = &'a (Hlc, FeedbackChange)>) -> FeedbackState {
+        let mut state = FeedbackState::default();
+        for (hlc, change) in changes {
+            state.apply(change, *hlc);
+        }
+        state
+    }
+
+    proptest! {
+        #[test]
+        fn any_order_with_any_duplicates_gives_the_same_register_entry(
+            order in Just((0..9).collect::<Vec<usize>>()).prop_shuffle(),
+            dups in proptest::collection::vec(0..9usize, 0..10),
+        ) {
+            let all = universe();
+            let expected = fold(&all);
+            let stream: Vec<&(Hlc, FeedbackChange)> = order.iter().chain(dups.iter()).map(|&i| &all[i]).collect();
+            let state = fold(stream);
+            prop_assert_eq!(&state, &expected);
+            prop_assert_eq!(state.status(), Status::Answered);
+            prop_assert_eq!(state.code.map(|c| c.value.to_string()), Some("A-2".to_owned()));
+        }
+    }
+}
