@@ -18,6 +18,14 @@ const COMMANDS: &[&str] = &[
     "list_officials",
     "sync_status",
     "sync_now",
+    "add_feedback",
+    "set_feedback_status",
+    "answer_feedback",
+    "feedback_register",
+    "list_cameras",
+    "add_camera",
+    "check_camera",
+    "probe_cameras",
 ];
 
 fn main() {

@@ -4,7 +4,10 @@ use crate::rating::RatingDesk;
 use crate::store::{Store, StoreError};
 use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
+use std::collections::BTreeMap;
 use tauri::State;
+use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status};
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
@@ -171,4 +174,93 @@ pub async fn sync_status(store: State<'_, Store>) -> Result<SyncStatus, CommandE
 #[tauri::command]
 pub async fn sync_now(engine: State<'_, Engine>) -> Result<SyncReport, CommandError> {
     Ok(engine.sync_now().await?)
+}
+
+/// Enters a piece of feedback; `received_on` for one received on an earlier day.
+#[tauri::command]
+pub async fn add_feedback(
+    input: FeedbackInput,
+    received_on: Option<NaiveDate>,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let at = thanthien_core::feedback::received_instant(received_on, Utc::now());
+    let item = store.record_feedback(input, at).await?;
+    engine.nudge();
+    Ok(item)
+}
+
+/// Moves a feedback item on (accepted, extended, paused, refused, transferred, closed).
+#[tauri::command]
+pub async fn set_feedback_status(
+    id: Uuid,
+    status: Status,
+    by: Option<String>,
+    note: Option<String>,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let item = store.set_feedback_status(id, status, by, note, Utc::now()).await?;
+    engine.nudge();
+    Ok(item)
+}
+
+/// Records the answer to a feedback item.
+#[tauri::command]
+pub async fn answer_feedback(
+    id: Uuid,
+    by: String,
+    via: Notice,
+    reply: String,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let item = store.answer_feedback(id, by, via, reply, Utc::now()).await?;
+    engine.nudge();
+    Ok(item)
+}
+
+/// The feedback register as of today, overdue first.
+#[tauri::command]
+pub async fn feedback_register(store: State<'_, Store>) -> Result<Vec<FeedbackItem>, CommandError> {
+    Ok(store.feedback_register(local_day(Utc::now())).await?)
+}
+
+#[tauri::command]
+pub async fn list_cameras(store: State<'_, Store>) -> Result<Vec<Camera>, CommandError> {
+    Ok(store.cameras(Utc::now()).await?)
+}
+
+#[tauri::command]
+pub async fn add_camera(
+    input: CameraInput,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Camera, CommandError> {
+    let camera = store.list_camera(None, input).await?;
+    engine.nudge();
+    Ok(camera)
+}
+
+/// A shift's manual check-in of one camera.
+#[tauri::command]
+pub async fn check_camera(
+    id: Uuid,
+    items: BTreeMap<CheckItem, CheckResult>,
+    by: Option<String>,
+    note: Option<String>,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<Camera, CommandError> {
+    let camera = store.check_camera(id, items, false, by, note, Utc::now()).await?;
+    engine.nudge();
+    Ok(camera)
+}
+
+/// Probes every camera with a network address; returns the cameras as they now stand.
+#[tauri::command]
+pub async fn probe_cameras(store: State<'_, Store>, engine: State<'_, Engine>) -> Result<Vec<Camera>, CommandError> {
+    crate::probe::probe_cameras(&store, crate::probe::PROBE_TIMEOUT).await?;
+    engine.nudge();
+    Ok(store.cameras(Utc::now()).await?)
 }

@@ -56,6 +56,14 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::list_officials,
             commands::sync_status,
             commands::sync_now,
+            commands::add_feedback,
+            commands::set_feedback_status,
+            commands::answer_feedback,
+            commands::feedback_register,
+            commands::list_cameras,
+            commands::add_camera,
+            commands::check_camera,
+            commands::probe_cameras,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

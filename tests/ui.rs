@@ -222,6 +222,70 @@ async fn scenario(c: &Client, data: &Path) {
     assert_eq!(answer, "allowed");
     c.switch_to_window(main).await.unwrap();
     apology_slip(c, data).await;
+    feedback_register(c, data).await;
+    camera_check_in(c).await;
+}
+
+/// A box letter entered a month late is overdue; answered, it leaves the overdue list and the
+/// register keeps who answered, how and what.
+async fn feedback_register(c: &Client, data: &Path) {
+    wait_for(c, "#tab-feedback").await.click().await.unwrap();
+    let received = thanthien_core::time::local_day(chrono::Utc::now()) - chrono::Duration::days(30);
+    wait_for(c, "#feedback-received-on").await.send_keys(&received.format("%d/%m/%Y").to_string()).await.unwrap();
+    wait_for(c, "#feedback-content").await.send_keys("Đề nghị lắp thêm đèn ở lối vào trụ sở").await.unwrap();
+    wait_for(c, "#feedback-submitter").await.send_keys("Phạm Văn Tư").await.unwrap();
+    wait_for(c, "#save-feedback").await.click().await.unwrap();
+    wait_count(c, "#overdue-feedback li", 1).await;
+    let overdue = wait_for(c, "#overdue-feedback li").await.text().await.unwrap();
+    assert!(overdue.starts_with("Quá ") && overdue.contains("lắp thêm đèn"), "{overdue}");
+    wait_for(c, "#feedback-detail").await;
+    assert_eq!(wait_for(c, "#feedback-register tbody tr .status").await.text().await.unwrap(), "Mới tiếp nhận");
+    // An answer with no reply is refused beside the field.
+    wait_for(c, "#answer-by").await.send_keys("Lê Thị Hoa").await.unwrap();
+    wait_for(c, "#save-answer").await.click().await.unwrap();
+    assert_eq!(
+        wait_for(c, "#feedback-detail .field-error").await.text().await.unwrap(),
+        "Vui lòng nhập nội dung trả lời."
+    );
+    wait_for(c, "#answer-via").await.select_by_value("phone").await.unwrap();
+    wait_for(c, "#answer-reply").await.send_keys("Đã lắp đèn, cảm ơn ông đã góp ý.").await.unwrap();
+    save_screenshot(c, "gop-y.png").await;
+    wait_for(c, "#save-answer").await.click().await.unwrap();
+    wait_count(c, "#overdue-feedback li", 0).await;
+    assert_eq!(wait_for(c, "#feedback-register tbody tr .status").await.text().await.unwrap(), "Đã trả lời");
+    assert!(wait_for(c, "#feedback-register tbody tr .left").await.text().await.unwrap().starts_with("Trễ "));
+    use sqlx::Connection;
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display()))
+            .await
+            .unwrap();
+    let (by, via): (String, String) = sqlx::query_as(
+        "SELECT json_extract(payload, '$.by'), json_extract(payload, '$.via') FROM event WHERE kind = 'feedback.answered'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!((by.as_str(), via.as_str()), ("Lê Thị Hoa", "phone"));
+}
+
+/// A camera registered on the screen, checked with one failed item: marked as failing.
+async fn camera_check_in(c: &Client) {
+    wait_for(c, "#tab-cameras").await.click().await.unwrap();
+    wait_for(c, "#camera-name").await.send_keys("Camera quầy 1").await.unwrap();
+    wait_for(c, "#camera-counter").await.send_keys("1").await.unwrap();
+    wait_for(c, "#save-camera").await.click().await.unwrap();
+    wait_count(c, "#camera-list tr", 1).await;
+    assert_eq!(wait_for(c, "#camera-list .camera-state").await.text().await.unwrap(), "Chưa kiểm tra");
+    wait_for(c, "#camera-list .check-camera").await.click().await.unwrap();
+    wait_for(c, "#check-recording").await.select_by_value("fail").await.unwrap();
+    wait_for(c, "#check-signage").await.select_by_value("na").await.unwrap();
+    wait_for(c, "#check-by").await.send_keys("Lê Thị Hoa").await.unwrap();
+    wait_for(c, "#save-check").await.click().await.unwrap();
+    wait_count(c, "#checklist", 0).await;
+    wait_count(c, "#camera-list tr.failing", 1).await;
+    let state = wait_for(c, "#camera-list .camera-state").await.text().await.unwrap();
+    assert!(state.starts_with("Đang lỗi: Ghi hình"), "{state}");
+    save_screenshot(c, "camera.png").await;
 }
 
 /// The overdue dossier is flagged; the receptionist drafts the apology slip with a reason and a

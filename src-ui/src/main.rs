@@ -1,8 +1,10 @@
 //! Thân Thiện desk UI (Leptos CSR): the Tiếp dân screen (arrivals, the desk, the queue, dossiers
-//! at risk with their apology slips) and the sync badge.
+//! at risk with their apology slips), the Góp ý – Phản ánh and Camera registers, and the sync badge.
 
 mod api;
+mod cameras;
 mod dossiers;
+mod feedback;
 mod front_desk;
 mod i18n;
 mod rating;
@@ -30,8 +32,17 @@ pub(crate) fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&vietnam()).format("%H:%M").to_string()
 }
 
+/// The screens reached from the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    FrontDesk,
+    Feedback,
+    Cameras,
+}
+
 #[component]
 fn App() -> impl IntoView {
+    let screen = RwSignal::new(Screen::FrontDesk);
     let visits = RwSignal::new(Vec::<Visit>::new());
     let status = RwSignal::new(None::<SyncStatus>);
     let dossiers = RwSignal::new(Vec::new());
@@ -72,12 +83,22 @@ fn App() -> impl IntoView {
     view! {
         <header>
             <h1>{t().app_name}</h1>
-            <nav><span class="tab active">{t().screen_front_desk}</span></nav>
+            <nav>
+                {[(Screen::FrontDesk, "tab-front-desk", t().screen_front_desk),
+                  (Screen::Feedback, "tab-feedback", t().screen_feedback),
+                  (Screen::Cameras, "tab-cameras", t().screen_cameras)]
+                    .into_iter()
+                    .map(|(target, id, label)| view! {
+                        <button id=id class="tab" class:active=move || screen.get() == target
+                            on:click=move |_| screen.set(target)>{label}</button>
+                    })
+                    .collect_view()}
+            </nav>
             <span class="commune">{move || status.get().and_then(|s| s.commune_name).unwrap_or_default()}</span>
             <span class="spacer"></span>
             <SyncBadge status=status on_synced=move || { refresh_visits(); refresh_status(); } />
         </header>
-        <main>
+        <main class:hidden=move || screen.get() != Screen::FrontDesk>
             <div class="column">
                 <front_desk::VisitForm on_saved=move |visit: Visit| {
                     visits.update(|list| list.insert(0, visit));
@@ -90,6 +111,11 @@ fn App() -> impl IntoView {
                 <front_desk::Queue visits=visits now=now on_changed=move || { refresh_visits(); refresh_status(); } />
             </div>
         </main>
+        {move || match screen.get() {
+            Screen::FrontDesk => None,
+            Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
+            Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen /></main> }.into_any()),
+        }}
     }
 }
 

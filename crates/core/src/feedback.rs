@@ -279,6 +279,20 @@ impl FeedbackReceived {
     }
 }
 
+/// When an item entered with only its day of receipt (a paper book, a dated letter) counts as
+/// received: now if the day is today, else 08:00 that day. A day to come stays in the future and
+/// is refused like any future time.
+pub fn received_instant(day: Option<NaiveDate>, now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    match day {
+        Some(day) if day != local_day(now) => crate::time::vietnam()
+            .from_local_datetime(&day.and_time(chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()))
+            .single()
+            .map_or(now, |t| t.with_timezone(&Utc)),
+        _ => now,
+    }
+}
+
 /// The id of the item an e-mail becomes: the same on every PC that imports the message, so two
 /// PCs importing the same mailbox while apart make one item, not two.
 pub fn imported_id(message_id: &str) -> Uuid {

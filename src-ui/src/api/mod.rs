@@ -3,6 +3,9 @@
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status};
 use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
@@ -144,4 +147,82 @@ pub async fn sync_status() -> Result<SyncStatus, CommandError> {
 
 pub async fn sync_now() -> Result<SyncReport, CommandError> {
     call("sync_now", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AddFeedbackArgs<'a> {
+    input: &'a FeedbackInput,
+    received_on: Option<NaiveDate>,
+}
+
+pub async fn add_feedback(input: &FeedbackInput, received_on: Option<NaiveDate>) -> Result<FeedbackItem, CommandError> {
+    call("add_feedback", &AddFeedbackArgs { input, received_on }).await
+}
+
+#[derive(Serialize)]
+struct SetFeedbackStatusArgs<'a> {
+    id: Uuid,
+    status: Status,
+    by: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+pub async fn set_feedback_status(
+    id: Uuid,
+    status: Status,
+    by: Option<&str>,
+    note: Option<&str>,
+) -> Result<FeedbackItem, CommandError> {
+    call("set_feedback_status", &SetFeedbackStatusArgs { id, status, by, note }).await
+}
+
+#[derive(Serialize)]
+struct AnswerFeedbackArgs<'a> {
+    id: Uuid,
+    by: &'a str,
+    via: Notice,
+    reply: &'a str,
+}
+
+pub async fn answer_feedback(id: Uuid, by: &str, via: Notice, reply: &str) -> Result<FeedbackItem, CommandError> {
+    call("answer_feedback", &AnswerFeedbackArgs { id, by, via, reply }).await
+}
+
+pub async fn feedback_register() -> Result<Vec<FeedbackItem>, CommandError> {
+    call("feedback_register", &NoArgs {}).await
+}
+
+pub async fn list_cameras() -> Result<Vec<Camera>, CommandError> {
+    call("list_cameras", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AddCameraArgs<'a> {
+    input: &'a CameraInput,
+}
+
+pub async fn add_camera(input: &CameraInput) -> Result<Camera, CommandError> {
+    call("add_camera", &AddCameraArgs { input }).await
+}
+
+#[derive(Serialize)]
+struct CheckCameraArgs<'a> {
+    id: Uuid,
+    items: &'a BTreeMap<CheckItem, CheckResult>,
+    by: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+pub async fn check_camera(
+    id: Uuid,
+    items: &BTreeMap<CheckItem, CheckResult>,
+    by: Option<&str>,
+    note: Option<&str>,
+) -> Result<Camera, CommandError> {
+    call("check_camera", &CheckCameraArgs { id, items, by, note }).await
+}
+
+pub async fn probe_cameras() -> Result<Vec<Camera>, CommandError> {
+    call("probe_cameras", &NoArgs {}).await
 }
