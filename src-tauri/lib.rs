@@ -2,8 +2,10 @@
 
 pub mod cli;
 pub mod commands;
+pub mod mailbox;
 pub mod probe;
 pub mod rating;
+pub mod secret;
 pub mod store;
 pub mod sync;
 

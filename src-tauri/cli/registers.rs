@@ -91,6 +91,21 @@ pub enum FeedbackCommand {
     },
     /// The statutory deadline of each kind, with its legal source.
     Deadlines,
+    /// Set the commune's feedback mailbox (IMAP over TLS). Without --password, reads it from stdin.
+    Mailbox {
+        /// host:port of the IMAP-over-TLS service (993 by default).
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        password: Option<String>,
+        /// An extra certificate authority to trust (PEM).
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
+    },
+    /// Read the feedback mailbox now: each new message becomes a received item.
+    Import,
 }
 
 #[derive(clap::Args)]
@@ -246,6 +261,30 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
                 .await
                 .map_err(store_message)?;
             println!("{}", session.id);
+        }
+        FeedbackCommand::Mailbox { server, user, password, ca_file } => {
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let in_os_store =
+                crate::mailbox::configure(store, server, user, password, ca_file).await.map_err(store_message)?;
+            println!(
+                "{}",
+                if in_os_store {
+                    "Đã lưu hộp thư góp ý; mật khẩu nằm trong kho mật khẩu của hệ điều hành."
+                } else {
+                    "Đã lưu hộp thư góp ý; máy này không có kho mật khẩu của hệ điều hành nên mật khẩu lưu trong dữ liệu của ứng dụng."
+                }
+            );
+        }
+        FeedbackCommand::Import => {
+            let report = crate::mailbox::import(store).await.map_err(|e| e.to_string())?;
+            println!("Hộp thư có {} thư; {} thư mới đã vào sổ góp ý.", report.seen, report.imported);
         }
         FeedbackCommand::Deadlines => {
             for rule in &DEADLINES {

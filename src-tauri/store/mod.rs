@@ -3,10 +3,12 @@
 
 mod cameras;
 mod feedback;
+mod mailbox;
 mod officials;
 mod reference;
 mod visits;
 
+pub use mailbox::MailboxSettings;
 pub use reference::Reference;
 
 use chrono::{DateTime, Utc};

@@ -236,17 +236,39 @@ impl Engine {
         result
     }
 
+    /// Reads the feedback mailbox at most every `PERIODIC`, when this PC is online (or not enrolled
+    /// yet, so the province cannot tell); new items are pushed on the next round.
+    async fn read_mailbox(&self, last: &mut Option<std::time::Instant>) {
+        if last.is_some_and(|t| t.elapsed() < PERIODIC) {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        match crate::mailbox::import(&self.store).await {
+            Ok(report) if report.imported > 0 => {
+                tracing::info!(imported = report.imported, "feedback mailbox read");
+                self.nudge();
+            }
+            Ok(_) | Err(crate::mailbox::MailboxError::NotSet) => {}
+            Err(e) => tracing::info!(error = %e, "feedback mailbox not read"),
+        }
+    }
+
     /// The background loop: at start, shortly after writes, every 5 minutes, backing off on failure.
     pub async fn run(self) {
         let mut failures: u32 = 0;
+        let mut last_mail: Option<std::time::Instant> = None;
         loop {
             let wait = match self.sync_now().await {
                 Ok(report) => {
                     failures = 0;
                     tracing::debug!(?report, "sync round done");
+                    self.read_mailbox(&mut last_mail).await;
                     PERIODIC
                 }
-                Err(SyncError::NotEnrolled) => PERIODIC,
+                Err(SyncError::NotEnrolled) => {
+                    self.read_mailbox(&mut last_mail).await;
+                    PERIODIC
+                }
                 Err(e) => {
                     failures = failures.saturating_add(1);
                     let wait = retry_delay(failures, fastrand::f64());

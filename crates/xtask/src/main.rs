@@ -26,11 +26,15 @@ const APT_PACKAGES: &[&str] = &[
     "pkg-config",
     "build-essential",
     "file",
+    "libdbus-1-dev",
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
     "imagemagick",
     "postgresql",
+    // The feedback mailbox test reads a real IMAP server (started by the test) over TLS.
+    "dovecot-imapd",
+    "openssl",
 ];
 
 #[derive(Parser)]

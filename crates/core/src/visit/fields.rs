@@ -232,6 +232,22 @@ fn clean_text(raw: &str) -> String {
     nfc.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Like `clean_text`, line by line: a letter keeps its paragraphs (at most one blank line
+/// between them), each line folded and trimmed.
+fn clean_paragraphs(raw: &str) -> String {
+    let lines: Vec<String> = raw.lines().map(clean_text).collect();
+    let mut out: Vec<&str> = Vec::new();
+    for line in &lines {
+        if !(line.is_empty() && out.last().is_none_or(|l| l.is_empty())) {
+            out.push(line);
+        }
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
 /// The plumbing every validated string field shares: read access, back to `String`, display.
 macro_rules! string_newtype {
     ($name:ident) => {
@@ -257,6 +273,9 @@ macro_rules! string_newtype {
 
 macro_rules! text_field {
     ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
+        text_field!($(#[$doc])* $name, $max, $empty, $too_long, clean_text);
+    };
+    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr, $clean:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -267,7 +286,7 @@ macro_rules! text_field {
         impl TryFrom<String> for $name {
             type Error = InputError;
             fn try_from(raw: String) -> Result<Self, InputError> {
-                let text = clean_text(&raw);
+                let text = $clean(&raw);
                 if text.is_empty() {
                     return Err($empty);
                 }
@@ -304,12 +323,12 @@ text_field!(
 text_field!(
     /// What a piece of feedback says, as the citizen wrote or said it.
     FeedbackContent, CONTENT_MAX_CHARS, InputError::ContentEmpty,
-    InputError::ContentTooLong { max: CONTENT_MAX_CHARS }
+    InputError::ContentTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs
 );
 text_field!(
     /// The commune's reply to a piece of feedback.
     Reply, CONTENT_MAX_CHARS, InputError::ReplyMissing,
-    InputError::ReplyTooLong { max: CONTENT_MAX_CHARS }
+    InputError::ReplyTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs
 );
 text_field!(
     /// The code an item gets when it is entered into the national feedback system.
@@ -536,6 +555,14 @@ impl NewVisit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_letter_keeps_its_paragraphs_but_not_stray_space() {
+        let raw = "  Kính gửi UBND xã,  \r\n\r\n\r\nĐường   ngập nước.\n\n".to_owned();
+        let content = FeedbackContent::try_from(raw).unwrap();
+        assert_eq!(content.as_str(), "Kính gửi UBND xã,\n\nĐường ngập nước.");
+        assert_eq!(FeedbackContent::try_from(" \n \n".to_owned()), Err(InputError::ContentEmpty));
+    }
 
     #[test]
     fn tickets_read_and_print_alike_and_each_pc_has_its_series() {

@@ -1,0 +1,35 @@
+//! Secrets in the OS credential store (Windows Credential Manager, macOS Keychain, the Secret
+//! Service of a Linux desktop). Where there is none (a bare session, a test machine) the calls
+//! say so and the caller keeps the secret in the local store instead.
+
+use std::time::Duration;
+
+const SERVICE: &str = "vn.thanthien.mailbox";
+/// A credential store that does not answer quickly is treated as absent, not waited on.
+const WAIT: Duration = Duration::from_secs(3);
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> keyring::Result<T> + Send + 'static) -> Option<T> {
+    match tokio::time::timeout(WAIT, tokio::task::spawn_blocking(work)).await {
+        Ok(Ok(Ok(value))) => Some(value),
+        Ok(Ok(Err(e))) => {
+            tracing::info!(error = %e, "no OS credential store answered");
+            None
+        }
+        _ => {
+            tracing::info!("the OS credential store did not answer in time");
+            None
+        }
+    }
+}
+
+/// Saves `secret` under `account`; false when there is no credential store to keep it.
+pub async fn save(account: &str, secret: &str) -> bool {
+    let (account, secret) = (account.to_owned(), secret.to_owned());
+    blocking(move || keyring::Entry::new(SERVICE, &account)?.set_password(&secret)).await.is_some()
+}
+
+/// The secret saved under `account`, if the credential store has it.
+pub async fn load(account: &str) -> Option<String> {
+    let account = account.to_owned();
+    blocking(move || keyring::Entry::new(SERVICE, &account)?.get_password()).await
+}
