@@ -21,11 +21,15 @@ const COMMANDS: &[&str] = &[
     "add_feedback",
     "set_feedback_status",
     "answer_feedback",
+    "classify_feedback",
     "feedback_register",
     "list_cameras",
     "add_camera",
     "check_camera",
     "probe_cameras",
+    "mailbox_status",
+    "set_mailbox",
+    "read_mailbox",
 ];
 
 fn main() {

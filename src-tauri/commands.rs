@@ -7,8 +7,10 @@ use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use tauri::State;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
-use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status};
-use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Kind, Notice, Status};
+use thanthien_core::ipc::{
+    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
+};
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::time::local_day;
@@ -220,6 +222,19 @@ pub async fn answer_feedback(
     Ok(item)
 }
 
+/// Corrects a feedback item's kind (its deadline follows).
+#[tauri::command]
+pub async fn classify_feedback(
+    id: Uuid,
+    kind: Kind,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let item = store.classify_feedback(id, kind).await?;
+    engine.nudge();
+    Ok(item)
+}
+
 /// The feedback register as of today, overdue first.
 #[tauri::command]
 pub async fn feedback_register(store: State<'_, Store>) -> Result<Vec<FeedbackItem>, CommandError> {
@@ -263,4 +278,38 @@ pub async fn probe_cameras(store: State<'_, Store>, engine: State<'_, Engine>) -
     crate::probe::probe_cameras(&store, crate::probe::PROBE_TIMEOUT).await?;
     engine.nudge();
     Ok(store.cameras(Utc::now()).await?)
+}
+
+/// The feedback mailbox settings and the last read (never the password).
+#[tauri::command]
+pub async fn mailbox_status(store: State<'_, Store>) -> Result<MailboxStatus, CommandError> {
+    Ok(store.mailbox_status().await?)
+}
+
+/// Saves the feedback mailbox settings; the password goes to the OS credential store if any.
+#[tauri::command]
+pub async fn set_mailbox(
+    server: String,
+    username: String,
+    password: String,
+    store: State<'_, Store>,
+) -> Result<MailboxStatus, CommandError> {
+    crate::mailbox::configure(&store, server, username, password, None).await?;
+    Ok(store.mailbox_status().await?)
+}
+
+/// Reads the feedback mailbox now.
+#[tauri::command]
+pub async fn read_mailbox(store: State<'_, Store>, engine: State<'_, Engine>) -> Result<MailboxReport, CommandError> {
+    match crate::mailbox::import(&store).await {
+        Ok(report) => {
+            engine.nudge();
+            Ok(report)
+        }
+        Err(crate::mailbox::MailboxError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            tracing::info!(error = %e, "feedback mailbox not read");
+            Err(CommandError::new(ErrorKind::Offline, e.to_string()))
+        }
+    }
 }

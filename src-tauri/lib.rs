@@ -61,11 +61,15 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::add_feedback,
             commands::set_feedback_status,
             commands::answer_feedback,
+            commands::classify_feedback,
             commands::feedback_register,
             commands::list_cameras,
             commands::add_camera,
             commands::check_camera,
             commands::probe_cameras,
+            commands::mailbox_status,
+            commands::set_mailbox,
+            commands::read_mailbox,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

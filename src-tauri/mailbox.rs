@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use std::path::PathBuf;
 use thanthien_core::feedback::FeedbackInput;
+pub use thanthien_core::ipc::MailboxReport;
 use thanthien_core::visit::{InputError, CONTENT_MAX_CHARS};
 use tokio::net::TcpStream;
 
@@ -28,15 +29,6 @@ pub enum MailboxError {
     Imap(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// What one import did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    /// Messages in the inbox.
-    pub seen: usize,
-    /// Messages that became new items.
-    pub imported: usize,
 }
 
 fn credential_account(server: &str, username: &str) -> String {
@@ -64,7 +56,7 @@ pub async fn configure(
 
 /// Reads the inbox and enters every message not yet in the register; records the outcome for
 /// the settings screen.
-pub async fn import(store: &Store) -> Result<ImportReport, MailboxError> {
+pub async fn import(store: &Store) -> Result<MailboxReport, MailboxError> {
     let result = import_once(store).await;
     let error = result.as_ref().err().map(ToString::to_string);
     if !matches!(result, Err(MailboxError::NotSet)) {
@@ -73,7 +65,7 @@ pub async fn import(store: &Store) -> Result<ImportReport, MailboxError> {
     result
 }
 
-async fn import_once(store: &Store) -> Result<ImportReport, MailboxError> {
+async fn import_once(store: &Store) -> Result<MailboxReport, MailboxError> {
     let settings = store.mailbox_settings().await?.ok_or(MailboxError::NotSet)?;
     let password = match &settings.password {
         Some(p) => p.clone(),
@@ -109,7 +101,7 @@ async fn import_once(store: &Store) -> Result<ImportReport, MailboxError> {
     // EXAMINE opens the inbox read-only: the import can never change the commune's mailbox.
     let inbox = session.examine("INBOX").await.map_err(imap)?;
     let uid_validity = inbox.uid_validity.unwrap_or(0);
-    let mut report = ImportReport::default();
+    let mut report = MailboxReport::default();
     if inbox.exists > 0 {
         // First only the headers, to find the messages not yet in the register.
         let mut new = Vec::new();

@@ -11,7 +11,7 @@ use thanthien::probe::{probe, probe_cameras, PROBE_TIMEOUT};
 use thanthien::store::StoreError;
 use thanthien::sync::Client;
 use thanthien_core::camera::{parse_items, CameraInput, CheckItem, CheckResult, ProbeTarget};
-use thanthien_core::feedback::{DeadlineState, FeedbackInput, Notice, Status};
+use thanthien_core::feedback::{DeadlineState, FeedbackInput, Kind, Notice, Status};
 use thanthien_core::time::{local_day, vietnam};
 use thanthien_core::visit::InputError;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -59,6 +59,12 @@ async fn the_register_puts_overdue_items_first_and_an_answer_takes_one_off() {
     assert!(store.feedback_register(today).await.unwrap().iter().all(|i| !i.deadline.is_overdue()));
     let again = store.set_feedback_status(old.id, Status::Accepted, None, None, Utc::now()).await;
     assert!(matches!(again, Err(StoreError::Invalid(ref e)) if e == &[InputError::FeedbackFinished]));
+
+    // A kind corrected brings its own deadline: a denunciation's 7 working days, not 10.
+    let before = new.deadline.due.unwrap();
+    let denunciation = store.classify_feedback(new.id, Kind::Denunciation).await.unwrap();
+    assert_eq!(denunciation.kind, Kind::Denunciation);
+    assert!(denunciation.deadline.due.unwrap() < before);
 
     // The national system's code, once the item is entered there.
     let coded = store.code_feedback(new.id, "PAKN-2026-000123".into()).await.unwrap();

@@ -5,7 +5,7 @@ use crate::store::Store;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use thanthien_core::camera::{parse_items, Camera, CameraInput, CheckResult};
-use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status, DEADLINES};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Kind, Notice, Status, DEADLINES};
 use thanthien_core::time::{local_day, vietnam};
 use uuid::Uuid;
 
@@ -68,6 +68,9 @@ pub enum FeedbackCommand {
         /// The code it got in the national feedback system.
         #[arg(long)]
         code: Option<String>,
+        /// Correct the kind (the deadline follows it).
+        #[arg(long)]
+        kind: Option<String>,
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
     },
@@ -223,10 +226,13 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
             }
             println!("{}", item.id);
         }
-        FeedbackCommand::Set { id, status, reply, by, via, note, code, at } => {
+        FeedbackCommand::Set { id, status, reply, by, via, note, code, kind, at } => {
             let at = at.unwrap_or_else(Utc::now);
             if let Some(code) = code {
                 store.code_feedback(id, code).await.map_err(store_message)?;
+            }
+            if let Some(kind) = kind {
+                store.classify_feedback(id, Kind::parse(&kind).map_err(words)?).await.map_err(store_message)?;
             }
             let status = status.as_deref().map(Status::parse).transpose().map_err(words)?;
             let item = match (status, reply) {

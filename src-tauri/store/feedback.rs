@@ -7,8 +7,9 @@ use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::{
-    self, FeedbackAnswered, FeedbackBoxOpened, FeedbackBoxSession, FeedbackChange, FeedbackCoded, FeedbackFacts,
-    FeedbackInput, FeedbackItem, FeedbackReceived, FeedbackState, FeedbackStatusSet, Notice, Status,
+    self, FeedbackAnswered, FeedbackBoxOpened, FeedbackBoxSession, FeedbackChange, FeedbackClassified, FeedbackCoded,
+    FeedbackFacts, FeedbackInput, FeedbackItem, FeedbackReceived, FeedbackState, FeedbackStatusSet, Kind, Notice,
+    Status,
 };
 use thanthien_core::time::stamp;
 use thanthien_core::visit::lifecycle::check_not_future;
@@ -103,6 +104,11 @@ impl Store {
     pub async fn code_feedback(&self, id: Uuid, code: String) -> Result<FeedbackItem> {
         let national_code = NationalCode::try_from(code).map_err(invalid)?;
         self.change_feedback(id, FeedbackChange::Coded(FeedbackCoded { national_code })).await
+    }
+
+    /// Corrects the kind; the deadline follows it.
+    pub async fn classify_feedback(&self, id: Uuid, kind: Kind) -> Result<FeedbackItem> {
+        self.change_feedback(id, FeedbackChange::Classified(FeedbackClassified { kind })).await
     }
 
     /// One item as of today.
@@ -229,7 +235,7 @@ pub(super) async fn project(
     .bind(id.to_string())
     .bind(received.map(|r| stamp(r.received_at)))
     .bind(received.map(|r| r.channel.wire()))
-    .bind(received.map(|r| r.kind.wire()))
+    .bind(state.kind().map(Kind::wire))
     .bind(state.status().wire())
     .bind(received.and_then(|r| r.box_session).map(|s| s.to_string()))
     .bind(received.and_then(|r| r.message_id.clone()))

@@ -1,9 +1,10 @@
 //! This PC's settings for the commune's feedback mailbox, and the outcome of the last import.
 //! Never synced: the settings hold a secret.
 
-use super::{Result, Store};
+use super::{parse_stamp, Result, Store};
 use chrono::Utc;
 use std::path::PathBuf;
+use thanthien_core::ipc::MailboxStatus;
 use thanthien_core::time::stamp;
 
 /// Where the mailbox is and who reads it. The password lives in the OS credential store when
@@ -45,6 +46,26 @@ impl Store {
         .execute(&self.writer)
         .await?;
         Ok(())
+    }
+
+    /// The settings as the screen shows them: never the password.
+    pub async fn mailbox_status(&self) -> Result<MailboxStatus> {
+        type Row = (String, String, bool, Option<String>, Option<String>);
+        let row: Option<Row> =
+            sqlx::query_as("SELECT server, username, password IS NULL, last_import_at, last_error FROM mailbox")
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(match row {
+            None => MailboxStatus::default(),
+            Some((server, username, in_os_store, last_import_at, last_error)) => MailboxStatus {
+                configured: true,
+                server: Some(server),
+                username: Some(username),
+                password_in_os_store: in_os_store,
+                last_import_at: last_import_at.map(|t| parse_stamp(&t)).transpose()?,
+                last_error,
+            },
+        })
     }
 
     /// Notes how the last import went (`None`: it worked).

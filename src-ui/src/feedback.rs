@@ -8,7 +8,7 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::feedback::{Channel, DeadlineState, FeedbackInput, FeedbackItem, Kind, Notice, Status};
-use thanthien_core::ipc::CommandError;
+use thanthien_core::ipc::{CommandError, MailboxStatus};
 use thanthien_core::time::vietnam;
 use thanthien_core::visit::InputField;
 use uuid::Uuid;
@@ -46,6 +46,7 @@ pub fn FeedbackScreen() -> impl IntoView {
         <div class="column">
             <FeedbackForm on_saved=move |item: FeedbackItem| { selected.set(Some(item.id)); refresh(); } />
             {move || current.get().map(|item| view! { <FeedbackDetail item=item on_changed=refresh /> })}
+            <Mailbox on_read=refresh />
         </div>
         <div class="column">
             <Overdue items=items selected=selected />
@@ -274,6 +275,18 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
         <section class="feedback-detail" id="feedback-detail">
             <h2>{item.kind.label()}" · "{item.status.label()}</h2>
             <p class="content">{item.content.clone()}</p>
+            <label for="detail-kind">{t().kind}</label>
+            <select id="detail-kind" prop:value=item.kind.wire() on:change=move |ev| {
+                let Ok(kind) = Kind::parse(&event_target_value(&ev)) else { return };
+                spawn_local(async move {
+                    match api::classify_feedback(id, kind).await {
+                        Ok(_) => on_changed(),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            }>
+                {Kind::ALL.iter().map(|k| view! { <option value=k.wire()>{k.label()}</option> }).collect_view()}
+            </select>
             <p class="muted">
                 {item.channel.label()}" · "{day(item.received_at)}
                 {item.submitter.clone().map(|s| format!(" · {s}"))}
@@ -308,6 +321,92 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
                 </form>
             })}
             {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}
+        </section>
+    }
+}
+
+/// The commune's feedback mailbox: its settings (the password is never shown back) and "read now".
+#[component]
+fn Mailbox(on_read: impl Fn() + Copy + 'static) -> impl IntoView {
+    let status = RwSignal::new(MailboxStatus::default());
+    let server = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<CommandError>);
+    spawn_local(async move {
+        if let Ok(s) = api::mailbox_status().await {
+            server.set(s.server.clone().unwrap_or_default());
+            username.set(s.username.clone().unwrap_or_default());
+            status.set(s);
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (s, u, p) = (server.get_untracked(), username.get_untracked(), password.get_untracked());
+        spawn_local(async move {
+            match api::set_mailbox(&s, &u, &p).await {
+                Ok(saved) => {
+                    password.set(String::new());
+                    error.set(None);
+                    note.set(Some(
+                        if saved.password_in_os_store { t().mailbox_in_os } else { t().mailbox_in_app }.to_owned(),
+                    ));
+                    status.set(saved);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let read = move |_| {
+        spawn_local(async move {
+            match api::read_mailbox().await {
+                Ok(report) => {
+                    error.set(None);
+                    note.set(Some(
+                        t().mailbox_read
+                            .replace("{seen}", &report.seen.to_string())
+                            .replace("{imported}", &report.imported.to_string()),
+                    ));
+                    on_read();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            if let Ok(s) = api::mailbox_status().await {
+                status.set(s);
+            }
+        });
+    };
+    let last = move || {
+        let s = status.get();
+        match (s.configured, s.last_import_at, s.last_error) {
+            (false, _, _) => t().mailbox_not_set.to_owned(),
+            (true, _, Some(problem)) => problem,
+            (true, Some(at), None) => {
+                format!("{}: {}", t().mailbox_last, at.with_timezone(&vietnam()).format("%H:%M %d/%m/%Y"))
+            }
+            (true, None, None) => String::new(),
+        }
+    };
+    view! {
+        <section class="mailbox">
+            <details>
+                <summary><h2>{t().mailbox_title}</h2><span class="muted" id="mailbox-status">{last}</span></summary>
+                <form on:submit=save novalidate>
+                    <label for="mailbox-server">{t().mailbox_server}</label>
+                    <input id="mailbox-server" autocomplete="off" prop:value=server on:input=move |ev| server.set(event_target_value(&ev)) />
+                    <label for="mailbox-user">{t().mailbox_user}</label>
+                    <input id="mailbox-user" autocomplete="off" prop:value=username on:input=move |ev| username.set(event_target_value(&ev)) />
+                    <label for="mailbox-password">{t().mailbox_password}</label>
+                    <input id="mailbox-password" type="password" autocomplete="off" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                    <div class="form-actions">
+                        <button class="primary" type="submit">{t().save_mailbox}</button>
+                        <button id="read-mailbox" type="button" on:click=read disabled=move || !status.get().configured>{t().read_mailbox}</button>
+                    </div>
+                </form>
+            </details>
+            {move || note.get().map(|n| view! { <div class="saved">{n}</div> })}
+            {move || error.get().map(|e| view! { <div class="form-error">{e.summary()}</div> })}
         </section>
     }
 }

@@ -1,6 +1,17 @@
 //! Every word the UI shows, in one place. Vietnamese first; English will be a second table.
 
 pub struct Texts {
+    pub mailbox_title: &'static str,
+    pub mailbox_server: &'static str,
+    pub mailbox_user: &'static str,
+    pub mailbox_password: &'static str,
+    pub save_mailbox: &'static str,
+    pub read_mailbox: &'static str,
+    pub mailbox_read: &'static str,
+    pub mailbox_last: &'static str,
+    pub mailbox_in_os: &'static str,
+    pub mailbox_in_app: &'static str,
+    pub mailbox_not_set: &'static str,
     pub screen_feedback: &'static str,
     pub screen_cameras: &'static str,
     pub new_feedback: &'static str,
@@ -143,6 +154,17 @@ pub struct Texts {
 }
 
 pub const VI: Texts = Texts {
+    mailbox_title: "Hộp thư góp ý (e-mail)",
+    mailbox_server: "Máy chủ thư IMAP (ví dụ mail.dongnai.gov.vn:993)",
+    mailbox_user: "Tên đăng nhập",
+    mailbox_password: "Mật khẩu",
+    save_mailbox: "Lưu cài đặt",
+    read_mailbox: "Đọc thư ngay",
+    mailbox_read: "Hộp thư có {seen} thư; {imported} thư mới đã vào sổ.",
+    mailbox_last: "Lần đọc gần nhất",
+    mailbox_in_os: "Mật khẩu lưu trong kho mật khẩu của hệ điều hành.",
+    mailbox_in_app: "Máy này không có kho mật khẩu của hệ điều hành: mật khẩu lưu trong dữ liệu của ứng dụng.",
+    mailbox_not_set: "Chưa cài đặt hộp thư góp ý.",
     screen_feedback: "Góp ý – Phản ánh",
     screen_cameras: "Camera",
     new_feedback: "Tiếp nhận góp ý, phản ánh",

@@ -6,7 +6,8 @@
 
 use crate::camera::{CameraChange, CameraChecked, CameraListed};
 use crate::feedback::{
-    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackCoded, FeedbackReceived, FeedbackStatusSet,
+    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackReceived,
+    FeedbackStatusSet,
 };
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
@@ -93,6 +94,7 @@ impl EventBody {
             EventBody::Feedback(FeedbackChange::StatusSet(_)) => "feedback.status_set",
             EventBody::Feedback(FeedbackChange::Answered(_)) => "feedback.answered",
             EventBody::Feedback(FeedbackChange::Coded(_)) => "feedback.coded",
+            EventBody::Feedback(FeedbackChange::Classified(_)) => "feedback.classified",
             EventBody::FeedbackBox(_) => "feedback_box.opened",
             EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
             EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
@@ -114,6 +116,7 @@ impl EventBody {
             EventBody::Feedback(FeedbackChange::StatusSet(p)) => serde_json::to_value(p),
             EventBody::Feedback(FeedbackChange::Answered(p)) => serde_json::to_value(p),
             EventBody::Feedback(FeedbackChange::Coded(p)) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::Classified(p)) => serde_json::to_value(p),
             EventBody::FeedbackBox(p) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
@@ -156,12 +159,17 @@ impl Event {
                 return self.of_entity(EventBody::OfficeHours(hours));
             }
             "official.listed" => return self.of_entity(EventBody::Official(payload::<OfficialListed>(kind, value)?)),
-            "feedback.received" | "feedback.status_set" | "feedback.answered" | "feedback.coded" => {
+            "feedback.received"
+            | "feedback.status_set"
+            | "feedback.answered"
+            | "feedback.coded"
+            | "feedback.classified" => {
                 let change = match kind {
                     "feedback.received" => FeedbackChange::Received(payload::<FeedbackReceived>(kind, value)?),
                     "feedback.status_set" => FeedbackChange::StatusSet(payload::<FeedbackStatusSet>(kind, value)?),
                     "feedback.answered" => FeedbackChange::Answered(payload::<FeedbackAnswered>(kind, value)?),
-                    _ => FeedbackChange::Coded(payload::<FeedbackCoded>(kind, value)?),
+                    "feedback.coded" => FeedbackChange::Coded(payload::<FeedbackCoded>(kind, value)?),
+                    _ => FeedbackChange::Classified(payload::<FeedbackClassified>(kind, value)?),
                 };
                 change.check().map_err(invalid)?;
                 return self.of_entity(EventBody::Feedback(change));

@@ -327,6 +327,13 @@ pub struct FeedbackCoded {
     pub national_code: NationalCode,
 }
 
+/// Payload of `feedback.classified`: the kind corrected (an e-mail read as a recommendation that
+/// is in fact a complaint); the deadline follows the kind. The latest clock wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackClassified {
+    pub kind: Kind,
+}
+
 /// A feedback event as the projection sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedbackChange {
@@ -334,6 +341,7 @@ pub enum FeedbackChange {
     StatusSet(FeedbackStatusSet),
     Answered(FeedbackAnswered),
     Coded(FeedbackCoded),
+    Classified(FeedbackClassified),
 }
 
 impl FeedbackChange {
@@ -381,6 +389,9 @@ pub struct FeedbackState {
     pub steps: BTreeMap<Hlc, Step>,
     #[serde(default)]
     pub code: Option<Register<NationalCode>>,
+    /// The kind as corrected, if it was.
+    #[serde(default)]
+    pub kind: Option<Register<Kind>>,
 }
 
 impl FeedbackState {
@@ -394,7 +405,13 @@ impl FeedbackState {
                 self.steps.entry(hlc).or_insert_with(|| Step::Answered(a.clone()));
             }
             FeedbackChange::Coded(c) => merge(&mut self.code, c.national_code.clone(), hlc),
+            FeedbackChange::Classified(c) => merge(&mut self.kind, c.kind, hlc),
         }
+    }
+
+    /// The kind in force: the latest correction, else the kind given at receipt.
+    pub fn kind(&self) -> Option<Kind> {
+        self.kind.as_ref().map(|k| k.value).or_else(|| self.received.as_ref().map(|r| r.value.kind))
     }
 
     pub fn status(&self) -> Status {
@@ -424,8 +441,8 @@ impl FeedbackState {
 
     /// The item's deadline as of `today`, on the commune's calendar.
     pub fn deadline(&self, calendar: &WorkCalendar, hours: &OfficeHours, today: NaiveDate) -> Deadline {
-        let Some(received) = &self.received else { return Deadline::none() };
-        let rule = rule(received.value.kind);
+        let (Some(received), Some(kind)) = (&self.received, self.kind()) else { return Deadline::none() };
+        let rule = rule(kind);
         let timeline = self.timeline();
         let first = |wanted: &dyn Fn(Status) -> bool| timeline.iter().find(|s| wanted(s.status())).map(|s| s.at());
         let accepted_at = first(&|s| s == Status::Accepted);
@@ -597,7 +614,7 @@ impl FeedbackState {
             id,
             received_at: r.received_at,
             channel: r.channel,
-            kind: r.kind,
+            kind: self.kind().unwrap_or(r.kind),
             content: r.content.to_string(),
             official: r.official.as_ref().map(ToString::to_string),
             procedure: r.procedure.as_ref().map(ToString::to_string),
@@ -870,6 +887,15 @@ mod tests {
         two.apply(&a, hlc(5, 1));
         assert_eq!(one, two);
         assert_eq!(one.status(), Status::Transferred, "same wall time: the device breaks the tie");
+    }
+
+    #[test]
+    fn a_corrected_kind_brings_its_own_deadline() {
+        let mut s = state(&[received("recommendation", local(2026, 11, 2, 9, 0))]);
+        s.apply(&FeedbackChange::Classified(FeedbackClassified { kind: Kind::Denunciation }), hlc(9, 2));
+        // Denunciation: 7 working days from Monday 2/11 → Wednesday 11/11 (not 16/11).
+        let d = s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-03"));
+        assert_eq!((s.kind(), d.due), (Some(Kind::Denunciation), Some(date("2026-11-11"))));
     }
 
     #[test]

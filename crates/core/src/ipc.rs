@@ -99,3 +99,25 @@ pub struct RatingRequest {
     pub official: Option<String>,
     pub requested_at: DateTime<Utc>,
 }
+
+/// The feedback mailbox as the settings show it (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MailboxStatus {
+    pub configured: bool,
+    pub server: Option<String>,
+    pub username: Option<String>,
+    /// The password is in the OS credential store rather than in the app's data.
+    pub password_in_os_store: bool,
+    pub last_import_at: Option<DateTime<Utc>>,
+    /// The last read's failure, worded for people.
+    pub last_error: Option<String>,
+}
+
+/// What one read of the mailbox did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MailboxReport {
+    /// Messages in the inbox.
+    pub seen: usize,
+    /// Messages that became new items.
+    pub imported: usize,
+}

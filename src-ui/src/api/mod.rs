@@ -5,8 +5,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
-use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Notice, Status};
-use thanthien_core::ipc::{CommandError, ErrorKind, RatingRequest, SyncReport, SyncStatus};
+use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Kind, Notice, Status};
+use thanthien_core::ipc::{
+    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
+};
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
@@ -189,6 +191,16 @@ pub async fn answer_feedback(id: Uuid, by: &str, via: Notice, reply: &str) -> Re
     call("answer_feedback", &AnswerFeedbackArgs { id, by, via, reply }).await
 }
 
+#[derive(Serialize)]
+struct ClassifyFeedbackArgs {
+    id: Uuid,
+    kind: Kind,
+}
+
+pub async fn classify_feedback(id: Uuid, kind: Kind) -> Result<FeedbackItem, CommandError> {
+    call("classify_feedback", &ClassifyFeedbackArgs { id, kind }).await
+}
+
 pub async fn feedback_register() -> Result<Vec<FeedbackItem>, CommandError> {
     call("feedback_register", &NoArgs {}).await
 }
@@ -225,4 +237,23 @@ pub async fn check_camera(
 
 pub async fn probe_cameras() -> Result<Vec<Camera>, CommandError> {
     call("probe_cameras", &NoArgs {}).await
+}
+
+pub async fn mailbox_status() -> Result<MailboxStatus, CommandError> {
+    call("mailbox_status", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct SetMailboxArgs<'a> {
+    server: &'a str,
+    username: &'a str,
+    password: &'a str,
+}
+
+pub async fn set_mailbox(server: &str, username: &str, password: &str) -> Result<MailboxStatus, CommandError> {
+    call("set_mailbox", &SetMailboxArgs { server, username, password }).await
+}
+
+pub async fn read_mailbox() -> Result<MailboxReport, CommandError> {
+    call("read_mailbox", &NoArgs {}).await
 }
