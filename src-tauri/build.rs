@@ -30,6 +30,9 @@ const COMMANDS: &[&str] = &[
     "mailbox_status",
     "set_mailbox",
     "read_mailbox",
+    "code_feedback",
+    "open_feedback_box",
+    "feedback_box_sessions",
 ];
 
 fn main() {

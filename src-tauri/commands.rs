@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use tauri::State;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
-use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Kind, Notice, Status};
+use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
     CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
 };
@@ -312,4 +312,36 @@ pub async fn read_mailbox(store: State<'_, Store>, engine: State<'_, Engine>) ->
             Err(CommandError::new(ErrorKind::Offline, e.to_string()))
         }
     }
+}
+
+/// Notes the code a feedback item got in the national feedback system.
+#[tauri::command]
+pub async fn code_feedback(
+    id: Uuid,
+    code: String,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let item = store.code_feedback(id, code).await?;
+    engine.nudge();
+    Ok(item)
+}
+
+/// Records a feedback-box opening before its witnesses.
+#[tauri::command]
+pub async fn open_feedback_box(
+    witnesses: Vec<String>,
+    letters: u16,
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackBoxSession, CommandError> {
+    let session = store.open_feedback_box(witnesses, letters, None, Utc::now()).await?;
+    engine.nudge();
+    Ok(session)
+}
+
+/// Every feedback-box opening, newest first, with how many of its letters are entered.
+#[tauri::command]
+pub async fn feedback_box_sessions(store: State<'_, Store>) -> Result<Vec<FeedbackBoxSession>, CommandError> {
+    Ok(store.feedback_box_sessions().await?)
 }

@@ -70,6 +70,9 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::mailbox_status,
             commands::set_mailbox,
             commands::read_mailbox,
+            commands::code_feedback,
+            commands::open_feedback_box,
+            commands::feedback_box_sessions,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -230,6 +230,13 @@ async fn scenario(c: &Client, data: &Path) {
 /// register keeps who answered, how and what.
 async fn feedback_register(c: &Client, data: &Path) {
     wait_for(c, "#tab-feedback").await.click().await.unwrap();
+    // The box is opened before two witnesses; its letter is entered against that opening.
+    wait_for(c, ".box-opening summary").await.click().await.unwrap();
+    wait_for(c, "#box-witness-1").await.send_keys("Lê Thị Hoa").await.unwrap();
+    wait_for(c, "#box-witness-2").await.send_keys("Trần Văn Bình").await.unwrap();
+    wait_for(c, "#box-letters").await.send_keys("1").await.unwrap();
+    wait_for(c, "#open-box").await.click().await.unwrap();
+    wait_count(c, "#feedback-box-session option", 2).await;
     let received = thanthien_core::time::local_day(chrono::Utc::now()) - chrono::Duration::days(30);
     wait_for(c, "#feedback-received-on").await.send_keys(&received.format("%d/%m/%Y").to_string()).await.unwrap();
     wait_for(c, "#feedback-content").await.send_keys("Đề nghị lắp thêm đèn ở lối vào trụ sở").await.unwrap();
@@ -240,6 +247,8 @@ async fn feedback_register(c: &Client, data: &Path) {
     assert!(overdue.starts_with("Quá ") && overdue.contains("lắp thêm đèn"), "{overdue}");
     wait_for(c, "#feedback-detail").await;
     assert_eq!(wait_for(c, "#feedback-register tbody tr .status").await.text().await.unwrap(), "Mới tiếp nhận");
+    let session = wait_for(c, "#feedback-box-session option:checked").await.text().await.unwrap();
+    assert!(session.contains("1/1"), "the opening's one letter is entered: {session}");
     // An answer with no reply is refused beside the field.
     wait_for(c, "#answer-by").await.send_keys("Lê Thị Hoa").await.unwrap();
     wait_for(c, "#save-answer").await.click().await.unwrap();
@@ -259,6 +268,11 @@ async fn feedback_register(c: &Client, data: &Path) {
         sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display()))
             .await
             .unwrap();
+    let (linked,): (i64,) = sqlx::query_as("SELECT count(*) FROM feedback WHERE box_session IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(linked, 1, "the letter is linked to its box opening");
     let (by, via): (String, String) = sqlx::query_as(
         "SELECT json_extract(payload, '$.by'), json_extract(payload, '$.via') FROM event WHERE kind = 'feedback.answered'",
     )

@@ -7,7 +7,9 @@ use crate::i18n::t;
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thanthien_core::feedback::{Channel, DeadlineState, FeedbackInput, FeedbackItem, Kind, Notice, Status};
+use thanthien_core::feedback::{
+    Channel, DeadlineState, FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status,
+};
 use thanthien_core::ipc::{CommandError, MailboxStatus};
 use thanthien_core::time::vietnam;
 use thanthien_core::visit::InputField;
@@ -65,6 +67,16 @@ fn FeedbackForm(on_saved: impl Fn(FeedbackItem) + Copy + 'static) -> impl IntoVi
     let hide_name = RwSignal::new(false);
     let contact = RwSignal::new(String::new());
     let official = RwSignal::new(String::new());
+    let box_session = RwSignal::new(String::new());
+    let sessions = RwSignal::new(Vec::<FeedbackBoxSession>::new());
+    let load_sessions = move || {
+        spawn_local(async move {
+            if let Ok(list) = api::feedback_box_sessions().await {
+                sessions.set(list);
+            }
+        })
+    };
+    load_sessions();
     let error = RwSignal::new(None::<CommandError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -85,11 +97,15 @@ fn FeedbackForm(on_saved: impl Fn(FeedbackItem) + Copy + 'static) -> impl IntoVi
             hide_name: hide_name.get_untracked(),
             contact: Some(contact.get_untracked()),
             official: Some(official.get_untracked()),
+            box_session: (channel.get_untracked() == Channel::Box.wire())
+                .then(|| box_session.get_untracked().parse::<Uuid>().ok())
+                .flatten(),
             ..Default::default()
         };
         spawn_local(async move {
             match api::add_feedback(&input, day).await {
                 Ok(item) => {
+                    load_sessions();
                     error.set(None);
                     for field in [received_on, content, submitter, contact, official] {
                         field.set(String::new());
@@ -119,6 +135,22 @@ fn FeedbackForm(on_saved: impl Fn(FeedbackItem) + Copy + 'static) -> impl IntoVi
                         </select>
                     </div>
                 </div>
+                {move || (channel.get() == Channel::Box.wire()).then(|| view! {
+                    <label for="feedback-box-session">{t().box_session}</label>
+                    <select id="feedback-box-session" prop:value=box_session on:change=move |ev| box_session.set(event_target_value(&ev))>
+                        <option value="">{t().no_box_session}</option>
+                        <For each=move || sessions.get() key=|s| (s.id, s.entered) let:s>
+                            // Options come and go as letters are entered: each says itself whether it is chosen.
+                            <option value=s.id.to_string() prop:selected=move || box_session.get() == s.id.to_string()>
+                                {format!("{} · {}/{} {}", day(s.opened_at), s.entered, s.letters, t().entered)}
+                            </option>
+                        </For>
+                    </select>
+                    <BoxOpening on_opened=move |s: FeedbackBoxSession| {
+                        box_session.set(s.id.to_string());
+                        load_sessions();
+                    } />
+                })}
                 <label for="feedback-received-on">{t().received_on}</label>
                 <input id="feedback-received-on" autocomplete="off" placeholder=move || day(Utc::now())
                     prop:value=received_on on:input=move |ev| received_on.set(event_target_value(&ev)) />
@@ -253,6 +285,20 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
             }
         });
     };
+    let code = RwSignal::new(item.national_code.clone().unwrap_or_default());
+    let save_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = code.get_untracked();
+        spawn_local(async move {
+            match api::code_feedback(id, &typed).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_changed();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let rule = thanthien_core::feedback::rule(item.kind);
     let finished = item.status.is_finished();
     let paused = item.status == Status::AwaitingSupplement;
@@ -304,6 +350,14 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
                     <button id=id on:click=move |_| step(status)>{label}</button>
                 }).collect_view()}
             </div>
+            <form class="code-form" on:submit=save_code novalidate>
+                <label for="detail-code">{t().national_code}</label>
+                <div class="inline">
+                    <input id="detail-code" autocomplete="off" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) />
+                    <button type="submit">{t().save_code}</button>
+                </div>
+                {move || field_message(error, InputField::Code).map(|m| view! { <div class="field-error">{m}</div> })}
+            </form>
             {(!finished).then(|| view! {
                 <form class="answer-form" on:submit=answer novalidate>
                     <h3>{t().answer_title}</h3>
@@ -408,5 +462,49 @@ fn Mailbox(on_read: impl Fn() + Copy + 'static) -> impl IntoView {
             {move || note.get().map(|n| view! { <div class="saved">{n}</div> })}
             {move || error.get().map(|e| view! { <div class="form-error">{e.summary()}</div> })}
         </section>
+    }
+}
+
+/// A feedback-box opening before witnesses: its letters are then entered against it.
+#[component]
+fn BoxOpening(on_opened: impl Fn(FeedbackBoxSession) + Copy + 'static) -> impl IntoView {
+    let first = RwSignal::new(String::new());
+    let second = RwSignal::new(String::new());
+    let letters = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<CommandError>);
+    let open = move |_| {
+        let witnesses = vec![first.get_untracked(), second.get_untracked()];
+        let count = letters.get_untracked().trim().parse::<u16>().unwrap_or(0);
+        spawn_local(async move {
+            match api::open_feedback_box(&witnesses, count).await {
+                Ok(session) => {
+                    error.set(None);
+                    for field in [first, second, letters] {
+                        field.set(String::new());
+                    }
+                    on_opened(session);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <details class="box-opening">
+            <summary>{t().open_box}</summary>
+            <div class="two">
+                <div>
+                    <label for="box-witness-1">{t().witness}" 1"</label>
+                    <input id="box-witness-1" autocomplete="off" prop:value=first on:input=move |ev| first.set(event_target_value(&ev)) />
+                </div>
+                <div>
+                    <label for="box-witness-2">{t().witness}" 2"</label>
+                    <input id="box-witness-2" autocomplete="off" prop:value=second on:input=move |ev| second.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            <label for="box-letters">{t().letters}</label>
+            <input id="box-letters" inputmode="numeric" autocomplete="off" prop:value=letters on:input=move |ev| letters.set(event_target_value(&ev)) />
+            <div class="form-actions"><button type="button" id="open-box" on:click=open>{t().save_box}</button></div>
+            {move || error.get().map(|e| view! { <div class="form-error">{e.summary()}</div> })}
+        </details>
     }
 }

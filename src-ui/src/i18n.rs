@@ -1,6 +1,15 @@
 //! Every word the UI shows, in one place. Vietnamese first; English will be a second table.
 
 pub struct Texts {
+    pub national_code: &'static str,
+    pub save_code: &'static str,
+    pub box_session: &'static str,
+    pub no_box_session: &'static str,
+    pub open_box: &'static str,
+    pub witness: &'static str,
+    pub letters: &'static str,
+    pub save_box: &'static str,
+    pub entered: &'static str,
     pub mailbox_title: &'static str,
     pub mailbox_server: &'static str,
     pub mailbox_user: &'static str,
@@ -154,6 +163,15 @@ pub struct Texts {
 }
 
 pub const VI: Texts = Texts {
+    national_code: "Mã trên Hệ thống tiếp nhận phản ánh, kiến nghị",
+    save_code: "Lưu mã",
+    box_session: "Thuộc lần mở hòm thư",
+    no_box_session: "— không thuộc lần mở nào —",
+    open_box: "Mở hòm thư góp ý",
+    witness: "Người chứng kiến",
+    letters: "Số thư trong hòm",
+    save_box: "Lập biên bản mở hòm thư",
+    entered: "đã nhập",
     mailbox_title: "Hộp thư góp ý (e-mail)",
     mailbox_server: "Máy chủ thư IMAP (ví dụ mail.dongnai.gov.vn:993)",
     mailbox_user: "Tên đăng nhập",

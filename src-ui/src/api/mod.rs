@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
-use thanthien_core::feedback::{FeedbackInput, FeedbackItem, Kind, Notice, Status};
+use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
     CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
 };
@@ -256,4 +256,28 @@ pub async fn set_mailbox(server: &str, username: &str, password: &str) -> Result
 
 pub async fn read_mailbox() -> Result<MailboxReport, CommandError> {
     call("read_mailbox", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct CodeFeedbackArgs<'a> {
+    id: Uuid,
+    code: &'a str,
+}
+
+pub async fn code_feedback(id: Uuid, code: &str) -> Result<FeedbackItem, CommandError> {
+    call("code_feedback", &CodeFeedbackArgs { id, code }).await
+}
+
+#[derive(Serialize)]
+struct OpenFeedbackBoxArgs<'a> {
+    witnesses: &'a [String],
+    letters: u16,
+}
+
+pub async fn open_feedback_box(witnesses: &[String], letters: u16) -> Result<FeedbackBoxSession, CommandError> {
+    call("open_feedback_box", &OpenFeedbackBoxArgs { witnesses, letters }).await
+}
+
+pub async fn feedback_box_sessions() -> Result<Vec<FeedbackBoxSession>, CommandError> {
+    call("feedback_box_sessions", &NoArgs {}).await
 }
