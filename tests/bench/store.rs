@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: saving a visit through the store, beside a raw SQLite insert of the same
-//! rows with the same durability settings, measured in the same run. Prints Markdown.
+//! rows with the same durability settings; and reading the feedback register with its deadlines,
+//! beside reading and parsing the same rows. Each pair measured in the same run. Prints Markdown.
 
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -181,6 +182,62 @@ async fn raw_one_row() -> Figures {
     .await
 }
 
+/// The feedback register with `saves()` items spread over the past (every 6 hours back), a third
+/// of them answered: reading it through the store (deadlines on the working-day calendar, sorted)
+/// beside reading and parsing the same rows.
+async fn register_reads() -> (Figures, Figures) {
+    use thanthien_core::feedback::{FeedbackInput, FeedbackState, Notice};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).await.expect("store");
+    let kinds = ["suggestion", "recommendation", "complaint", "denunciation", "compliment"];
+    for i in 0..saves() {
+        let input = FeedbackInput {
+            channel: "box".into(),
+            kind: kinds[i % kinds.len()].into(),
+            content: format!("Góp ý số {i}: đề nghị sửa đèn đường trước trụ sở"),
+            ..Default::default()
+        };
+        let at = Utc::now() - chrono::Duration::hours(6 * i as i64);
+        let item = store.record_feedback(input, at).await.expect("feedback");
+        if i % 3 == 0 {
+            let reply = "Đã sửa.".to_owned();
+            store.answer_feedback(item.id, "Lê Thị Hoa".into(), Notice::Letter, reply, Utc::now()).await.expect("answer");
+        }
+    }
+    let today = thanthien_core::time::local_day(Utc::now());
+    let reads = (saves() / 100).clamp(5, 30);
+    let mut through = Vec::new();
+    for _ in 0..reads {
+        let started = Instant::now();
+        let items = store.feedback_register(today).await.expect("register");
+        through.push(started.elapsed());
+        assert_eq!(items.len(), saves());
+    }
+    let pool = SqlitePoolOptions::new()
+        .connect_with(SqliteConnectOptions::new().filename(store.path()).read_only(true))
+        .await
+        .expect("reader");
+    let mut raw = Vec::new();
+    for _ in 0..reads {
+        let started = Instant::now();
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, state FROM feedback WHERE received_at IS NOT NULL ORDER BY received_at DESC, id DESC",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("rows");
+        let states: Vec<(Uuid, FeedbackState)> = rows
+            .iter()
+            .map(|(id, state)| (id.parse().expect("id"), serde_json::from_str(state).expect("state")))
+            .collect();
+        raw.push(started.elapsed());
+        assert_eq!(states.len(), saves());
+    }
+    pool.close().await;
+    store.close().await;
+    (figures(through), figures(raw))
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -212,4 +269,18 @@ async fn main() {
     );
     row("for scale: one bare row into a one-table database", &one);
     println!("\nEach measurement ran twice, interleaved; the run with the lower p50 is shown.");
+
+    let (register, rows) = register_reads().await;
+    println!("\n## Reading the feedback register ({} items over {} days, {build})\n", saves(), saves() / 4);
+    println!("The screen reads it every 5 s; the CLI and the weekly facts read it too.\n");
+    println!("| | p50 | p99 | mean |");
+    println!("|---|---|---|---|");
+    row("store: rows + parse + deadline of every item on the working-day calendar + sort", &register);
+    row("baseline: the same rows read and parsed, no deadlines", &rows);
+    println!(
+        "| **ratio store / baseline** | **{:.2}** | **{:.2}** | **{:.2}** |",
+        ratio(register.p50, rows.p50),
+        ratio(register.p99, rows.p99),
+        ratio(register.mean, rows.mean)
+    );
 }
