@@ -146,7 +146,7 @@ async fn a_failed_check_marks_the_camera_until_a_check_passes_what_failed() {
 }
 
 #[tokio::test]
-async fn the_facts_count_missed_shifts_of_a_past_week() {
+async fn a_camera_owes_a_check_for_every_shift_from_its_listing_on() {
     let desk = common::desk().await;
     let store = &desk.store;
     let camera =

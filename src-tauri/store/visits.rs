@@ -236,14 +236,13 @@ impl Store {
 /// The next ticket of this PC's series on the arrival's local day. Counted inside the writing
 /// transaction, so two saves on this PC never get the same number.
 async fn next_ticket(tx: &mut Transaction<'static, Sqlite>, arrived_at: DateTime<Utc>) -> Result<Ticket> {
-    let (start, end) = day_bounds(thanthien_core::time::local_day(arrived_at));
+    let day = thanthien_core::time::local_day(arrived_at).to_string();
     let (series, last): (String, Option<i64>) = sqlx::query_as(
         "SELECT d.ticket_series,
-             (SELECT max(v.ticket_no) FROM visit v WHERE v.device_id = d.id AND v.arrived_at >= ? AND v.arrived_at < ?)
+             (SELECT max(v.ticket_no) FROM visit v WHERE v.device_id = d.id AND v.ticket_day = ?)
          FROM local_device d",
     )
-    .bind(stamp(start))
-    .bind(stamp(end))
+    .bind(day)
     .fetch_one(&mut **tx)
     .await?;
     let series = series.chars().next().unwrap_or('A');
@@ -285,8 +284,8 @@ pub(super) async fn project(
     sqlx::query(
         "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state,
              calls, last_called_at, official, counter, finished_at, outcome, appointment, rating, waiting_secs, service_secs,
-             trip, ticket, ticket_no, returned_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             trip, ticket, ticket_no, returned_at, ticket_day)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET arrived_at = excluded.arrived_at, visitor_name = excluded.visitor_name,
              procedure = excluded.procedure, phone = excluded.phone, citizen_id = excluded.citizen_id,
              note = excluded.note, device_id = excluded.device_id, state = excluded.state,
@@ -294,7 +293,7 @@ pub(super) async fn project(
              counter = excluded.counter, finished_at = excluded.finished_at, outcome = excluded.outcome,
              appointment = excluded.appointment, rating = excluded.rating, waiting_secs = excluded.waiting_secs,
              service_secs = excluded.service_secs, trip = excluded.trip, ticket = excluded.ticket,
-             ticket_no = excluded.ticket_no, returned_at = excluded.returned_at",
+             ticket_no = excluded.ticket_no, returned_at = excluded.returned_at, ticket_day = excluded.ticket_day",
     )
     .bind(id.to_string())
     .bind(v.map(|v| stamp(v.arrived_at)))
@@ -319,6 +318,7 @@ pub(super) async fn project(
     .bind(v.and_then(|v| v.ticket.clone()))
     .bind(ticket.map(|t| i64::from(t.number())))
     .bind(v.and_then(|v| v.returned_at).map(stamp))
+    .bind(v.map(|v| thanthien_core::time::local_day(v.arrived_at).to_string()))
     .execute(&mut **tx)
     .await?;
     Ok(view)

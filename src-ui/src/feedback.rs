@@ -301,17 +301,15 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
     };
     let rule = thanthien_core::feedback::rule(item.kind);
     let finished = item.status.is_finished();
-    let paused = item.status == Status::AwaitingSupplement;
     let steps: Vec<(Status, &'static str, &'static str)> = if finished {
         vec![(Status::Closed, "fb-close", t().close_item)]
     } else {
         vec![
             (Status::Accepted, "fb-accept", t().accept),
             (Status::Extended, "fb-extend", t().extend),
-            if paused {
-                (Status::Accepted, "fb-resume", t().resume)
-            } else {
-                (Status::AwaitingSupplement, "fb-pause", t().pause)
+            match item.resumes_to {
+                Some(back) => (back, "fb-resume", t().resume),
+                None => (Status::AwaitingSupplement, "fb-pause", t().pause),
             },
             (Status::Refused, "fb-refuse", t().refuse),
             (Status::Transferred, "fb-transfer", t().transfer),

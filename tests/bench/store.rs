@@ -118,6 +118,10 @@ fn rows(i: usize, device: Uuid) -> Rows {
         serde_json::to_string(&state).ok(),
         Some("0".into()),
         Some(view.trip.to_string()),
+        // The ticket the store gives (its number read from the index of the day's tickets).
+        Some(format!("A{:03}", i + 1)),
+        Some((i + 1).to_string()),
+        Some(thanthien_core::time::local_day(view.arrived_at).to_string()),
     ];
     Rows { event, visit }
 }
@@ -144,8 +148,8 @@ async fn raw_same_rows() -> Figures {
         // The columns a fresh arrival sets; the lifecycle columns stay NULL, as the store leaves them.
         let mut insert = sqlx::query(
             "INSERT INTO visit (id, arrived_at, visitor_name, procedure, phone, citizen_id, note, device_id, state,
-                 calls, trip)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 calls, trip, ticket, ticket_no, ticket_day)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         );
         for value in r.visit {
             insert = insert.bind(value);
@@ -201,7 +205,10 @@ async fn register_reads() -> (Figures, Figures) {
         let item = store.record_feedback(input, at).await.expect("feedback");
         if i % 3 == 0 {
             let reply = "Đã sửa.".to_owned();
-            store.answer_feedback(item.id, "Lê Thị Hoa".into(), Notice::Letter, reply, Utc::now()).await.expect("answer");
+            store
+                .answer_feedback(item.id, "Lê Thị Hoa".into(), Notice::Letter, reply, Utc::now())
+                .await
+                .expect("answer");
         }
     }
     let today = thanthien_core::time::local_day(Utc::now());

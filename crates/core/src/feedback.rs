@@ -348,10 +348,9 @@ impl FeedbackChange {
     /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
     pub fn check(&self) -> Result<(), InputError> {
         match self {
-            // Receipt and the answer have their own events, with the fields they need.
-            FeedbackChange::StatusSet(s) if matches!(s.status, Status::Received | Status::Answered) => {
-                Err(InputError::StatusInvalid)
-            }
+            // The answer has its own event, with the fields it needs. (`Received` is allowed: it
+            // resumes an item paused before it was accepted.)
+            FeedbackChange::StatusSet(s) if s.status == Status::Answered => Err(InputError::StatusInvalid),
             _ => Ok(()),
         }
     }
@@ -416,6 +415,16 @@ impl FeedbackState {
 
     pub fn status(&self) -> Status {
         self.steps.values().next_back().map_or(Status::Received, Step::status)
+    }
+
+    /// The status an item paused for a supplement goes back to when the citizen answers: the
+    /// one it had before the pause. `None` when it is not paused.
+    pub fn resumes_to(&self) -> Option<Status> {
+        if self.status() != Status::AwaitingSupplement {
+            return None;
+        }
+        let before = self.timeline().into_iter().rev().map(Step::status).find(|s| *s != Status::AwaitingSupplement);
+        Some(before.unwrap_or(Status::Received))
     }
 
     /// Whether this PC may record `change` now. A finished item takes only a code or a closing.
@@ -589,6 +598,8 @@ pub struct FeedbackItem {
     pub attachments: Vec<String>,
     pub box_session: Option<Uuid>,
     pub status: Status,
+    /// While paused for a supplement: the status it resumes to.
+    pub resumes_to: Option<Status>,
     pub national_code: Option<String>,
     pub answer: Option<FeedbackAnswered>,
     pub deadline: Deadline,
@@ -624,6 +635,7 @@ impl FeedbackState {
             attachments: r.attachments.iter().map(ToString::to_string).collect(),
             box_session: r.box_session,
             status: self.status(),
+            resumes_to: self.resumes_to(),
             national_code: self.code.as_ref().map(|c| c.value.to_string()),
             answer,
             deadline_label: deadline.label(),
@@ -829,6 +841,9 @@ mod tests {
         ]);
         let d = back.deadline(&calendar(), &OfficeHours::default(), date("2026-11-09"));
         assert_eq!(d.due, Some(date("2026-11-19")), "16/11 plus the 3 paused working days");
+        assert_eq!(open.resumes_to(), Some(Status::Received), "paused before acceptance: back to received");
+        assert_eq!(back.resumes_to(), None);
+        assert!(status(Status::Received, resumed).check().is_ok());
     }
 
     #[test]
@@ -909,6 +924,12 @@ mod tests {
             Err(InputError::FeedbackNotFound)
         );
         assert_eq!(status(Status::Answered, local(2026, 11, 4, 9, 0)).check(), Err(InputError::StatusInvalid));
+        let paused = state(&[
+            received("complaint", local(2026, 11, 2, 9, 0)),
+            status(Status::Accepted, local(2026, 11, 3, 9, 0)),
+            status(Status::AwaitingSupplement, local(2026, 11, 4, 9, 0)),
+        ]);
+        assert_eq!(paused.resumes_to(), Some(Status::Accepted));
     }
 
     #[test]
