@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod lunar;
 pub mod official;
 pub mod procedure;
+pub mod summary;
 pub mod sync_policy;
 pub mod time;
 pub mod visit;
