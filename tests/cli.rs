@@ -339,3 +339,35 @@ async fn a_camera_check_with_a_failed_item_marks_the_camera() {
     assert_eq!(cameras[0]["outage"]["items"], serde_json::json!(["recording"]));
     assert_eq!(cameras[0]["checked_this_shift"], true);
 }
+
+#[tokio::test]
+async fn summary_and_csv_export_of_a_week() {
+    let dir = tempfile::tempdir().unwrap();
+    for at in ["2026-11-16T08:00:00+07:00", "2026-11-22T23:30:00+07:00", "2026-11-12T09:00:00+07:00"] {
+        let add = thanthien(dir.path(), &["visit", "add", "--name", "Người dân", "--at", at]).await;
+        assert!(add.ok, "{}", add.stderr);
+    }
+    let text = thanthien(dir.path(), &["summary", "--week", "2026-W47"]).await;
+    assert!(text.ok, "{}", text.stderr);
+    assert!(
+        text.stdout.starts_with("Báo cáo tuần 2026-W47 (16/11/2026 – 22/11/2026), so với tuần 2026-W46"),
+        "{}",
+        text.stdout
+    );
+    let json: Value =
+        serde_json::from_str(&thanthien(dir.path(), &["summary", "--week", "2026-W47", "--json"]).await.stdout)
+            .unwrap();
+    assert_eq!(
+        (json["this_week"]["visits"]["total"].as_u64(), json["last_week"]["visits"]["total"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let out = dir.path().join("tuan-47.csv");
+    let export =
+        thanthien(dir.path(), &["export", "--week", "2026-W47", "--format", "csv", "--out", out.to_str().unwrap()])
+            .await;
+    assert!(export.ok, "{}", export.stderr);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,1\r\n"), "{csv}");
+    let bad = thanthien(dir.path(), &["summary", "--week", "2026-W99"]).await;
+    assert!(!bad.ok && bad.stderr.contains("2026-W47"), "{}", bad.stderr);
+}

@@ -276,3 +276,37 @@ async fn the_probe_reaches_listeners_on_loopback_and_records_automatic_checks() 
     assert!(!hall.checked_this_shift, "an automatic check does not replace the shift's manual check-in");
     drop(silent);
 }
+
+#[tokio::test]
+async fn the_weekly_summary_reads_the_week_and_the_one_before_from_the_store() {
+    use thanthien_core::summary::{rows, Figure, Week};
+    use thanthien_core::visit::{FinishInput, Outcome, VisitInput};
+    let desk = common::desk().await;
+    let store = &desk.store;
+    let week = Week::try_from("2026-W47".to_owned()).unwrap();
+    let at = |d: u32, h: u32, m: u32| vietnam().with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap().with_timezone(&Utc);
+    // This week: two visits on Monday, one served in 5 minutes after a 10-minute wait, rated 5;
+    // one late on Sunday night (still this week). Last week: one visit.
+    let served =
+        store.record_visit(VisitInput { name: "An".into(), ..Default::default() }, at(16, 8, 0)).await.unwrap();
+    store.call_visit(served.id, "Lê Thị Hoa".into(), 1, at(16, 8, 10)).await.unwrap();
+    store.finish_visit(served.id, FinishInput::new(Outcome::Resolved), at(16, 8, 15)).await.unwrap();
+    store.rate_visit(served.id, 5, vec![], at(16, 8, 16)).await.unwrap();
+    store.record_visit(VisitInput { name: "Bình".into(), ..Default::default() }, at(22, 23, 30)).await.unwrap();
+    store.record_visit(VisitInput { name: "Chi".into(), ..Default::default() }, at(12, 9, 0)).await.unwrap();
+    store.record_visit(VisitInput { name: "Dũng".into(), ..Default::default() }, at(23, 0, 10)).await.unwrap();
+    store.record_feedback(letter("Đề nghị thêm ghế"), at(17, 9, 0)).await.unwrap();
+
+    let summary = store.weekly_summary(week, Utc::now()).await.unwrap();
+    let this = &summary.this_week;
+    assert_eq!((this.visits.total, summary.last_week.visits.total), (2, 1));
+    assert_eq!((this.visits.per_day[0], this.visits.per_day[6]), (1, 1));
+    assert_eq!((this.visits.waiting.median_secs, this.visits.service.median_secs), (Some(600), Some(300)));
+    assert_eq!(this.satisfaction.share_satisfied, Some(1.0));
+    assert_eq!(this.feedback.received, 1);
+    let table = rows(&summary);
+    assert_eq!(table[0].this_week, Figure::Count(2));
+    // The CSV export says what the summary says.
+    let csv = thanthien_core::summary::to_csv(&summary);
+    assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,1\r\n"), "{csv}");
+}

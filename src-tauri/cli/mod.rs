@@ -67,6 +67,28 @@ pub enum Command {
         #[command(subcommand)]
         command: registers::CameraCommand,
     },
+    /// The weekly summary (Báo cáo tuần) with last week beside it; default the current week.
+    Summary {
+        /// ISO week, e.g. 2026-W47.
+        #[arg(long, value_parser = parse_week)]
+        week: Option<thanthien_core::summary::Week>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the weekly summary to a file.
+    Export {
+        #[arg(long, value_parser = parse_week)]
+        week: thanthien_core::summary::Week,
+        /// csv (xlsx and pdf come with the office head's screen).
+        #[arg(long, value_parser = ["csv"])]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn parse_week(text: &str) -> Result<thanthien_core::summary::Week, String> {
+    thanthien_core::summary::Week::try_from(text.to_owned())
 }
 
 #[derive(clap::Args)]
@@ -430,6 +452,37 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Feedback { command } => registers::feedback(&store, command).await,
+        Command::Summary { week, json } => {
+            let week = week.unwrap_or_else(|| thanthien_core::summary::Week::of(Utc::now()));
+            let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+            } else {
+                println!(
+                    "Báo cáo tuần {} ({} – {}), so với tuần {}",
+                    week,
+                    week.monday().format("%d/%m/%Y"),
+                    week.sunday().format("%d/%m/%Y"),
+                    week.previous()
+                );
+                let mut section = String::new();
+                for row in thanthien_core::summary::rows(&summary) {
+                    if row.section != section {
+                        println!("\n{}", row.section);
+                        section = row.section.clone();
+                    }
+                    println!("  {:<44} {:>12} {:>12}", row.label, row.this_week.text(), row.last_week.text());
+                }
+            }
+            Ok(())
+        }
+        Command::Export { week, format: _, out } => {
+            let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
+            std::fs::write(&out, thanthien_core::summary::to_csv(&summary))
+                .map_err(|e| format!("không ghi được {}: {e}", out.display()))?;
+            println!("{}", out.display());
+            Ok(())
+        }
         Command::Camera { command } => registers::camera(&store, command).await,
         Command::Sync => {
             // The same round the window's "Đồng bộ ngay" runs, recorded for its sync badge.

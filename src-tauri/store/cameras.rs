@@ -11,6 +11,7 @@ use thanthien_core::camera::{
     CameraOnDuty, CheckItem, CheckResult, Shift,
 };
 use thanthien_core::event::{Event, EventBody};
+use thanthien_core::summary::CameraPeriod;
 use thanthien_core::time::{day_bounds, local_day, stamp};
 use thanthien_core::visit::lifecycle::check_not_future;
 use thanthien_core::visit::{optional, InputError, Note, OfficialName};
@@ -161,38 +162,57 @@ impl Store {
             .collect())
     }
 
-    /// What the weekly summary needs from the camera register for the days `from..=to`, as of
-    /// `now`: checks done, missed and failed, and every outage that overlaps the period.
-    pub async fn camera_facts(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<CameraFacts> {
+    /// Each camera's facts for the days `from..=to`, as of `now`: checks done, missed and failed,
+    /// and every outage that overlaps the period.
+    pub async fn camera_periods(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CameraPeriod>> {
         let reference = self.reference();
         let (start, _) = day_bounds(from);
         let (_, end) = day_bounds(to);
         let rows = self.camera_rows().await?;
         let all_checks = self.checks_between(DateTime::<Utc>::MIN_UTC, end).await?;
-        let in_period: Vec<&(Uuid, CameraChecked)> =
-            all_checks.iter().filter(|(_, c)| c.checked_at >= start && c.checked_at < end).collect();
         let duty: Vec<CameraOnDuty> =
             rows.iter().map(|r| CameraOnDuty { id: r.id, listed_at: r.listed_at, active: r.listed.active }).collect();
-        let manual: Vec<(Uuid, DateTime<Utc>)> =
-            in_period.iter().filter(|(_, c)| !c.automatic).map(|(id, c)| (*id, c.checked_at)).collect();
-        let missed = missed_checks(&duty, &manual, from, to, now, &reference.calendar, &reference.hours);
-        let outages = rows
+        let manual: Vec<(Uuid, DateTime<Utc>)> = all_checks
             .iter()
-            .flat_map(|row| {
+            .filter(|(_, c)| !c.automatic && c.checked_at >= start && c.checked_at < end)
+            .map(|(id, c)| (*id, c.checked_at))
+            .collect();
+        let missed = missed_checks(&duty, &manual, from, to, now, &reference.calendar, &reference.hours);
+        Ok(rows
+            .iter()
+            .map(|row| {
                 let checks: Vec<&CameraChecked> =
                     all_checks.iter().filter(|(id, _)| *id == row.id).map(|(_, c)| c).collect();
-                outage_windows(&checks)
-                    .into_iter()
-                    .filter(|o| o.from < end && o.to.is_none_or(|t| t >= start))
-                    .map(|o| (row.id, o))
-                    .collect::<Vec<_>>()
+                let in_period = || checks.iter().filter(|c| c.checked_at >= start && c.checked_at < end);
+                CameraPeriod {
+                    camera: row.id,
+                    name: row.listed.name.to_string(),
+                    counter: row.listed.counter.map(u16::from),
+                    checks_done: in_period().filter(|c| !c.automatic).count() as u32,
+                    checks_missed: missed.iter().filter(|(id, _)| *id == row.id).count() as u32,
+                    checks_failed: in_period().filter(|c| !c.failed().is_empty()).count() as u32,
+                    outages: outage_windows(&checks)
+                        .into_iter()
+                        .filter(|o| o.from < end && o.to.is_none_or(|t| t >= start))
+                        .collect(),
+                }
             })
-            .collect();
+            .collect())
+    }
+
+    /// The camera register's facts for the days `from..=to`, all cameras together.
+    pub async fn camera_facts(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<CameraFacts> {
+        let periods = self.camera_periods(from, to, now).await?;
         Ok(CameraFacts {
-            checks_done: manual.len() as u32,
-            checks_missed: missed.len() as u32,
-            checks_failed: in_period.iter().filter(|(_, c)| !c.failed().is_empty()).count() as u32,
-            outages,
+            checks_done: periods.iter().map(|p| p.checks_done).sum(),
+            checks_missed: periods.iter().map(|p| p.checks_missed).sum(),
+            checks_failed: periods.iter().map(|p| p.checks_failed).sum(),
+            outages: periods.iter().flat_map(|p| p.outages.iter().map(|o| (p.camera, o.clone()))).collect(),
         })
     }
 }

@@ -6,6 +6,7 @@ mod feedback;
 mod mailbox;
 mod officials;
 mod reference;
+mod summary;
 mod visits;
 
 pub use mailbox::MailboxSettings;

@@ -214,6 +214,18 @@ impl Store {
         visits_from_rows(rows)
     }
 
+    /// Visits that arrived in `[start, end)`, oldest first.
+    pub async fn visits_between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Visit>> {
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id",
+        )
+        .bind(stamp(start))
+        .bind(stamp(end))
+        .fetch_all(&self.reader)
+        .await?;
+        visits_from_rows(rows)
+    }
+
     /// Every visit, newest first.
     pub async fn all_visits(&self) -> Result<Vec<Visit>> {
         let rows = sqlx::query_as(

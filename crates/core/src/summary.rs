@@ -231,9 +231,9 @@ pub struct WeeklySummary {
     pub targets: Targets,
 }
 
-/// A camera's facts for a week, as the store reads them.
+/// One camera's facts for a period (a week), as the store reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CameraWeek {
+pub struct CameraPeriod {
     pub camera: Uuid,
     pub name: String,
     pub counter: Option<u16>,
@@ -249,7 +249,7 @@ pub struct WeekInput<'a> {
     pub week: Week,
     pub visits: &'a [Visit],
     pub feedback: &'a [FeedbackItem],
-    pub cameras: &'a [CameraWeek],
+    pub cameras: &'a [CameraPeriod],
     pub targets: Targets,
 }
 
@@ -314,9 +314,13 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
             *feedback.by_kind.entry(item.kind).or_default() += 1;
         }
         let finished_this_week = item.deadline.finished_at.is_some_and(|at| week.contains(at));
+        // Finished late after the week ended: it was still open, and overdue, at the week's end.
+        let late_after_the_week = item.deadline.finished_at.is_some_and(|at| at >= week.bounds().1)
+            && item.deadline.due.is_some_and(|due| due < week.sunday());
         match item.deadline.state {
             DeadlineState::MetOnTime if finished_this_week => feedback.answered_on_time += 1,
             DeadlineState::MetLate { .. } if finished_this_week => feedback.answered_late += 1,
+            DeadlineState::MetLate { .. } if late_after_the_week => feedback.overdue += 1,
             _ if item.deadline.is_overdue() => feedback.overdue += 1,
             _ => {}
         }
@@ -351,6 +355,165 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
         procedure_satisfaction: share(procedure_satisfied, procedure_ratings),
     };
     WeekFigures { week, visits: figures, satisfaction, feedback, cameras, indexes }
+}
+
+/// One figure as the report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Figure {
+    Count(u32),
+    /// A share between 0 and 1; `None` when there was nothing to divide.
+    Share(Option<f64>),
+    /// A duration in seconds, shown in minutes.
+    Duration(Option<i64>),
+}
+
+impl Figure {
+    /// As the screen and the PDF print it: "12", "66,7 %", "10 phút", "—".
+    pub fn text(self) -> String {
+        match self {
+            Figure::Count(n) => n.to_string(),
+            Figure::Share(Some(x)) => format!("{:.1} %", x * 100.0).replace('.', ","),
+            Figure::Duration(Some(secs)) => format!("{} phút", (secs + 30) / 60),
+            Figure::Share(None) | Figure::Duration(None) => "—".to_owned(),
+        }
+    }
+
+    /// As the spreadsheet and the CSV hold it: a plain number (shares in per cent, durations in
+    /// minutes, one decimal), or nothing.
+    pub fn number(self) -> Option<f64> {
+        match self {
+            Figure::Count(n) => Some(f64::from(n)),
+            Figure::Share(x) => x.map(|x| (x * 1000.0).round() / 10.0),
+            Figure::Duration(secs) => secs.map(|s| (s as f64 / 6.0).round() / 10.0),
+        }
+    }
+}
+
+/// One line of the report: a figure this week and last week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub section: String,
+    pub label: String,
+    pub this_week: Figure,
+    pub last_week: Figure,
+}
+
+const DAYS: [&str; 7] = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
+const LEVELS: [&str; 5] = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"];
+
+/// Every line of the report, in order: the one list the screen, the CLI and every export print,
+/// so they cannot disagree.
+pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
+    let (a, b) = (&summary.this_week, &summary.last_week);
+    let mut rows = Vec::new();
+    let mut push = |section: &str, label: String, this_week: Figure, last_week: Figure| {
+        rows.push(Row { section: section.to_owned(), label, this_week, last_week });
+    };
+    let count = |n: Option<&u32>| Figure::Count(n.copied().unwrap_or(0));
+    // Keys present in either week, so a figure that fell to zero still shows.
+    fn keys<K: Ord + Clone, V>(x: &BTreeMap<K, V>, y: &BTreeMap<K, V>) -> Vec<K> {
+        let mut all: Vec<K> = x.keys().chain(y.keys()).cloned().collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    let visits = "Lượt tiếp dân";
+    push(visits, "Tổng số lượt".into(), Figure::Count(a.visits.total), Figure::Count(b.visits.total));
+    for (i, day) in DAYS.iter().enumerate() {
+        push(visits, (*day).into(), Figure::Count(a.visits.per_day[i]), Figure::Count(b.visits.per_day[i]));
+    }
+    for hour in (0..24).filter(|h| a.visits.per_hour[*h] + b.visits.per_hour[*h] > 0) {
+        let label = format!("{hour:02}:00–{hour:02}:59");
+        push(visits, label, Figure::Count(a.visits.per_hour[hour]), Figure::Count(b.visits.per_hour[hour]));
+    }
+    let by = "Lượt tiếp theo thủ tục";
+    for p in keys(&a.visits.per_procedure, &b.visits.per_procedure) {
+        push(by, p.clone(), count(a.visits.per_procedure.get(&p)), count(b.visits.per_procedure.get(&p)));
+    }
+    let by = "Lượt tiếp theo cán bộ";
+    for o in keys(&a.visits.per_official, &b.visits.per_official) {
+        push(by, o.clone(), count(a.visits.per_official.get(&o)), count(b.visits.per_official.get(&o)));
+    }
+    let by = "Lượt tiếp theo kết quả";
+    for o in keys(&a.visits.per_outcome, &b.visits.per_outcome) {
+        push(by, o.label_vi().into(), count(a.visits.per_outcome.get(&o)), count(b.visits.per_outcome.get(&o)));
+    }
+    for (section, x, y, target) in [
+        ("Thời gian chờ", &a.visits.waiting, &b.visits.waiting, summary.targets.waiting_secs),
+        ("Thời gian giải quyết", &a.visits.service, &b.visits.service, summary.targets.service_secs),
+    ] {
+        push(section, "Trung vị".into(), Figure::Duration(x.median_secs), Figure::Duration(y.median_secs));
+        push(section, "90% số lượt không quá".into(), Figure::Duration(x.p90_secs), Figure::Duration(y.p90_secs));
+        let label = format!("Tỷ lệ trong chỉ tiêu ({} phút)", target / 60);
+        push(section, label, Figure::Share(x.within_target), Figure::Share(y.within_target));
+    }
+    let sat = "Mức độ hài lòng";
+    push(sat, "Số lượt đánh giá".into(), Figure::Count(a.satisfaction.ratings), Figure::Count(b.satisfaction.ratings));
+    for (i, level) in LEVELS.iter().enumerate().rev() {
+        let (x, y) = (a.satisfaction.distribution[i], b.satisfaction.distribution[i]);
+        push(sat, (*level).into(), Figure::Count(x), Figure::Count(y));
+    }
+    let (x, y) = (a.satisfaction.share_satisfied, b.satisfaction.share_satisfied);
+    push(sat, "Tỷ lệ hài lòng".into(), Figure::Share(x), Figure::Share(y));
+    let by = "Tỷ lệ hài lòng theo cán bộ";
+    for o in keys(&a.satisfaction.per_official, &b.satisfaction.per_official) {
+        let share = |s: &Satisfaction| Figure::Share(s.per_official.get(&o).map(|x| x.share_satisfied));
+        push(by, o.clone(), share(&a.satisfaction), share(&b.satisfaction));
+    }
+    let fb = "Góp ý, phản ánh, kiến nghị";
+    push(fb, "Tiếp nhận".into(), Figure::Count(a.feedback.received), Figure::Count(b.feedback.received));
+    let (x, y) = (a.feedback.answered_on_time, b.feedback.answered_on_time);
+    push(fb, "Giải quyết đúng hạn".into(), Figure::Count(x), Figure::Count(y));
+    let (x, y) = (a.feedback.answered_late, b.feedback.answered_late);
+    push(fb, "Giải quyết trễ hạn".into(), Figure::Count(x), Figure::Count(y));
+    push(fb, "Quá hạn chưa giải quyết".into(), Figure::Count(a.feedback.overdue), Figure::Count(b.feedback.overdue));
+    let by = "Góp ý theo kênh";
+    for c in keys(&a.feedback.by_channel, &b.feedback.by_channel) {
+        push(by, c.label().into(), count(a.feedback.by_channel.get(&c)), count(b.feedback.by_channel.get(&c)));
+    }
+    let by = "Góp ý theo loại";
+    for k in keys(&a.feedback.by_kind, &b.feedback.by_kind) {
+        push(by, k.label().into(), count(a.feedback.by_kind.get(&k)), count(b.feedback.by_kind.get(&k)));
+    }
+    let cam = "Camera giám sát";
+    let (x, y) = (&a.cameras, &b.cameras);
+    push(cam, "Lượt kiểm tra đã làm".into(), Figure::Count(x.checks_done), Figure::Count(y.checks_done));
+    push(cam, "Ca bỏ lỡ kiểm tra".into(), Figure::Count(x.checks_missed), Figure::Count(y.checks_missed));
+    push(cam, "Lượt kiểm tra có lỗi".into(), Figure::Count(x.checks_failed), Figure::Count(y.checks_failed));
+    let (nx, ny) = (x.outages.len() as u32, y.outages.len() as u32);
+    push(cam, "Lần gián đoạn".into(), Figure::Count(nx), Figure::Count(ny));
+    let served = |c: &CameraFigures| Figure::Count(c.outages.iter().map(|o| o.visits_served).sum());
+    push(cam, "Lượt tiếp dân trong lúc camera gián đoạn".into(), served(x), served(y));
+    let idx = "Chỉ số";
+    let (x, y) = (a.indexes.feedback_on_time, b.indexes.feedback_on_time);
+    push(idx, "Góp ý giải quyết đúng hạn".into(), Figure::Share(x), Figure::Share(y));
+    let (x, y) = (a.indexes.procedure_satisfaction, b.indexes.procedure_satisfaction);
+    push(idx, "Hài lòng khi giải quyết thủ tục".into(), Figure::Share(x), Figure::Share(y));
+    rows
+}
+
+/// The report as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the accents):
+/// section, line, this week, last week; numbers plain, shares in per cent, times in minutes.
+pub fn to_csv(summary: &WeeklySummary) -> String {
+    let field = |text: &str| {
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_owned()
+        }
+    };
+    let number = |f: Figure| f.number().map(|n| n.to_string()).unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    let (this, last) = (summary.this_week.week, summary.last_week.week);
+    out.push_str(&format!("Mục,Chỉ tiêu,Tuần {this},Tuần {last}\r\n"));
+    for row in rows(summary) {
+        let line = [field(&row.section), field(&row.label), number(row.this_week), number(row.last_week)];
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -516,6 +679,18 @@ mod tests {
                 DeadlineState::Open { days_left: -25 },
                 None,
             ),
+            // Answered late next week: overdue at this week's end.
+            {
+                let mut late = item(
+                    local(2026, 10, 1, 9, 0),
+                    Channel::Box,
+                    Kind::Suggestion,
+                    DeadlineState::MetLate { days_late: 30 },
+                    Some(local(2026, 11, 25, 9, 0)),
+                );
+                late.deadline.due = Some(NaiveDate::from_ymd_opt(2026, 10, 15).unwrap());
+                late
+            },
             // Finished on time, but last week: counts for that week, not this one.
             item(
                 local(2026, 11, 10, 9, 0),
@@ -525,7 +700,7 @@ mod tests {
                 Some(local(2026, 11, 12, 9, 0)),
             ),
         ];
-        let cameras = vec![CameraWeek {
+        let cameras = vec![CameraPeriod {
             camera: Uuid::from_u128(1),
             name: "Camera quầy 1".into(),
             counter: Some(1),
@@ -569,10 +744,11 @@ mod tests {
             OfficialSatisfaction { ratings: 2, share_satisfied: 0.5 }
         );
         assert_eq!(f.satisfaction.below_sample, vec!["Trần Văn Nam".to_owned()]);
-        // Feedback: two received this week; one on time, one late this week; one overdue.
+        // Feedback: two received this week; one on time and one late this week; two overdue at its
+        // end (one still open, one answered only the week after).
         assert_eq!(
             (f.feedback.received, f.feedback.answered_on_time, f.feedback.answered_late, f.feedback.overdue),
-            (2, 1, 1, 1)
+            (2, 1, 1, 2)
         );
         assert_eq!(f.feedback.by_channel.get(&Channel::Email), Some(&1));
         assert_eq!(f.feedback.by_kind.get(&Kind::Complaint), Some(&1));
@@ -582,6 +758,47 @@ mod tests {
         // Indexes: 1 of 2 finished on time; procedure ratings 5 and 2: one of two satisfied.
         assert_eq!(f.indexes.feedback_on_time, Some(0.5));
         assert_eq!(f.indexes.procedure_satisfaction, Some(0.5));
+    }
+
+    #[test]
+    fn the_rows_and_the_csv_carry_the_same_figures() {
+        let visits = vec![
+            visit(
+                local(2026, 11, 16, 8, 10),
+                Some("Chứng thực, bản sao"),
+                Some("Lê Thị Hoa"),
+                Some(1),
+                Some(Outcome::Resolved),
+                Some(5),
+                Some(10),
+                Some(5),
+            ),
+            visit(local(2026, 11, 10, 9, 0), None, None, None, Some(Outcome::Left), None, None, None),
+        ];
+        let figures = |week: Week| {
+            week_figures(&WeekInput { week, visits: &visits, feedback: &[], cameras: &[], targets: Targets::default() })
+        };
+        let summary = WeeklySummary {
+            this_week: figures(week47()),
+            last_week: figures(week47().previous()),
+            targets: Targets::default(),
+        };
+        let rows = rows(&summary);
+        let total = &rows[0];
+        assert_eq!(
+            (total.label.as_str(), total.this_week, total.last_week),
+            ("Tổng số lượt", Figure::Count(1), Figure::Count(1))
+        );
+        let waiting = rows.iter().find(|r| r.section == "Thời gian chờ" && r.label == "Trung vị").unwrap();
+        assert_eq!((waiting.this_week.text(), waiting.last_week.text()), ("5 phút".to_owned(), "—".to_owned()));
+        let satisfied = rows.iter().find(|r| r.label == "Tỷ lệ hài lòng").unwrap();
+        assert_eq!(satisfied.this_week.text(), "100,0 %");
+        let csv = to_csv(&summary);
+        assert!(csv.starts_with("\u{feff}Mục,Chỉ tiêu,Tuần 2026-W47,Tuần 2026-W46\r\n"));
+        // A label with a comma is quoted; a share is a plain per cent; nothing is a blank line.
+        assert!(csv.contains("Lượt tiếp theo thủ tục,\"Chứng thực, bản sao\",1,0\r\n"), "{csv}");
+        assert!(csv.contains("Mức độ hài lòng,Tỷ lệ hài lòng,100,\r\n"), "{csv}");
+        assert_eq!(csv.lines().count(), rows.len() + 1);
     }
 
     #[test]
