@@ -5,6 +5,7 @@ pub mod commands;
 pub mod mailbox;
 pub mod probe;
 pub mod rating;
+pub mod report;
 pub mod secret;
 pub mod store;
 pub mod sync;

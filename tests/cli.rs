@@ -368,6 +368,24 @@ async fn summary_and_csv_export_of_a_week() {
     assert!(export.ok, "{}", export.stderr);
     let csv = std::fs::read_to_string(&out).unwrap();
     assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,1\r\n"), "{csv}");
+    // The spreadsheet read back holds the same figures as the summary's lines.
+    let xlsx = dir.path().join("tuan-47.xlsx");
+    let args = ["export", "--week", "2026-W47", "--format", "xlsx", "--out", xlsx.to_str().unwrap()];
+    let export = thanthien(dir.path(), &args).await;
+    assert!(export.ok, "{}", export.stderr);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Tuần 2026-W47").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+    assert!(cell(0, 0).starts_with("BÁO CÁO TUẦN 2026-W47"));
+    assert_eq!((cell(2, 2), cell(2, 3)), ("Tuần 2026-W47".to_owned(), "Tuần 2026-W46".to_owned()));
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(records.len() > 30, "every line of the report");
+    for (i, record) in records.iter().enumerate() {
+        let fields: Vec<String> = (0..4).map(|c| cell(3 + i as u32, c)).collect();
+        assert_eq!(record.iter().collect::<Vec<_>>(), fields, "line {i}");
+    }
     let bad = thanthien(dir.path(), &["summary", "--week", "2026-W99"]).await;
     assert!(!bad.ok && bad.stderr.contains("2026-W47"), "{}", bad.stderr);
 }

@@ -79,8 +79,8 @@ pub enum Command {
     Export {
         #[arg(long, value_parser = parse_week)]
         week: thanthien_core::summary::Week,
-        /// csv (xlsx and pdf come with the office head's screen).
-        #[arg(long, value_parser = ["csv"])]
+        /// csv or xlsx (pdf comes with the office head's screen).
+        #[arg(long, value_parser = ["csv", "xlsx"])]
         format: String,
         #[arg(long)]
         out: PathBuf,
@@ -476,10 +476,13 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Export { week, format: _, out } => {
+        Command::Export { week, format, out } => {
             let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
-            std::fs::write(&out, thanthien_core::summary::to_csv(&summary))
-                .map_err(|e| format!("không ghi được {}: {e}", out.display()))?;
+            let bytes = match format.as_str() {
+                "xlsx" => crate::report::xlsx(&summary).map_err(|e| format!("không tạo được tệp Excel: {e}"))?,
+                _ => thanthien_core::summary::to_csv(&summary).into_bytes(),
+            };
+            std::fs::write(&out, bytes).map_err(|e| format!("không ghi được {}: {e}", out.display()))?;
             println!("{}", out.display());
             Ok(())
         }
