@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "code_feedback",
     "open_feedback_box",
     "feedback_box_sessions",
+    "weekly_summary",
 ];
 
 fn main() {

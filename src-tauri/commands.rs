@@ -345,3 +345,13 @@ pub async fn open_feedback_box(
 pub async fn feedback_box_sessions(store: State<'_, Store>) -> Result<Vec<FeedbackBoxSession>, CommandError> {
     Ok(store.feedback_box_sessions().await?)
 }
+
+/// The weekly summary (this week and the last); `week` defaults to the current one.
+#[tauri::command]
+pub async fn weekly_summary(
+    week: Option<thanthien_core::summary::Week>,
+    store: State<'_, Store>,
+) -> Result<thanthien_core::summary::WeeklySummary, CommandError> {
+    let week = week.unwrap_or_else(|| thanthien_core::summary::Week::of(Utc::now()));
+    Ok(store.weekly_summary(week, Utc::now()).await?)
+}

@@ -74,6 +74,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::code_feedback,
             commands::open_feedback_box,
             commands::feedback_box_sessions,
+            commands::weekly_summary,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

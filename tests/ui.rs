@@ -224,6 +224,23 @@ async fn scenario(c: &Client, data: &Path) {
     apology_slip(c, data).await;
     feedback_register(c, data).await;
     camera_check_in(c).await;
+    weekly_summary(c).await;
+}
+
+/// The week's summary shows today's arrival against an empty last week, with its charts.
+async fn weekly_summary(c: &Client) {
+    wait_for(c, "#tab-summary").await.click().await.unwrap();
+    let week = thanthien_core::summary::Week::of(chrono::Utc::now()).to_string();
+    let title = wait_for(c, "#summary-week").await.text().await.unwrap();
+    assert!(title.contains(&week), "{title}");
+    wait_for(c, "#summary-table tbody tr:nth-child(2) td").await;
+    let mut cells = Vec::new();
+    for cell in c.find_all(Locator::Css("#summary-table tbody tr:nth-child(2) td")).await.unwrap() {
+        cells.push(cell.text().await.unwrap());
+    }
+    assert_eq!(cells, ["Tổng số lượt", "1", "0"]);
+    wait_count(c, ".charts svg", 3).await;
+    save_screenshot(c, "bao-cao-tuan.png").await;
 }
 
 /// A box letter entered a month late is overdue; answered, it leaves the overdue list and the

@@ -1,6 +1,15 @@
 //! Every word the UI shows, in one place. Vietnamese first; English will be a second table.
 
 pub struct Texts {
+    pub screen_summary: &'static str,
+    pub summary_title: &'static str,
+    pub previous_week: &'static str,
+    pub next_week: &'static str,
+    pub this_week: &'static str,
+    pub last_week: &'static str,
+    pub chart_per_day: &'static str,
+    pub chart_per_hour: &'static str,
+    pub chart_levels: &'static str,
     pub national_code: &'static str,
     pub save_code: &'static str,
     pub box_session: &'static str,
@@ -163,6 +172,15 @@ pub struct Texts {
 }
 
 pub const VI: Texts = Texts {
+    screen_summary: "Báo cáo tuần",
+    summary_title: "Báo cáo tuần",
+    previous_week: "◀ Tuần trước",
+    next_week: "Tuần sau ▶",
+    this_week: "Tuần này",
+    last_week: "Tuần trước",
+    chart_per_day: "Lượt tiếp theo ngày",
+    chart_per_hour: "Lượt tiếp theo giờ",
+    chart_levels: "Mức độ hài lòng",
     national_code: "Mã trên Hệ thống tiếp nhận phản ánh, kiến nghị",
     save_code: "Lưu mã",
     box_session: "Thuộc lần mở hòm thư",

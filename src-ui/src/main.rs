@@ -8,6 +8,7 @@ mod feedback;
 mod front_desk;
 mod i18n;
 mod rating;
+mod summary;
 
 use chrono::{DateTime, Utc};
 use i18n::t;
@@ -38,6 +39,7 @@ enum Screen {
     FrontDesk,
     Feedback,
     Cameras,
+    Summary,
 }
 
 #[component]
@@ -86,7 +88,8 @@ fn App() -> impl IntoView {
             <nav>
                 {[(Screen::FrontDesk, "tab-front-desk", t().screen_front_desk),
                   (Screen::Feedback, "tab-feedback", t().screen_feedback),
-                  (Screen::Cameras, "tab-cameras", t().screen_cameras)]
+                  (Screen::Cameras, "tab-cameras", t().screen_cameras),
+                  (Screen::Summary, "tab-summary", t().screen_summary)]
                     .into_iter()
                     .map(|(target, id, label)| view! {
                         <button id=id class="tab" class:active=move || screen.get() == target
@@ -115,6 +118,7 @@ fn App() -> impl IntoView {
             Screen::FrontDesk => None,
             Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
             Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen /></main> }.into_any()),
+            Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen /></main> }.into_any()),
         }}
     }
 }

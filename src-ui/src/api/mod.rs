@@ -281,3 +281,14 @@ pub async fn open_feedback_box(witnesses: &[String], letters: u16) -> Result<Fee
 pub async fn feedback_box_sessions() -> Result<Vec<FeedbackBoxSession>, CommandError> {
     call("feedback_box_sessions", &NoArgs {}).await
 }
+
+#[derive(Serialize)]
+struct WeeklySummaryArgs {
+    week: Option<thanthien_core::summary::Week>,
+}
+
+pub async fn weekly_summary(
+    week: Option<thanthien_core::summary::Week>,
+) -> Result<thanthien_core::summary::WeeklySummary, CommandError> {
+    call("weekly_summary", &WeeklySummaryArgs { week }).await
+}

@@ -1,0 +1,115 @@
+//! The Báo cáo tuần screen: the week's figures with last week beside them, as SVG bar charts with
+//! their numbers, and the full table of the report's lines (the same lines the exports print).
+
+use crate::api;
+use crate::i18n::t;
+use chrono::{Duration, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use thanthien_core::summary::{rows, Week, WeeklySummary};
+
+#[component]
+pub fn SummaryScreen() -> impl IntoView {
+    let week = RwSignal::new(Week::of(Utc::now()));
+    let summary = RwSignal::new(None::<WeeklySummary>);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let chosen = week.get();
+        spawn_local(async move {
+            match api::weekly_summary(Some(chosen)).await {
+                Ok(s) => {
+                    error.set(None);
+                    summary.set(Some(s));
+                }
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    });
+    let is_current = move || week.get() >= Week::of(Utc::now());
+    let step = move |days: i64| week.update(|w| *w = Week::of_day(w.monday() + Duration::days(days)));
+    view! {
+        <section class="summary" id="weekly-summary">
+            <div class="summary-head">
+                <button id="week-previous" on:click=move |_| step(-7)>{t().previous_week}</button>
+                <h2 id="summary-week">{move || {
+                    let w = week.get();
+                    format!("{} {} ({} – {})", t().summary_title, w, w.monday().format("%d/%m/%Y"), w.sunday().format("%d/%m/%Y"))
+                }}</h2>
+                <button id="week-next" on:click=move |_| step(7) disabled=is_current>{t().next_week}</button>
+            </div>
+            {move || error.get().map(|e| view! { <div class="form-error">{e}</div> })}
+            {move || summary.get().map(|s| view! {
+                <div class="charts">
+                    <Bars title=t().chart_per_day
+                        labels=vec!["T2", "T3", "T4", "T5", "T6", "T7", "CN"].into_iter().map(String::from).collect()
+                        this=s.this_week.visits.per_day.to_vec() last=s.last_week.visits.per_day.to_vec() />
+                    <Bars title=t().chart_per_hour
+                        labels=(6..19).map(|h| format!("{h}h")).collect()
+                        this=s.this_week.visits.per_hour[6..19].to_vec() last=s.last_week.visits.per_hour[6..19].to_vec() />
+                    <Bars title=t().chart_levels
+                        labels=vec!["1", "2", "3", "4", "5"].into_iter().map(String::from).collect()
+                        this=s.this_week.satisfaction.distribution.to_vec() last=s.last_week.satisfaction.distribution.to_vec() />
+                </div>
+                <ReportTable summary=s />
+            })}
+        </section>
+    }
+}
+
+/// Paired bars (this week dark, last week light), every bar with its number above it.
+#[component]
+fn Bars(title: &'static str, labels: Vec<String>, this: Vec<u32>, last: Vec<u32>) -> impl IntoView {
+    let max = this.iter().chain(last.iter()).copied().max().unwrap_or(0).max(1);
+    let (slot, height, top) = (36.0_f64, 120.0_f64, 16.0_f64);
+    let width = slot * labels.len() as f64;
+    let bar = |value: u32, x: f64, class: &'static str| {
+        let h = height * f64::from(value) / f64::from(max);
+        view! {
+            <rect class=class x=x y=top + height - h width="12" height=h></rect>
+            <text class="value" x=x + 6.0 y=top + height - h - 3.0 text-anchor="middle">{value}</text>
+        }
+    };
+    view! {
+        <figure class="chart">
+            <figcaption>{title}<span class="legend"><i class="this"></i>{t().this_week}<i class="last"></i>{t().last_week}</span></figcaption>
+            <svg viewBox=format!("0 0 {width} {}", top + height + 18.0) role="img" aria-label=title>
+                {labels.iter().enumerate().map(|(i, label)| {
+                    let x = slot * i as f64 + 4.0;
+                    view! {
+                        <g>
+                            {bar(this.get(i).copied().unwrap_or(0), x, "this")}
+                            {bar(last.get(i).copied().unwrap_or(0), x + 14.0, "last")}
+                            <text class="label" x=x + 13.0 y=top + height + 14.0 text-anchor="middle">{label.clone()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+/// Every line of the report, grouped by section: what the CSV and the spreadsheet hold.
+#[component]
+fn ReportTable(summary: WeeklySummary) -> impl IntoView {
+    let (this, last) = (summary.this_week.week, summary.last_week.week);
+    let mut section = String::new();
+    let lines = rows(&summary)
+        .into_iter()
+        .map(|row| {
+            let head = (row.section != section).then(|| {
+                section = row.section.clone();
+                view! { <tr class="section"><th colspan="3">{row.section.clone()}</th></tr> }
+            });
+            view! {
+                {head}
+                <tr><td>{row.label.clone()}</td><td class="num">{row.this_week.text()}</td><td class="num">{row.last_week.text()}</td></tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="summary-table" class="report">
+            <thead><tr><th></th><th class="num">{this.to_string()}</th><th class="num">{last.to_string()}</th></tr></thead>
+            <tbody>{lines}</tbody>
+        </table>
+    }
+}
