@@ -23,6 +23,8 @@ fn invalid(e: InputError) -> StoreError {
 
 /// How far back the Camera screen looks for missed checks.
 const MISSED_LOOKBACK_DAYS: u64 = 7;
+/// How far before a period the summary looks for the start of an outage still open.
+const OUTAGE_LOOKBACK_DAYS: i64 = 90;
 
 struct CameraRow {
     id: Uuid,
@@ -131,7 +133,10 @@ impl Store {
         let rows = self.camera_rows().await?;
         let today = local_day(now);
         let from = today.checked_sub_days(Days::new(MISSED_LOOKBACK_DAYS)).unwrap_or(today);
-        let all_checks = self.checks_between(DateTime::<Utc>::MIN_UTC, now + chrono::Duration::minutes(1)).await?;
+        // The same bounded look back as the summary: the screen's read stays the same size as
+        // the years of checks pile up.
+        let since = now - chrono::Duration::days(OUTAGE_LOOKBACK_DAYS);
+        let all_checks = self.checks_between(since, now + chrono::Duration::minutes(1)).await?;
         let duty: Vec<CameraOnDuty> =
             rows.iter().map(|r| CameraOnDuty { id: r.id, listed_at: r.listed_at, active: r.listed.active }).collect();
         let manual: Vec<(Uuid, DateTime<Utc>)> =
@@ -174,7 +179,10 @@ impl Store {
         let (start, _) = day_bounds(from);
         let (_, end) = day_bounds(to);
         let rows = self.camera_rows().await?;
-        let all_checks = self.checks_between(DateTime::<Utc>::MIN_UTC, end).await?;
+        // Outages are rebuilt from the checks; one still open this long before the period shows
+        // from that point, which keeps a period's read the same size however long the history.
+        let lookback = start - chrono::Duration::days(OUTAGE_LOOKBACK_DAYS);
+        let all_checks = self.checks_between(lookback, end).await?;
         let duty: Vec<CameraOnDuty> =
             rows.iter().map(|r| CameraOnDuty { id: r.id, listed_at: r.listed_at, active: r.listed.active }).collect();
         let manual: Vec<(Uuid, DateTime<Utc>)> = all_checks

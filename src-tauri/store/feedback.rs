@@ -135,6 +135,34 @@ impl Store {
         Ok(items)
     }
 
+    /// The items a period `[start, end)` can concern, viewed as of `today`: received before its
+    /// end and not finished before its start. Reads an index range, not the whole register.
+    pub async fn feedback_for_period(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Vec<FeedbackItem>> {
+        let rows = sqlx::query_as(
+            // Two index ranges (open items; items finished since the start) rather than one OR,
+            // which SQLite would answer by scanning the whole register.
+            // (Without INDEXED BY the planner walks received_at, i.e. the whole past.)
+            "SELECT id, state, received_at FROM feedback INDEXED BY feedback_open
+                 WHERE finished_at IS NULL AND received_at IS NOT NULL AND received_at < ?1
+             UNION ALL
+             SELECT id, state, received_at FROM feedback INDEXED BY feedback_open
+                 WHERE finished_at >= ?2 AND received_at IS NOT NULL AND received_at < ?1
+             ORDER BY received_at DESC, id DESC",
+        )
+        .bind(stamp(end))
+        .bind(stamp(start))
+        .fetch_all(&self.reader)
+        .await?;
+        let rows: Vec<(String, String)> =
+            rows.into_iter().map(|(id, state, _): (String, String, String)| (id, state)).collect();
+        self.items_from_rows(rows, today)
+    }
+
     /// What the weekly summary needs from the register for the days `from..=to`.
     pub async fn feedback_facts(&self, from: NaiveDate, to: NaiveDate) -> Result<FeedbackFacts> {
         Ok(feedback::facts(&self.feedback_register(to).await?, from, to))
@@ -226,11 +254,11 @@ pub(super) async fn project(
     state.apply(change, event.hlc);
     let received = state.received.as_ref().map(|r| &r.value);
     sqlx::query(
-        "INSERT INTO feedback (id, received_at, channel, kind, status, box_session, message_id, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO feedback (id, received_at, channel, kind, status, box_session, message_id, state, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET received_at = excluded.received_at, channel = excluded.channel,
              kind = excluded.kind, status = excluded.status, box_session = excluded.box_session,
-             message_id = excluded.message_id, state = excluded.state",
+             message_id = excluded.message_id, state = excluded.state, finished_at = excluded.finished_at",
     )
     .bind(id.to_string())
     .bind(received.map(|r| stamp(r.received_at)))
@@ -240,6 +268,7 @@ pub(super) async fn project(
     .bind(received.and_then(|r| r.box_session).map(|s| s.to_string()))
     .bind(received.and_then(|r| r.message_id.clone()))
     .bind(serde_json::to_string(&state).map_err(corrupt)?)
+    .bind(state.finished_at().map(stamp))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -21,7 +21,7 @@ impl Store {
         let (start, end) = week.bounds();
         let visits = self.visits_between(start, end).await?;
         let as_of = week.sunday().min(thanthien_core::time::local_day(now));
-        let feedback = self.feedback_register(as_of).await?;
+        let feedback = self.feedback_for_period(start, end, as_of).await?;
         let cameras = self.camera_periods(week.monday(), week.sunday(), now.min(end)).await?;
         Ok(week_figures(&WeekInput { week, visits: &visits, feedback: &feedback, cameras: &cameras, targets }))
     }

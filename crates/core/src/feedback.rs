@@ -441,6 +441,14 @@ impl FeedbackState {
         }
     }
 
+    /// When the commune finished with the item: the first finishing step after the last step
+    /// that reopened it. `None` while it is open.
+    pub fn finished_at(&self) -> Option<DateTime<Utc>> {
+        let timeline = self.timeline();
+        let reopened = timeline.iter().rposition(|s| !s.status().is_finished());
+        timeline.iter().skip(reopened.map_or(0, |i| i + 1)).map(|s| s.at()).next()
+    }
+
     /// The steps in the order they happened.
     fn timeline(&self) -> Vec<&Step> {
         let mut steps: Vec<(&Hlc, &Step)> = self.steps.iter().collect();
@@ -456,11 +464,7 @@ impl FeedbackState {
         let first = |wanted: &dyn Fn(Status) -> bool| timeline.iter().find(|s| wanted(s.status())).map(|s| s.at());
         let accepted_at = first(&|s| s == Status::Accepted);
         let extended = timeline.iter().any(|s| s.status() == Status::Extended);
-        // Finished: the first finishing step after the last step that reopened the item.
-        let done_at = {
-            let reopened = timeline.iter().rposition(|s| !s.status().is_finished());
-            timeline.iter().skip(reopened.map_or(0, |i| i + 1)).map(|s| s.at()).next()
-        };
+        let done_at = self.finished_at();
         let (start, limit, stage) = match (accepted_at, rule.answer) {
             (Some(at), Some(answer)) => {
                 (at, Some(plus(answer, extended.then_some(rule.extension).flatten())), Stage::Answer)

@@ -309,18 +309,23 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     if extra.is_empty() {
         // A small run of the benchmark in the test profile, so it keeps working as the schema grows.
         cmd(&cargo(), &["test", "--bench", "store"]).env("THANTHIEN_BENCH_SAVES", "50").status_ok()?;
+        cmd(&cargo(), &["test", "--bench", "summary"]).env("THANTHIEN_BENCH_VISITS_PER_DAY", "2").status_ok()?;
     }
     Ok(())
 }
 
 fn bench(root: &Path) -> Result<()> {
     build_ui(root, true)?;
-    eprintln!("xtask: building and running the store benchmark (release)");
-    let out =
-        Command::new(cargo()).args(["bench", "--bench", "store"]).stderr(std::process::Stdio::inherit()).output()?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    anyhow::ensure!(out.status.success(), "the benchmark failed");
-    let body = stdout.split_once("<!-- bench -->").map_or(stdout.as_ref(), |(_, b)| b).trim();
+    let mut bodies = Vec::new();
+    for bench in ["store", "summary"] {
+        eprintln!("xtask: building and running the {bench} benchmark (release)");
+        let out =
+            Command::new(cargo()).args(["bench", "--bench", bench]).stderr(std::process::Stdio::inherit()).output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        anyhow::ensure!(out.status.success(), "the {bench} benchmark failed");
+        bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
+    }
+    let body = bodies.join("\n\n");
     let machine = output_of("uname", &["-srm"]).unwrap_or_default();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     let text = format!(
