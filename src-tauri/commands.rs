@@ -309,7 +309,12 @@ pub async fn read_mailbox(store: State<'_, Store>, engine: State<'_, Engine>) ->
         Err(crate::mailbox::MailboxError::Store(e)) => Err(e.into()),
         Err(e) => {
             tracing::info!(error = %e, "feedback mailbox not read");
-            Err(CommandError::new(ErrorKind::Offline, e.to_string()))
+            let kind = match e {
+                crate::mailbox::MailboxError::Login | crate::mailbox::MailboxError::Tls(_) => ErrorKind::Refused,
+                crate::mailbox::MailboxError::NotSet => ErrorKind::Invalid,
+                _ => ErrorKind::Offline,
+            };
+            Err(CommandError::new(kind, e.to_string()))
         }
     }
 }
