@@ -1,6 +1,8 @@
-//! The weekly summary's exports: the spreadsheet (values only, Vietnamese headers) beside core's
-//! CSV. Both print core's report lines, so they hold the screen's figures.
+//! The weekly summary's exports: the spreadsheet (values only, Vietnamese headers) and the A4 PDF
+//! (DejaVu Sans embedded, so Vietnamese renders on any PC) beside core's CSV. All print core's
+//! report lines, so they hold the screen's figures.
 
+use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::summary::{rows, WeeklySummary};
 
@@ -34,4 +36,93 @@ pub fn xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
     sheet.set_column_width(2, 14)?;
     sheet.set_column_width(3, 14)?;
     book.save_to_buffer()
+}
+
+const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+
+#[derive(Debug, thiserror::Error)]
+#[error("the embedded font cannot be read")]
+pub struct PdfError;
+
+/// One line of text on a page: where, which face, what.
+struct Line {
+    x: f32,
+    bold: bool,
+    size: f32,
+    text: String,
+}
+
+/// The summary as an A4 PDF: the title, then each section with its lines and both weeks' figures,
+/// as many pages as it takes, each numbered.
+pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
+    let (this, last) = (summary.this_week.week, summary.last_week.week);
+    let mut doc = PdfDocument::new(&format!("Báo cáo tuần {this}"));
+    let regular = doc.add_font(&ParsedFont::from_bytes(REGULAR, 0, &mut Vec::new()).ok_or(PdfError)?);
+    let bold = doc.add_font(&ParsedFont::from_bytes(BOLD, 0, &mut Vec::new()).ok_or(PdfError)?);
+    // Rows of lines, top to bottom; each row holds up to three pieces of text.
+    let mut lines: Vec<Vec<Line>> = vec![
+        vec![Line { x: 20.0, bold: true, size: 10.0, text: office.to_uppercase() }],
+        vec![Line {
+            x: 20.0,
+            bold: true,
+            size: 15.0,
+            text: format!(
+                "BÁO CÁO TUẦN {this} ({} – {})",
+                this.monday().format("%d/%m/%Y"),
+                this.sunday().format("%d/%m/%Y")
+            ),
+        }],
+        vec![],
+        vec![
+            Line { x: 20.0, bold: true, size: 10.0, text: "Chỉ tiêu".into() },
+            Line { x: 128.0, bold: true, size: 9.0, text: format!("Tuần {this}") },
+            Line { x: 164.0, bold: true, size: 9.0, text: format!("Tuần {last}") },
+        ],
+    ];
+    let mut section = String::new();
+    for row in rows(summary) {
+        if row.section != section {
+            section = row.section.clone();
+            lines.push(vec![]);
+            lines.push(vec![Line { x: 20.0, bold: true, size: 10.0, text: section.clone() }]);
+        }
+        lines.push(vec![
+            Line { x: 24.0, bold: false, size: 10.0, text: row.label.clone() },
+            Line { x: 128.0, bold: false, size: 10.0, text: row.this_week.text() },
+            Line { x: 164.0, bold: false, size: 10.0, text: row.last_week.text() },
+        ]);
+    }
+    const LINE: f32 = 5.6;
+    const TOP: f32 = 277.0;
+    const BOTTOM: f32 = 22.0;
+    let per_page = ((TOP - BOTTOM) / LINE) as usize;
+    let pages: Vec<&[Vec<Line>]> = lines.chunks(per_page).collect();
+    let count = pages.len();
+    let pages = pages
+        .into_iter()
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut ops = Vec::new();
+            let mut put = |x: f32, y: f32, is_bold: bool, size: f32, text: &str| {
+                let font = if is_bold { bold.clone() } else { regular.clone() };
+                ops.extend([
+                    Op::StartTextSection,
+                    Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) },
+                    Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
+                    Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
+                    Op::EndTextSection,
+                ]);
+            };
+            for (i, row) in chunk.iter().enumerate() {
+                let y = TOP - LINE * i as f32;
+                for line in row {
+                    put(line.x, y, line.bold, line.size, &line.text);
+                }
+            }
+            put(20.0, 12.0, false, 8.0, &format!("Thân Thiện · Báo cáo tuần {this} · trang {}/{count}", n + 1));
+            PdfPage::new(Mm(210.0), Mm(297.0), ops)
+        })
+        .collect();
+    Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
 }

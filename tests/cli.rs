@@ -386,6 +386,30 @@ async fn summary_and_csv_export_of_a_week() {
         let fields: Vec<String> = (0..4).map(|c| cell(3 + i as u32, c)).collect();
         assert_eq!(record.iter().collect::<Vec<_>>(), fields, "line {i}");
     }
+    // The PDF holds the Vietnamese title and the same figures as text, and renders.
+    let pdf = dir.path().join("tuan-47.pdf");
+    let args = ["export", "--week", "2026-W47", "--format", "pdf", "--out", pdf.to_str().unwrap()];
+    let export = thanthien(dir.path(), &args).await;
+    assert!(export.ok, "{}", export.stderr);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    assert!(text.status.success(), "pdftotext: {}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("BÁO CÁO TUẦN 2026-W47 (16/11/2026 – 22/11/2026)"), "{text}");
+    assert!(text.contains("Mức độ hài lòng") && text.contains("Tổng số lượt"), "{text}");
+    let total = text.lines().find(|l| l.contains("Tổng số lượt")).unwrap();
+    assert_eq!(total.split_whitespace().collect::<Vec<_>>(), ["Tổng", "số", "lượt", "2", "1"]);
+    let png = dir.path().join("trang");
+    let render = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "50", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(render.success());
+    let page =
+        std::fs::read_dir(dir.path()).unwrap().flatten().find(|e| e.file_name().to_string_lossy().starts_with("trang"));
+    assert!(page.is_some_and(|p| p.metadata().unwrap().len() > 1000), "page 1 rendered to a PNG");
     let bad = thanthien(dir.path(), &["summary", "--week", "2026-W99"]).await;
     assert!(!bad.ok && bad.stderr.contains("2026-W47"), "{}", bad.stderr);
 }

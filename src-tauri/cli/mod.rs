@@ -79,8 +79,8 @@ pub enum Command {
     Export {
         #[arg(long, value_parser = parse_week)]
         week: thanthien_core::summary::Week,
-        /// csv or xlsx (pdf comes with the office head's screen).
-        #[arg(long, value_parser = ["csv", "xlsx"])]
+        /// csv, xlsx or pdf.
+        #[arg(long, value_parser = ["csv", "xlsx", "pdf"])]
         format: String,
         #[arg(long)]
         out: PathBuf,
@@ -480,6 +480,11 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
             let bytes = match format.as_str() {
                 "xlsx" => crate::report::xlsx(&summary).map_err(|e| format!("không tạo được tệp Excel: {e}"))?,
+                "pdf" => {
+                    let office = store.enrollment().await.map_err(store_message)?.map(|e| e.commune.name);
+                    let office = office.unwrap_or_else(|| "UBND xã, phường".to_owned());
+                    crate::report::pdf(&summary, &office).map_err(|e| format!("không tạo được tệp PDF: {e}"))?
+                }
                 _ => thanthien_core::summary::to_csv(&summary).into_bytes(),
             };
             std::fs::write(&out, bytes).map_err(|e| format!("không ghi được {}: {e}", out.display()))?;

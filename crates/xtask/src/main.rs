@@ -35,6 +35,8 @@ const APT_PACKAGES: &[&str] = &[
     // The feedback mailbox test reads a real IMAP server (started by the test) over TLS.
     "dovecot-imapd",
     "openssl",
+    // The PDF export test extracts the text and renders the pages.
+    "poppler-utils",
 ];
 
 #[derive(Parser)]
