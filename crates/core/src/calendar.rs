@@ -190,10 +190,7 @@ impl WorkCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::date;
 
     /// The reference file as compiled in ../shared/data (the app ships a copy).
     fn published() -> Vec<PublishedYear> {

@@ -420,14 +420,7 @@ pub struct CameraFacts {
 mod tests {
     use super::*;
     use crate::calendar::{reference_years, STARTER_CALENDAR};
-
-    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::{date, local};
 
     fn check(at: DateTime<Utc>, items: &str) -> CameraChecked {
         let items = parse_items(items).unwrap();

@@ -735,21 +735,7 @@ pub fn facts(items: &[FeedbackItem], from: NaiveDate, to: NaiveDate) -> Feedback
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{reference_years, STARTER_CALENDAR};
-    use crate::time::vietnam;
-    use chrono::TimeZone;
-
-    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn calendar() -> WorkCalendar {
-        WorkCalendar::with_published(reference_years(STARTER_CALENDAR).unwrap())
-    }
+    use crate::testing::{calendar, date, local};
 
     fn hlc(ms: u64, device: u128) -> Hlc {
         Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }

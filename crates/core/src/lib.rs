@@ -15,6 +15,8 @@ pub mod official;
 pub mod procedure;
 pub mod summary;
 pub mod sync_policy;
+#[cfg(test)]
+mod testing;
 pub mod time;
 pub mod visit;
 pub mod wire;

@@ -128,10 +128,7 @@ pub fn gio_to(year: i32) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::date;
 
     #[test]
     fn julian_days_round_trip() {

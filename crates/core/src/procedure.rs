@@ -182,20 +182,7 @@ pub fn appointment_date(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::reference_years;
-    use chrono::TimeZone;
-
-    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
-    }
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn calendar() -> WorkCalendar {
-        WorkCalendar::with_published(reference_years(crate::calendar::STARTER_CALENDAR).unwrap())
-    }
+    use crate::testing::{calendar, date, local};
 
     #[test]
     fn the_starter_catalogue_reads_whole() {

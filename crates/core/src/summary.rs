@@ -520,11 +520,7 @@ pub fn to_csv(summary: &WeeklySummary) -> String {
 mod tests {
     use super::*;
     use crate::feedback::{Deadline, Stage, Status};
-    use chrono::TimeZone;
-
-    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        vietnam().with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap().with_timezone(&Utc)
-    }
+    use crate::testing::local;
 
     fn week47() -> Week {
         Week::try_from("2026-W47".to_owned()).unwrap()
