@@ -13,37 +13,11 @@ use uuid::Uuid;
 pub enum FeedbackCommand {
     /// Enter a piece of feedback; prints the new item's id.
     Add {
-        /// box | email | phone | zalo | fanpage | portal | in-person
-        #[arg(long)]
-        channel: String,
-        /// compliment | suggestion | recommendation | complaint | denunciation
-        #[arg(long)]
-        kind: String,
-        #[arg(long)]
-        content: String,
+        #[command(flatten)]
+        item: FeedbackArgs,
         /// When it was received (RFC 3339); default now.
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
-        /// The official it is about.
-        #[arg(long)]
-        official: Option<String>,
-        #[arg(long)]
-        procedure: Option<String>,
-        /// The submitter's name (leave out for anonymous).
-        #[arg(long)]
-        submitter: Option<String>,
-        /// Phone, e-mail or address to answer to.
-        #[arg(long)]
-        contact: Option<String>,
-        /// Keep the submitter's name off anything published.
-        #[arg(long)]
-        hide_name: bool,
-        /// A reference to an attached paper or file (repeatable).
-        #[arg(long = "attachment")]
-        attachments: Vec<String>,
-        /// The feedback-box opening the letter came from (see `feedback box`).
-        #[arg(long)]
-        box_session: Option<Uuid>,
         /// The code it got in the national feedback system.
         #[arg(long)]
         code: Option<String>,
@@ -109,6 +83,56 @@ pub enum FeedbackCommand {
     },
     /// Read the feedback mailbox now: each new message becomes a received item.
     Import,
+}
+
+#[derive(clap::Args)]
+pub struct FeedbackArgs {
+    /// box | email | phone | zalo | fanpage | portal | in-person
+    #[arg(long)]
+    channel: String,
+    /// compliment | suggestion | recommendation | complaint | denunciation
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    content: String,
+    /// The official it is about.
+    #[arg(long)]
+    official: Option<String>,
+    #[arg(long)]
+    procedure: Option<String>,
+    /// The submitter's name (leave out for anonymous).
+    #[arg(long)]
+    submitter: Option<String>,
+    /// Phone, e-mail or address to answer to.
+    #[arg(long)]
+    contact: Option<String>,
+    /// Keep the submitter's name off anything published.
+    #[arg(long)]
+    hide_name: bool,
+    /// A reference to an attached paper or file (repeatable).
+    #[arg(long = "attachment")]
+    attachments: Vec<String>,
+    /// The feedback-box opening the letter came from (see `feedback box`).
+    #[arg(long)]
+    box_session: Option<Uuid>,
+}
+
+impl From<FeedbackArgs> for FeedbackInput {
+    fn from(a: FeedbackArgs) -> Self {
+        FeedbackInput {
+            channel: a.channel,
+            kind: a.kind,
+            content: a.content,
+            official: a.official,
+            procedure: a.procedure,
+            submitter: a.submitter,
+            contact: a.contact,
+            hide_name: a.hide_name,
+            attachments: a.attachments,
+            box_session: a.box_session,
+            message_id: None,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -193,33 +217,8 @@ fn item_line(item: &FeedbackItem) -> String {
 
 pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), String> {
     match command {
-        FeedbackCommand::Add {
-            channel,
-            kind,
-            content,
-            at,
-            official,
-            procedure,
-            submitter,
-            contact,
-            hide_name,
-            attachments,
-            box_session,
-            code,
-        } => {
-            let input = FeedbackInput {
-                channel,
-                kind,
-                content,
-                official,
-                procedure,
-                submitter,
-                contact,
-                hide_name,
-                attachments,
-                box_session,
-                message_id: None,
-            };
+        FeedbackCommand::Add { item, at, code } => {
+            let input = FeedbackInput::from(item);
             let item = store.record_feedback(input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
             if let Some(code) = code {
                 store.code_feedback(item.id, code).await.map_err(store_message)?;

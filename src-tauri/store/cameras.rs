@@ -1,8 +1,8 @@
 //! The camera register in the local store: the registry, check-ins (manual and automatic),
 //! the cameras as the Camera screen shows them, and the facts for the weekly summary.
 
-use super::{corrupt, parse_stamp, Result, Store, StoreError};
-use chrono::{DateTime, Days, NaiveDate, SubsecRound, Utc};
+use super::{corrupt, instant, invalid, parse_stamp, Result, Store, StoreError};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -13,13 +13,8 @@ use thanthien_core::camera::{
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::summary::CameraPeriod;
 use thanthien_core::time::{day_bounds, local_day, stamp};
-use thanthien_core::visit::lifecycle::check_not_future;
 use thanthien_core::visit::{optional, InputError, Note, OfficialName};
 use uuid::Uuid;
-
-fn invalid(e: InputError) -> StoreError {
-    StoreError::Invalid(vec![e])
-}
 
 /// How far back the Camera screen looks for missed checks.
 const MISSED_LOOKBACK_DAYS: u64 = 7;
@@ -56,7 +51,7 @@ impl Store {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<Camera> {
-        let checked_at = check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)?;
+        let checked_at = instant(at)?;
         let (by, note) = match (optional::<OfficialName>(by), optional::<Note>(note)) {
             (Ok(by), Ok(note)) => (by, note),
             (b, n) => return Err(StoreError::Invalid([b.err(), n.err()].into_iter().flatten().collect())),

@@ -1,8 +1,8 @@
 //! The feedback register in the local store: intake, status changes and answers, feedback-box
 //! openings, the register as of a day, and the feedback projection.
 
-use super::{corrupt, parse_stamp, Prior, Result, Store, StoreError};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use super::{corrupt, instant, invalid, parse_stamp, Prior, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
@@ -12,17 +12,8 @@ use thanthien_core::feedback::{
     Status,
 };
 use thanthien_core::time::stamp;
-use thanthien_core::visit::lifecycle::check_not_future;
 use thanthien_core::visit::{optional, InputError, NationalCode, Note, OfficialName, Reply};
 use uuid::Uuid;
-
-fn invalid(e: InputError) -> StoreError {
-    StoreError::Invalid(vec![e])
-}
-
-fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)
-}
 
 impl Store {
     /// Enters a piece of feedback received at `at`. An e-mail already in the register (same

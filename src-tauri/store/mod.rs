@@ -51,6 +51,18 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
 
+/// One refused field, as every register's writes report it.
+fn invalid(e: InputError) -> StoreError {
+    StoreError::Invalid(vec![e])
+}
+
+/// A time given for an entry (now, `--at`, a paper-book day): not in the future, and kept to the
+/// millisecond like every stored instant, so the event and the row agree.
+fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    use chrono::SubsecRound;
+    thanthien_core::visit::lifecycle::check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)
+}
+
 /// This PC's enrolment, once it has one.
 #[derive(Debug, Clone)]
 pub struct Enrollment {

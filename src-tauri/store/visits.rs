@@ -1,24 +1,20 @@
 //! Visits in the local store: recording arrivals and their lifecycle, listing, and the visit
 //! projection.
 
-use super::{corrupt, Prior, Result, Store, StoreError};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use super::{corrupt, instant, invalid, Prior, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
-use thanthien_core::visit::lifecycle::{self, check_not_future};
+use thanthien_core::visit::lifecycle;
 use thanthien_core::visit::{
     appointment_risk, Counter, DossierAtRisk, FinishInput, InputError, NewVisit, Note, OfficialName, Outcome,
     ProcedureText, RatingLevel, RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitFinished,
     VisitInput, VisitRated, VisitRescheduled, VisitReturned, VisitState,
 };
 use uuid::Uuid;
-
-fn invalid(e: InputError) -> StoreError {
-    StoreError::Invalid(vec![e])
-}
 
 /// Reads visits back through core's view of their state, so a list shows exactly what the
 /// projection rule says.
@@ -34,11 +30,6 @@ fn visits_from_rows(rows: Vec<(String, String)>) -> Result<Vec<Visit>> {
             }
         })
         .collect()
-}
-
-/// Kept to the millisecond, like every stored instant, so the event and the row agree.
-fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)
 }
 
 impl Store {

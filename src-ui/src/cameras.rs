@@ -25,13 +25,7 @@ pub fn CameraScreen() -> impl IntoView {
             }
         })
     };
-    refresh();
-    let timer = set_interval_with_handle(refresh, std::time::Duration::from_secs(5)).ok();
-    on_cleanup(move || {
-        if let Some(timer) = timer {
-            timer.clear();
-        }
-    });
+    crate::keep_fresh(refresh);
     let probing = RwSignal::new(false);
     let probe = move |_| {
         probing.set(true);

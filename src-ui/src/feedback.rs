@@ -35,14 +35,7 @@ pub fn FeedbackScreen() -> impl IntoView {
             }
         })
     };
-    refresh();
-    // Other PCs' entries arrive by sync; days left change at midnight.
-    let timer = set_interval_with_handle(refresh, std::time::Duration::from_secs(5)).ok();
-    on_cleanup(move || {
-        if let Some(timer) = timer {
-            timer.clear();
-        }
-    });
+    crate::keep_fresh(refresh);
     let current = Memo::new(move |_| selected.get().and_then(|id| items.get().into_iter().find(|i| i.id == id)));
     view! {
         <div class="column">

@@ -29,6 +29,18 @@ fn main() {
     }
 }
 
+/// Runs `refresh` now and every 5 s while the calling component lives: other PCs' entries arrive
+/// by sync in the background, and days left change at midnight.
+pub(crate) fn keep_fresh(refresh: impl Fn() + Clone + 'static) {
+    refresh();
+    let timer = set_interval_with_handle(refresh, Duration::from_secs(5)).ok();
+    on_cleanup(move || {
+        if let Some(timer) = timer {
+            timer.clear();
+        }
+    });
+}
+
 pub(crate) fn local_time(at: DateTime<Utc>) -> String {
     at.with_timezone(&vietnam()).format("%H:%M").to_string()
 }
