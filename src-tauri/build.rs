@@ -34,6 +34,15 @@ const COMMANDS: &[&str] = &[
     "open_feedback_box",
     "feedback_box_sessions",
     "weekly_summary",
+    "session_state",
+    "sign_in",
+    "sign_out",
+    "touch_session",
+    "create_first_account",
+    "create_account",
+    "list_accounts",
+    "reset_password",
+    "step_week",
 ];
 
 fn main() {

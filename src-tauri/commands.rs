@@ -1,18 +1,22 @@
 //! Tauri commands: thin wrappers that turn UI calls into store and sync calls. No rules here.
 
 use crate::rating::RatingDesk;
+use crate::session::Session;
 use crate::store::{Store, StoreError};
 use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
 use tauri::State;
+use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn};
+use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
+    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
+use thanthien_core::summary::{Week, WeeklySummary};
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -21,6 +25,7 @@ impl From<StoreError> for CommandError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(errors) => CommandError::invalid(&errors),
+            StoreError::Denied(denial) => CommandError::denied(&denial),
             other => {
                 tracing::error!(error = ?other, "store failure");
                 CommandError::new(
@@ -37,7 +42,9 @@ pub async fn add_visit(
     input: VisitInput,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let visit = store.record_visit(input, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
@@ -50,7 +57,9 @@ pub async fn call_next(
     counter: u16,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Option<Visit>, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let called = store.call_next(official, counter, Utc::now()).await?;
     engine.nudge();
     Ok(called)
@@ -64,7 +73,9 @@ pub async fn call_visit(
     counter: u16,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let visit = store.call_visit(id, official, counter, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
@@ -76,7 +87,9 @@ pub async fn finish_visit(
     input: FinishInput,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let visit = store.finish_visit(id, input, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
@@ -84,7 +97,12 @@ pub async fn finish_visit(
 
 /// The appointment a dossier received now would get (shown before the receptionist confirms).
 #[tauri::command]
-pub async fn proposed_appointment(id: Uuid, store: State<'_, Store>) -> Result<Option<NaiveDate>, CommandError> {
+pub async fn proposed_appointment(
+    id: Uuid,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Option<NaiveDate>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.proposed_appointment(id, Utc::now()).await?)
 }
 
@@ -97,7 +115,9 @@ pub async fn reschedule_visit(
     apology: bool,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let visit = store.reschedule_visit(id, appointment, reason, apology, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
@@ -109,7 +129,9 @@ pub async fn return_result(
     id: Uuid,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let visit = store.return_result(id, Utc::now()).await?;
     engine.nudge();
     Ok(visit)
@@ -117,7 +139,11 @@ pub async fn return_result(
 
 /// Received dossiers due within one working day or overdue.
 #[tauri::command]
-pub async fn dossiers_at_risk(store: State<'_, Store>) -> Result<Vec<DossierAtRisk>, CommandError> {
+pub async fn dossiers_at_risk(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<DossierAtRisk>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.dossiers_at_risk(local_day(Utc::now())).await?)
 }
 
@@ -127,7 +153,9 @@ pub async fn request_rating(
     id: Uuid,
     store: State<'_, Store>,
     desk: State<'_, RatingDesk>,
+    session: State<'_, Session>,
 ) -> Result<RatingRequest, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     Ok(desk.request(&store, id).await?)
 }
 
@@ -142,39 +170,49 @@ pub fn rating_request(desk: State<'_, RatingDesk>) -> Option<RatingRequest> {
 pub async fn submit_rating(
     level: u8,
     reasons: Vec<RatingReason>,
-    store: State<'_, Store>,
     desk: State<'_, RatingDesk>,
     engine: State<'_, Engine>,
 ) -> Result<(), CommandError> {
-    desk.submit(&store, level, reasons).await?;
+    desk.submit(level, reasons).await?;
     engine.nudge();
     Ok(())
 }
 
 /// The officials directory (active officials, by counter).
 #[tauri::command]
-pub async fn list_officials(store: State<'_, Store>) -> Result<Vec<Official>, CommandError> {
+pub async fn list_officials(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<Official>, CommandError> {
+    session.signed_in(Utc::now())?;
     Ok(store.officials().await?)
 }
 
 /// The procedure catalogue in use (starter or the province's newer release).
 #[tauri::command]
-pub fn list_procedures(store: State<'_, Store>) -> Vec<Procedure> {
-    store.reference().catalogue.clone()
+pub fn list_procedures(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Procedure>, CommandError> {
+    session.signed_in(Utc::now())?;
+    Ok(store.reference().catalogue.clone())
 }
 
 #[tauri::command]
-pub async fn list_today_visits(store: State<'_, Store>) -> Result<Vec<Visit>, CommandError> {
+pub async fn list_today_visits(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<Visit>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.visits_on(local_day(Utc::now())).await?)
 }
 
 #[tauri::command]
-pub async fn sync_status(store: State<'_, Store>) -> Result<SyncStatus, CommandError> {
+pub async fn sync_status(store: State<'_, Store>, session: State<'_, Session>) -> Result<SyncStatus, CommandError> {
+    session.signed_in(Utc::now())?;
     Ok(store.sync_status().await?)
 }
 
 #[tauri::command]
-pub async fn sync_now(engine: State<'_, Engine>) -> Result<SyncReport, CommandError> {
+pub async fn sync_now(engine: State<'_, Engine>, session: State<'_, Session>) -> Result<SyncReport, CommandError> {
+    session.signed_in(Utc::now())?;
     Ok(engine.sync_now().await?)
 }
 
@@ -185,7 +223,9 @@ pub async fn add_feedback(
     received_on: Option<NaiveDate>,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let at = thanthien_core::feedback::received_instant(received_on, Utc::now());
     let item = store.record_feedback(input, at).await?;
     engine.nudge();
@@ -201,7 +241,9 @@ pub async fn set_feedback_status(
     note: Option<String>,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let item = store.set_feedback_status(id, status, by, note, Utc::now()).await?;
     engine.nudge();
     Ok(item)
@@ -216,7 +258,9 @@ pub async fn answer_feedback(
     reply: String,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let item = store.answer_feedback(id, by, via, reply, Utc::now()).await?;
     engine.nudge();
     Ok(item)
@@ -229,7 +273,9 @@ pub async fn classify_feedback(
     kind: Kind,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let item = store.classify_feedback(id, kind).await?;
     engine.nudge();
     Ok(item)
@@ -237,12 +283,17 @@ pub async fn classify_feedback(
 
 /// The feedback register as of today, overdue first.
 #[tauri::command]
-pub async fn feedback_register(store: State<'_, Store>) -> Result<Vec<FeedbackItem>, CommandError> {
+pub async fn feedback_register(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<FeedbackItem>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.feedback_register(local_day(Utc::now())).await?)
 }
 
 #[tauri::command]
-pub async fn list_cameras(store: State<'_, Store>) -> Result<Vec<Camera>, CommandError> {
+pub async fn list_cameras(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Camera>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.cameras(Utc::now()).await?)
 }
 
@@ -251,7 +302,9 @@ pub async fn add_camera(
     input: CameraInput,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Camera, CommandError> {
+    let store = session.acting(&store, Permission::Registry, Utc::now())?;
     let camera = store.list_camera(None, input).await?;
     engine.nudge();
     Ok(camera)
@@ -266,7 +319,9 @@ pub async fn check_camera(
     note: Option<String>,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<Camera, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let camera = store.check_camera(id, items, false, by, note, Utc::now()).await?;
     engine.nudge();
     Ok(camera)
@@ -274,7 +329,12 @@ pub async fn check_camera(
 
 /// Probes every camera with a network address; returns the cameras as they now stand.
 #[tauri::command]
-pub async fn probe_cameras(store: State<'_, Store>, engine: State<'_, Engine>) -> Result<Vec<Camera>, CommandError> {
+pub async fn probe_cameras(
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+    session: State<'_, Session>,
+) -> Result<Vec<Camera>, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     crate::probe::probe_cameras(&store, crate::probe::PROBE_TIMEOUT).await?;
     engine.nudge();
     Ok(store.cameras(Utc::now()).await?)
@@ -282,7 +342,11 @@ pub async fn probe_cameras(store: State<'_, Store>, engine: State<'_, Engine>) -
 
 /// The feedback mailbox settings and the last read (never the password).
 #[tauri::command]
-pub async fn mailbox_status(store: State<'_, Store>) -> Result<MailboxStatus, CommandError> {
+pub async fn mailbox_status(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<MailboxStatus, CommandError> {
+    session.require(Permission::Registry, Utc::now())?;
     Ok(store.mailbox_status().await?)
 }
 
@@ -293,14 +357,21 @@ pub async fn set_mailbox(
     username: String,
     password: String,
     store: State<'_, Store>,
+    session: State<'_, Session>,
 ) -> Result<MailboxStatus, CommandError> {
+    let store = session.acting(&store, Permission::Registry, Utc::now())?;
     crate::mailbox::configure(&store, server, username, password, None).await?;
     Ok(store.mailbox_status().await?)
 }
 
 /// Reads the feedback mailbox now.
 #[tauri::command]
-pub async fn read_mailbox(store: State<'_, Store>, engine: State<'_, Engine>) -> Result<MailboxReport, CommandError> {
+pub async fn read_mailbox(
+    store: State<'_, Store>,
+    engine: State<'_, Engine>,
+    session: State<'_, Session>,
+) -> Result<MailboxReport, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     match crate::mailbox::import(&store).await {
         Ok(report) => {
             engine.nudge();
@@ -326,7 +397,9 @@ pub async fn code_feedback(
     code: String,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let item = store.code_feedback(id, code).await?;
     engine.nudge();
     Ok(item)
@@ -339,7 +412,9 @@ pub async fn open_feedback_box(
     letters: u16,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
+    session: State<'_, Session>,
 ) -> Result<FeedbackBoxSession, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
     let session = store.open_feedback_box(witnesses, letters, None, Utc::now()).await?;
     engine.nudge();
     Ok(session)
@@ -347,16 +422,113 @@ pub async fn open_feedback_box(
 
 /// Every feedback-box opening, newest first, with how many of its letters are entered.
 #[tauri::command]
-pub async fn feedback_box_sessions(store: State<'_, Store>) -> Result<Vec<FeedbackBoxSession>, CommandError> {
+pub async fn feedback_box_sessions(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<FeedbackBoxSession>, CommandError> {
+    session.require(Permission::Desk, Utc::now())?;
     Ok(store.feedback_box_sessions().await?)
 }
 
 /// The weekly summary (this week and the last); `week` defaults to the current one.
 #[tauri::command]
 pub async fn weekly_summary(
-    week: Option<thanthien_core::summary::Week>,
+    week: Option<Week>,
     store: State<'_, Store>,
-) -> Result<thanthien_core::summary::WeeklySummary, CommandError> {
-    let week = week.unwrap_or_else(|| thanthien_core::summary::Week::of(Utc::now()));
+    session: State<'_, Session>,
+) -> Result<WeeklySummary, CommandError> {
+    session.require(Permission::Review, Utc::now())?;
+    let week = week.unwrap_or_else(|| Week::of(Utc::now()));
     Ok(store.weekly_summary(week, Utc::now()).await?)
+}
+
+/// Who is at the window (if anyone), and whether this is the PC's first start.
+#[tauri::command]
+pub async fn session_state(store: State<'_, Store>, session: State<'_, Session>) -> Result<SessionState, CommandError> {
+    Ok(SessionState {
+        first_start: !store.has_accounts().await?,
+        signed_in: session.current(Utc::now()),
+        idle_lock_secs: session.idle_limit().num_seconds(),
+    })
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    username: String,
+    password: String,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<SignedIn, CommandError> {
+    let who = store.sign_in(&username, &password, Utc::now()).await?;
+    session.sign_in(who.clone(), Utc::now());
+    Ok(who)
+}
+
+/// "Khóa màn hình" and the UI's idle timer: the next command needs the password again.
+#[tauri::command]
+pub fn sign_out(session: State<'_, Session>) {
+    session.sign_out();
+}
+
+/// The keyboard or mouse was used at the window: the idle clock starts again.
+#[tauri::command]
+pub fn touch_session(session: State<'_, Session>) -> Result<SignedIn, CommandError> {
+    Ok(session.touch(Utc::now())?)
+}
+
+/// First start: the PC's first account, an admin, who then signs in.
+#[tauri::command]
+pub async fn create_first_account(
+    input: AccountInput,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<SignedIn, CommandError> {
+    let input = AccountInput { role: Role::Admin.wire().to_owned(), ..input };
+    let account = store.create_account(input, true, Utc::now()).await?;
+    let who = SignedIn { username: account.username, full_name: account.full_name, role: account.role };
+    session.sign_in(who.clone(), Utc::now());
+    Ok(who)
+}
+
+#[tauri::command]
+pub async fn create_account(
+    input: AccountInput,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Account, CommandError> {
+    let store = session.acting(&store, Permission::Accounts, Utc::now())?;
+    Ok(store.create_account(input, false, Utc::now()).await?)
+}
+
+#[tauri::command]
+pub async fn list_accounts(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Account>, CommandError> {
+    session.require(Permission::Accounts, Utc::now())?;
+    Ok(store.accounts().await?)
+}
+
+/// The admin sets a new password for an account; it also lifts a lock.
+#[tauri::command]
+pub async fn reset_password(
+    username: String,
+    password: String,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<(), CommandError> {
+    let store = session.acting(&store, Permission::Accounts, Utc::now())?;
+    Ok(store.reset_password(&username, password).await?)
+}
+
+/// The office head submits, approves (locks) or reopens a week; returns the summary as it now is.
+#[tauri::command]
+pub async fn step_week(
+    week: Week,
+    action: WeekAction,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+    engine: State<'_, Engine>,
+) -> Result<WeeklySummary, CommandError> {
+    let store = session.acting(&store, Permission::Approve, Utc::now())?;
+    let summary = store.step_week(week, action, Utc::now()).await?;
+    engine.nudge();
+    Ok(summary)
 }

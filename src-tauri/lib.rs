@@ -7,6 +7,7 @@ pub mod probe;
 pub mod rating;
 pub mod report;
 pub mod secret;
+pub mod session;
 pub mod store;
 pub mod sync;
 
@@ -29,6 +30,16 @@ pub fn init_logging(default: &str) {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
+/// The idle time before the screen locks: core's default, or `THANTHIEN_IDLE_LOCK_SECS` (for a
+/// PC at a counter that needs a shorter one, and for tests).
+fn idle_limit() -> chrono::Duration {
+    std::env::var("THANTHIEN_IDLE_LOCK_SECS")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|secs| *secs > 0)
+        .map_or(chrono::Duration::minutes(thanthien_core::account::IDLE_LOCK_MINUTES), chrono::Duration::seconds)
+}
+
 /// Opens the window. Returns when the user closes it.
 pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
     let store = tauri::async_runtime::block_on(store::Store::open(&data_dir))?;
@@ -38,6 +49,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
         .manage(store)
         .manage(engine.clone())
         .manage(rating::RatingDesk::default())
+        .manage(session::Session::new(idle_limit()))
         .setup(move |_app| {
             tauri::async_runtime::spawn(engine.run());
             Ok(())
@@ -75,6 +87,15 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::open_feedback_box,
             commands::feedback_box_sessions,
             commands::weekly_summary,
+            commands::session_state,
+            commands::sign_in,
+            commands::sign_out,
+            commands::touch_session,
+            commands::create_first_account,
+            commands::create_account,
+            commands::list_accounts,
+            commands::reset_password,
+            commands::step_week,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

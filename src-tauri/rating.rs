@@ -8,14 +8,16 @@ use thanthien_core::ipc::RatingRequest;
 use thanthien_core::visit::{InputError, RatingReason, Visit};
 use uuid::Uuid;
 
-/// At most one pending request: the monitor faces one citizen at a time.
+/// At most one pending request: the monitor faces one citizen at a time. The request keeps the
+/// store of the receptionist who asked, so the citizen's rating is recorded under that account
+/// even if the desk's screen locks meanwhile.
 #[derive(Default)]
 pub struct RatingDesk {
-    pending: Mutex<Option<RatingRequest>>,
+    pending: Mutex<Option<(RatingRequest, Store)>>,
 }
 
 impl RatingDesk {
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<RatingRequest>> {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<(RatingRequest, Store)>> {
         // A panic while holding this lock cannot leave the Option half-written: take it as is.
         self.pending.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -25,12 +27,12 @@ impl RatingDesk {
     pub async fn request(&self, store: &Store, id: Uuid) -> Result<RatingRequest, StoreError> {
         let visit = store.rateable_visit(id).await?;
         let request = RatingRequest { visit_id: visit.id, official: visit.official, requested_at: Utc::now() };
-        *self.slot() = Some(request.clone());
+        *self.slot() = Some((request.clone(), store.clone()));
         Ok(request)
     }
 
     pub fn current(&self) -> Option<RatingRequest> {
-        self.slot().clone()
+        self.slot().as_ref().map(|(request, _)| request.clone())
     }
 
     pub fn cancel(&self) {
@@ -39,13 +41,13 @@ impl RatingDesk {
 
     /// The citizen's answer, for the pending request only. The request stays pending if the
     /// rating is refused (e.g. reasons with a high level), so the citizen can try again.
-    pub async fn submit(&self, store: &Store, level: u8, reasons: Vec<RatingReason>) -> Result<Visit, StoreError> {
-        let Some(request) = self.current() else {
+    pub async fn submit(&self, level: u8, reasons: Vec<RatingReason>) -> Result<Visit, StoreError> {
+        let Some((request, store)) = self.slot().clone() else {
             return Err(StoreError::Invalid(vec![InputError::NoRatingRequested]));
         };
         let visit = store.rate_visit(request.visit_id, level, reasons, Utc::now()).await?;
         let mut slot = self.slot();
-        if slot.as_ref().is_some_and(|r| r.visit_id == request.visit_id) {
+        if slot.as_ref().is_some_and(|(r, _)| r.visit_id == request.visit_id) {
             *slot = None;
         }
         Ok(visit)

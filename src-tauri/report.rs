@@ -4,6 +4,7 @@
 
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use thanthien_core::approval::{status_line, AMENDMENTS};
 use thanthien_core::summary::{rows, WeeklySummary};
 
 /// The summary as an .xlsx file: one sheet, a title, then section, line, this week, last week.
@@ -17,6 +18,7 @@ pub fn xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
     let title =
         format!("BÁO CÁO TUẦN {this} ({} – {})", this.monday().format("%d/%m/%Y"), this.sunday().format("%d/%m/%Y"));
     sheet.write_string_with_format(0, 0, title, &bold)?;
+    sheet.write_string(1, 0, status_line(summary))?;
     for (col, header) in ["Mục", "Chỉ tiêu", &format!("Tuần {this}"), &format!("Tuần {last}")].iter().enumerate()
     {
         sheet.write_string_with_format(2, col as u16, *header, &bold)?;
@@ -28,6 +30,22 @@ pub fn xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
         for (col, figure) in [(2, row.this_week), (3, row.last_week)] {
             if let Some(n) = figure.number() {
                 sheet.write_number(r, col, n)?;
+            }
+        }
+    }
+    if !summary.amendments.is_empty() {
+        let start = 4 + rows(summary).len() as u32;
+        for (col, header) in [AMENDMENTS, "Chỉ tiêu", "Đã duyệt", "Hiện nay"].iter().enumerate() {
+            sheet.write_string_with_format(start, col as u16, *header, &bold)?;
+        }
+        for (i, a) in summary.amendments.iter().enumerate() {
+            let r = start + 1 + i as u32;
+            sheet.write_string(r, 0, &a.section)?;
+            sheet.write_string(r, 1, &a.label)?;
+            for (col, figure) in [(2, a.approved), (3, a.now)] {
+                if let Some(n) = figure.and_then(|f| f.number()) {
+                    sheet.write_number(r, col, n)?;
+                }
             }
         }
     }
@@ -73,6 +91,7 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
                 this.sunday().format("%d/%m/%Y")
             ),
         }],
+        vec![Line { x: 20.0, bold: false, size: 10.0, text: status_line(summary) }],
         vec![],
         vec![
             Line { x: 20.0, bold: true, size: 10.0, text: "Chỉ tiêu".into() },
@@ -92,6 +111,22 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
             Line { x: 128.0, bold: false, size: 10.0, text: row.this_week.text() },
             Line { x: 164.0, bold: false, size: 10.0, text: row.last_week.text() },
         ]);
+    }
+    if !summary.amendments.is_empty() {
+        lines.push(vec![]);
+        lines.push(vec![Line { x: 20.0, bold: true, size: 10.0, text: AMENDMENTS.into() }]);
+        lines.push(vec![
+            Line { x: 128.0, bold: true, size: 9.0, text: "Đã duyệt".into() },
+            Line { x: 164.0, bold: true, size: 9.0, text: "Hiện nay".into() },
+        ]);
+        let text = |f: Option<thanthien_core::summary::Figure>| f.map_or("—".to_owned(), |f| f.text());
+        for a in &summary.amendments {
+            lines.push(vec![
+                Line { x: 24.0, bold: false, size: 10.0, text: format!("{} · {}", a.section, a.label) },
+                Line { x: 128.0, bold: false, size: 10.0, text: text(a.approved) },
+                Line { x: 164.0, bold: false, size: 10.0, text: text(a.now) },
+            ]);
+        }
     }
     const LINE: f32 = 5.6;
     const TOP: f32 = 277.0;

@@ -413,3 +413,42 @@ async fn summary_and_csv_export_of_a_week() {
     let bad = thanthien(dir.path(), &["summary", "--week", "2026-W99"]).await;
     assert!(!bad.ok && bad.stderr.contains("2026-W47"), "{}", bad.stderr);
 }
+
+#[tokio::test]
+async fn accounts_from_the_command_line_and_the_user_on_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = thanthien(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--username",
+            "Hung.LV",
+            "--name",
+            "Lê Văn Hùng",
+            "--role",
+            "office-head",
+            "--password",
+            "mật khẩu đủ dài",
+        ],
+    )
+    .await;
+    assert!(add.ok && add.stderr.contains("hung.lv") && add.stderr.contains("Lãnh đạo UBND"), "{}", add.stderr);
+    let short = thanthien(
+        dir.path(),
+        &["user", "add", "--username", "lan", "--name", "Lan", "--role", "receptionist", "--password", "ngắn"],
+    )
+    .await;
+    assert!(!short.ok && short.stderr.contains("ít nhất 8 ký tự"), "{}", short.stderr);
+    let list = thanthien(dir.path(), &["user", "list"]).await;
+    assert!(list.ok && list.stdout.starts_with("hung.lv  Lê Văn Hùng  Lãnh đạo UBND"), "{}", list.stdout);
+    let visit = thanthien(dir.path(), &["visit", "add", "--name", "Người dân"]).await;
+    assert!(visit.ok, "{}", visit.stderr);
+    let store = thanthien::store::Store::open(dir.path()).await.unwrap();
+    let user = store.events().await.unwrap().remove(0).user.unwrap();
+    assert!(user.starts_with("cli:"), "{user}");
+    // The hash, not the password, is in the file.
+    let mut db = std::fs::read(dir.path().join("thanthien.db")).unwrap();
+    db.extend(std::fs::read(dir.path().join("thanthien.db-wal")).unwrap_or_default());
+    assert!(!db.windows("mật khẩu đủ dài".len()).any(|w| w == "mật khẩu đủ dài".as_bytes()));
+}

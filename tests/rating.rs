@@ -22,7 +22,7 @@ async fn the_rating_window_answers_only_the_pending_request_once() {
     let id =
         s.record_visit(VisitInput { name: "Lý Thị Mai".into(), ..Default::default() }, Utc::now()).await.unwrap().id;
     assert_eq!(refusal(ratings.request(s, id).await), [InputError::NotFinished]);
-    assert_eq!(refusal(ratings.submit(s, 5, vec![]).await), [InputError::NoRatingRequested]);
+    assert_eq!(refusal(ratings.submit(5, vec![]).await), [InputError::NoRatingRequested]);
 
     s.call_visit(id, "Trần Văn Nam".into(), 1, Utc::now()).await.unwrap();
     s.finish_visit(id, FinishInput::new(Outcome::Resolved), Utc::now()).await.unwrap();
@@ -31,11 +31,11 @@ async fn the_rating_window_answers_only_the_pending_request_once() {
 
     // Reasons with a high level are refused and the request stays for another try.
     assert_eq!(
-        refusal(ratings.submit(s, 5, vec![RatingReason::Attitude]).await),
+        refusal(ratings.submit(5, vec![RatingReason::Attitude]).await),
         [InputError::ReasonsOnlyWhenDissatisfied]
     );
     assert_eq!(ratings.current().map(|r| r.visit_id), Some(id));
-    let rated = ratings.submit(s, 2, vec![RatingReason::WaitingTime]).await.unwrap();
+    let rated = ratings.submit(2, vec![RatingReason::WaitingTime]).await.unwrap();
     assert_eq!(rated.rating, Some(2));
     assert_eq!(ratings.current(), None);
     assert_eq!(refusal(ratings.request(s, id).await), [InputError::AlreadyRated]);

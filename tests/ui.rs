@@ -99,7 +99,7 @@ const OVERDUE: &str = "Trần Văn Bảo";
 /// must flag it and let the receptionist draft the apology slip.
 async fn seed_overdue_dossier(data: &Path) {
     use thanthien_core::visit::{FinishInput, Outcome, VisitInput};
-    let store = thanthien::store::Store::open(data).await.unwrap();
+    let store = thanthien::store::Store::open(data).await.unwrap().by("cli:seed");
     let at = chrono::Utc::now() - chrono::Duration::days(14);
     let input = VisitInput { name: OVERDUE.into(), procedure: Some("HT-12".into()), ..Default::default() };
     let id = store.record_visit(input, at).await.unwrap().id;
@@ -112,7 +112,43 @@ async fn seed_overdue_dossier(data: &Path) {
         ..Default::default()
     };
     store.list_official(None, hoa).await.unwrap();
+    // Last week, one citizen: the week the office head approves.
+    let last_week = thanthien_core::summary::Week::of(chrono::Utc::now()).previous();
+    let tuesday = last_week.bounds().0 + chrono::Duration::hours(33);
+    store.record_visit(VisitInput { name: "Đỗ Thị Hạnh".into(), ..Default::default() }, tuesday).await.unwrap();
+    for (username, full_name, role) in
+        [(RECEPTIONIST, "Nguyễn Thị Lan", "receptionist"), (HEAD, "Lê Văn Hùng", "office_head")]
+    {
+        let input = thanthien_core::account::AccountInput {
+            username: username.into(),
+            full_name: full_name.into(),
+            role: role.into(),
+            password: PASSWORD.into(),
+        };
+        store.create_account(input, false, chrono::Utc::now()).await.unwrap();
+    }
     store.close().await;
+}
+
+const RECEPTIONIST: &str = "lan.nt";
+const HEAD: &str = "hung.lv";
+const PASSWORD: &str = "Mật khẩu 2026";
+
+/// Signs in on the sign-in screen, keyboard only.
+async fn sign_in(c: &Client, username: &str, password: &str) {
+    let name = wait_for(c, "#sign-in-username").await;
+    name.clear().await.unwrap();
+    name.send_keys(username).await.unwrap();
+    wait_for(c, "#sign-in-password").await.send_keys(&format!("{password}{ENTER}")).await.unwrap();
+}
+
+/// Calls a command the way the page's own code does; "allowed" or "refused: <message>".
+async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> String {
+    let probe = r#"const done = arguments[arguments.length - 1];
+        window.__TAURI__.core.invoke(arguments[0], arguments[1])
+            .then(() => done('allowed'), e => done('refused: ' + (e.message || e)));"#;
+    let answer = c.execute_async(probe, vec![command.into(), args]).await.unwrap();
+    answer.as_str().unwrap_or_default().to_owned()
 }
 
 /// The desk window and the rating window, told apart by what they render (which one the
@@ -123,7 +159,7 @@ async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::W
         let (mut desk, mut rating) = (None, None);
         for handle in c.windows().await.unwrap() {
             c.switch_to_window(handle.clone()).await.unwrap();
-            if !c.find_all(Locator::Css("#visitor-name")).await.unwrap().is_empty() {
+            if !c.find_all(Locator::Css("#sign-in, #visitor-name")).await.unwrap().is_empty() {
                 desk = Some(handle);
             } else if !c.find_all(Locator::Css(".rating-screen")).await.unwrap().is_empty() {
                 rating = Some(handle);
@@ -132,7 +168,14 @@ async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::W
         if let (Some(desk), Some(rating)) = (desk, rating) {
             return (desk, rating);
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the desk and rating windows did not both render");
+        if started.elapsed() > Duration::from_secs(30) {
+            let mut seen = Vec::new();
+            for handle in c.windows().await.unwrap() {
+                c.switch_to_window(handle).await.unwrap();
+                seen.push(c.source().await.unwrap_or_default().chars().take(600).collect::<String>());
+            }
+            panic!("the desk and rating windows did not both render: {seen:#?}");
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -140,6 +183,17 @@ async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::W
 async fn scenario(c: &Client, data: &Path) {
     let (main, rating) = windows(c).await;
     c.switch_to_window(main.clone()).await.unwrap();
+    // Nothing but the sign-in screen until someone signs in; a wrong password says how many
+    // tries are left.
+    assert_eq!(
+        invoke(c, "list_today_visits", serde_json::json!({})).await,
+        "refused: Phiên làm việc đã khóa. Vui lòng đăng nhập lại."
+    );
+    sign_in(c, RECEPTIONIST, "sai mật khẩu").await;
+    let error = wait_for(c, "#sign-in-error").await.text().await.unwrap();
+    assert!(error.contains("Còn 4 lần thử"), "{error}");
+    sign_in(c, RECEPTIONIST, PASSWORD).await;
+    assert_eq!(wait_for(c, "#signed-in-user").await.text().await.unwrap(), "Nguyễn Thị Lan");
     let name = wait_for(c, "#visitor-name").await;
     name.send_keys("Nguyễn Thị Ánh").await.unwrap();
     // A catalogue id: HT-12 (đăng ký nhận cha, mẹ, con) has 3 working days.
@@ -159,8 +213,8 @@ async fn scenario(c: &Client, data: &Path) {
     assert!(visit_names_in_file(&data.join("thanthien.db")).await.contains(&"Nguyễn Thị Ánh".to_owned()));
     assert_eq!(wait_for(c, "#waiting-list tbody tr .ticket").await.text().await.unwrap(), "A001");
     let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
-    // The seeded dossier's two events, the official and this arrival wait to be sent.
-    assert!(badge.contains("Chưa đăng ký") && badge.contains("4 chờ gửi"), "{badge}");
+    // The seeded dossier's two events, the official, last week's visit and this arrival wait.
+    assert!(badge.contains("Chưa đăng ký") && badge.contains("5 chờ gửi"), "{badge}");
 
     // An empty name: the sentence appears beside the field and nothing is saved.
     let name = wait_for(c, "#visitor-name").await;
@@ -168,7 +222,7 @@ async fn scenario(c: &Client, data: &Path) {
     let error = wait_for(c, "#visitor-name-error").await;
     assert_eq!(error.text().await.unwrap(), "Vui lòng nhập họ tên người đến làm việc.");
     wait_count(c, "#waiting-list tbody tr", 1).await;
-    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 2);
+    assert_eq!(visit_names_in_file(&data.join("thanthien.db")).await.len(), 3);
 
     // The desk calls the next citizen (F2) and receives the dossier (F6), still without the mouse.
     // The desk's counter and official are remembered by the webview between runs: start clean.
@@ -223,12 +277,50 @@ async fn scenario(c: &Client, data: &Path) {
     c.switch_to_window(main).await.unwrap();
     apology_slip(c, data).await;
     feedback_register(c, data).await;
+    // The receptionist has no Báo cáo tuần, and registering a camera is not hers to do.
+    wait_count(c, "#tab-summary", 0).await;
+    wait_for(c, "#tab-cameras").await.click().await.unwrap();
+    wait_for(c, "section.cameras").await;
+    wait_count(c, "#camera-name", 0).await;
+    wait_for(c, "#lock-screen").await.click().await.unwrap();
+    sign_in(c, HEAD, PASSWORD).await;
+    assert_eq!(wait_for(c, "#signed-in-user").await.text().await.unwrap(), "Lê Văn Hùng");
     camera_check_in(c).await;
-    weekly_summary(c).await;
+    weekly_summary(c, data).await;
+    // Back to the receptionist: no approval action on screen, and the command itself refuses.
+    wait_for(c, "#lock-screen").await.click().await.unwrap();
+    sign_in(c, RECEPTIONIST, PASSWORD).await;
+    wait_for(c, "#visitor-name").await;
+    wait_count(c, "#tab-summary", 0).await;
+    wait_count(c, "#approval-actions, #week-approve, #week-reopen", 0).await;
+    let last_week = thanthien_core::summary::Week::of(chrono::Utc::now()).previous().to_string();
+    let reopen = serde_json::json!({ "week": last_week, "action": { "action": "reopen", "reason": "thử" } });
+    assert_eq!(
+        invoke(c, "step_week", reopen).await,
+        "refused: Chỉ lãnh đạo UBND được trình, duyệt hoặc mở lại báo cáo tuần."
+    );
+    assert!(invoke(c, "weekly_summary", serde_json::json!({})).await.starts_with("refused: Chỉ lãnh đạo"));
+    assert!(invoke(
+        c,
+        "create_account",
+        serde_json::json!({ "input": {
+        "username": "ke.gian", "full_name": "Kẻ Gian", "role": "admin", "password": "12345678" } })
+    )
+    .await
+    .starts_with("refused: Chỉ quản trị máy"));
+    let (status,): (String,) =
+        sqlx::query_as("SELECT status FROM week_approval").fetch_one(&mut db(data).await).await.unwrap();
+    assert_eq!(status, "approved", "the refused reopen changed nothing");
 }
 
-/// The week's summary shows today's arrival against an empty last week, with its charts.
-async fn weekly_summary(c: &Client) {
+async fn db(data: &Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display())).await.unwrap()
+}
+
+/// The office head's week: this week's arrival against last week's one, with its charts; then
+/// last week submitted, approved and locked, each step under the head's name.
+async fn weekly_summary(c: &Client, data: &Path) {
     wait_for(c, "#tab-summary").await.click().await.unwrap();
     let week = thanthien_core::summary::Week::of(chrono::Utc::now()).to_string();
     let title = wait_for(c, "#summary-week").await.text().await.unwrap();
@@ -238,9 +330,33 @@ async fn weekly_summary(c: &Client) {
     for cell in c.find_all(Locator::Css("#summary-table tbody tr:nth-child(2) td")).await.unwrap() {
         cells.push(cell.text().await.unwrap());
     }
-    assert_eq!(cells, ["Tổng số lượt", "1", "0"]);
+    assert_eq!(cells, ["Tổng số lượt", "1", "1"]);
     wait_count(c, ".charts svg", 3).await;
+    // This week is still running: it cannot be submitted.
+    wait_for(c, "#week-submit").await.click().await.unwrap();
+    assert!(wait_for(c, "#approval-error").await.text().await.unwrap().starts_with("Tuần chưa kết thúc"));
+    wait_for(c, "#week-previous").await.click().await.unwrap();
+    let last_week = thanthien_core::summary::Week::of(chrono::Utc::now()).previous().to_string();
+    let title = wait_for(c, "#summary-week").await.text().await.unwrap();
+    assert!(title.contains(&last_week), "{title}");
+    assert_eq!(wait_for(c, "#approval-status").await.text().await.unwrap(), "Bản nháp");
+    wait_for(c, "#week-submit").await.click().await.unwrap();
+    wait_for(c, "#week-approve").await.click().await.unwrap();
+    wait_for(c, "#approval.locked").await;
+    assert_eq!(wait_for(c, "#approval-status").await.text().await.unwrap(), "Đã duyệt (khóa)");
+    wait_count(c, "#week-submit, #week-approve", 0).await;
+    wait_for(c, "#week-reopen").await;
+    let steps = wait_for(c, "#approval .steps").await.text().await.unwrap();
+    assert!(steps.contains("Duyệt và khóa bởi hung.lv"), "{steps}");
     save_screenshot(c, "bao-cao-tuan.png").await;
+    let users: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT kind, user FROM event WHERE kind IN ('week.approved', 'feedback.answered', 'camera.checked')",
+    )
+    .fetch_all(&mut db(data).await)
+    .await
+    .unwrap();
+    assert!(users.contains(&("week.approved".into(), Some(HEAD.into()))), "{users:?}");
+    assert!(users.contains(&("feedback.answered".into(), Some(RECEPTIONIST.into()))), "{users:?}");
 }
 
 /// A box letter entered a month late is overdue; answered, it leaves the overdue list and the

@@ -1,6 +1,7 @@
 //! The command line on the same binary and store as the window: for scripts and for entering the
 //! paper book after the fact. Needs no display.
 
+mod accounts;
 mod registers;
 
 use crate::store::{Store, StoreError};
@@ -74,6 +75,11 @@ pub enum Command {
         week: Option<thanthien_core::summary::Week>,
         #[arg(long)]
         json: bool,
+    },
+    /// This PC's accounts (receptionist, office head, admin).
+    User {
+        #[command(subcommand)]
+        command: accounts::UserCommand,
     },
     /// Write the weekly summary to a file.
     Export {
@@ -290,6 +296,12 @@ fn visit_line(v: &Visit) -> String {
     parts.join("  ")
 }
 
+/// "cli:" and the OS login that ran the command.
+fn cli_user() -> String {
+    let os_user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "?".into());
+    format!("cli:{os_user}")
+}
+
 /// Runs a subcommand; prints a one-line reason and returns failure on any error.
 pub fn run(dir: PathBuf, command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -310,6 +322,7 @@ fn fail(message: String) -> ExitCode {
 fn store_message(e: StoreError) -> String {
     match e {
         StoreError::Invalid(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+        StoreError::Denied(denial) => denial.to_string(),
         other => {
             tracing::error!(error = ?other, "store failure");
             format!("lỗi lưu trữ: {other}")
@@ -326,7 +339,8 @@ fn sync_message(e: SyncError) -> String {
 }
 
 async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
-    let store = Store::open(&dir).await.map_err(store_message)?;
+    // Every event the command line writes names the OS account that ran it.
+    let store = Store::open(&dir).await.map_err(store_message)?.by(cli_user());
     let result = match command {
         Command::Enroll { server, code } => {
             let commune = Client::new().enroll(&store, &server, &code).await.map_err(sync_message)?;
@@ -452,6 +466,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Feedback { command } => registers::feedback(&store, command).await,
+        Command::User { command } => accounts::user(&store, command).await,
         Command::Summary { week, json } => {
             let week = week.unwrap_or_else(|| thanthien_core::summary::Week::of(Utc::now()));
             let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
@@ -465,6 +480,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     week.sunday().format("%d/%m/%Y"),
                     week.previous()
                 );
+                println!("{}", thanthien_core::approval::status_line(&summary));
                 let mut section = String::new();
                 for row in thanthien_core::summary::rows(&summary) {
                     if row.section != section {
@@ -472,6 +488,14 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                         section = row.section.clone();
                     }
                     println!("  {:<44} {:>12} {:>12}", row.label, row.this_week.text(), row.last_week.text());
+                }
+                if !summary.amendments.is_empty() {
+                    println!("\n{}", thanthien_core::approval::AMENDMENTS);
+                    let text = |f: Option<thanthien_core::summary::Figure>| f.map_or("—".to_owned(), |f| f.text());
+                    for a in &summary.amendments {
+                        let line = format!("{} · {}", a.section, a.label);
+                        println!("  {line:<44} {:>12} {:>12}", text(a.approved), text(a.now));
+                    }
                 }
             }
             Ok(())

@@ -268,14 +268,7 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
             println!("{}", session.id);
         }
         FeedbackCommand::Mailbox { server, user, password, ca_file } => {
-            let password = match password {
-                Some(p) => p,
-                None => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = super::accounts::password_or_stdin(password)?;
             let in_os_store =
                 crate::mailbox::configure(store, server, user, password, ca_file).await.map_err(store_message)?;
             println!(

@@ -34,7 +34,7 @@ impl Store {
         let id = id.unwrap_or_else(Uuid::now_v7);
         let mut tx = self.begin_write().await?;
         let change = CameraChange::Listed(listed);
-        let event = Store::append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
         project(&mut tx, &event, &change).await?;
         tx.commit().await?;
         self.camera(id, Utc::now()).await
@@ -69,7 +69,7 @@ impl Store {
             Some((true,)) => {}
         }
         let change = CameraChange::Checked(checked);
-        let event = Store::append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
         project(&mut tx, &event, &change).await?;
         tx.commit().await?;
         self.camera(id, Utc::now()).await

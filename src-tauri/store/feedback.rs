@@ -28,7 +28,7 @@ impl Store {
             .await?;
         if exists.is_none() {
             let change = FeedbackChange::Received(received);
-            let event = Store::append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
+            let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
             project(&mut tx, &event, &change, Prior::Load).await?;
             tx.commit().await?;
         }
@@ -49,7 +49,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let state = load_state(&mut tx, id).await?;
         state.admits(&change).map_err(invalid)?;
-        let event = Store::append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
         project(&mut tx, &event, &change, Prior::Load).await?;
         tx.commit().await?;
         self.feedback_item(id).await
@@ -186,7 +186,7 @@ impl Store {
         let opened = FeedbackBoxOpened::parse(instant(at)?, witnesses, letters, note).map_err(StoreError::Invalid)?;
         let id = Uuid::now_v7();
         let mut tx = self.begin_write().await?;
-        let event = Store::append(&mut tx, &EventBody::FeedbackBox(opened.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::FeedbackBox(opened.clone()), id, Utc::now()).await?;
         project_box(&mut tx, &event, &opened).await?;
         tx.commit().await?;
         self.feedback_box_sessions()

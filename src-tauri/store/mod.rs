@@ -1,6 +1,7 @@
 //! The desk's local store: SQLite in WAL mode, one writer, every change an event written in the
 //! same transaction as its projection.
 
+mod accounts;
 mod cameras;
 mod feedback;
 mod mailbox;
@@ -35,6 +36,8 @@ const DB_FILE: &str = "thanthien.db";
 pub enum StoreError {
     #[error("invalid input")]
     Invalid(Vec<InputError>),
+    #[error("refused: {0}")]
+    Denied(#[from] thanthien_core::account::Denial),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database schema: {0}")]
@@ -80,6 +83,8 @@ pub struct Store {
     path: PathBuf,
     /// Shared by every clone of the store; swapped whole when the province publishes.
     reference: Arc<RwLock<Arc<Reference>>>,
+    /// Who this handle writes as: recorded on every event it appends (see `by`).
+    user: Option<Arc<str>>,
 }
 
 impl Store {
@@ -106,9 +111,15 @@ impl Store {
         let (id,): (String,) = sqlx::query_as("SELECT id FROM local_device").fetch_one(&writer).await?;
         let device_id = Uuid::from_str(&id).map_err(corrupt)?;
         let reference = Arc::new(RwLock::new(Arc::new(Reference::starter())));
-        let store = Store { writer, reader, device_id, path, reference };
+        let store = Store { writer, reader, device_id, path, reference, user: None };
         store.load_reference().await?;
         Ok(store)
+    }
+
+    /// The same store, writing as `user`: each command takes one for the person signed in, so
+    /// every event names who made it.
+    pub fn by(&self, user: impl Into<Arc<str>>) -> Store {
+        Store { user: Some(user.into()), ..self.clone() }
     }
 
     pub fn device_id(&self) -> Uuid {
@@ -173,6 +184,7 @@ impl Store {
     /// Appends one own event in the caller's transaction; the caller projects it. The seq comes
     /// from the same transaction, so a rolled-back write leaves no gap.
     async fn append(
+        &self,
         tx: &mut Transaction<'static, Sqlite>,
         body: &EventBody,
         entity_id: Uuid,
@@ -199,6 +211,7 @@ impl Store {
             kind: body.kind().to_owned(),
             payload: body.payload(),
             schema: SCHEMA_VERSION,
+            user: self.user.as_deref().map(str::to_owned),
         };
         insert_event(tx, &event, now).await?;
         Ok(event)
@@ -339,13 +352,13 @@ fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(corrupt)
 }
 
-type EventRow = (String, Option<String>, String, i64, String, String, String, String, String, i64);
+type EventRow = (String, Option<String>, String, i64, String, String, String, String, String, i64, Option<String>);
 
 const EVENT_COLUMNS: &str =
-    "e.id, e.commune_id, e.device_id, e.seq, e.hlc, e.entity, e.entity_id, e.kind, e.payload, e.schema";
+    "e.id, e.commune_id, e.device_id, e.seq, e.hlc, e.entity, e.entity_id, e.kind, e.payload, e.schema, e.user";
 
 fn event_from_row(row: EventRow) -> Result<Event> {
-    let (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema) = row;
+    let (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user) = row;
     Ok(Event {
         id: Uuid::from_str(&id).map_err(corrupt)?,
         commune_id: commune_id.unwrap_or_default(),
@@ -357,14 +370,15 @@ fn event_from_row(row: EventRow) -> Result<Event> {
         kind,
         payload: serde_json::from_str(&payload).map_err(corrupt)?,
         schema: u32::try_from(schema).map_err(corrupt)?,
+        user,
     })
 }
 
 /// Inserts an event unless its id is already in the log; true when it was new.
 async fn insert_event(tx: &mut Transaction<'static, Sqlite>, e: &Event, now: DateTime<Utc>) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO event (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, recorded_at)
-         VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO event (id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, recorded_at, user)
+         VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(e.id.to_string())
     .bind(&e.commune_id)
@@ -377,6 +391,7 @@ async fn insert_event(tx: &mut Transaction<'static, Sqlite>, e: &Event, now: Dat
     .bind(e.payload.to_string())
     .bind(i64::from(e.schema))
     .bind(stamp(now))
+    .bind(&e.user)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -400,5 +415,6 @@ async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &Ev
         EventBody::Feedback(change) => feedback::project(tx, event, change, prior).await,
         EventBody::FeedbackBox(opened) => feedback::project_box(tx, event, opened).await,
         EventBody::Camera(change) => cameras::project(tx, event, change).await,
+        EventBody::Week(stepped) => summary::project(tx, event, stepped).await,
     }
 }

@@ -47,7 +47,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let ticket = next_ticket(&mut tx, arrived_at).await?;
         let change = VisitChange::Arrived(VisitArrived { arrived_at, ticket: Some(ticket), visit });
-        let event = Store::append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
         let visit = project(&mut tx, &event, &change, Prior::None).await?;
         tx.commit().await?;
         // An arrival always yields a visible visit; anything else is a bug in the projection rule.
@@ -68,7 +68,7 @@ impl Store {
             None => VisitState::default(),
         };
         state.admits(&change).map_err(invalid)?;
-        let event = Store::append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
         let visit = project(&mut tx, &event, &change, Prior::Load).await?;
         tx.commit().await?;
         visit.ok_or_else(|| corrupt("a changed visit projected to no visit"))

@@ -13,7 +13,8 @@ use thanthien_core::time::vietnam;
 use uuid::Uuid;
 
 #[component]
-pub fn CameraScreen() -> impl IntoView {
+pub fn CameraScreen(role: thanthien_core::account::Role) -> impl IntoView {
+    let registry = role.may(thanthien_core::account::Permission::Registry);
     let cameras = RwSignal::new(Vec::<Camera>::new());
     let checking = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<CommandError>);
@@ -52,7 +53,7 @@ pub fn CameraScreen() -> impl IntoView {
             {move || current.get().map(|camera| view! {
                 <Checklist camera=camera on_done=done />
             })}
-            <NewCamera on_saved=move |_| refresh() />
+            {registry.then(|| view! { <NewCamera on_saved=move |_| refresh() /> })}
         </div>
         <div class="column">
             <section class="cameras">

@@ -1,6 +1,7 @@
 //! Thân Thiện desk UI (Leptos CSR): the Tiếp dân screen (arrivals, the desk, the queue, dossiers
 //! at risk with their apology slips), the Góp ý – Phản ánh and Camera registers, and the sync badge.
 
+mod account;
 mod api;
 mod cameras;
 mod dossiers;
@@ -15,7 +16,8 @@ use i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use thanthien_core::ipc::SyncStatus;
+use thanthien_core::account::{Permission, SignedIn};
+use thanthien_core::ipc::{SessionState, SyncStatus};
 use thanthien_core::time::vietnam;
 use thanthien_core::visit::Visit;
 
@@ -25,7 +27,7 @@ fn main() {
     if window().location().hash().is_ok_and(|h| h == "#rating") {
         leptos::mount::mount_to_body(rating::RatingApp);
     } else {
-        leptos::mount::mount_to_body(App);
+        leptos::mount::mount_to_body(Root);
     }
 }
 
@@ -52,15 +54,73 @@ enum Screen {
     Feedback,
     Cameras,
     Summary,
+    Settings,
+}
+
+impl Screen {
+    /// What a role must be allowed to open the screen (the commands check again).
+    fn permission(self) -> Permission {
+        match self {
+            Screen::FrontDesk | Screen::Feedback | Screen::Cameras => Permission::Desk,
+            Screen::Summary => Permission::Review,
+            Screen::Settings => Permission::Accounts,
+        }
+    }
+}
+
+/// The sign-in screen until someone signs in; then their screens, until they lock or go idle.
+#[component]
+fn Root() -> impl IntoView {
+    let state = RwSignal::new(None::<SessionState>);
+    let load = move || {
+        spawn_local(async move {
+            match api::session_state().await {
+                Ok(s) => state.set(Some(s)),
+                Err(e) => leptos::logging::error!("session_state: {e}"),
+            }
+        })
+    };
+    load();
+    // Only a change of person (or of first start) re-renders the screens, not every identical answer.
+    let shown = Memo::new(move |_| state.get().map(|s| (s.first_start, s.signed_in)));
+    let signed_out = move || {
+        state.update(|s| {
+            if let Some(s) = s {
+                s.signed_in = None;
+                s.first_start = false
+            }
+        })
+    };
+    move || {
+        match (shown.get(), state.get_untracked()) {
+        (Some((_, Some(who))), Some(s)) => view! { <App who=who idle_secs=s.idle_lock_secs on_locked=signed_out /> }.into_any(),
+        (Some((_, None)), Some(s)) => view! {
+            <account::Gate state=s on_signed_in=move |who| state.update(|s| if let Some(s) = s { s.signed_in = Some(who); s.first_start = false; }) />
+        }.into_any(),
+        _ => view! { <main class="gate"></main> }.into_any(),
+    }
+    }
 }
 
 #[component]
-fn App() -> impl IntoView {
-    let screen = RwSignal::new(Screen::FrontDesk);
+fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    account::watch_idle(idle_secs, on_locked);
+    let role = who.role;
+    let desk = role.may(Permission::Desk);
+    let screen = RwSignal::new(if desk { Screen::FrontDesk } else { Screen::Settings });
+    let lock = move |_| {
+        spawn_local(async move {
+            let _ = api::sign_out().await;
+            on_locked();
+        })
+    };
     let visits = RwSignal::new(Vec::<Visit>::new());
     let status = RwSignal::new(None::<SyncStatus>);
     let dossiers = RwSignal::new(Vec::new());
     let refresh_visits = move || {
+        if !desk {
+            return;
+        }
         spawn_local(async move {
             match api::list_today_visits().await {
                 Ok(list) => visits.set(list),
@@ -101,8 +161,10 @@ fn App() -> impl IntoView {
                 {[(Screen::FrontDesk, "tab-front-desk", t().screen_front_desk),
                   (Screen::Feedback, "tab-feedback", t().screen_feedback),
                   (Screen::Cameras, "tab-cameras", t().screen_cameras),
-                  (Screen::Summary, "tab-summary", t().screen_summary)]
+                  (Screen::Summary, "tab-summary", t().screen_summary),
+                  (Screen::Settings, "tab-settings", t().screen_settings)]
                     .into_iter()
+                    .filter(|(target, _, _)| role.may(target.permission()))
                     .map(|(target, id, label)| view! {
                         <button id=id class="tab" class:active=move || screen.get() == target
                             on:click=move |_| screen.set(target)>{label}</button>
@@ -112,7 +174,10 @@ fn App() -> impl IntoView {
             <span class="commune">{move || status.get().and_then(|s| s.commune_name).unwrap_or_default()}</span>
             <span class="spacer"></span>
             <SyncBadge status=status on_synced=move || { refresh_visits(); refresh_status(); } />
+            <span class="user" id="signed-in-user" title=role.label()>{who.full_name.clone()}</span>
+            <button id="lock-screen" on:click=lock>{t().lock_screen}</button>
         </header>
+        {desk.then(|| view! {
         <main class:hidden=move || screen.get() != Screen::FrontDesk>
             <div class="column">
                 <front_desk::VisitForm on_saved=move |visit: Visit| {
@@ -126,11 +191,13 @@ fn App() -> impl IntoView {
                 <front_desk::Queue visits=visits now=now on_changed=move || { refresh_visits(); refresh_status(); } />
             </div>
         </main>
+        })}
         {move || match screen.get() {
             Screen::FrontDesk => None,
+            Screen::Settings => Some(view! { <main class="settings-screen"><account::AccountsScreen /></main> }.into_any()),
             Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
-            Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen /></main> }.into_any()),
-            Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen /></main> }.into_any()),
+            Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),
+            Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen role=role /></main> }.into_any()),
         }}
     }
 }

@@ -6,10 +6,12 @@ use crate::i18n::t;
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use thanthien_core::summary::{rows, Week, WeeklySummary};
+use thanthien_core::account::{Permission, Role};
+use thanthien_core::approval::{ApprovalStatus, WeekAction};
+use thanthien_core::summary::{rows, Figure, Week, WeeklySummary};
 
 #[component]
-pub fn SummaryScreen() -> impl IntoView {
+pub fn SummaryScreen(role: Role) -> impl IntoView {
     let week = RwSignal::new(Week::of(Utc::now()));
     let summary = RwSignal::new(None::<WeeklySummary>);
     let error = RwSignal::new(None::<String>);
@@ -39,6 +41,7 @@ pub fn SummaryScreen() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <div class="form-error">{e}</div> })}
             {move || summary.get().map(|s| view! {
+                <Approval summary=s.clone() role=role on_changed=move |s| summary.set(Some(s)) />
                 <div class="charts">
                     <Bars title=t().chart_per_day
                         labels=vec!["T2", "T3", "T4", "T5", "T6", "T7", "CN"].into_iter().map(String::from).collect()
@@ -111,5 +114,88 @@ fn ReportTable(summary: WeeklySummary) -> impl IntoView {
             <thead><tr><th></th><th class="num">{this.to_string()}</th><th class="num">{last.to_string()}</th></tr></thead>
             <tbody>{lines}</tbody>
         </table>
+    }
+}
+
+/// The week's approval: its status and steps, the head's actions (absent for other roles), and
+/// every line that changed after the approval, beside the approved figure.
+#[component]
+fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummary) + Copy + 'static) -> impl IntoView {
+    let week = summary.this_week.week;
+    let approval = summary.approval.clone();
+    let error = RwSignal::new(None::<String>);
+    let reason = RwSignal::new(String::new());
+    let act = move |action: WeekAction| {
+        spawn_local(async move {
+            match api::step_week(week, &action).await {
+                Ok(s) => {
+                    error.set(None);
+                    reason.set(String::new());
+                    on_changed(s);
+                }
+                Err(e) => error.set(Some(e.summary())),
+            }
+        })
+    };
+    let status = approval.status;
+    let actions = role.may(Permission::Approve).then(|| {
+        view! {
+            <div class="row approval-actions" id="approval-actions">
+                {(status == ApprovalStatus::Draft).then(|| view! {
+                    <button id="week-submit" on:click=move |_| act(WeekAction::Submit)>{t().submit_week}</button>
+                })}
+                {(status == ApprovalStatus::Submitted).then(|| view! {
+                    <button id="week-approve" class="primary" on:click=move |_| act(WeekAction::Approve)>{t().approve_week}</button>
+                })}
+                {matches!(status, ApprovalStatus::Submitted | ApprovalStatus::Approved).then(|| view! {
+                    <input id="reopen-reason" placeholder=t().reopen_reason bind:value=reason />
+                    <button id="week-reopen" on:click=move |_| act(WeekAction::Reopen { reason: reason.get_untracked() })>{t().reopen_week}</button>
+                })}
+            </div>
+        }
+    });
+    let amended = (approval.approvals > 1).then(|| format!(" · {} {}", t().amended_version, approval.approvals - 1));
+    let steps = approval
+        .steps
+        .iter()
+        .map(|s| {
+            let when = s.at.with_timezone(&thanthien_core::time::vietnam()).format("%d/%m %H:%M").to_string();
+            let by = s.by.as_ref().map(|b| format!(" {} {b}", t().by)).unwrap_or_default();
+            let why = s.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
+            view! { <li>{format!("{when} {}{by}{why}", s.label)}</li> }
+        })
+        .collect_view();
+    let figure = |f: Option<Figure>| f.map_or("—".to_owned(), Figure::text);
+    let amendments = (!summary.amendments.is_empty()).then(|| {
+        let lines = summary
+            .amendments
+            .iter()
+            .map(|a| view! {
+                <tr><td>{format!("{} · {}", a.section, a.label)}</td><td class="num">{figure(a.approved)}</td><td class="num">{figure(a.now)}</td></tr>
+            })
+            .collect_view();
+        view! {
+            <div class="amendments" id="amendments">
+                <h3>{thanthien_core::approval::AMENDMENTS}</h3>
+                <table class="report">
+                    <thead><tr><th></th><th class="num">{t().col_approved}</th><th class="num">{t().col_now}</th></tr></thead>
+                    <tbody>{lines}</tbody>
+                </table>
+            </div>
+        }
+    });
+    view! {
+        <div class="card approval" id="approval" class:locked=status.is_locked()>
+            <div class="row">
+                <strong>{t().approval_status}": "</strong>
+                <span id="approval-status" class=format!("status {}", if status.is_locked() { "locked" } else { "open" })>
+                    {format!("{}{}", approval.label, amended.unwrap_or_default())}
+                </span>
+            </div>
+            <ul class="steps">{steps}</ul>
+            {actions}
+            {move || error.get().map(|e| view! { <div class="form-error" id="approval-error">{e}</div> })}
+            {amendments}
+        </div>
     }
 }

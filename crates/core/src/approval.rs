@@ -3,7 +3,7 @@
 //! amendment: counted and flagged on the report, never folded in silently.
 
 use crate::hlc::Hlc;
-use crate::summary::Week;
+use crate::summary::{rows, Figure, Week, WeekFigures, WeeklySummary};
 use crate::visit::{InputError, Note};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,15 +36,18 @@ impl ApprovalStatus {
     }
 }
 
-/// One step of a week's approval, as an event payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One step of a week's approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum ApprovalStep {
     Submitted {
         at: DateTime<Utc>,
     },
+    /// The figures the head approved travel with the approval: the province gets exactly them,
+    /// and a later change shows against them.
     Approved {
         at: DateTime<Utc>,
+        figures: Box<WeekFigures>,
     },
     /// Back to draft, with the head's reason.
     Reopened {
@@ -60,7 +63,7 @@ impl ApprovalStep {
     pub fn at(&self) -> DateTime<Utc> {
         match self {
             ApprovalStep::Submitted { at }
-            | ApprovalStep::Approved { at }
+            | ApprovalStep::Approved { at, .. }
             | ApprovalStep::Reopened { at, .. }
             | ApprovalStep::Accepted { at } => *at,
         }
@@ -75,25 +78,126 @@ impl ApprovalStep {
         }
     }
 
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApprovalStep::Submitted { .. } => "week.submitted",
+            ApprovalStep::Approved { .. } => "week.approved",
+            ApprovalStep::Reopened { .. } => "week.reopened",
+            ApprovalStep::Accepted { .. } => "week.accepted",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            ApprovalStep::Submitted { .. } => "Trình duyệt",
+            ApprovalStep::Approved { .. } => "Duyệt và khóa",
+            ApprovalStep::Reopened { .. } => "Mở lại",
+            ApprovalStep::Accepted { .. } => "Tỉnh tiếp nhận",
+        }
+    }
+
     /// A reopening needs its reason.
     pub fn reopen(at: DateTime<Utc>, reason: String) -> Result<ApprovalStep, InputError> {
-        Ok(ApprovalStep::Reopened { at, reason: Note::try_from(reason).map_err(|_| InputError::StatusInvalid)? })
+        Ok(ApprovalStep::Reopened { at, reason: Note::try_from(reason).map_err(|_| InputError::ReopenReasonMissing)? })
     }
+}
+
+/// What the office head does to a week (the province's acceptance comes by sync).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum WeekAction {
+    Submit,
+    Approve,
+    Reopen { reason: String },
+}
+
+/// Payload of the `week.*` events: which week, and the step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeekStepped {
+    pub week: Week,
+    #[serde(flatten)]
+    pub step: ApprovalStep,
+}
+
+impl WeekStepped {
+    /// The week's entity id: the same on every PC, so their steps fold into one approval.
+    pub fn entity_id(&self) -> uuid::Uuid {
+        week_id(self.week)
+    }
+
+    /// A step that names another week than its figures is refused.
+    pub fn check(&self) -> Result<(), InputError> {
+        match &self.step {
+            ApprovalStep::Approved { figures, .. } if figures.week != self.week => Err(InputError::WeekInvalid),
+            _ => Ok(()),
+        }
+    }
+}
+
+pub fn week_id(week: Week) -> uuid::Uuid {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b1e_2c0a_5d4f_4a8e_9b7c_1f3e_5a6d_8c20);
+    uuid::Uuid::new_v5(&NAMESPACE, format!("week:{week}").as_bytes())
+}
+
+/// A step as the approval keeps it: with who took it (the event's user).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stepped {
+    pub step: ApprovalStep,
+    pub by: Option<String>,
 }
 
 /// Every step of one week's approval, by clock: every PC that saw the same steps agrees.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WeekApproval {
-    pub steps: BTreeMap<Hlc, ApprovalStep>,
+    pub steps: BTreeMap<Hlc, Stepped>,
 }
 
 impl WeekApproval {
-    pub fn apply(&mut self, step: &ApprovalStep, hlc: Hlc) {
-        self.steps.entry(hlc).or_insert_with(|| step.clone());
+    pub fn apply(&mut self, step: &ApprovalStep, hlc: Hlc, by: Option<&str>) {
+        self.steps.entry(hlc).or_insert_with(|| Stepped { step: step.clone(), by: by.map(str::to_owned) });
     }
 
     pub fn status(&self) -> ApprovalStatus {
-        self.steps.values().next_back().map_or(ApprovalStatus::Draft, ApprovalStep::status)
+        self.steps.values().next_back().map_or(ApprovalStatus::Draft, |s| s.step.status())
+    }
+
+    /// The figures of the approval in force, while the week is locked.
+    pub fn approved_figures(&self) -> Option<&WeekFigures> {
+        if !self.status().is_locked() {
+            return None;
+        }
+        self.steps.values().rev().find_map(|s| match &s.step {
+            ApprovalStep::Approved { figures, .. } => Some(figures.as_ref()),
+            _ => None,
+        })
+    }
+
+    /// How many times the week was approved: above one, the summary in force is an amended one.
+    pub fn approvals(&self) -> usize {
+        self.steps.values().filter(|s| matches!(s.step, ApprovalStep::Approved { .. })).count()
+    }
+
+    /// As the report shows it.
+    pub fn view(&self) -> ApprovalView {
+        ApprovalView {
+            status: self.status(),
+            label: self.status().label().to_owned(),
+            locked_since: self.locked_since(),
+            approvals: self.approvals() as u32,
+            steps: self
+                .steps
+                .values()
+                .map(|s| StepView {
+                    at: s.step.at(),
+                    label: s.step.label().to_owned(),
+                    by: s.by.clone(),
+                    reason: match &s.step {
+                        ApprovalStep::Reopened { reason, .. } => Some(reason.to_string()),
+                        _ => None,
+                    },
+                })
+                .collect(),
+        }
     }
 
     /// Whether `step` may follow the week's current status.
@@ -110,7 +214,7 @@ impl WeekApproval {
         if allowed {
             Ok(())
         } else {
-            Err(InputError::StatusInvalid)
+            Err(InputError::ApprovalStepInvalid)
         }
     }
 
@@ -119,8 +223,8 @@ impl WeekApproval {
         if !self.status().is_locked() {
             return None;
         }
-        self.steps.values().rev().find_map(|s| match s {
-            ApprovalStep::Approved { at } => Some(*at),
+        self.steps.values().rev().find_map(|s| match &s.step {
+            ApprovalStep::Approved { at, .. } => Some(*at),
             _ => None,
         })
     }
@@ -130,6 +234,75 @@ impl WeekApproval {
     pub fn is_amendment(&self, recorded_at: DateTime<Utc>) -> bool {
         self.locked_since().is_some_and(|locked| recorded_at > locked)
     }
+}
+
+/// A week's approval as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalView {
+    pub status: ApprovalStatus,
+    pub label: String,
+    pub locked_since: Option<DateTime<Utc>>,
+    pub approvals: u32,
+    pub steps: Vec<StepView>,
+}
+
+impl Default for ApprovalView {
+    fn default() -> Self {
+        WeekApproval::default().view()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    pub at: DateTime<Utc>,
+    pub label: String,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A line whose figure changed after the week was approved: the approved figure and today's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub section: String,
+    pub label: String,
+    pub approved: Option<Figure>,
+    pub now: Option<Figure>,
+}
+
+/// The report of a locked week shows what was approved; every line that the log now gives
+/// differently is listed beside it, never folded in silently.
+pub fn amendments(approved: &WeeklySummary, live: &WeeklySummary) -> Vec<Amendment> {
+    let key = |r: &crate::summary::Row| (r.section.clone(), r.label.clone());
+    let before: BTreeMap<_, _> = rows(approved).into_iter().map(|r| (key(&r), r.this_week)).collect();
+    let after: BTreeMap<_, _> = rows(live).into_iter().map(|r| (key(&r), r.this_week)).collect();
+    let mut out: Vec<Amendment> = Vec::new();
+    for row in rows(live).iter().chain(rows(approved).iter()) {
+        let k = key(row);
+        let (a, n) = (before.get(&k).copied(), after.get(&k).copied());
+        if a != n && !out.iter().any(|x| x.section == k.0 && x.label == k.1) {
+            out.push(Amendment { section: k.0, label: k.1, approved: a, now: n });
+        }
+    }
+    out
+}
+
+/// The heading of the amendments' table in the exports.
+pub const AMENDMENTS: &str = "Sửa đổi sau khi duyệt (chưa đưa vào số liệu đã duyệt)";
+
+/// Where the week's approval stands: the line the CLI and every export print under the title.
+pub fn status_line(summary: &WeeklySummary) -> String {
+    let a = &summary.approval;
+    let mut line = format!("Trạng thái: {}", a.label);
+    if let Some(at) = a.locked_since {
+        line.push_str(&format!(" lúc {}", at.with_timezone(&crate::time::vietnam()).format("%H:%M %d/%m/%Y")));
+    }
+    if a.approvals > 1 {
+        line.push_str(&format!(" · bản sửa đổi lần {}", a.approvals - 1));
+    }
+    if !summary.amendments.is_empty() {
+        line.push_str(&format!(" · {} dòng thay đổi sau khi duyệt", summary.amendments.len()));
+    }
+    line
 }
 
 #[cfg(test)]
@@ -151,6 +324,15 @@ mod tests {
         Week::try_from("2026-W47".to_owned()).unwrap()
     }
 
+    fn figures(week: Week, visits: &[crate::visit::Visit]) -> WeekFigures {
+        use crate::summary::{week_figures, Targets, WeekInput};
+        week_figures(&WeekInput { week, visits, feedback: &[], cameras: &[], targets: Targets::default() })
+    }
+
+    fn approve(d: u32, h: u32) -> ApprovalStep {
+        ApprovalStep::Approved { at: at(d, h), figures: Box::new(figures(week47(), &[])) }
+    }
+
     #[test]
     fn a_week_goes_from_draft_to_accepted_and_only_in_order() {
         let w = week47();
@@ -158,17 +340,17 @@ mod tests {
         assert_eq!(a.status(), ApprovalStatus::Draft);
         // Not while the week runs; not approved before it is submitted.
         assert!(a.admits(w, &ApprovalStep::Submitted { at: at(20, 9) }, at(20, 9)).is_err());
-        assert!(a.admits(w, &ApprovalStep::Approved { at: at(23, 9) }, at(23, 9)).is_err());
+        assert!(a.admits(w, &approve(23, 9), at(23, 9)).is_err());
         let submit = ApprovalStep::Submitted { at: at(23, 8) };
         assert!(a.admits(w, &submit, at(23, 8)).is_ok());
-        a.apply(&submit, hlc(1, 1));
-        let approve = ApprovalStep::Approved { at: at(23, 9) };
+        a.apply(&submit, hlc(1, 1), None);
+        let approve = approve(23, 9);
         assert!(a.admits(w, &approve, at(23, 9)).is_ok());
-        a.apply(&approve, hlc(2, 1));
+        a.apply(&approve, hlc(2, 1), None);
         assert!(a.status().is_locked());
         assert_eq!(a.locked_since(), Some(at(23, 9)));
         assert!(a.is_amendment(at(23, 10)) && !a.is_amendment(at(23, 8)));
-        a.apply(&ApprovalStep::Accepted { at: at(23, 11) }, hlc(3, 9));
+        a.apply(&ApprovalStep::Accepted { at: at(23, 11) }, hlc(3, 9), None);
         assert_eq!((a.status(), a.status().label()), (ApprovalStatus::Accepted, "Tỉnh đã nhận"));
         // Accepted by the province: no reopening from the commune.
         assert!(a.admits(w, &ApprovalStep::reopen(at(24, 9), "sai số liệu".into()).unwrap(), at(24, 9)).is_err());
@@ -177,12 +359,12 @@ mod tests {
     #[test]
     fn a_reopened_week_is_unlocked_and_needs_a_reason() {
         let mut a = WeekApproval::default();
-        a.apply(&ApprovalStep::Submitted { at: at(23, 8) }, hlc(1, 1));
-        a.apply(&ApprovalStep::Approved { at: at(23, 9) }, hlc(2, 1));
+        a.apply(&ApprovalStep::Submitted { at: at(23, 8) }, hlc(1, 1), None);
+        a.apply(&approve(23, 9), hlc(2, 1), None);
         assert!(ApprovalStep::reopen(at(24, 9), "  ".into()).is_err());
         let reopen = ApprovalStep::reopen(at(24, 9), "Nhập bổ sung sổ giấy".into()).unwrap();
         assert!(a.admits(week47(), &reopen, at(24, 9)).is_ok());
-        a.apply(&reopen, hlc(3, 2));
+        a.apply(&reopen, hlc(3, 2), None);
         assert_eq!((a.status(), a.locked_since()), (ApprovalStatus::Draft, None));
         assert!(!a.is_amendment(at(24, 10)), "a change to a reopened week is an ordinary change");
     }
@@ -191,18 +373,50 @@ mod tests {
     fn steps_from_two_pcs_converge_in_any_order() {
         let steps = [
             (hlc(1, 1), ApprovalStep::Submitted { at: at(23, 8) }),
-            (hlc(2, 1), ApprovalStep::Approved { at: at(23, 9) }),
+            (hlc(2, 1), approve(23, 9)),
             (hlc(2, 2), ApprovalStep::reopen(at(23, 9), "thiếu camera".into()).unwrap()),
         ];
         let mut one = WeekApproval::default();
         let mut two = WeekApproval::default();
         for (h, s) in &steps {
-            one.apply(s, *h);
+            one.apply(s, *h, None);
         }
         for (h, s) in steps.iter().rev() {
-            two.apply(s, *h);
+            two.apply(s, *h, None);
         }
         assert_eq!(one, two);
         assert_eq!(one.status(), ApprovalStatus::Draft, "same wall time: the device breaks the tie");
+    }
+
+    #[test]
+    fn a_change_after_the_lock_shows_against_the_approved_figures() {
+        use crate::summary::{Targets, WeeklySummary};
+        use crate::visit::{NewVisit, VisitArrived, VisitChange, VisitInput, VisitState};
+        let w = week47();
+        let mut a = WeekApproval::default();
+        a.apply(&ApprovalStep::Submitted { at: at(23, 8) }, hlc(1, 1), Some("hung.lv"));
+        a.apply(&approve(23, 9), hlc(2, 1), Some("hung.lv"));
+        assert_eq!(a.view().steps[1].by.as_deref(), Some("hung.lv"));
+        let summary = |this_week: WeekFigures| WeeklySummary {
+            this_week,
+            last_week: figures(w.previous(), &[]),
+            targets: Targets::default(),
+            approval: a.view(),
+            amendments: Vec::new(),
+        };
+        let approved = summary(a.approved_figures().unwrap().clone());
+        assert!(amendments(&approved, &approved).is_empty());
+        // A paper-book visit of Friday entered on Tuesday, after the approval.
+        let visit = NewVisit::parse(VisitInput { name: "Phạm Văn Tư".into(), ..Default::default() }).unwrap();
+        let mut state = VisitState::default();
+        let arrived = VisitChange::Arrived(VisitArrived { arrived_at: at(20, 9), ticket: None, visit });
+        state.apply(&arrived, hlc(3, 1), Uuid::from_u128(1));
+        let late = state.view(Uuid::from_u128(7)).unwrap();
+        let live = summary(figures(w, &[late]));
+        let changed = amendments(&approved, &live);
+        let total = changed.iter().find(|c| c.label == "Tổng số lượt").unwrap();
+        assert_eq!((total.approved, total.now), (Some(Figure::Count(0)), Some(Figure::Count(1))));
+        assert!(changed.iter().any(|c| c.label == "Thứ Sáu"), "the day it belongs to: {changed:?}");
+        assert!(changed.iter().any(|c| c.label == "09:00–09:59" && c.approved.is_none()), "a new line shows too");
     }
 }

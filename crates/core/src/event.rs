@@ -4,6 +4,7 @@
 //! PCs. `EventBody` is the typed view of an envelope's `kind` + `payload`; parsing it is how the
 //! app and the server both validate an event.
 
+use crate::approval::WeekStepped;
 use crate::camera::{CameraChange, CameraChecked, CameraListed};
 use crate::feedback::{
     FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackReceived,
@@ -34,6 +35,10 @@ pub struct Event {
     pub kind: String,
     pub payload: serde_json::Value,
     pub schema: u32,
+    /// The signed-in account that made the change (its login name), or the command line's
+    /// "cli:<OS user>"; `None` only for events written before accounts existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// The typed content of an event.
@@ -49,6 +54,8 @@ pub enum EventBody {
     /// `feedback_box.opened`: the feedback box was opened before witnesses.
     FeedbackBox(FeedbackBoxOpened),
     Camera(CameraChange),
+    /// `week.submitted|approved|reopened|accepted`: a step of the weekly summary's approval.
+    Week(WeekStepped),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +83,7 @@ impl EventBody {
             EventBody::Feedback(_) => "feedback",
             EventBody::FeedbackBox(_) => "feedback_box",
             EventBody::Camera(_) => "camera",
+            EventBody::Week(_) => "week",
         }
     }
 
@@ -98,6 +106,7 @@ impl EventBody {
             EventBody::FeedbackBox(_) => "feedback_box.opened",
             EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
             EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
+            EventBody::Week(stepped) => stepped.step.kind(),
         }
     }
 
@@ -120,6 +129,7 @@ impl EventBody {
             EventBody::FeedbackBox(p) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
+            EventBody::Week(p) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -187,6 +197,17 @@ impl Event {
                 checked.check().map_err(invalid)?;
                 return self.of_entity(EventBody::Camera(CameraChange::Checked(checked)));
             }
+            "week.submitted" | "week.approved" | "week.reopened" | "week.accepted" => {
+                let stepped = payload::<WeekStepped>(kind, value)?;
+                stepped.check().map_err(invalid)?;
+                if stepped.step.kind() != kind {
+                    return Err(EventError::InvalidPayload {
+                        kind: kind.to_owned(),
+                        reason: "step does not match kind".into(),
+                    });
+                }
+                return self.of_entity(EventBody::Week(stepped));
+            }
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };
         change.check().map_err(invalid)?;
@@ -227,6 +248,7 @@ mod tests {
             kind: body.kind().into(),
             payload: body.payload(),
             schema: SCHEMA_VERSION,
+            user: Some("lan.nt".into()),
         }
     }
 

@@ -31,6 +31,10 @@ pub enum ErrorKind {
     Refused,
     /// Something went wrong on this PC; details are in the log.
     Internal,
+    /// Nobody is signed in, or the screen locked: the UI shows the sign-in screen.
+    SignedOut,
+    /// The password, the account or the role refused it.
+    Denied,
 }
 
 /// What every command returns on failure: a sentence for the screen, the details in the log.
@@ -62,8 +66,22 @@ impl CommandError {
         }
     }
 
+    pub fn denied(denial: &crate::account::Denial) -> Self {
+        let kind = match denial {
+            crate::account::Denial::SignedOut => ErrorKind::SignedOut,
+            _ => ErrorKind::Denied,
+        };
+        CommandError::new(kind, denial.to_string())
+    }
+
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         CommandError { kind, message: message.into(), fields: Vec::new() }
+    }
+}
+
+impl From<crate::account::Denial> for CommandError {
+    fn from(denial: crate::account::Denial) -> Self {
+        CommandError::denied(&denial)
     }
 }
 
@@ -78,6 +96,16 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Events the server refused (kept locally for review).
     pub rejected: i64,
+}
+
+/// The window's session: the sign-in screen, the first-start form or the signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// No account yet: the first one (an admin) is made on this screen.
+    pub first_start: bool,
+    pub signed_in: Option<crate::account::SignedIn>,
+    /// The UI locks the screen after this many idle seconds (the commands enforce it too).
+    pub idle_lock_secs: i64,
 }
 
 /// What one sync round did.

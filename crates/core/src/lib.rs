@@ -3,6 +3,7 @@
 //! Pure code only (serde, chrono, uuid): it builds for the wasm32 UI and for the native app and
 //! server alike, so every rule is written once and all three agree.
 
+pub mod account;
 pub mod approval;
 pub mod calendar;
 pub mod camera;

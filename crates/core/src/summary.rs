@@ -226,9 +226,16 @@ pub struct WeekFigures {
 /// The summary as the screen, the exports and the province see it: this week and the last.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklySummary {
+    /// The approved figures while the week is locked, else the log's figures now.
     pub this_week: WeekFigures,
     pub last_week: WeekFigures,
     pub targets: Targets,
+    /// Where this week's approval stands.
+    #[serde(default)]
+    pub approval: crate::approval::ApprovalView,
+    /// Lines the log now gives differently from the approved figures (a locked week only).
+    #[serde(default)]
+    pub amendments: Vec<crate::approval::Amendment>,
 }
 
 /// One camera's facts for a period (a week), as the store reads them.
@@ -513,6 +520,15 @@ pub fn to_csv(summary: &WeeklySummary) -> String {
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
+    if !summary.amendments.is_empty() {
+        out.push_str(&format!("\r\n{},Chỉ tiêu,Đã duyệt,Hiện nay\r\n", crate::approval::AMENDMENTS));
+        for a in &summary.amendments {
+            let n = |f: Option<Figure>| f.map(number).unwrap_or_default();
+            let line = [field(&a.section), field(&a.label), n(a.approved), n(a.now)];
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+    }
     out
 }
 
@@ -775,6 +791,8 @@ mod tests {
             week_figures(&WeekInput { week, visits: &visits, feedback: &[], cameras: &[], targets: Targets::default() })
         };
         let summary = WeeklySummary {
+            approval: Default::default(),
+            amendments: Vec::new(),
             this_week: figures(week47()),
             last_week: figures(week47().previous()),
             targets: Targets::default(),

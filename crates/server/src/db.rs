@@ -5,7 +5,8 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
-use thanthien_core::event::Event;
+use thanthien_core::approval::{ApprovalStep, WeekApproval, WeekStepped};
+use thanthien_core::event::{Event, EventBody};
 use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease};
 use uuid::Uuid;
 
@@ -128,16 +129,16 @@ pub async fn revoke_device(pool: &PgPool, device_id: Uuid) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-type EventRow = (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32);
+type EventRow = (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32, Option<String>);
 
 const EVENT_COLUMNS: &str =
-    "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema";
+    "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name";
 
 fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
-    let (cursor, id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema) = row;
+    let (cursor, id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user) = row;
     let hlc = hlc.parse().map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
     let schema = u32::try_from(schema).map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok((cursor, Event { id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema }))
+    Ok((cursor, Event { id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user }))
 }
 
 async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Result<Option<Event>> {
@@ -212,7 +213,12 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         };
         let (status, reason) = match problem {
             Some(reason) => (PushStatus::Rejected, Some(reason)),
-            None if insert_event(&mut tx, &event).await? => (PushStatus::Stored, None),
+            None if insert_event(&mut tx, &event).await? => {
+                if let Ok(EventBody::Week(stepped)) = event.body() {
+                    record_week_step(&mut tx, &event, &stepped).await?;
+                }
+                (PushStatus::Stored, None)
+            }
             None => (PushStatus::Rejected, Some("an event with this id is already stored".to_owned())),
         };
         if let Some(reason) = &reason {
@@ -232,8 +238,8 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
 
 async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
     )
     .bind(e.id)
     .bind(&e.commune_id)
@@ -245,9 +251,87 @@ async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
     .bind(&e.kind)
     .bind(&e.payload)
     .bind(e.schema as i32)
+    .bind(&e.user)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Keeps the province's table of weekly summaries: the figures of the latest approval, and where
+/// each commune's week stands. Steps may arrive in any order; the latest clock decides.
+async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
+    let rows: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
+        "SELECT hlc, payload, user_name FROM event
+         WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
+    )
+    .bind(&event.commune_id)
+    .bind(event.entity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut approval = WeekApproval::default();
+    for (hlc, payload, user) in rows {
+        let (Ok(hlc), Ok(step)) = (hlc.parse(), serde_json::from_value::<WeekStepped>(payload)) else { continue };
+        approval.apply(&step.step, hlc, user.as_deref());
+    }
+    let status = serde_json::to_value(approval.status()).unwrap_or_default();
+    let approved = approval.steps.values().rev().find_map(|s| match &s.step {
+        ApprovalStep::Approved { at, figures } => Some((*at, figures, s.by.clone())),
+        _ => None,
+    });
+    sqlx::query(
+        "INSERT INTO week_summary (commune_code, week, status, figures, approved_at, approved_by, approvals, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+         ON CONFLICT (commune_code, week) DO UPDATE SET status = $3, figures = $4, approved_at = $5,
+             approved_by = $6, approvals = $7, updated_at = now()",
+    )
+    .bind(&event.commune_id)
+    .bind(stepped.week.to_string())
+    .bind(status.as_str().unwrap_or("draft"))
+    .bind(approved.as_ref().and_then(|(_, f, _)| serde_json::to_value(f).ok()))
+    .bind(approved.as_ref().map(|(at, _, _)| *at))
+    .bind(approved.as_ref().and_then(|(_, _, by)| by.clone()))
+    .bind(approval.approvals() as i32)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One commune's week as the province holds it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProvinceWeek {
+    pub commune_code: String,
+    pub week: String,
+    pub status: String,
+    pub figures: Option<serde_json::Value>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub approved_by: Option<String>,
+    pub approvals: i32,
+}
+
+/// The province's view of one week across communes (or one commune's weeks).
+pub async fn week_summaries(pool: &PgPool, week: Option<&str>, commune: Option<&str>) -> Result<Vec<ProvinceWeek>> {
+    type Row = (String, String, String, Option<serde_json::Value>, Option<DateTime<Utc>>, Option<String>, i32);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT commune_code, week, status, figures, approved_at, approved_by, approvals FROM week_summary
+         WHERE ($1::text IS NULL OR week = $1) AND ($2::text IS NULL OR commune_code = $2)
+         ORDER BY week DESC, commune_code",
+    )
+    .bind(week)
+    .bind(commune)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(commune_code, week, status, figures, approved_at, approved_by, approvals)| ProvinceWeek {
+            commune_code,
+            week,
+            status,
+            figures,
+            approved_at,
+            approved_by,
+            approvals,
+        })
+        .collect())
 }
 
 async fn record_conflict(conn: &mut PgConnection, e: &Event) -> Result<()> {

@@ -42,6 +42,15 @@ enum Command {
         #[command(subcommand)]
         command: ReferenceCommand,
     },
+    /// The communes' approved weekly summaries, as JSON (status, approved figures, how many times
+    /// approved: above 1 is an amended summary).
+    Weeks {
+        /// ISO week, e.g. 2026-W47; default every week.
+        #[arg(long)]
+        week: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+    },
     /// Revoke a device's token (a stolen or retired PC).
     Revoke {
         #[arg(long)]
@@ -125,6 +134,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let version = db::publish_reference(&pool, kind, &body).await?;
             println!("{version}");
             eprintln!("{} published as version {version}", kind.as_str());
+        }
+        Command::Weeks { week, commune } => {
+            let weeks = db::week_summaries(&pool, week.as_deref(), commune.as_deref()).await?;
+            println!("{}", serde_json::to_string_pretty(&weeks)?);
         }
         Command::Revoke { device } => {
             anyhow::ensure!(db::revoke_device(&pool, device).await?, "no active device {device}");

@@ -32,6 +32,7 @@ fn visit_event(commune: &str, device: Uuid, seq: i64, name: &str) -> Event {
         kind: body.kind().into(),
         payload: body.payload(),
         schema: SCHEMA_VERSION,
+        user: Some("lan.nt".into()),
     }
 }
 

@@ -4,13 +4,16 @@ use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use thanthien_core::account::{Account, AccountInput, SignedIn};
+use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SyncReport, SyncStatus,
+    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
+use thanthien_core::summary::{Week, WeeklySummary};
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
@@ -284,11 +287,65 @@ pub async fn feedback_box_sessions() -> Result<Vec<FeedbackBoxSession>, CommandE
 
 #[derive(Serialize)]
 struct WeeklySummaryArgs {
-    week: Option<thanthien_core::summary::Week>,
+    week: Option<Week>,
 }
 
-pub async fn weekly_summary(
-    week: Option<thanthien_core::summary::Week>,
-) -> Result<thanthien_core::summary::WeeklySummary, CommandError> {
+pub async fn weekly_summary(week: Option<Week>) -> Result<WeeklySummary, CommandError> {
     call("weekly_summary", &WeeklySummaryArgs { week }).await
+}
+
+pub async fn step_week(week: Week, action: &WeekAction) -> Result<WeeklySummary, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        week: Week,
+        action: &'a WeekAction,
+    }
+    call("step_week", &Args { week, action }).await
+}
+
+pub async fn session_state() -> Result<SessionState, CommandError> {
+    call("session_state", &NoArgs {}).await
+}
+
+pub async fn sign_in(username: &str, password: &str) -> Result<SignedIn, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        username: &'a str,
+        password: &'a str,
+    }
+    call("sign_in", &Args { username, password }).await
+}
+
+pub async fn sign_out() -> Result<(), CommandError> {
+    call("sign_out", &NoArgs {}).await
+}
+
+pub async fn touch_session() -> Result<SignedIn, CommandError> {
+    call("touch_session", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct AccountArgs<'a> {
+    input: &'a AccountInput,
+}
+
+pub async fn create_first_account(input: &AccountInput) -> Result<SignedIn, CommandError> {
+    call("create_first_account", &AccountArgs { input }).await
+}
+
+pub async fn create_account(input: &AccountInput) -> Result<Account, CommandError> {
+    call("create_account", &AccountArgs { input }).await
+}
+
+pub async fn list_accounts() -> Result<Vec<Account>, CommandError> {
+    call("list_accounts", &NoArgs {}).await
+}
+
+pub async fn reset_password(username: &str, password: &str) -> Result<(), CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        username: &'a str,
+        password: &'a str,
+    }
+    call("reset_password", &Args { username, password }).await
 }

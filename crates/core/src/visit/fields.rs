@@ -53,6 +53,11 @@ pub enum InputField {
     Address,
     /// The feedback mailbox settings.
     Mailbox,
+    Username,
+    Password,
+    Role,
+    /// A week of the weekly summary.
+    Week,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -173,6 +178,22 @@ pub enum InputError {
     CameraAddressInvalid,
     #[error("Hộp thư góp ý chưa được cài đặt đủ: máy chủ, tên đăng nhập và mật khẩu.")]
     MailboxNotSet,
+    #[error("Tên đăng nhập gồm 3–32 ký tự: chữ không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.")]
+    UsernameInvalid,
+    #[error("Mật khẩu cần ít nhất {min} ký tự.")]
+    PasswordTooShort { min: usize },
+    #[error("Vai trò không hợp lệ: cán bộ tiếp dân, lãnh đạo UBND hoặc quản trị máy.")]
+    RoleInvalid,
+    #[error("Tên đăng nhập này đã có.")]
+    AccountExists,
+    #[error("Không tìm thấy tài khoản này.")]
+    AccountNotFound,
+    #[error("Tuần không hợp lệ: ghi dạng 2026-W47.")]
+    WeekInvalid,
+    #[error("Tuần chưa kết thúc nên chưa trình được; bước này không hợp với trạng thái hiện tại của báo cáo.")]
+    ApprovalStepInvalid,
+    #[error("Vui lòng ghi lý do mở lại báo cáo (tối đa 1000 ký tự).")]
+    ReopenReasonMissing,
 }
 
 impl InputError {
@@ -222,6 +243,14 @@ impl InputError {
             InputError::ChecklistIncomplete | InputError::ChecklistInvalid => InputField::Checklist,
             InputError::CameraAddressInvalid => InputField::Address,
             InputError::MailboxNotSet => InputField::Mailbox,
+            InputError::UsernameInvalid | InputError::AccountExists | InputError::AccountNotFound => {
+                InputField::Username
+            }
+            InputError::PasswordTooShort { .. } => InputField::Password,
+            InputError::RoleInvalid => InputField::Role,
+            InputError::WeekInvalid | InputError::ApprovalStepInvalid | InputError::ReopenReasonMissing => {
+                InputField::Week
+            }
         }
     }
 }
