@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "list_accounts",
     "reset_password",
     "step_week",
+    "export_week",
 ];
 
 fn main() {

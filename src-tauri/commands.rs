@@ -16,7 +16,7 @@ use thanthien_core::ipc::{
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
-use thanthien_core::summary::{Week, WeeklySummary};
+use thanthien_core::summary::{ExportFormat, Week, WeeklySummary};
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -531,4 +531,24 @@ pub async fn step_week(
     let summary = store.step_week(week, action, Utc::now()).await?;
     engine.nudge();
     Ok(summary)
+}
+
+/// Writes the week's summary as xlsx, pdf or csv into the exports folder; returns the file's path.
+#[tauri::command]
+pub async fn export_week(
+    week: Week,
+    format: ExportFormat,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<String, CommandError> {
+    session.require(Permission::Review, Utc::now())?;
+    let summary = store.weekly_summary(week, Utc::now()).await?;
+    let office = store.office_name().await?;
+    let path = crate::export_dir().join(format.file_name(week));
+    crate::report::export_to(&summary, format, &office, &path).map_err(|e| {
+        tracing::warn!(error = ?e, "export failed");
+        CommandError::new(ErrorKind::Internal, e.to_string())
+    })?;
+    tracing::info!(path = %path.display(), "weekly summary exported");
+    Ok(path.display().to_string())
 }

@@ -21,6 +21,14 @@ pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER))
 }
 
+/// Where the window saves exports: `THANTHIEN_EXPORT_DIR`, else "Thân Thiện" in the user's
+/// Documents folder (where an office worker looks for a file to print or attach).
+pub fn export_dir() -> PathBuf {
+    std::env::var_os("THANTHIEN_EXPORT_DIR").filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+        dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("Thân Thiện")
+    })
+}
+
 /// Tauri's bundle identifier (tauri.conf.json).
 pub const IDENTIFIER: &str = "vn.thanthien.app";
 
@@ -96,6 +104,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::list_accounts,
             commands::reset_password,
             commands::step_week,
+            commands::export_week,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

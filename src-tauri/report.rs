@@ -5,7 +5,44 @@
 use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::approval::{status_line, AMENDMENTS};
-use thanthien_core::summary::{rows, WeeklySummary};
+use thanthien_core::summary::{rows, to_csv, ExportFormat, WeeklySummary};
+
+/// Why an export could not be made; `Display` is the sentence on screen.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("Không tạo được tệp Excel: {0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("Không tạo được tệp PDF: phông chữ không đọc được.")]
+    Pdf(#[from] PdfError),
+    #[error("Không ghi được tệp {path}: {source}")]
+    Write { path: std::path::PathBuf, source: std::io::Error },
+}
+
+/// The summary in one of its formats: the one path the window and the CLI both take.
+pub fn export(summary: &WeeklySummary, format: ExportFormat, office: &str) -> Result<Vec<u8>, ExportError> {
+    Ok(match format {
+        ExportFormat::Xlsx => xlsx(summary)?,
+        ExportFormat::Pdf => pdf(summary, office)?,
+        ExportFormat::Csv => to_csv(summary).into_bytes(),
+    })
+}
+
+/// Writes the export to `path` (its folder created if needed).
+pub fn export_to(
+    summary: &WeeklySummary,
+    format: ExportFormat,
+    office: &str,
+    path: &std::path::Path,
+) -> Result<(), ExportError> {
+    let bytes = export(summary, format, office)?;
+    let write = |path: &std::path::Path| -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)
+    };
+    write(path).map_err(|source| ExportError::Write { path: path.to_owned(), source })
+}
 
 /// The summary as an .xlsx file: one sheet, a title, then section, line, this week, last week.
 /// Shares are in per cent and times in minutes, as plain numbers (no formulas).

@@ -32,6 +32,7 @@ fn start_driver(data_dir: &Path) -> Driver {
     let program = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
     let child = Command::new(&program)
         .env("THANTHIEN_DATA_DIR", data_dir)
+        .env("THANTHIEN_EXPORT_DIR", data_dir.join("exports"))
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {program:?} ({e}); `cargo xtask setup` installs it"));
     let driver = Driver(child);
@@ -349,6 +350,17 @@ async fn weekly_summary(c: &Client, data: &Path) {
     let steps = wait_for(c, "#approval .steps").await.text().await.unwrap();
     assert!(steps.contains("Duyệt và khóa bởi hung.lv"), "{steps}");
     save_screenshot(c, "bao-cao-tuan.png").await;
+    // Exported from the window: the spreadsheet holds the week's approved total and its status.
+    wait_for(c, "#export-xlsx").await.click().await.unwrap();
+    let saved = wait_for(c, "#export-result").await.text().await.unwrap();
+    let path = PathBuf::from(saved.trim_start_matches("Đã lưu tệp:").trim());
+    assert_eq!(path, data.join("exports").join(format!("bao-cao-tuan-{last_week}.xlsx")), "{saved}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheet = book.worksheet_range(&format!("Tuần {last_week}")).unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+    assert!(cell(1, 0).starts_with("Trạng thái: Đã duyệt (khóa)"), "{}", cell(1, 0));
+    assert_eq!((cell(3, 1), cell(3, 2)), ("Tổng số lượt".to_owned(), "1".to_owned()));
     let users: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT kind, user FROM event WHERE kind IN ('week.approved', 'feedback.answered', 'camera.checked')",
     )

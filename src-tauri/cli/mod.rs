@@ -86,11 +86,15 @@ pub enum Command {
         #[arg(long, value_parser = parse_week)]
         week: thanthien_core::summary::Week,
         /// csv, xlsx or pdf.
-        #[arg(long, value_parser = ["csv", "xlsx", "pdf"])]
-        format: String,
+        #[arg(long, value_parser = parse_format)]
+        format: thanthien_core::summary::ExportFormat,
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+fn parse_format(text: &str) -> Result<thanthien_core::summary::ExportFormat, String> {
+    thanthien_core::summary::ExportFormat::parse(text).ok_or_else(|| "định dạng phải là csv, xlsx hoặc pdf".to_owned())
 }
 
 fn parse_week(text: &str) -> Result<thanthien_core::summary::Week, String> {
@@ -502,16 +506,8 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
         }
         Command::Export { week, format, out } => {
             let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;
-            let bytes = match format.as_str() {
-                "xlsx" => crate::report::xlsx(&summary).map_err(|e| format!("không tạo được tệp Excel: {e}"))?,
-                "pdf" => {
-                    let office = store.enrollment().await.map_err(store_message)?.map(|e| e.commune.name);
-                    let office = office.unwrap_or_else(|| "UBND xã, phường".to_owned());
-                    crate::report::pdf(&summary, &office).map_err(|e| format!("không tạo được tệp PDF: {e}"))?
-                }
-                _ => thanthien_core::summary::to_csv(&summary).into_bytes(),
-            };
-            std::fs::write(&out, bytes).map_err(|e| format!("không ghi được {}: {e}", out.display()))?;
+            let office = store.office_name().await.map_err(store_message)?;
+            crate::report::export_to(&summary, format, &office, &out).map_err(|e| e.to_string())?;
             println!("{}", out.display());
             Ok(())
         }

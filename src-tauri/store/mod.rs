@@ -155,6 +155,11 @@ impl Store {
         })
     }
 
+    /// The office's name for report headings: the commune the province enrolled this PC in.
+    pub async fn office_name(&self) -> Result<String> {
+        Ok(self.enrollment().await?.map_or_else(|| "UBND xã, phường".to_owned(), |e| e.commune.name))
+    }
+
     /// Saves the province's answer to enrolment; own events written before now join the commune.
     pub async fn set_enrollment(&self, server_url: &str, enrolled: &EnrollResponse) -> Result<()> {
         let commune = &enrolled.commune;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
-use thanthien_core::summary::{rows, Figure, Week, WeeklySummary};
+use thanthien_core::summary::{rows, ExportFormat, Figure, Week, WeeklySummary};
 
 #[component]
 pub fn SummaryScreen(role: Role) -> impl IntoView {
@@ -39,6 +39,7 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
                 }}</h2>
                 <button id="week-next" on:click=move |_| step(7) disabled=is_current>{t().next_week}</button>
             </div>
+            <Exports week=week />
             {move || error.get().map(|e| view! { <div class="form-error">{e}</div> })}
             {move || summary.get().map(|s| view! {
                 <Approval summary=s.clone() role=role on_changed=move |s| summary.set(Some(s)) />
@@ -196,6 +197,29 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
             {actions}
             {move || error.get().map(|e| view! { <div class="form-error" id="approval-error">{e}</div> })}
             {amendments}
+        </div>
+    }
+}
+
+/// The week as a file: Excel, PDF or CSV, the same lines as the table below; says where it went.
+#[component]
+fn Exports(week: RwSignal<Week>) -> impl IntoView {
+    let result = RwSignal::new(None::<Result<String, String>>);
+    let export = move |format: ExportFormat| {
+        let chosen = week.get_untracked();
+        spawn_local(async move { result.set(Some(api::export_week(chosen, format).await.map_err(|e| e.summary()))) });
+    };
+    view! {
+        <div class="row exports">
+            {ExportFormat::ALL.into_iter().map(|format| view! {
+                <button id=format!("export-{}", format.extension()) on:click=move |_| export(format)>
+                    {format!("{} {}", t().export_as, format.extension().to_uppercase())}
+                </button>
+            }).collect_view()}
+            {move || result.get().map(|r| match r {
+                Ok(path) => view! { <span class="notice" id="export-result">{format!("{} {path}", t().exported_to)}</span> }.into_any(),
+                Err(e) => view! { <span class="form-error" id="export-result">{e}</span> }.into_any(),
+            })}
         </div>
     }
 }

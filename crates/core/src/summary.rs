@@ -501,6 +501,36 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     rows
 }
 
+/// The files the weekly summary is exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 3] = [ExportFormat::Xlsx, ExportFormat::Pdf, ExportFormat::Csv];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Pdf => "pdf",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ExportFormat> {
+        ExportFormat::ALL.into_iter().find(|f| f.extension() == text.trim().to_lowercase())
+    }
+
+    /// The file's name: the week and the format ("bao-cao-tuan-2026-W47.xlsx").
+    pub fn file_name(self, week: Week) -> String {
+        format!("bao-cao-tuan-{week}.{}", self.extension())
+    }
+}
+
 /// The report as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the accents):
 /// section, line, this week, last week; numbers plain, shares in per cent, times in minutes.
 pub fn to_csv(summary: &WeeklySummary) -> String {

@@ -13,7 +13,7 @@ use thanthien_core::ipc::{
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
-use thanthien_core::summary::{Week, WeeklySummary};
+use thanthien_core::summary::{ExportFormat, Week, WeeklySummary};
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
@@ -348,4 +348,13 @@ pub async fn reset_password(username: &str, password: &str) -> Result<(), Comman
         password: &'a str,
     }
     call("reset_password", &Args { username, password }).await
+}
+
+pub async fn export_week(week: Week, format: ExportFormat) -> Result<String, CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        week: Week,
+        format: ExportFormat,
+    }
+    call("export_week", &Args { week, format }).await
 }
