@@ -44,6 +44,10 @@ const COMMANDS: &[&str] = &[
     "reset_password",
     "step_week",
     "export_week",
+    "publicity_board",
+    "export_board",
+    "record_publication",
+    "publications",
 ];
 
 fn main() {

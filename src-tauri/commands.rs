@@ -16,6 +16,7 @@ use thanthien_core::ipc::{
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
+use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::summary::{ExportFormat, Week, WeeklySummary};
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
@@ -551,4 +552,61 @@ pub async fn export_week(
     })?;
     tracing::info!(path = %path.display(), "weekly summary exported");
     Ok(path.display().to_string())
+}
+
+/// The publicity board as it would be published now, with its QR code as SVG (if a feedback
+/// e-mail box is set).
+#[tauri::command]
+pub async fn publicity_board(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<(Board, Option<String>), CommandError> {
+    session.require(Permission::Registry, Utc::now())?;
+    let board = store.board(Utc::now()).await?;
+    let qr = board.qr_target().and_then(|t| crate::report::qr_svg(&t));
+    Ok((board, qr))
+}
+
+/// Writes the board as pdf, html or json into the exports folder; returns the file's path.
+#[tauri::command]
+pub async fn export_board(
+    format: BoardFormat,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<String, CommandError> {
+    session.require(Permission::Registry, Utc::now())?;
+    let board = store.board(Utc::now()).await?;
+    let path = crate::export_dir().join(format!("cong-khai.{}", format.wire()));
+    crate::report::board_export(&board, format).and_then(|bytes| crate::report::write_file(&path, &bytes)).map_err(
+        |e| {
+            tracing::warn!(error = ?e, "board export failed");
+            CommandError::new(ErrorKind::Internal, e.to_string())
+        },
+    )?;
+    Ok(path.display().to_string())
+}
+
+/// Records where and when the board was published.
+#[tauri::command]
+pub async fn record_publication(
+    format: BoardFormat,
+    venue: Venue,
+    place: Option<String>,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+    engine: State<'_, Engine>,
+) -> Result<Publication, CommandError> {
+    let store = session.acting(&store, Permission::Registry, Utc::now())?;
+    let publication = store.record_publication(format, venue, place, Utc::now()).await?;
+    engine.nudge();
+    Ok(publication)
+}
+
+#[tauri::command]
+pub async fn publications(
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+) -> Result<Vec<Publication>, CommandError> {
+    session.require(Permission::Registry, Utc::now())?;
+    Ok(store.publications().await?)
 }

@@ -105,6 +105,10 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::reset_password,
             commands::step_week,
             commands::export_week,
+            commands::publicity_board,
+            commands::export_board,
+            commands::record_publication,
+            commands::publications,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

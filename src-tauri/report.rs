@@ -1,10 +1,15 @@
-//! The weekly summary's exports: the spreadsheet (values only, Vietnamese headers) and the A4 PDF
-//! (DejaVu Sans embedded, so Vietnamese renders on any PC) beside core's CSV. All print core's
-//! report lines, so they hold the screen's figures.
+//! Files for people: the weekly summary as a spreadsheet (values only, Vietnamese headers) and an
+//! A4 PDF beside core's CSV, all printing core's report lines so they hold the screen's figures;
+//! and the publicity board as a poster, a web page and JSON, with its QR code. PDFs embed DejaVu
+//! Sans, so Vietnamese renders on any PC.
 
-use printpdf::{Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
+use printpdf::{
+    LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon,
+    PolygonRing, Pt, TextItem, WindingOrder,
+};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::approval::{status_line, AMENDMENTS};
+use thanthien_core::publicity::{Board, BoardFormat};
 use thanthien_core::summary::{rows, to_csv, ExportFormat, WeeklySummary};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
@@ -112,10 +117,6 @@ struct Line {
 /// as many pages as it takes, each numbered.
 pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
     let (this, last) = (summary.this_week.week, summary.last_week.week);
-    let mut doc = PdfDocument::new(&format!("Báo cáo tuần {this}"));
-    let regular = doc.add_font(&ParsedFont::from_bytes(REGULAR, 0, &mut Vec::new()).ok_or(PdfError)?);
-    let bold = doc.add_font(&ParsedFont::from_bytes(BOLD, 0, &mut Vec::new()).ok_or(PdfError)?);
-    // Rows of lines, top to bottom; each row holds up to three pieces of text.
     let mut lines: Vec<Vec<Line>> = vec![
         vec![Line { x: 20.0, bold: true, size: 10.0, text: office.to_uppercase() }],
         vec![Line {
@@ -165,17 +166,28 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
             ]);
         }
     }
-    const LINE: f32 = 5.6;
-    const TOP: f32 = 277.0;
-    const BOTTOM: f32 = 22.0;
+    a4(&format!("Báo cáo tuần {this}"), lines, Vec::new())
+}
+
+const LINE: f32 = 5.6;
+const TOP: f32 = 277.0;
+const BOTTOM: f32 = 22.0;
+
+/// Lays rows of text out on as many A4 pages as they take, each page numbered under `title`;
+/// `first_page` draws extra shapes on page 1 (the board's QR code).
+fn a4(title: &str, lines: Vec<Vec<Line>>, first_page: Vec<Op>) -> Result<Vec<u8>, PdfError> {
+    let mut doc = PdfDocument::new(title);
+    let regular = doc.add_font(&ParsedFont::from_bytes(REGULAR, 0, &mut Vec::new()).ok_or(PdfError)?);
+    let bold = doc.add_font(&ParsedFont::from_bytes(BOLD, 0, &mut Vec::new()).ok_or(PdfError)?);
     let per_page = ((TOP - BOTTOM) / LINE) as usize;
     let pages: Vec<&[Vec<Line>]> = lines.chunks(per_page).collect();
     let count = pages.len();
+    let mut first_page = Some(first_page);
     let pages = pages
         .into_iter()
         .enumerate()
         .map(|(n, chunk)| {
-            let mut ops = Vec::new();
+            let mut ops = first_page.take().unwrap_or_default();
             let mut put = |x: f32, y: f32, is_bold: bool, size: f32, text: &str| {
                 let font = if is_bold { bold.clone() } else { regular.clone() };
                 ops.extend([
@@ -192,9 +204,146 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
                     put(line.x, y, line.bold, line.size, &line.text);
                 }
             }
-            put(20.0, 12.0, false, 8.0, &format!("Thân Thiện · Báo cáo tuần {this} · trang {}/{count}", n + 1));
+            put(20.0, 12.0, false, 8.0, &format!("Thân Thiện · {title} · trang {}/{count}", n + 1));
             PdfPage::new(Mm(210.0), Mm(297.0), ops)
         })
         .collect();
     Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
+}
+
+/// The QR code of `target` as black squares, `size` mm wide, its top-left corner at (x, top): one
+/// filled polygon with a ring per dark module (printpdf 0.9's rectangles are never painted).
+fn qr_ops(target: &str, x: f32, top: f32, size: f32) -> Vec<Op> {
+    let Ok(code) = qrcode::QrCode::new(target.as_bytes()) else { return Vec::new() };
+    let width = code.width();
+    // Four modules of quiet zone on each side, as scanners expect.
+    let module = size / (width + 8) as f32;
+    let point = |x: f32, y: f32| LinePoint { p: Point::new(Mm(x), Mm(y)), bezier: false };
+    let mut rings = Vec::new();
+    for row in 0..width {
+        for col in 0..width {
+            if code[(col, row)] == qrcode::Color::Dark {
+                let (left, bottom) = (x + module * (col + 4) as f32, top - module * (row + 5) as f32);
+                let (right, up) = (left + module, bottom + module);
+                rings.push(PolygonRing {
+                    points: vec![point(left, bottom), point(right, bottom), point(right, up), point(left, up)],
+                });
+            }
+        }
+    }
+    vec![Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::NonZero } }]
+}
+
+/// The QR code of `target` as an inline SVG for the web page.
+pub fn qr_svg(target: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(target.as_bytes()).ok()?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).build();
+    // Inline in HTML: no XML declaration.
+    Some(svg.find("<svg").map_or(svg.clone(), |at| svg[at..].to_owned()))
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces where it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The board as an A4 poster: the directory, the QR code to the feedback box, the catalogue.
+pub fn board_pdf(board: &Board) -> Result<Vec<u8>, PdfError> {
+    let text = |x: f32, bold: bool, size: f32, text: String| Line { x, bold, size, text };
+    let mut lines: Vec<Vec<Line>> = vec![
+        vec![text(20.0, true, 10.0, board.office.to_uppercase())],
+        vec![text(20.0, true, 15.0, "CÔNG KHAI".into())],
+        vec![text(20.0, false, 10.0, "Danh bạ cán bộ và thủ tục hành chính".into())],
+    ];
+    let qr = match (&board.feedback_email, board.qr_target()) {
+        (Some(email), Some(target)) => {
+            lines.push(vec![text(20.0, false, 10.0, "Góp ý, phản ánh: quét mã bên phải".into())]);
+            lines.push(vec![text(20.0, false, 10.0, format!("hoặc gửi thư đến {email}"))]);
+            // The QR code sits top right, beside these lines: leave its height free.
+            lines.extend((0..3).map(|_| Vec::new()));
+            qr_ops(&target, 152.0, TOP + 4.0, 40.0)
+        }
+        _ => Vec::new(),
+    };
+    lines.push(vec![text(20.0, true, 11.0, "DANH BẠ CÁN BỘ".into())]);
+    lines.push(vec![
+        text(20.0, true, 9.0, "Họ tên".into()),
+        text(68.0, true, 9.0, "Chức danh".into()),
+        text(150.0, true, 9.0, "Quầy".into()),
+        text(165.0, true, 9.0, "Điện thoại".into()),
+    ]);
+    for o in &board.officials {
+        let titles = wrap(&o.title, 44);
+        for (i, title) in titles.into_iter().enumerate() {
+            let mut row = vec![text(68.0, false, 9.0, title)];
+            if i == 0 {
+                row.push(text(20.0, false, 9.0, o.name.clone()));
+                row.push(text(150.0, false, 9.0, o.counter.map(|c| c.to_string()).unwrap_or_default()));
+                row.push(text(165.0, false, 9.0, o.phone.clone().unwrap_or_else(|| "—".into())));
+            }
+            lines.push(row);
+        }
+    }
+    lines.push(Vec::new());
+    lines.push(vec![text(20.0, true, 11.0, "THỦ TỤC HÀNH CHÍNH".into())]);
+    lines.push(vec![
+        text(20.0, true, 9.0, "Mã".into()),
+        text(40.0, true, 9.0, "Thủ tục".into()),
+        text(150.0, true, 9.0, "Thời hạn".into()),
+    ]);
+    for p in &board.procedures {
+        let names = wrap(&p.name, 60);
+        let times = wrap(&p.processing_time, 22);
+        for i in 0..names.len().max(times.len()) {
+            let mut row = Vec::new();
+            if i == 0 {
+                row.push(text(20.0, false, 8.0, p.code.clone()));
+            }
+            if let Some(name) = names.get(i) {
+                row.push(text(40.0, false, 9.0, name.clone()));
+            }
+            if let Some(time) = times.get(i) {
+                row.push(text(150.0, false, 9.0, time.clone()));
+            }
+            lines.push(row);
+        }
+    }
+    lines.push(Vec::new());
+    let as_of = board.as_of.with_timezone(&thanthien_core::time::vietnam()).format("%d/%m/%Y");
+    lines.push(vec![text(20.0, false, 8.0, format!("Cập nhật {as_of}"))]);
+    a4("Công khai", lines, qr)
+}
+
+/// The board as a file in one of its formats.
+pub fn board_export(board: &Board, format: BoardFormat) -> Result<Vec<u8>, ExportError> {
+    Ok(match format {
+        BoardFormat::Pdf => board_pdf(board)?,
+        BoardFormat::Html => board.html(board.qr_target().and_then(|t| qr_svg(&t)).as_deref()).into_bytes(),
+        BoardFormat::Json => serde_json::to_vec_pretty(board).unwrap_or_default(),
+    })
+}
+
+/// Writes bytes to `path`, creating its folder.
+pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let write = || -> std::io::Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)
+    };
+    write().map_err(|source| ExportError::Write { path: path.to_owned(), source })
 }

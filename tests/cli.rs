@@ -452,3 +452,100 @@ async fn accounts_from_the_command_line_and_the_user_on_its_events() {
     db.extend(std::fs::read(dir.path().join("thanthien.db-wal")).unwrap_or_default());
     assert!(!db.windows("mật khẩu đủ dài".len()).any(|w| w == "mật khẩu đủ dài".as_bytes()));
 }
+
+#[tokio::test]
+async fn the_publicity_board_as_poster_page_and_data_with_a_qr_code_that_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let hoa = [
+        "official",
+        "add",
+        "--name",
+        "Lê Thị Hoa",
+        "--title",
+        "Công chức Tư pháp - Hộ tịch",
+        "--phone",
+        "0912 345 678",
+        "--counter",
+        "3",
+        "--publish-phone",
+    ];
+    assert!(thanthien(d, &hoa).await.ok);
+    let binh =
+        ["official", "add", "--name", "Trần Văn Bình", "--title", "Công chức Địa chính", "--phone", "0987654321"];
+    assert!(thanthien(d, &binh).await.ok);
+    let mailbox = [
+        "feedback",
+        "mailbox",
+        "--server",
+        "mail.tranbien.gov.vn",
+        "--user",
+        "gopy@tranbien.gov.vn",
+        "--password",
+        "x",
+    ];
+    assert!(thanthien(d, &mailbox).await.ok);
+
+    let json = d.join("cong-khai.json");
+    assert!(thanthien(d, &["board", "export", "--format", "json", "--out", json.to_str().unwrap()]).await.ok);
+    let board: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(board["officials"][0]["phone"], "0912345678");
+    assert_eq!(board["officials"][1]["phone"], Value::Null, "a phone not agreed to stays off the board");
+    assert!(board["procedures"].as_array().unwrap().len() > 10);
+    let html = d.join("cong-khai.html");
+    assert!(thanthien(d, &["board", "export", "--format", "html", "--out", html.to_str().unwrap()]).await.ok);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<svg") && page.contains("mailto:gopy@tranbien.gov.vn") && !page.contains("0987654321"));
+
+    let pdf = d.join("cong-khai.pdf");
+    let export = thanthien(d, &["board", "export", "--format", "pdf", "--out", pdf.to_str().unwrap()]).await;
+    assert!(export.ok, "{}", export.stderr);
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("CÔNG KHAI") && text.contains("DANH BẠ CÁN BỘ") && text.contains("THỦ TỤC HÀNH CHÍNH"),
+        "{text}"
+    );
+    let hoa_line = text.lines().find(|l| l.contains("Lê Thị Hoa")).unwrap();
+    assert!(hoa_line.contains("0912345678"), "{hoa_line}");
+    // Page 1 rendered, and the QR code on it read back by a scanner.
+    let png = d.join("poster");
+    let render = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(render.success());
+    let scan =
+        std::process::Command::new("zbarimg").args(["--quiet", "--raw"]).arg(d.join("poster.png")).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&scan.stdout).trim(),
+        "mailto:gopy@tranbien.gov.vn",
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+
+    let publish = [
+        "board",
+        "publish",
+        "--venue",
+        "notice-board",
+        "--format",
+        "pdf",
+        "--place",
+        "Bảng tin tầng 1",
+        "--at",
+        "2026-11-23T08:00:00+07:00",
+    ];
+    let published = thanthien(d, &publish).await;
+    assert!(published.ok, "{}", published.stderr);
+    let bad = thanthien(d, &["board", "publish", "--venue", "tivi", "--format", "pdf"]).await;
+    assert!(!bad.ok && bad.stderr.contains("Nơi công khai không hợp lệ"), "{}", bad.stderr);
+    let list = thanthien(d, &["board", "list"]).await;
+    assert!(
+        list.stdout.starts_with("23/11/2026 08:00  Bảng tin trụ sở (Bảng tin tầng 1)  Bản in (PDF)  cli:"),
+        "{}",
+        list.stdout
+    );
+}

@@ -288,6 +288,7 @@ async fn scenario(c: &Client, data: &Path) {
     assert_eq!(wait_for(c, "#signed-in-user").await.text().await.unwrap(), "Lê Văn Hùng");
     camera_check_in(c).await;
     weekly_summary(c, data).await;
+    publicity_board(c, data).await;
     // Back to the receptionist: no approval action on screen, and the command itself refuses.
     wait_for(c, "#lock-screen").await.click().await.unwrap();
     sign_in(c, RECEPTIONIST, PASSWORD).await;
@@ -312,6 +313,26 @@ async fn scenario(c: &Client, data: &Path) {
     let (status,): (String,) =
         sqlx::query_as("SELECT status FROM week_approval").fetch_one(&mut db(data).await).await.unwrap();
     assert_eq!(status, "approved", "the refused reopen changed nothing");
+}
+
+/// The head publishes the directory: the poster saved as a file, and its posting on the notice
+/// board entered in the register.
+async fn publicity_board(c: &Client, data: &Path) {
+    wait_for(c, "#tab-publicity").await.click().await.unwrap();
+    let official = wait_for(c, "#board-officials tr").await.text().await.unwrap();
+    assert!(official.contains("Lê Thị Hoa"), "{official}");
+    // No feedback mailbox on this PC yet: the board says there is no QR code rather than show a dead one.
+    wait_for(c, "#board-no-qr").await;
+    wait_for(c, "#board-export-pdf").await.click().await.unwrap();
+    let saved = wait_for(c, "#board-export-result").await.text().await.unwrap();
+    assert!(saved.ends_with("cong-khai.pdf"), "{saved}");
+    assert!(std::fs::read(data.join("exports").join("cong-khai.pdf")).unwrap().starts_with(b"%PDF-"));
+    wait_for(c, "#publish-place").await.send_keys("Bảng tin tầng 1").await.unwrap();
+    wait_for(c, "#publish-save").await.click().await.unwrap();
+    wait_count(c, "#publications li", 1).await;
+    let line = wait_for(c, "#publications li").await.text().await.unwrap();
+    assert!(line.contains("Bảng tin trụ sở (Bảng tin tầng 1) · Bản in (PDF) · hung.lv"), "{line}");
+    save_screenshot(c, "cong-khai.png").await;
 }
 
 async fn db(data: &Path) -> sqlx::SqliteConnection {

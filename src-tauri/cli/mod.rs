@@ -2,6 +2,7 @@
 //! paper book after the fact. Needs no display.
 
 mod accounts;
+mod board;
 mod registers;
 
 use crate::store::{Store, StoreError};
@@ -75,6 +76,11 @@ pub enum Command {
         week: Option<thanthien_core::summary::Week>,
         #[arg(long)]
         json: bool,
+    },
+    /// The publicity board (Công khai): directory and catalogue as files; where they were published.
+    Board {
+        #[command(subcommand)]
+        command: board::BoardCommand,
     },
     /// This PC's accounts (receptionist, office head, admin).
     User {
@@ -471,6 +477,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
         }
         Command::Feedback { command } => registers::feedback(&store, command).await,
         Command::User { command } => accounts::user(&store, command).await,
+        Command::Board { command } => board::board(&store, command).await,
         Command::Summary { week, json } => {
             let week = week.unwrap_or_else(|| thanthien_core::summary::Week::of(Utc::now()));
             let summary = store.weekly_summary(week, Utc::now()).await.map_err(store_message)?;

@@ -6,6 +6,7 @@ mod cameras;
 mod feedback;
 mod mailbox;
 mod officials;
+mod publicity;
 mod reference;
 mod summary;
 mod visits;
@@ -421,5 +422,6 @@ async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &Ev
         EventBody::FeedbackBox(opened) => feedback::project_box(tx, event, opened).await,
         EventBody::Camera(change) => cameras::project(tx, event, change).await,
         EventBody::Week(stepped) => summary::project(tx, event, stepped).await,
+        EventBody::Publication(published) => publicity::project(tx, event, published).await,
     }
 }

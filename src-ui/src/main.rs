@@ -8,6 +8,7 @@ mod dossiers;
 mod feedback;
 mod front_desk;
 mod i18n;
+mod publicity;
 mod rating;
 mod summary;
 
@@ -54,6 +55,7 @@ enum Screen {
     Feedback,
     Cameras,
     Summary,
+    Publicity,
     Settings,
 }
 
@@ -63,6 +65,7 @@ impl Screen {
         match self {
             Screen::FrontDesk | Screen::Feedback | Screen::Cameras => Permission::Desk,
             Screen::Summary => Permission::Review,
+            Screen::Publicity => Permission::Registry,
             Screen::Settings => Permission::Accounts,
         }
     }
@@ -162,6 +165,7 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                   (Screen::Feedback, "tab-feedback", t().screen_feedback),
                   (Screen::Cameras, "tab-cameras", t().screen_cameras),
                   (Screen::Summary, "tab-summary", t().screen_summary),
+                  (Screen::Publicity, "tab-publicity", t().screen_publicity),
                   (Screen::Settings, "tab-settings", t().screen_settings)]
                     .into_iter()
                     .filter(|(target, _, _)| role.may(target.permission()))
@@ -194,6 +198,7 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
         })}
         {move || match screen.get() {
             Screen::FrontDesk => None,
+            Screen::Publicity => Some(view! { <main class="publicity-screen"><publicity::PublicityScreen /></main> }.into_any()),
             Screen::Settings => Some(view! { <main class="settings-screen"><account::AccountsScreen /></main> }.into_any()),
             Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
             Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),

@@ -13,6 +13,7 @@ use crate::feedback::{
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
 use crate::procedure::OfficeHours;
+use crate::publicity::Published;
 use crate::visit::{
     VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
 };
@@ -56,6 +57,8 @@ pub enum EventBody {
     Camera(CameraChange),
     /// `week.submitted|approved|reopened|accepted`: a step of the weekly summary's approval.
     Week(WeekStepped),
+    /// `publication.recorded`: the board was published somewhere.
+    Publication(Published),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +87,7 @@ impl EventBody {
             EventBody::FeedbackBox(_) => "feedback_box",
             EventBody::Camera(_) => "camera",
             EventBody::Week(_) => "week",
+            EventBody::Publication(_) => "publication",
         }
     }
 
@@ -107,6 +111,7 @@ impl EventBody {
             EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
             EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
             EventBody::Week(stepped) => stepped.step.kind(),
+            EventBody::Publication(_) => "publication.recorded",
         }
     }
 
@@ -130,6 +135,7 @@ impl EventBody {
             EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
             EventBody::Week(p) => serde_json::to_value(p),
+            EventBody::Publication(p) => serde_json::to_value(p),
         };
         // These types serialise plain strings, dates and options: serde_json cannot fail on them.
         value.unwrap_or(serde_json::Value::Null)
@@ -207,6 +213,9 @@ impl Event {
                     });
                 }
                 return self.of_entity(EventBody::Week(stepped));
+            }
+            "publication.recorded" => {
+                return self.of_entity(EventBody::Publication(payload::<Published>(kind, value)?));
             }
             other => return Err(EventError::UnknownKind(other.to_owned())),
         };

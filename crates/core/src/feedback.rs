@@ -47,6 +47,7 @@ macro_rules! word_enum {
         }
     };
 }
+pub(crate) use word_enum;
 
 word_enum!(
     /// Where a piece of feedback came in.

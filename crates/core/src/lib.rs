@@ -14,6 +14,7 @@ pub mod ipc;
 pub mod lunar;
 pub mod official;
 pub mod procedure;
+pub mod publicity;
 pub mod summary;
 pub mod sync_policy;
 #[cfg(test)]

@@ -37,6 +37,8 @@ const APT_PACKAGES: &[&str] = &[
     "openssl",
     // The PDF export test extracts the text and renders the pages.
     "poppler-utils",
+    // The publicity poster's QR code is read back off the rendered page.
+    "zbar-tools",
 ];
 
 #[derive(Parser)]

@@ -13,6 +13,7 @@ use thanthien_core::ipc::{
 };
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
+use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::summary::{ExportFormat, Week, WeeklySummary};
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -357,4 +358,34 @@ pub async fn export_week(week: Week, format: ExportFormat) -> Result<String, Com
         format: ExportFormat,
     }
     call("export_week", &Args { week, format }).await
+}
+
+pub async fn publicity_board() -> Result<(Board, Option<String>), CommandError> {
+    call("publicity_board", &NoArgs {}).await
+}
+
+pub async fn export_board(format: BoardFormat) -> Result<String, CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        format: BoardFormat,
+    }
+    call("export_board", &Args { format }).await
+}
+
+pub async fn record_publication(
+    format: BoardFormat,
+    venue: Venue,
+    place: Option<String>,
+) -> Result<Publication, CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        format: BoardFormat,
+        venue: Venue,
+        place: Option<String>,
+    }
+    call("record_publication", &Args { format, venue, place }).await
+}
+
+pub async fn publications() -> Result<Vec<Publication>, CommandError> {
+    call("publications", &NoArgs {}).await
 }

@@ -58,6 +58,8 @@ pub enum InputField {
     Role,
     /// A week of the weekly summary.
     Week,
+    /// A publication of the board: its format or venue.
+    Publication,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -194,6 +196,8 @@ pub enum InputError {
     ApprovalStepInvalid,
     #[error("Vui lòng ghi lý do mở lại báo cáo (tối đa 1000 ký tự).")]
     ReopenReasonMissing,
+    #[error("Nơi công khai không hợp lệ: bảng tin, cổng thông tin, Fanpage, Zalo hoặc nơi khác; bản in, trang web hoặc JSON.")]
+    PublicationInvalid,
 }
 
 impl InputError {
@@ -251,6 +255,7 @@ impl InputError {
             InputError::WeekInvalid | InputError::ApprovalStepInvalid | InputError::ReopenReasonMissing => {
                 InputField::Week
             }
+            InputError::PublicationInvalid => InputField::Publication,
         }
     }
 }
