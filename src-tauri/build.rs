@@ -53,6 +53,8 @@ const COMMANDS: &[&str] = &[
 fn main() {
     // sqlx::migrate! embeds the folder at compile time; a new migration file must trigger a rebuild.
     println!("cargo:rerun-if-changed=migrations");
+    // The tests run the province server, whose migrations they embed too.
+    println!("cargo:rerun-if-changed=crates/server/migrations");
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build: {e:#}");

@@ -116,5 +116,29 @@ async fn an_approved_week_is_locked_amended_visibly_and_reaches_the_province(poo
     client.sync_once(&head_pc.store).await.unwrap();
     let weeks = thanthien_province::db::week_summaries(&pool, Some(&last.to_string()), Some("26734")).await.unwrap();
     assert_eq!((weeks[0].approvals, weeks[0].figures.as_ref().unwrap()["visits"]["total"].as_u64()), (2, Some(3)));
+
+    // The province accepts it; both PCs learn it by sync, and the commune can no longer reopen it.
+    let this_week = Week::of(Utc::now());
+    assert!(thanthien_province::db::accept_week(&pool, "26734", this_week).await.is_err(), "a draft is not accepted");
+    thanthien_province::db::accept_week(&pool, "26734", last).await.unwrap();
+    assert!(thanthien_province::db::accept_week(&pool, "26734", last).await.is_err(), "accepted once");
+    for d in [&head_pc, &desk_pc] {
+        client.sync_once(&d.store).await.unwrap();
+        let s = d.store.weekly_summary(last, Utc::now()).await.unwrap();
+        assert_eq!((s.approval.status, s.approval.label.as_str()), (ApprovalStatus::Accepted, "Tỉnh đã nhận"));
+        assert_eq!(s.approval.steps.last().and_then(|s| s.by.as_deref()), Some("province"));
+    }
+    assert_eq!(refusal(head.step_week(last, reopen("muộn"), Utc::now()).await), [InputError::ApprovalStepInvalid]);
+    let weeks = thanthien_province::db::week_summaries(&pool, Some(&last.to_string()), None).await.unwrap();
+    assert_eq!((weeks[0].status.as_str(), weeks[0].approvals), ("accepted", 2));
+    // A PC enrolled after the province wrote for the commune still gets the next ticket series.
+    let late = common::desk().await;
+    client.enroll(&late.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
+    let (number,): (Option<i32>,) = sqlx::query_as("SELECT device_number FROM device WHERE id = $1")
+        .bind(late.store.device_id())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(number, Some(3), "the province's own device takes no series letter");
     province.stop();
 }

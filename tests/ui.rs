@@ -301,15 +301,27 @@ async fn scenario(c: &Client, data: &Path) {
         invoke(c, "step_week", reopen).await,
         "refused: Chỉ lãnh đạo UBND được trình, duyệt hoặc mở lại báo cáo tuần."
     );
-    assert!(invoke(c, "weekly_summary", serde_json::json!({})).await.starts_with("refused: Chỉ lãnh đạo"));
-    assert!(invoke(
-        c,
-        "create_account",
-        serde_json::json!({ "input": {
-        "username": "ke.gian", "full_name": "Kẻ Gian", "role": "admin", "password": "12345678" } })
-    )
-    .await
-    .starts_with("refused: Chỉ quản trị máy"));
+    // Every command beyond the desk refuses her, whatever the screen shows.
+    let week = serde_json::json!(last_week);
+    for (command, args) in [
+        ("weekly_summary", serde_json::json!({})),
+        ("export_week", serde_json::json!({ "week": week, "format": "xlsx" })),
+        ("step_week", serde_json::json!({ "week": week, "action": { "action": "approve" } })),
+        ("publicity_board", serde_json::json!({})),
+        ("export_board", serde_json::json!({ "format": "pdf" })),
+        ("record_publication", serde_json::json!({ "format": "pdf", "venue": "portal", "place": null })),
+        ("add_camera", serde_json::json!({ "input": { "name": "Camera lạ" } })),
+        ("set_mailbox", serde_json::json!({ "server": "x", "username": "y", "password": "z" })),
+        ("list_accounts", serde_json::json!({})),
+        (
+            "create_account",
+            serde_json::json!({ "input": {
+                "username": "ke.gian", "full_name": "Kẻ Gian", "role": "admin", "password": "12345678" } }),
+        ),
+    ] {
+        let answer = invoke(c, command, args).await;
+        assert!(answer.starts_with("refused: Chỉ "), "{command}: {answer}");
+    }
     let (status,): (String,) =
         sqlx::query_as("SELECT status FROM week_approval").fetch_one(&mut db(data).await).await.unwrap();
     assert_eq!(status, "approved", "the refused reopen changed nothing");

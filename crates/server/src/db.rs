@@ -5,9 +5,11 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
-use thanthien_core::approval::{ApprovalStep, WeekApproval, WeekStepped};
+use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
 use thanthien_core::event::{Event, EventBody};
+use thanthien_core::summary::Week;
 use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease};
+use thanthien_core::Hlc;
 use uuid::Uuid;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -87,7 +89,7 @@ pub async fn enroll(
     // fresh token; a PC cannot move to another commune this way.
     let kept: Option<(i32,)> = sqlx::query_as(
         "INSERT INTO device (id, commune_code, token_hash, name, device_number)
-         VALUES ($1, $2, $3, $4, (SELECT count(*) + 1 FROM device WHERE commune_code = $2))
+         VALUES ($1, $2, $3, $4, (SELECT count(device_number) + 1 FROM device WHERE commune_code = $2))
          ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL
              WHERE device.commune_code = EXCLUDED.commune_code
          RETURNING device_number",
@@ -294,6 +296,76 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The province takes a commune's approved week: a `week.accepted` event, written by the
+/// province's own device for that commune, so the commune's PCs pull it like any other step.
+pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Event> {
+    let mut tx = pool.begin().await?;
+    // Serialised with the commune's pushes, like they are with each other.
+    let found: Option<(String,)> = sqlx::query_as("SELECT code FROM commune WHERE code = $1 FOR UPDATE")
+        .bind(commune)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if found.is_none() {
+        return Err(Error::BadRequest(format!("no commune {commune:?}")));
+    }
+    let entity_id = week_id(week);
+    let steps: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
+        "SELECT hlc, payload, user_name FROM event WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
+    )
+    .bind(commune)
+    .bind(entity_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut approval = WeekApproval::default();
+    let mut last_hlc = None;
+    for (hlc, payload, user) in steps {
+        let (Ok(hlc), Ok(step)) = (hlc.parse::<Hlc>(), serde_json::from_value::<WeekStepped>(payload)) else {
+            continue;
+        };
+        approval.apply(&step.step, hlc, user.as_deref());
+        last_hlc = last_hlc.max(Some(hlc));
+    }
+    let now = Utc::now();
+    let step = ApprovalStep::Accepted { at: now };
+    approval.admits(week, &step, now).map_err(|_| {
+        Error::BadRequest(format!("{commune} {week} is {:?}, not approved: nothing to accept", approval.status()))
+    })?;
+    // The province's device for this commune: no token anyone holds, no ticket series.
+    let device = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("thanthien-province:{commune}").as_bytes());
+    let (seq,): (i64,) = sqlx::query_as(
+        "INSERT INTO device (id, commune_code, token_hash, name, revoked_at, last_seq)
+         VALUES ($1, $2, $3, 'Tỉnh', now(), 1)
+         ON CONFLICT (id) DO UPDATE SET last_seq = device.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(device)
+    .bind(commune)
+    .bind(hash_secret(&Uuid::new_v4().to_string()))
+    .fetch_one(&mut *tx)
+    .await?;
+    let body = EventBody::Week(WeekStepped { week, step });
+    let wall_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    let event = Event {
+        id: Uuid::now_v7(),
+        commune_id: commune.to_owned(),
+        device_id: device,
+        seq,
+        hlc: Hlc::tick(last_hlc, wall_ms, device),
+        entity: body.entity().to_owned(),
+        entity_id,
+        kind: body.kind().to_owned(),
+        payload: body.payload(),
+        schema: thanthien_core::event::SCHEMA_VERSION,
+        user: Some("province".to_owned()),
+    };
+    insert_event(&mut tx, &event).await?;
+    if let EventBody::Week(stepped) = &body {
+        record_week_step(&mut tx, &event, stepped).await?;
+    }
+    tx.commit().await?;
+    Ok(event)
 }
 
 /// One commune's week as the province holds it.

@@ -51,6 +51,14 @@ enum Command {
         #[arg(long)]
         commune: Option<String>,
     },
+    /// Accept a commune's approved week: its PCs show "Tỉnh đã nhận" after their next sync.
+    AcceptWeek {
+        #[arg(long)]
+        commune: String,
+        /// ISO week, e.g. 2026-W47.
+        #[arg(long)]
+        week: String,
+    },
     /// Revoke a device's token (a stolen or retired PC).
     Revoke {
         #[arg(long)]
@@ -138,6 +146,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Weeks { week, commune } => {
             let weeks = db::week_summaries(&pool, week.as_deref(), commune.as_deref()).await?;
             println!("{}", serde_json::to_string_pretty(&weeks)?);
+        }
+        Command::AcceptWeek { commune, week } => {
+            let week = thanthien_core::summary::Week::try_from(week).map_err(anyhow::Error::msg)?;
+            db::accept_week(&pool, commune.trim(), week).await?;
+            eprintln!("{commune} {week} accepted");
         }
         Command::Revoke { device } => {
             anyhow::ensure!(db::revoke_device(&pool, device).await?, "no active device {device}");
