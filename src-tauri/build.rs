@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "export_board",
     "record_publication",
     "publications",
+    "rate_feedback",
 ];
 
 fn main() {

@@ -267,6 +267,21 @@ pub async fn answer_feedback(
     Ok(item)
 }
 
+/// The submitter's satisfaction with how a finished item was handled.
+#[tauri::command]
+pub async fn rate_feedback(
+    id: Uuid,
+    satisfied: bool,
+    store: State<'_, Store>,
+    session: State<'_, Session>,
+    engine: State<'_, Engine>,
+) -> Result<FeedbackItem, CommandError> {
+    let store = session.acting(&store, Permission::Desk, Utc::now())?;
+    let item = store.rate_feedback(id, satisfied).await?;
+    engine.nudge();
+    Ok(item)
+}
+
 /// Corrects a feedback item's kind (its deadline follows).
 #[tauri::command]
 pub async fn classify_feedback(

@@ -109,6 +109,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::export_board,
             commands::record_publication,
             commands::publications,
+            commands::rate_feedback,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -308,6 +308,8 @@ async fn feedback_from_the_paper_book_shows_its_deadline_and_an_answer_takes_it_
     let text = thanthien(dir.path(), &["feedback", "list"]).await.stdout;
     assert!(text.contains("hạn 15/10/2026") && text.contains("Quá "), "{text}");
 
+    let early = thanthien(dir.path(), &["feedback", "set", &id, "--satisfied", "yes"]).await;
+    assert!(!early.ok && early.stderr.contains("khi đã giải quyết xong"), "{}", early.stderr);
     let no_reply = thanthien(dir.path(), &["feedback", "set", &id, "--status", "answered"]).await;
     assert!(!no_reply.ok && no_reply.stderr.contains("nội dung trả lời"), "{}", no_reply.stderr);
     let answer = ["feedback", "set", &id, "--status", "answered", "--reply", "Đã bố trí", "--by", "Lê Thị Hoa"];
@@ -318,6 +320,12 @@ async fn feedback_from_the_paper_book_shows_its_deadline_and_an_answer_takes_it_
         serde_json::from_str(&thanthien(dir.path(), &["feedback", "list", "--json"]).await.stdout).unwrap();
     assert_eq!(items[0]["answer"]["by"], "Lê Thị Hoa");
     assert_eq!(items[0]["answer"]["via"], "letter");
+    assert_eq!(items[0]["satisfied"], Value::Null);
+    let asked = thanthien(dir.path(), &["feedback", "set", &id, "--satisfied", "no"]).await;
+    assert!(asked.ok, "{}", asked.stderr);
+    let items: Value =
+        serde_json::from_str(&thanthien(dir.path(), &["feedback", "list", "--json"]).await.stdout).unwrap();
+    assert_eq!(items[0]["satisfied"], false);
     let deadlines = thanthien(dir.path(), &["feedback", "deadlines"]).await.stdout;
     assert!(deadlines.contains("Luật Khiếu nại 2011"), "{deadlines}");
 }

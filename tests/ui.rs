@@ -440,6 +440,9 @@ async fn feedback_register(c: &Client, data: &Path) {
     wait_for(c, "#save-answer").await.click().await.unwrap();
     wait_count(c, "#overdue-feedback li", 0).await;
     assert_eq!(wait_for(c, "#feedback-register tbody tr .status").await.text().await.unwrap(), "Đã trả lời");
+    // Asked afterwards, the submitter is satisfied: the feedback satisfaction index's input.
+    wait_for(c, "#fb-satisfied").await.click().await.unwrap();
+    wait_for(c, "#fb-satisfied.chosen").await;
     assert!(wait_for(c, "#feedback-register tbody tr .left").await.text().await.unwrap().starts_with("Trễ "));
     use sqlx::Connection;
     let mut conn =
@@ -458,6 +461,12 @@ async fn feedback_register(c: &Client, data: &Path) {
     .await
     .unwrap();
     assert_eq!((by.as_str(), via.as_str()), ("Lê Thị Hoa", "phone"));
+    let (satisfied,): (bool,) =
+        sqlx::query_as("SELECT json_extract(payload, '$.satisfied') FROM event WHERE kind = 'feedback.rated'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(satisfied);
 }
 
 /// A camera registered on the screen, checked with one failed item: marked as failing.

@@ -42,6 +42,9 @@ pub enum FeedbackCommand {
         /// The code it got in the national feedback system.
         #[arg(long)]
         code: Option<String>,
+        /// Once finished: is the submitter satisfied with how it was handled? yes | no.
+        #[arg(long, value_parser = parse_yes_no)]
+        satisfied: Option<bool>,
         /// Correct the kind (the deadline follows it).
         #[arg(long)]
         kind: Option<String>,
@@ -215,6 +218,14 @@ fn item_line(item: &FeedbackItem) -> String {
     parts.join("  ")
 }
 
+fn parse_yes_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "yes" | "co" | "có" => Ok(true),
+        "no" | "khong" | "không" => Ok(false),
+        _ => Err("ghi yes hoặc no".to_owned()),
+    }
+}
+
 pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), String> {
     match command {
         FeedbackCommand::Add { item, at, code } => {
@@ -225,7 +236,7 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
             }
             println!("{}", item.id);
         }
-        FeedbackCommand::Set { id, status, reply, by, via, note, code, kind, at } => {
+        FeedbackCommand::Set { id, status, reply, by, via, note, code, kind, satisfied, at } => {
             let at = at.unwrap_or_else(Utc::now);
             if let Some(code) = code {
                 store.code_feedback(id, code).await.map_err(store_message)?;
@@ -247,6 +258,11 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
                 }
                 (Some(_), Some(_)) => return Err("chỉ ghi --reply khi trả lời (--status answered)".to_owned()),
                 (None, None) => store.feedback_item(id).await.map_err(store_message)?,
+            };
+            // Asked after the answer, so it goes last.
+            let item = match satisfied {
+                Some(satisfied) => store.rate_feedback(id, satisfied).await.map_err(store_message)?,
+                None => item,
             };
             println!("{}", item_line(&item));
         }

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::{
     self, FeedbackAnswered, FeedbackBoxOpened, FeedbackBoxSession, FeedbackChange, FeedbackClassified, FeedbackCoded,
-    FeedbackFacts, FeedbackInput, FeedbackItem, FeedbackReceived, FeedbackState, FeedbackStatusSet, Kind, Notice,
-    Status,
+    FeedbackFacts, FeedbackInput, FeedbackItem, FeedbackRated, FeedbackReceived, FeedbackState, FeedbackStatusSet,
+    Kind, Notice, Status,
 };
 use thanthien_core::time::stamp;
 use thanthien_core::visit::{optional, InputError, NationalCode, Note, OfficialName, Reply};
@@ -95,6 +95,11 @@ impl Store {
     pub async fn code_feedback(&self, id: Uuid, code: String) -> Result<FeedbackItem> {
         let national_code = NationalCode::try_from(code).map_err(invalid)?;
         self.change_feedback(id, FeedbackChange::Coded(FeedbackCoded { national_code })).await
+    }
+
+    /// The submitter's satisfaction with how a finished item was handled.
+    pub async fn rate_feedback(&self, id: Uuid, satisfied: bool) -> Result<FeedbackItem> {
+        self.change_feedback(id, FeedbackChange::Rated(FeedbackRated { satisfied })).await
     }
 
     /// Corrects the kind; the deadline follows it.

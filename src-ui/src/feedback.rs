@@ -336,6 +336,22 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
                 <div class="answer"><strong>{t().answered_on}" "{day(a.at)}</strong>" · "{a.by.to_string()}" · "{a.via.label()}
                     <p>{a.reply.to_string()}</p></div>
             })}
+            {finished.then(|| {
+                let rate = move |satisfied: bool| spawn_local(async move {
+                    match api::rate_feedback(id, satisfied).await {
+                        Ok(_) => on_changed(),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+                let asked = item.satisfied;
+                view! {
+                    <div class="satisfaction" id="feedback-satisfaction">
+                        <span>{t().submitter_satisfied}" "</span>
+                        <button id="fb-satisfied" class:chosen=asked == Some(true) on:click=move |_| rate(true)>{t().yes}</button>
+                        <button id="fb-not-satisfied" class:chosen=asked == Some(false) on:click=move |_| rate(false)>{t().no}</button>
+                    </div>
+                }
+            })}
             <div class="actions">
                 {steps.into_iter().map(|(status, id, label)| view! {
                     <button id=id on:click=move |_| step(status)>{label}</button>

@@ -7,8 +7,8 @@
 use crate::approval::WeekStepped;
 use crate::camera::{CameraChange, CameraChecked, CameraListed};
 use crate::feedback::{
-    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackReceived,
-    FeedbackStatusSet,
+    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackRated,
+    FeedbackReceived, FeedbackStatusSet,
 };
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
@@ -107,6 +107,7 @@ impl EventBody {
             EventBody::Feedback(FeedbackChange::Answered(_)) => "feedback.answered",
             EventBody::Feedback(FeedbackChange::Coded(_)) => "feedback.coded",
             EventBody::Feedback(FeedbackChange::Classified(_)) => "feedback.classified",
+            EventBody::Feedback(FeedbackChange::Rated(_)) => "feedback.rated",
             EventBody::FeedbackBox(_) => "feedback_box.opened",
             EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
             EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
@@ -131,6 +132,7 @@ impl EventBody {
             EventBody::Feedback(FeedbackChange::Answered(p)) => serde_json::to_value(p),
             EventBody::Feedback(FeedbackChange::Coded(p)) => serde_json::to_value(p),
             EventBody::Feedback(FeedbackChange::Classified(p)) => serde_json::to_value(p),
+            EventBody::Feedback(FeedbackChange::Rated(p)) => serde_json::to_value(p),
             EventBody::FeedbackBox(p) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
             EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
@@ -179,13 +181,15 @@ impl Event {
             | "feedback.status_set"
             | "feedback.answered"
             | "feedback.coded"
-            | "feedback.classified" => {
+            | "feedback.classified"
+            | "feedback.rated" => {
                 let change = match kind {
                     "feedback.received" => FeedbackChange::Received(payload::<FeedbackReceived>(kind, value)?),
                     "feedback.status_set" => FeedbackChange::StatusSet(payload::<FeedbackStatusSet>(kind, value)?),
                     "feedback.answered" => FeedbackChange::Answered(payload::<FeedbackAnswered>(kind, value)?),
                     "feedback.coded" => FeedbackChange::Coded(payload::<FeedbackCoded>(kind, value)?),
-                    _ => FeedbackChange::Classified(payload::<FeedbackClassified>(kind, value)?),
+                    "feedback.classified" => FeedbackChange::Classified(payload::<FeedbackClassified>(kind, value)?),
+                    _ => FeedbackChange::Rated(payload::<FeedbackRated>(kind, value)?),
                 };
                 change.check().map_err(invalid)?;
                 return self.of_entity(EventBody::Feedback(change));

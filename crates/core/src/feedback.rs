@@ -335,6 +335,13 @@ pub struct FeedbackClassified {
     pub kind: Kind,
 }
 
+/// Payload of `feedback.rated`: whether the citizen is satisfied with how the item was handled,
+/// asked once it is finished (the "feedback satisfaction" index). The latest clock wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackRated {
+    pub satisfied: bool,
+}
+
 /// A feedback event as the projection sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedbackChange {
@@ -343,6 +350,7 @@ pub enum FeedbackChange {
     Answered(FeedbackAnswered),
     Coded(FeedbackCoded),
     Classified(FeedbackClassified),
+    Rated(FeedbackRated),
 }
 
 impl FeedbackChange {
@@ -392,6 +400,9 @@ pub struct FeedbackState {
     /// The kind as corrected, if it was.
     #[serde(default)]
     pub kind: Option<Register<Kind>>,
+    /// The citizen's satisfaction with the handling, once asked.
+    #[serde(default)]
+    pub satisfied: Option<Register<bool>>,
 }
 
 impl FeedbackState {
@@ -406,6 +417,7 @@ impl FeedbackState {
             }
             FeedbackChange::Coded(c) => merge(&mut self.code, c.national_code.clone(), hlc),
             FeedbackChange::Classified(c) => merge(&mut self.kind, c.kind, hlc),
+            FeedbackChange::Rated(r) => merge(&mut self.satisfied, r.satisfied, hlc),
         }
     }
 
@@ -438,6 +450,7 @@ impl FeedbackState {
             FeedbackChange::StatusSet(s) if finished && s.status != Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::StatusSet(_) if self.status() == Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::Answered(_) if finished => Err(InputError::FeedbackFinished),
+            FeedbackChange::Rated(_) if !finished => Err(InputError::FeedbackNotFinished),
             _ => Ok(()),
         }
     }
@@ -607,6 +620,9 @@ pub struct FeedbackItem {
     pub resumes_to: Option<Status>,
     pub national_code: Option<String>,
     pub answer: Option<FeedbackAnswered>,
+    /// Whether the citizen is satisfied with the handling (asked once finished).
+    #[serde(default)]
+    pub satisfied: Option<bool>,
     pub deadline: Deadline,
     /// "Còn x ngày" / "Quá x ngày" / …, as of the day the list was read.
     pub deadline_label: String,
@@ -643,6 +659,7 @@ impl FeedbackState {
             resumes_to: self.resumes_to(),
             national_code: self.code.as_ref().map(|c| c.value.to_string()),
             answer,
+            satisfied: self.satisfied.as_ref().map(|r| r.value),
             deadline_label: deadline.label(),
             deadline,
         })
@@ -771,6 +788,20 @@ mod tests {
             s.apply(c, hlc(i as u64 + 1, 1));
         }
         s
+    }
+
+    #[test]
+    fn the_submitter_is_asked_once_it_is_finished_and_the_latest_answer_counts() {
+        let rated = |satisfied| FeedbackChange::Rated(FeedbackRated { satisfied });
+        let open = state(&[received("recommendation", local(2026, 11, 16, 9, 0))]);
+        assert_eq!(open.admits(&rated(true)), Err(InputError::FeedbackNotFinished));
+        let mut s =
+            state(&[received("recommendation", local(2026, 11, 16, 9, 0)), answered(local(2026, 11, 17, 9, 0))]);
+        assert!(s.admits(&rated(false)).is_ok());
+        s.apply(&rated(false), hlc(10, 2));
+        s.apply(&rated(true), hlc(9, 1));
+        let item = s.view(Uuid::nil(), &calendar(), &OfficeHours::default(), date("2026-11-18")).unwrap();
+        assert_eq!(item.satisfied, Some(false), "the later clock wins whatever the order of arrival");
     }
 
     #[test]

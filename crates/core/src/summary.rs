@@ -183,6 +183,11 @@ pub struct FeedbackFigures {
     pub answered_late: u32,
     /// Open and past due at the week's end.
     pub overdue: u32,
+    /// Of the items finished this week, those whose submitter was asked, and those satisfied.
+    #[serde(default)]
+    pub rated: u32,
+    #[serde(default)]
+    pub satisfied: u32,
 }
 
 /// An outage window of the week and the visits served at the camera's counter meanwhile.
@@ -208,6 +213,9 @@ pub struct CameraFigures {
 pub struct Indexes {
     /// Feedback finished within its limit, of all finished during the week.
     pub feedback_on_time: Option<f64>,
+    /// Submitters satisfied with the handling, of those asked, for items finished in the week.
+    #[serde(default)]
+    pub feedback_satisfaction: Option<f64>,
     /// Satisfied ratings of visits about a procedure, of all such ratings.
     pub procedure_satisfaction: Option<f64>,
 }
@@ -321,6 +329,10 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
             *feedback.by_kind.entry(item.kind).or_default() += 1;
         }
         let finished_this_week = item.deadline.finished_at.is_some_and(|at| week.contains(at));
+        if let (true, Some(satisfied)) = (finished_this_week, item.satisfied) {
+            feedback.rated += 1;
+            feedback.satisfied += u32::from(satisfied);
+        }
         // Finished late after the week ended: it was still open, and overdue, at the week's end.
         let late_after_the_week = item.deadline.finished_at.is_some_and(|at| at >= week.bounds().1)
             && item.deadline.due.is_some_and(|due| due < week.sunday());
@@ -359,6 +371,7 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
 
     let indexes = Indexes {
         feedback_on_time: share(feedback.answered_on_time, feedback.answered_on_time + feedback.answered_late),
+        feedback_satisfaction: share(feedback.satisfied, feedback.rated),
         procedure_satisfaction: share(procedure_satisfied, procedure_ratings),
     };
     WeekFigures { week, visits: figures, satisfaction, feedback, cameras, indexes }
@@ -476,6 +489,8 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     let (x, y) = (a.feedback.answered_late, b.feedback.answered_late);
     push(fb, "Giải quyết trễ hạn".into(), Figure::Count(x), Figure::Count(y));
     push(fb, "Quá hạn chưa giải quyết".into(), Figure::Count(a.feedback.overdue), Figure::Count(b.feedback.overdue));
+    push(fb, "Được hỏi mức hài lòng".into(), Figure::Count(a.feedback.rated), Figure::Count(b.feedback.rated));
+    push(fb, "Hài lòng với kết quả".into(), Figure::Count(a.feedback.satisfied), Figure::Count(b.feedback.satisfied));
     let by = "Góp ý theo kênh";
     for c in keys(&a.feedback.by_channel, &b.feedback.by_channel) {
         push(by, c.label().into(), count(a.feedback.by_channel.get(&c)), count(b.feedback.by_channel.get(&c)));
@@ -496,6 +511,8 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     let idx = "Chỉ số";
     let (x, y) = (a.indexes.feedback_on_time, b.indexes.feedback_on_time);
     push(idx, "Góp ý giải quyết đúng hạn".into(), Figure::Share(x), Figure::Share(y));
+    let (x, y) = (a.indexes.feedback_satisfaction, b.indexes.feedback_satisfaction);
+    push(idx, "Người góp ý hài lòng với kết quả giải quyết".into(), Figure::Share(x), Figure::Share(y));
     let (x, y) = (a.indexes.procedure_satisfaction, b.indexes.procedure_satisfaction);
     push(idx, "Hài lòng khi giải quyết thủ tục".into(), Figure::Share(x), Figure::Share(y));
     rows
@@ -660,6 +677,7 @@ mod tests {
             resumes_to: None,
             national_code: None,
             answer: None,
+            satisfied: None,
             deadline: Deadline { due: None, state, stage: Stage::Respond, finished_at: finished },
             deadline_label: String::new(),
         }
@@ -692,7 +710,7 @@ mod tests {
             // Next Monday 00:10: not this week.
             visit(local(2026, 11, 23, 0, 10), ks, hoa, Some(1), None, None, None, None),
         ];
-        let feedback = vec![
+        let mut feedback = vec![
             item(
                 local(2026, 11, 16, 9, 0),
                 Channel::Box,
@@ -756,6 +774,11 @@ mod tests {
                 items: [crate::camera::CheckItem::Recording].into_iter().collect(),
             }],
         }];
+        // Asked after the answer: satisfied with the on-time one, not with the late one; last
+        // week's satisfied submitter counts for last week.
+        feedback[0].satisfied = Some(true);
+        feedback[2].satisfied = Some(false);
+        feedback[5].satisfied = Some(true);
         let targets = Targets { min_sample: 2, ..Targets::default() };
         let f = week_figures(&WeekInput {
             week: week47(),
@@ -800,6 +823,8 @@ mod tests {
         // Indexes: 1 of 2 finished on time; procedure ratings 5 and 2: one of two satisfied.
         assert_eq!(f.indexes.feedback_on_time, Some(0.5));
         assert_eq!(f.indexes.procedure_satisfaction, Some(0.5));
+        // Two submitters of items finished this week were asked; one is satisfied.
+        assert_eq!((f.feedback.rated, f.feedback.satisfied, f.indexes.feedback_satisfaction), (2, 1, Some(0.5)));
     }
 
     #[test]

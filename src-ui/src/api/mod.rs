@@ -389,3 +389,12 @@ pub async fn record_publication(
 pub async fn publications() -> Result<Vec<Publication>, CommandError> {
     call("publications", &NoArgs {}).await
 }
+
+pub async fn rate_feedback(id: Uuid, satisfied: bool) -> Result<FeedbackItem, CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        id: Uuid,
+        satisfied: bool,
+    }
+    call("rate_feedback", &Args { id, satisfied }).await
+}

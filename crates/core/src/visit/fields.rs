@@ -152,6 +152,8 @@ pub enum InputError {
     FeedbackNotFound,
     #[error("Mục này đã trả lời hoặc kết thúc; không đổi trạng thái được nữa.")]
     FeedbackFinished,
+    #[error("Chỉ hỏi mức hài lòng của người gửi khi đã giải quyết xong.")]
+    FeedbackNotFinished,
     #[error("Trạng thái không hợp lệ ở bước này.")]
     StatusInvalid,
     #[error(
@@ -235,7 +237,9 @@ impl InputError {
             InputError::ContentEmpty | InputError::ContentTooLong { .. } => InputField::Content,
             InputError::ReplyMissing | InputError::ReplyTooLong { .. } => InputField::Reply,
             InputError::WitnessesTooFew => InputField::Witnesses,
-            InputError::FeedbackNotFound | InputError::FeedbackFinished => InputField::Feedback,
+            InputError::FeedbackNotFound | InputError::FeedbackFinished | InputError::FeedbackNotFinished => {
+                InputField::Feedback
+            }
             InputError::StatusInvalid => InputField::Status,
             InputError::ChannelInvalid => InputField::Channel,
             InputError::KindInvalid => InputField::Kind,
