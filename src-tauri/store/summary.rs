@@ -38,11 +38,7 @@ impl Store {
 
     /// Every step of a week's approval so far (a draft has none).
     pub async fn week_approval(&self, week: Week) -> Result<WeekApproval> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT approval FROM week_approval WHERE week = ?")
-            .bind(week.to_string())
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(|(json,)| serde_json::from_str(&json).map_err(corrupt)).transpose().map(Option::unwrap_or_default)
+        load(&self.reader, week).await
     }
 
     /// Submits, approves (with the figures as they stand, which then travel to the province) or
@@ -59,7 +55,7 @@ impl Store {
         };
         let stepped = WeekStepped { week, step };
         let mut tx = self.begin_write().await?;
-        let approval = load(&mut tx, week).await?;
+        let approval = load(&mut *tx, week).await?;
         approval.admits(week, &stepped.step, now).map_err(invalid)?;
         let body = EventBody::Week(stepped.clone());
         let event = self.append(&mut tx, &body, stepped.entity_id(), now).await?;
@@ -70,17 +66,18 @@ impl Store {
     }
 }
 
-async fn load(tx: &mut Transaction<'static, Sqlite>, week: Week) -> Result<WeekApproval> {
+/// A week's approval from the pool or from inside a write transaction.
+async fn load<'e>(db: impl sqlx::SqliteExecutor<'e>, week: Week) -> Result<WeekApproval> {
     let row: Option<(String,)> = sqlx::query_as("SELECT approval FROM week_approval WHERE week = ?")
         .bind(week.to_string())
-        .fetch_optional(&mut **tx)
+        .fetch_optional(db)
         .await?;
     row.map(|(json,)| serde_json::from_str(&json).map_err(corrupt)).transpose().map(Option::unwrap_or_default)
 }
 
 /// Folds a week step (own or pulled, in any order) into the week's approval.
 pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, stepped: &WeekStepped) -> Result<()> {
-    let mut approval = load(tx, stepped.week).await?;
+    let mut approval = load(&mut **tx, stepped.week).await?;
     approval.apply(&stepped.step, event.hlc, event.user.as_deref());
     sqlx::query("INSERT OR REPLACE INTO week_approval (week, status, approval) VALUES (?, ?, ?)")
         .bind(stepped.week.to_string())

@@ -259,22 +259,32 @@ async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Keeps the province's table of weekly summaries: the figures of the latest approval, and where
-/// each commune's week stands. Steps may arrive in any order; the latest clock decides.
-async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
-    let rows: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
-        "SELECT hlc, payload, user_name FROM event
-         WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
+/// A commune's week as its stored steps give it, and the latest clock among them.
+async fn week_approval(conn: &mut PgConnection, commune: &str, week: Uuid) -> Result<(WeekApproval, Option<Hlc>)> {
+    let steps: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
+        "SELECT hlc, payload, user_name FROM event WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
     )
-    .bind(&event.commune_id)
-    .bind(event.entity_id)
+    .bind(commune)
+    .bind(week)
     .fetch_all(&mut *conn)
     .await?;
     let mut approval = WeekApproval::default();
-    for (hlc, payload, user) in rows {
-        let (Ok(hlc), Ok(step)) = (hlc.parse(), serde_json::from_value::<WeekStepped>(payload)) else { continue };
+    let mut last_hlc = None;
+    for (hlc, payload, user) in steps {
+        // Every stored step passed `Event::body()`; one that no longer parses is skipped, not fatal.
+        let (Ok(hlc), Ok(step)) = (hlc.parse::<Hlc>(), serde_json::from_value::<WeekStepped>(payload)) else {
+            continue;
+        };
         approval.apply(&step.step, hlc, user.as_deref());
+        last_hlc = last_hlc.max(Some(hlc));
     }
+    Ok((approval, last_hlc))
+}
+
+/// Keeps the province's table of weekly summaries: the figures of the latest approval, and where
+/// each commune's week stands. Steps may arrive in any order; the latest clock decides.
+async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
+    let (approval, _) = week_approval(conn, &event.commune_id, event.entity_id).await?;
     let status = serde_json::to_value(approval.status()).unwrap_or_default();
     let approved = approval.steps.values().rev().find_map(|s| match &s.step {
         ApprovalStep::Approved { at, figures } => Some((*at, figures, s.by.clone())),
@@ -311,22 +321,7 @@ pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Eve
         return Err(Error::BadRequest(format!("no commune {commune:?}")));
     }
     let entity_id = week_id(week);
-    let steps: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
-        "SELECT hlc, payload, user_name FROM event WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
-    )
-    .bind(commune)
-    .bind(entity_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut approval = WeekApproval::default();
-    let mut last_hlc = None;
-    for (hlc, payload, user) in steps {
-        let (Ok(hlc), Ok(step)) = (hlc.parse::<Hlc>(), serde_json::from_value::<WeekStepped>(payload)) else {
-            continue;
-        };
-        approval.apply(&step.step, hlc, user.as_deref());
-        last_hlc = last_hlc.max(Some(hlc));
-    }
+    let (approval, last_hlc) = week_approval(&mut tx, commune, entity_id).await?;
     let now = Utc::now();
     let step = ApprovalStep::Accepted { at: now };
     approval.admits(week, &step, now).map_err(|_| {
