@@ -100,7 +100,7 @@ pub enum Command {
 }
 
 fn parse_format(text: &str) -> Result<thanthien_core::summary::ExportFormat, String> {
-    thanthien_core::summary::ExportFormat::parse(text).ok_or_else(|| "định dạng phải là csv, xlsx hoặc pdf".to_owned())
+    thanthien_core::summary::ExportFormat::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_week(text: &str) -> Result<thanthien_core::summary::Week, String> {

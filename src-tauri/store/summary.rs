@@ -81,7 +81,7 @@ pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event
     approval.apply(&stepped.step, event.hlc, event.user.as_deref());
     sqlx::query("INSERT OR REPLACE INTO week_approval (week, status, approval) VALUES (?, ?, ?)")
         .bind(stepped.week.to_string())
-        .bind(serde_json::to_value(approval.status()).map_err(corrupt)?.as_str().unwrap_or_default().to_owned())
+        .bind(approval.status().wire())
         .bind(serde_json::to_string(&approval).map_err(corrupt)?)
         .execute(&mut **tx)
         .await?;

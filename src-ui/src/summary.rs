@@ -211,9 +211,9 @@ fn Exports(week: RwSignal<Week>) -> impl IntoView {
     };
     view! {
         <div class="row exports">
-            {ExportFormat::ALL.into_iter().map(|format| view! {
-                <button id=format!("export-{}", format.extension()) on:click=move |_| export(format)>
-                    {format!("{} {}", t().export_as, format.extension().to_uppercase())}
+            {ExportFormat::ALL.iter().copied().map(|format| view! {
+                <button id=format!("export-{}", format.wire()) on:click=move |_| export(format)>
+                    {format!("{} {}", t().export_as, format.label())}
                 </button>
             }).collect_view()}
             {move || result.get().map(|r| match r {

@@ -22,6 +22,16 @@ pub enum ApprovalStatus {
 }
 
 impl ApprovalStatus {
+    /// The stable name stored on the desk and at the province.
+    pub fn wire(self) -> &'static str {
+        match self {
+            ApprovalStatus::Draft => "draft",
+            ApprovalStatus::Submitted => "submitted",
+            ApprovalStatus::Approved => "approved",
+            ApprovalStatus::Accepted => "accepted",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ApprovalStatus::Draft => "Bản nháp",
@@ -272,18 +282,21 @@ pub struct Amendment {
 /// The report of a locked week shows what was approved; every line that the log now gives
 /// differently is listed beside it, never folded in silently.
 pub fn amendments(approved: &WeeklySummary, live: &WeeklySummary) -> Vec<Amendment> {
-    let key = |r: &crate::summary::Row| (r.section.clone(), r.label.clone());
-    let before: BTreeMap<_, _> = rows(approved).into_iter().map(|r| (key(&r), r.this_week)).collect();
-    let after: BTreeMap<_, _> = rows(live).into_iter().map(|r| (key(&r), r.this_week)).collect();
-    let mut out: Vec<Amendment> = Vec::new();
-    for row in rows(live).iter().chain(rows(approved).iter()) {
-        let k = key(row);
-        let (a, n) = (before.get(&k).copied(), after.get(&k).copied());
-        if a != n && !out.iter().any(|x| x.section == k.0 && x.label == k.1) {
-            out.push(Amendment { section: k.0, label: k.1, approved: a, now: n });
-        }
-    }
-    out
+    let (approved, live) = (rows(approved), rows(live));
+    let figures = |rows: &[crate::summary::Row]| -> BTreeMap<(String, String), Figure> {
+        rows.iter().map(|r| ((r.section.clone(), r.label.clone()), r.this_week)).collect()
+    };
+    let (before, after) = (figures(&approved), figures(&live));
+    // Today's lines in report order, then lines that are gone since the approval.
+    let gone = approved.iter().filter(|r| !after.contains_key(&(r.section.clone(), r.label.clone())));
+    live.iter()
+        .chain(gone)
+        .filter_map(|r| {
+            let key = (r.section.clone(), r.label.clone());
+            let (was, now) = (before.get(&key).copied(), after.get(&key).copied());
+            (was != now).then_some(Amendment { section: key.0, label: key.1, approved: was, now })
+        })
+        .collect()
 }
 
 /// The heading of the amendments' table in the exports.

@@ -4,7 +4,7 @@
 use crate::camera::Outage;
 use crate::feedback::{Channel, DeadlineState, FeedbackItem, Kind};
 use crate::time::{day_bounds, local_day, vietnam};
-use crate::visit::{Outcome, Visit};
+use crate::visit::{InputError, Outcome, Visit};
 use chrono::{DateTime, Datelike, Duration, IsoWeek, NaiveDate, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -518,33 +518,19 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     rows
 }
 
-/// The files the weekly summary is exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-    Pdf,
-}
+crate::feedback::word_enum!(
+    /// The files the weekly summary is exported to (the wire name is the file's extension).
+    ExportFormat, InputError::ExportFormatInvalid, {
+        Xlsx = "xlsx" | "excel" => "Excel",
+        Pdf = "pdf" => "PDF",
+        Csv = "csv" => "CSV",
+    }
+);
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 3] = [ExportFormat::Xlsx, ExportFormat::Pdf, ExportFormat::Csv];
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Xlsx => "xlsx",
-            ExportFormat::Pdf => "pdf",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ExportFormat> {
-        ExportFormat::ALL.into_iter().find(|f| f.extension() == text.trim().to_lowercase())
-    }
-
     /// The file's name: the week and the format ("bao-cao-tuan-2026-W47.xlsx").
     pub fn file_name(self, week: Week) -> String {
-        format!("bao-cao-tuan-{week}.{}", self.extension())
+        format!("bao-cao-tuan-{week}.{}", self.wire())
     }
 }
 

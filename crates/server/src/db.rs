@@ -285,7 +285,6 @@ async fn week_approval(conn: &mut PgConnection, commune: &str, week: Uuid) -> Re
 /// each commune's week stands. Steps may arrive in any order; the latest clock decides.
 async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
     let (approval, _) = week_approval(conn, &event.commune_id, event.entity_id).await?;
-    let status = serde_json::to_value(approval.status()).unwrap_or_default();
     let approved = approval.steps.values().rev().find_map(|s| match &s.step {
         ApprovalStep::Approved { at, figures } => Some((*at, figures, s.by.clone())),
         _ => None,
@@ -298,7 +297,7 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
     )
     .bind(&event.commune_id)
     .bind(stepped.week.to_string())
-    .bind(status.as_str().unwrap_or("draft"))
+    .bind(approval.status().wire())
     .bind(approved.as_ref().and_then(|(_, f, _)| serde_json::to_value(f).ok()))
     .bind(approved.as_ref().map(|(at, _, _)| *at))
     .bind(approved.as_ref().and_then(|(_, _, by)| by.clone()))

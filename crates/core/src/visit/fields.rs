@@ -58,7 +58,7 @@ pub enum InputField {
     Role,
     /// A week of the weekly summary.
     Week,
-    /// A publication of the board: its format or venue.
+    /// A file to write or publish: its format, or where the board went up.
     Publication,
 }
 
@@ -200,6 +200,8 @@ pub enum InputError {
     ReopenReasonMissing,
     #[error("Nơi công khai không hợp lệ: bảng tin, cổng thông tin, Fanpage, Zalo hoặc nơi khác; bản in, trang web hoặc JSON.")]
     PublicationInvalid,
+    #[error("Định dạng phải là xlsx, pdf hoặc csv.")]
+    ExportFormatInvalid,
 }
 
 impl InputError {
@@ -259,7 +261,7 @@ impl InputError {
             InputError::WeekInvalid | InputError::ApprovalStepInvalid | InputError::ReopenReasonMissing => {
                 InputField::Week
             }
-            InputError::PublicationInvalid => InputField::Publication,
+            InputError::PublicationInvalid | InputError::ExportFormatInvalid => InputField::Publication,
         }
     }
 }
