@@ -313,15 +313,19 @@ pub async fn list_cameras(store: State<'_, Store>, session: State<'_, Session>) 
     Ok(store.cameras(Utc::now()).await?)
 }
 
+/// Registers a camera; `in_service_since` for one in service since an earlier day (a paper book
+/// entered later): its checks are owed from the start of that day.
 #[tauri::command]
 pub async fn add_camera(
     input: CameraInput,
+    in_service_since: Option<NaiveDate>,
     store: State<'_, Store>,
     engine: State<'_, Engine>,
     session: State<'_, Session>,
 ) -> Result<Camera, CommandError> {
     let store = session.acting(&store, Permission::Registry, Utc::now())?;
-    let camera = store.list_camera(None, input).await?;
+    let since = in_service_since.map_or_else(Utc::now, |day| thanthien_core::time::day_bounds(day).0);
+    let camera = store.list_camera(None, input, since).await?;
     engine.nudge();
     Ok(camera)
 }

@@ -10,7 +10,7 @@ use printpdf::{
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::approval::{status_line, AMENDMENTS};
 use thanthien_core::publicity::{Board, BoardFormat};
-use thanthien_core::summary::{rows, to_csv, ExportFormat, WeeklySummary};
+use thanthien_core::summary::{rows, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
 #[derive(Debug, thiserror::Error)]
@@ -70,13 +70,15 @@ pub fn xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(r, 0, &row.section)?;
         sheet.write_string(r, 1, &row.label)?;
         for (col, figure) in [(2, row.this_week), (3, row.last_week)] {
-            if let Some(n) = figure.number() {
-                sheet.write_number(r, col, n)?;
-            }
+            write_figure(sheet, r, col, figure)?;
         }
     }
+    // The footnote right under the lines, as in the CSV.
+    let footnote_row = 3 + rows(summary).len() as u32;
+    sheet.write_string(footnote_row, 0, "Ghi chú")?;
+    sheet.write_string(footnote_row, 1, FOOTNOTE)?;
     if !summary.amendments.is_empty() {
-        let start = 4 + rows(summary).len() as u32;
+        let start = footnote_row + 2;
         for (col, header) in [AMENDMENTS, "Chỉ tiêu", "Đã duyệt", "Hiện nay"].iter().enumerate() {
             sheet.write_string_with_format(start, col as u16, *header, &bold)?;
         }
@@ -85,18 +87,31 @@ pub fn xlsx(summary: &WeeklySummary) -> Result<Vec<u8>, XlsxError> {
             sheet.write_string(r, 0, &a.section)?;
             sheet.write_string(r, 1, &a.label)?;
             for (col, figure) in [(2, a.approved), (3, a.now)] {
-                if let Some(n) = figure.and_then(|f| f.number()) {
-                    sheet.write_number(r, col, n)?;
+                if let Some(figure) = figure {
+                    write_figure(sheet, r, col, figure)?;
                 }
             }
         }
     }
+
     sheet.set_column_width(0, 34)?;
     sheet.set_column_width(1, 44)?;
     sheet.set_column_width(2, 14)?;
     sheet.set_column_width(3, 14)?;
     book.save_to_buffer()
 }
+
+/// A figure in its cell: a plain number, or the words where it is not one ("chưa đủ mẫu").
+fn write_figure(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, figure: Figure) -> Result<(), XlsxError> {
+    match figure.cell() {
+        Cell::Number(n) => sheet.write_number(row, col, n).map(drop),
+        Cell::Text(text) => sheet.write_string(row, col, text).map(drop),
+        Cell::Empty => Ok(()),
+    }
+}
+
+/// Characters of a label that fit before the PDF's figure columns.
+const PDF_LABEL_CHARS: usize = 52;
 
 const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
@@ -144,8 +159,14 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
             lines.push(vec![]);
             lines.push(vec![Line { x: 20.0, bold: true, size: 10.0, text: section.clone() }]);
         }
+        // A long label (a procedure's full name) wraps; the figures stand on its last line.
+        let mut label = wrap(&row.label, PDF_LABEL_CHARS);
+        let last = label.pop().unwrap_or_default();
+        for part in label {
+            lines.push(vec![Line { x: 24.0, bold: false, size: 10.0, text: part }]);
+        }
         lines.push(vec![
-            Line { x: 24.0, bold: false, size: 10.0, text: row.label.clone() },
+            Line { x: 24.0, bold: false, size: 10.0, text: last },
             Line { x: 128.0, bold: false, size: 10.0, text: row.this_week.text() },
             Line { x: 164.0, bold: false, size: 10.0, text: row.last_week.text() },
         ]);
@@ -165,6 +186,10 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
                 Line { x: 164.0, bold: false, size: 10.0, text: text(a.now) },
             ]);
         }
+    }
+    lines.push(vec![]);
+    for part in wrap(&format!("Ghi chú: {FOOTNOTE}"), 95) {
+        lines.push(vec![Line { x: 20.0, bold: false, size: 8.0, text: part }]);
     }
     a4(&format!("Báo cáo tuần {this}"), lines, Vec::new())
 }
@@ -240,25 +265,6 @@ pub fn qr_svg(target: &str) -> Option<String> {
     let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(160, 160).build();
     // Inline in HTML: no XML declaration.
     Some(svg.find("<svg").map_or(svg.clone(), |at| svg[at..].to_owned()))
-}
-
-/// Splits `text` into lines of at most `width` characters, at spaces where it can.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 /// The board as an A4 poster: the directory, the QR code to the feedback box, the catalogue.

@@ -355,8 +355,41 @@ async fn summary_and_csv_export_of_a_week() {
         let add = thanthien(dir.path(), &["visit", "add", "--name", "Người dân", "--at", at]).await;
         assert!(add.ok, "{}", add.stderr);
     }
+    // A rated visit about a procedure with a long name, served by an official below the minimum
+    // sample: named in every export with her count of ratings.
+    let long = "Cấp bản sao trích lục hộ tịch, bản sao giấy tờ hộ tịch từ sổ hộ tịch cho người dân";
+    let add = thanthien(
+        dir.path(),
+        &["visit", "add", "--name", "Lê Văn Tám", "--procedure", long, "--at", "2026-11-17T09:00:00+07:00"],
+    )
+    .await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.split_whitespace().find(|w| w.len() == 36).unwrap_or_default().to_owned();
+    for args in [
+        vec!["visit", "call", &id, "--official", "Lê Thị Hoa", "--counter", "2", "--at", "2026-11-17T09:10:00+07:00"],
+        vec!["visit", "finish", &id, "--outcome", "resolved", "--at", "2026-11-17T09:20:00+07:00"],
+        vec!["visit", "rate", &id, "--level", "4", "--at", "2026-11-17T09:21:00+07:00"],
+    ] {
+        let step = thanthien(dir.path(), &args).await;
+        assert!(step.ok, "{args:?}: {}", step.stderr);
+    }
+    let early = thanthien(
+        dir.path(),
+        &["visit", "call", &id, "--official", "Lê Thị Hoa", "--counter", "2", "--at", "2026-11-17T08:59:00+07:00"],
+    )
+    .await;
+    assert!(!early.ok && early.stderr.contains("08:59 17/11/2026"), "{}", early.stderr);
     let text = thanthien(dir.path(), &["summary", "--week", "2026-W47"]).await;
     assert!(text.ok, "{}", text.stderr);
+    // The long name wraps; the figure columns stay where the short lines have them.
+    let ends: Vec<usize> = text
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  ") && (l.ends_with(" 0") || l.ends_with(" 1") || l.ends_with(" 2")))
+        .map(|l| l.chars().count())
+        .collect();
+    assert!(ends.len() > 10 && ends.iter().all(|n| *n == ends[0]), "{}", text.stdout);
+    assert!(text.stdout.contains("chưa đủ mẫu (1 lượt)") && text.stdout.contains("MEDIAN"), "{}", text.stdout);
     assert!(
         text.stdout.starts_with("Báo cáo tuần 2026-W47 (16/11/2026 – 22/11/2026), so với tuần 2026-W46"),
         "{}",
@@ -367,15 +400,17 @@ async fn summary_and_csv_export_of_a_week() {
             .unwrap();
     assert_eq!(
         (json["this_week"]["visits"]["total"].as_u64(), json["last_week"]["visits"]["total"].as_u64()),
-        (Some(2), Some(1))
+        (Some(3), Some(1))
     );
+    assert_eq!(json["this_week"]["satisfaction"]["below_sample"]["Lê Thị Hoa"], 1);
     let out = dir.path().join("tuan-47.csv");
     let export =
         thanthien(dir.path(), &["export", "--week", "2026-W47", "--format", "csv", "--out", out.to_str().unwrap()])
             .await;
     assert!(export.ok, "{}", export.stderr);
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,1\r\n"), "{csv}");
+    assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,3,1\r\n"), "{csv}");
+    assert!(csv.contains("Theo cán bộ,Lê Thị Hoa: tỷ lệ hài lòng,chưa đủ mẫu (1 lượt),\r\n"), "{csv}");
     // The spreadsheet read back holds the same figures as the summary's lines.
     let xlsx = dir.path().join("tuan-47.xlsx");
     let args = ["export", "--week", "2026-W47", "--format", "xlsx", "--out", xlsx.to_str().unwrap()];
@@ -406,7 +441,8 @@ async fn summary_and_csv_export_of_a_week() {
     assert!(text.contains("BÁO CÁO TUẦN 2026-W47 (16/11/2026 – 22/11/2026)"), "{text}");
     assert!(text.contains("Mức độ hài lòng") && text.contains("Tổng số lượt"), "{text}");
     let total = text.lines().find(|l| l.contains("Tổng số lượt")).unwrap();
-    assert_eq!(total.split_whitespace().collect::<Vec<_>>(), ["Tổng", "số", "lượt", "2", "1"]);
+    assert_eq!(total.split_whitespace().collect::<Vec<_>>(), ["Tổng", "số", "lượt", "3", "1"]);
+    assert!(text.contains("Lê Thị Hoa: tỷ lệ hài lòng") && text.contains("chưa đủ mẫu (1 lượt)"), "{text}");
     let png = dir.path().join("trang");
     let render = std::process::Command::new("pdftoppm")
         .args(["-png", "-r", "50", "-f", "1", "-l", "1"])

@@ -117,7 +117,11 @@ async fn a_failed_check_marks_the_camera_until_a_check_passes_what_failed() {
     let desk = common::desk().await;
     let store = &desk.store;
     let camera = store
-        .list_camera(None, CameraInput { name: "Camera quầy 1".into(), counter: Some(1), ..Default::default() })
+        .list_camera(
+            None,
+            CameraInput { name: "Camera quầy 1".into(), counter: Some(1), ..Default::default() },
+            Utc::now(),
+        )
         .await
         .unwrap();
     assert!(!camera.checked_this_shift && camera.outage.is_none());
@@ -140,7 +144,7 @@ async fn a_failed_check_marks_the_camera_until_a_check_passes_what_failed() {
     assert!(facts.outages[0].1.to.is_some());
 
     let retired = CameraInput { name: "Camera quầy 1".into(), active: false, ..Default::default() };
-    store.list_camera(Some(camera.id), retired).await.unwrap();
+    store.list_camera(Some(camera.id), retired, Utc::now()).await.unwrap();
     let refused = store.check_camera(camera.id, parse_items(ALL_PASS).unwrap(), false, None, None, Utc::now()).await;
     assert!(matches!(refused, Err(StoreError::Invalid(ref e)) if e == &[InputError::CameraInactive]));
 }
@@ -149,8 +153,10 @@ async fn a_failed_check_marks_the_camera_until_a_check_passes_what_failed() {
 async fn a_camera_owes_a_check_for_every_shift_from_its_listing_on() {
     let desk = common::desk().await;
     let store = &desk.store;
-    let camera =
-        store.list_camera(None, CameraInput { name: "Camera sảnh".into(), ..Default::default() }).await.unwrap();
+    let camera = store
+        .list_camera(None, CameraInput { name: "Camera sảnh".into(), ..Default::default() }, Utc::now())
+        .await
+        .unwrap();
     // Registered now, so a past week owes nothing: listing is not retroactive.
     let monday = NaiveDate::from_ymd_opt(2026, 11, 16).unwrap();
     let friday = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
@@ -183,7 +189,11 @@ async fn feedback_received_on_one_pc_and_answered_on_another_converges(pool: PgP
     let item = front.store.record_feedback(letter("Đề nghị sửa cổng"), received).await.unwrap();
     let camera = front
         .store
-        .list_camera(None, CameraInput { name: "Camera quầy 2".into(), counter: Some(2), ..Default::default() })
+        .list_camera(
+            None,
+            CameraInput { name: "Camera quầy 2".into(), counter: Some(2), ..Default::default() },
+            Utc::now(),
+        )
         .await
         .unwrap();
     client.sync_once(&front.store).await.unwrap();
@@ -261,9 +271,12 @@ async fn the_probe_reaches_listeners_on_loopback_and_records_automatic_checks() 
     let desk = common::desk().await;
     let store = &desk.store;
     let add = |name: &str, address: Option<String>| CameraInput { name: name.into(), address, ..Default::default() };
-    store.list_camera(None, add("Quầy 1", Some(format!("rtsp://127.0.0.1:{}/live", rtsp.port())))).await.unwrap();
-    store.list_camera(None, add("Sảnh", Some(format!("127.0.0.1:{}", closed.port())))).await.unwrap();
-    store.list_camera(None, add("Không có địa chỉ", None)).await.unwrap();
+    store
+        .list_camera(None, add("Quầy 1", Some(format!("rtsp://127.0.0.1:{}/live", rtsp.port()))), Utc::now())
+        .await
+        .unwrap();
+    store.list_camera(None, add("Sảnh", Some(format!("127.0.0.1:{}", closed.port()))), Utc::now()).await.unwrap();
+    store.list_camera(None, add("Không có địa chỉ", None), Utc::now()).await.unwrap();
     let results = probe_cameras(store, PROBE_TIMEOUT).await.unwrap();
     let by_name: BTreeMap<String, bool> = results.iter().map(|(c, o)| (c.name.clone(), o.reachable)).collect();
     assert_eq!(by_name, BTreeMap::from([("Quầy 1".to_owned(), true), ("Sảnh".to_owned(), false)]));
@@ -301,7 +314,7 @@ async fn the_weekly_summary_reads_the_week_and_the_one_before_from_the_store() {
     let this = &summary.this_week;
     assert_eq!((this.visits.total, summary.last_week.visits.total), (2, 1));
     assert_eq!((this.visits.per_day[0], this.visits.per_day[6]), (1, 1));
-    assert_eq!((this.visits.waiting.median_secs, this.visits.service.median_secs), (Some(600), Some(300)));
+    assert_eq!((this.visits.waiting.median_secs, this.visits.service.median_secs), (Some(600.0), Some(300.0)));
     assert_eq!(this.satisfaction.share_satisfied, Some(1.0));
     assert_eq!(this.feedback.received, 1);
     let table = rows(&summary);

@@ -99,6 +99,20 @@ pub enum Command {
     },
 }
 
+/// The width of the summary table's label column, in characters.
+const LABEL_WIDTH: usize = 44;
+
+/// One line of the summary table: a long label wraps, and its figures stand on its last line, so
+/// the columns stay aligned however long a procedure's name.
+fn print_table_line(label: &str, this_week: &str, last_week: &str) {
+    let mut parts = thanthien_core::summary::wrap(label, LABEL_WIDTH);
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        println!("  {part}");
+    }
+    println!("  {last:<LABEL_WIDTH$} {this_week:>22} {last_week:>22}");
+}
+
 fn parse_format(text: &str) -> Result<thanthien_core::summary::ExportFormat, String> {
     thanthien_core::summary::ExportFormat::parse(text).map_err(|e| e.to_string())
 }
@@ -498,16 +512,16 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                         println!("\n{}", row.section);
                         section = row.section.clone();
                     }
-                    println!("  {:<44} {:>12} {:>12}", row.label, row.this_week.text(), row.last_week.text());
+                    print_table_line(&row.label, &row.this_week.text(), &row.last_week.text());
                 }
                 if !summary.amendments.is_empty() {
                     println!("\n{}", thanthien_core::approval::AMENDMENTS);
                     let text = |f: Option<thanthien_core::summary::Figure>| f.map_or("—".to_owned(), |f| f.text());
                     for a in &summary.amendments {
-                        let line = format!("{} · {}", a.section, a.label);
-                        println!("  {line:<44} {:>12} {:>12}", text(a.approved), text(a.now));
+                        print_table_line(&format!("{} · {}", a.section, a.label), &text(a.approved), &text(a.now));
                     }
                 }
+                println!("\nGhi chú: {}", thanthien_core::summary::FOOTNOTE);
             }
             Ok(())
         }

@@ -151,14 +151,26 @@ pub struct CameraArgs {
     /// rtsp://…, http://… or host:port, for the automatic probe.
     #[arg(long)]
     address: Option<String>,
-    /// No longer in use: no check is owed.
+    /// No longer in use: no check is owed from `--at` on.
     #[arg(long)]
     inactive: bool,
+    /// When this took effect (a paper book entered later): a new camera's first day of service,
+    /// from which its checks are owed; default now.
+    #[arg(long, value_parser = parse_at)]
+    at: Option<DateTime<Utc>>,
 }
 
-impl From<CameraArgs> for CameraInput {
-    fn from(a: CameraArgs) -> Self {
-        CameraInput { name: a.name, counter: a.counter, location: a.location, address: a.address, active: !a.inactive }
+impl CameraArgs {
+    /// The entry and when it took effect.
+    fn split(self) -> (CameraInput, DateTime<Utc>) {
+        let input = CameraInput {
+            name: self.name,
+            counter: self.counter,
+            location: self.location,
+            address: self.address,
+            active: !self.inactive,
+        };
+        (input, self.at.unwrap_or_else(Utc::now))
     }
 }
 
@@ -346,11 +358,13 @@ fn camera_line(c: &Camera) -> String {
 pub async fn camera(store: &Store, command: CameraCommand) -> Result<(), String> {
     match command {
         CameraCommand::Add(entry) => {
-            let camera = store.list_camera(None, entry.into()).await.map_err(store_message)?;
+            let (input, at) = entry.split();
+            let camera = store.list_camera(None, input, at).await.map_err(store_message)?;
             println!("{}", camera.id);
         }
         CameraCommand::Set { id, entry } => {
-            let camera = store.list_camera(Some(id), entry.into()).await.map_err(store_message)?;
+            let (input, at) = entry.split();
+            let camera = store.list_camera(Some(id), input, at).await.map_err(store_message)?;
             println!("{}", camera_line(&camera));
         }
         CameraCommand::Check { id, items, by, note, at } => {

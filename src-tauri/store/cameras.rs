@@ -25,12 +25,22 @@ struct CameraRow {
     id: Uuid,
     listed: CameraListed,
     listed_at: DateTime<Utc>,
+    retired_at: Option<DateTime<Utc>>,
+}
+
+impl CameraRow {
+    fn on_duty(&self) -> CameraOnDuty {
+        CameraOnDuty { id: self.id, listed_at: self.listed_at, active: self.listed.active, retired_at: self.retired_at }
+    }
 }
 
 impl Store {
-    /// Registers a camera (`id` `None`) or corrects its entry.
-    pub async fn list_camera(&self, id: Option<Uuid>, input: CameraInput) -> Result<Camera> {
-        let listed = CameraListed::parse(input).map_err(StoreError::Invalid)?;
+    /// Registers a camera (`id` `None`) or corrects its entry, as of `at`: a new camera's service
+    /// starts then (a paper book entered later gives the day it really started), and a camera
+    /// taken out of service owes its checks up to then.
+    pub async fn list_camera(&self, id: Option<Uuid>, input: CameraInput, at: DateTime<Utc>) -> Result<Camera> {
+        let mut listed = CameraListed::parse(input).map_err(StoreError::Invalid)?;
+        listed.at = Some(instant(at)?);
         let id = id.unwrap_or_else(Uuid::now_v7);
         let mut tx = self.begin_write().await?;
         let change = CameraChange::Listed(listed);
@@ -59,14 +69,10 @@ impl Store {
         let checked = CameraChecked { checked_at, items, automatic, by, note };
         checked.check().map_err(invalid)?;
         let mut tx = self.begin_write().await?;
-        let active: Option<(bool,)> = sqlx::query_as("SELECT active FROM camera WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        match active {
+        match service_start(&mut tx, id).await? {
             None => return Err(invalid(InputError::CameraNotFound)),
-            Some((false,)) => return Err(invalid(InputError::CameraInactive)),
-            Some((true,)) => {}
+            Some((false, _)) => return Err(invalid(InputError::CameraInactive)),
+            Some((true, since)) => checked.check_start(Some(since)).map_err(invalid)?,
         }
         let change = CameraChange::Checked(checked);
         let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
@@ -80,15 +86,15 @@ impl Store {
     }
 
     async fn camera_rows(&self) -> Result<Vec<CameraRow>> {
-        type Row = (String, String, Option<i64>, Option<String>, Option<String>, bool, String);
+        type Row = (String, String, Option<i64>, Option<String>, Option<String>, bool, String, Option<String>);
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, name, counter, location, address, active, listed_at FROM camera
+            "SELECT id, name, counter, location, address, active, listed_at, retired_at FROM camera
              ORDER BY NOT active, counter IS NULL, counter, name",
         )
         .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
-            .map(|(id, name, counter, location, address, active, listed_at)| {
+            .map(|(id, name, counter, location, address, active, listed_at, retired_at)| {
                 let input = CameraInput {
                     name,
                     counter: counter.and_then(|c| u16::try_from(c).ok()),
@@ -100,6 +106,7 @@ impl Store {
                     id: Uuid::from_str(&id).map_err(corrupt)?,
                     listed: CameraListed::parse(input).map_err(|e| corrupt(format!("{e:?}")))?,
                     listed_at: parse_stamp(&listed_at)?,
+                    retired_at: retired_at.as_deref().map(parse_stamp).transpose()?,
                 })
             })
             .collect()
@@ -132,8 +139,7 @@ impl Store {
         // the years of checks pile up.
         let since = now - chrono::Duration::days(OUTAGE_LOOKBACK_DAYS);
         let all_checks = self.checks_between(since, now + chrono::Duration::minutes(1)).await?;
-        let duty: Vec<CameraOnDuty> =
-            rows.iter().map(|r| CameraOnDuty { id: r.id, listed_at: r.listed_at, active: r.listed.active }).collect();
+        let duty: Vec<CameraOnDuty> = rows.iter().map(CameraRow::on_duty).collect();
         let manual: Vec<(Uuid, DateTime<Utc>)> =
             all_checks.iter().filter(|(_, c)| !c.automatic).map(|(id, c)| (*id, c.checked_at)).collect();
         let missed = missed_checks(&duty, &manual, from, today, now, &reference.calendar, &reference.hours);
@@ -178,8 +184,7 @@ impl Store {
         // from that point, which keeps a period's read the same size however long the history.
         let lookback = start - chrono::Duration::days(OUTAGE_LOOKBACK_DAYS);
         let all_checks = self.checks_between(lookback, end).await?;
-        let duty: Vec<CameraOnDuty> =
-            rows.iter().map(|r| CameraOnDuty { id: r.id, listed_at: r.listed_at, active: r.listed.active }).collect();
+        let duty: Vec<CameraOnDuty> = rows.iter().map(CameraRow::on_duty).collect();
         let manual: Vec<(Uuid, DateTime<Utc>)> = all_checks
             .iter()
             .filter(|(_, c)| !c.automatic && c.checked_at >= start && c.checked_at < end)
@@ -197,7 +202,7 @@ impl Store {
                     name: row.listed.name.to_string(),
                     counter: row.listed.counter.map(u16::from),
                     checks_done: in_period().filter(|c| !c.automatic).count() as u32,
-                    checks_missed: missed.iter().filter(|(id, _)| *id == row.id).count() as u32,
+                    missed: missed.iter().filter(|(id, _)| *id == row.id).map(|(_, shift)| *shift).collect(),
                     checks_failed: in_period().filter(|c| !c.failed().is_empty()).count() as u32,
                     outages: outage_windows(&checks)
                         .into_iter()
@@ -213,27 +218,40 @@ impl Store {
         let periods = self.camera_periods(from, to, now).await?;
         Ok(CameraFacts {
             checks_done: periods.iter().map(|p| p.checks_done).sum(),
-            checks_missed: periods.iter().map(|p| p.checks_missed).sum(),
+            checks_missed: periods.iter().map(|p| p.missed.len() as u32).sum(),
             checks_failed: periods.iter().map(|p| p.checks_failed).sum(),
             outages: periods.iter().flat_map(|p| p.outages.iter().map(|o| (p.camera, o.clone()))).collect(),
         })
     }
 }
 
+/// Whether the camera is active and since when it has been in service; `None` if unknown here.
+pub(super) async fn service_start(
+    tx: &mut Transaction<'static, Sqlite>,
+    id: Uuid,
+) -> Result<Option<(bool, DateTime<Utc>)>> {
+    let row: Option<(bool, String)> = sqlx::query_as("SELECT active, listed_at FROM camera WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|(active, since)| Ok((active, parse_stamp(&since)?))).transpose()
+}
+
 /// Folds a camera event into the registry or the check list.
 pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, change: &CameraChange) -> Result<()> {
     match change {
         CameraChange::Listed(c) => {
-            let at = DateTime::<Utc>::from_timestamp_millis(event.hlc.wall_ms as i64).unwrap_or_else(Utc::now);
+            let at = c.effective_at(event.hlc);
             sqlx::query(
-                "INSERT INTO camera (id, name, counter, location, address, active, listed_at, hlc)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                "INSERT INTO camera (id, name, counter, location, address, active, listed_at, hlc, retired_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                  ON CONFLICT (id) DO UPDATE SET
                      name = CASE WHEN excluded.hlc > camera.hlc THEN excluded.name ELSE camera.name END,
                      counter = CASE WHEN excluded.hlc > camera.hlc THEN excluded.counter ELSE camera.counter END,
                      location = CASE WHEN excluded.hlc > camera.hlc THEN excluded.location ELSE camera.location END,
                      address = CASE WHEN excluded.hlc > camera.hlc THEN excluded.address ELSE camera.address END,
                      active = CASE WHEN excluded.hlc > camera.hlc THEN excluded.active ELSE camera.active END,
+                     retired_at = CASE WHEN excluded.hlc > camera.hlc THEN excluded.retired_at ELSE camera.retired_at END,
                      hlc = max(excluded.hlc, camera.hlc),
                      listed_at = min(excluded.listed_at, camera.listed_at)",
             )
@@ -245,6 +263,8 @@ pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event
             .bind(c.active)
             .bind(stamp(at))
             .bind(event.hlc.to_string())
+            // Only a dated listing says when the camera left service.
+            .bind(c.at.filter(|_| !c.active).map(stamp))
             .execute(&mut **tx)
             .await?;
         }

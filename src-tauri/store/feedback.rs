@@ -224,7 +224,7 @@ impl Store {
     }
 }
 
-async fn load_state(tx: &mut Transaction<'static, Sqlite>, id: Uuid) -> Result<FeedbackState> {
+pub(super) async fn load_state(tx: &mut Transaction<'static, Sqlite>, id: Uuid) -> Result<FeedbackState> {
     let row: Option<(String,)> = sqlx::query_as("SELECT state FROM feedback WHERE id = ?")
         .bind(id.to_string())
         .fetch_optional(&mut **tx)

@@ -293,7 +293,12 @@ impl Store {
             }
             new += 1;
             match event.body() {
-                Ok(body) => project(&mut tx, event, &body, Prior::Load).await?,
+                Ok(body) => match out_of_order(&mut tx, event, &body).await? {
+                    None => project(&mut tx, event, &body, Prior::Load).await?,
+                    // A synced step is input like any other: one dated before what it belongs to
+                    // is kept in the log, not projected, and the events behind it go on.
+                    Some(e) => tracing::warn!(event = %event.id, error = %e, "pulled event refused"),
+                },
                 // Kept in the log (nothing is lost); a newer app version will project it.
                 Err(e) => tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version"),
             }
@@ -410,6 +415,26 @@ enum Prior {
     Load,
     /// The entity id was minted in this very transaction: there is nothing to read.
     None,
+}
+
+/// Why a pulled step cannot be projected: it is dated before the start of what it belongs to (a
+/// visit's arrival, an item's receipt, a camera's service), judged by core on what this PC knows.
+async fn out_of_order(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    body: &EventBody,
+) -> Result<Option<InputError>> {
+    use thanthien_core::camera::CameraChange;
+    let checked = match body {
+        EventBody::Visit(change) => visits::load_state(tx, event.entity_id).await?.check_start(change),
+        EventBody::Feedback(change) => feedback::load_state(tx, event.entity_id).await?.check_start(change),
+        EventBody::Camera(CameraChange::Checked(check)) => {
+            let since = cameras::service_start(tx, event.entity_id).await?.map(|(_, since)| since);
+            check.check_start(since)
+        }
+        _ => Ok(()),
+    };
+    Ok(checked.err())
 }
 
 /// Folds one event into its projection: the same core rule on every PC.

@@ -33,7 +33,16 @@ impl Store {
         let as_of = week.sunday().min(thanthien_core::time::local_day(now));
         let feedback = self.feedback_for_period(start, end, as_of).await?;
         let cameras = self.camera_periods(week.monday(), week.sunday(), now.min(end)).await?;
-        Ok(week_figures(&WeekInput { week, visits: &visits, feedback: &feedback, cameras: &cameras, targets }))
+        let dossiers = self.dossiers_for_week(week).await?;
+        Ok(week_figures(&WeekInput {
+            week,
+            visits: &visits,
+            dossiers: &dossiers,
+            feedback: &feedback,
+            cameras: &cameras,
+            targets,
+            as_of: now,
+        }))
     }
 
     /// Every step of a week's approval so far (a draft has none).

@@ -59,15 +59,7 @@ impl Store {
     async fn change_visit(&self, id: Uuid, change: VisitChange) -> Result<Visit> {
         change.check().map_err(invalid)?;
         let mut tx = self.begin_write().await?;
-        let state: Option<(String,)> = sqlx::query_as("SELECT state FROM visit WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let state = match state {
-            Some((json,)) => serde_json::from_str::<VisitState>(&json).map_err(corrupt)?,
-            None => VisitState::default(),
-        };
-        state.admits(&change).map_err(invalid)?;
+        load_state(&mut tx, id).await?.admits(&change).map_err(invalid)?;
         let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
         let visit = project(&mut tx, &event, &change, Prior::Load).await?;
         tx.commit().await?;
@@ -217,6 +209,27 @@ impl Store {
         visits_from_rows(rows)
     }
 
+    /// The received dossiers a week can concern, wherever they arrived: due from its Monday on,
+    /// handed back since it began, or still out with an appointment up to its Sunday. Three
+    /// index ranges, so an old register is not read whole.
+    pub async fn dossiers_for_week(&self, week: thanthien_core::summary::Week) -> Result<Vec<Visit>> {
+        let (start, _) = week.bounds();
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit WHERE outcome = 'dossier-received' AND appointment >= ?1
+             UNION
+             SELECT id, state FROM visit WHERE outcome = 'dossier-received' AND returned_at >= ?2
+             UNION
+             SELECT id, state FROM visit
+                 WHERE outcome = 'dossier-received' AND returned_at IS NULL AND appointment <= ?3",
+        )
+        .bind(week.monday().to_string())
+        .bind(stamp(start))
+        .bind(week.sunday().to_string())
+        .fetch_all(&self.reader)
+        .await?;
+        visits_from_rows(rows)
+    }
+
     /// Every visit, newest first.
     pub async fn all_visits(&self) -> Result<Vec<Visit>> {
         let rows = sqlx::query_as(
@@ -234,6 +247,13 @@ impl Store {
             .await?;
         Ok(visits_from_rows(rows)?.pop())
     }
+}
+
+/// A visit's state as projected so far (empty if it is not known here).
+pub(super) async fn load_state(tx: &mut Transaction<'static, Sqlite>, id: Uuid) -> Result<VisitState> {
+    let state: Option<(String,)> =
+        sqlx::query_as("SELECT state FROM visit WHERE id = ?").bind(id.to_string()).fetch_optional(&mut **tx).await?;
+    state.map_or_else(|| Ok(VisitState::default()), |(json,)| serde_json::from_str(&json).map_err(corrupt))
 }
 
 /// The next ticket of this PC's series on the arrival's local day. Counted inside the writing

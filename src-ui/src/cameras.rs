@@ -177,9 +177,19 @@ fn NewCamera(on_saved: impl Fn(Camera) + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let counter = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
+    let since = RwSignal::new(String::new());
     let error = RwSignal::new(None::<CommandError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let typed_day = since.get_untracked();
+        let in_service_since = if typed_day.trim().is_empty() {
+            None
+        } else {
+            match crate::front_desk::parse_day(&typed_day) {
+                Ok(d) => Some(d),
+                Err(e) => return error.set(Some(e)),
+            }
+        };
         let input = CameraInput {
             name: name.get_untracked(),
             counter: counter.get_untracked().trim().parse().ok(),
@@ -187,12 +197,12 @@ fn NewCamera(on_saved: impl Fn(Camera) + Copy + 'static) -> impl IntoView {
             ..Default::default()
         };
         spawn_local(async move {
-            match api::add_camera(&input).await {
+            match api::add_camera(&input, in_service_since).await {
                 Ok(camera) => {
                     error.set(None);
-                    name.set(String::new());
-                    counter.set(String::new());
-                    address.set(String::new());
+                    for field in [name, counter, address, since] {
+                        field.set(String::new());
+                    }
                     on_saved(camera);
                 }
                 Err(e) => error.set(Some(e)),
@@ -210,6 +220,9 @@ fn NewCamera(on_saved: impl Fn(Camera) + Copy + 'static) -> impl IntoView {
                 <label for="camera-address">{t().camera_address}</label>
                 <input id="camera-address" autocomplete="off" placeholder="rtsp://192.168.1.20:554/stream"
                     prop:value=address on:input=move |ev| address.set(event_target_value(&ev)) />
+                <label for="camera-since">{t().camera_since}</label>
+                <input id="camera-since" autocomplete="off" placeholder=t().camera_since_hint
+                    prop:value=since on:input=move |ev| since.set(event_target_value(&ev)) />
                 <button id="save-camera" class="primary" type="submit">{t().save_camera}</button>
                 {move || error.get().map(|e| view! { <div class="form-error">{e.summary()}</div> })}
             </form>

@@ -76,6 +76,8 @@ pub struct Texts {
     pub channel: &'static str,
     pub kind: &'static str,
     pub received_on: &'static str,
+    pub camera_since: &'static str,
+    pub camera_since_hint: &'static str,
     pub content: &'static str,
     pub content_hint: &'static str,
     pub submitter: &'static str,
@@ -208,7 +210,6 @@ pub struct Texts {
     pub rating_send: &'static str,
     pub rating_thanks: &'static str,
     pub levels: [&'static str; 5],
-    pub reasons: [&'static str; 5],
 }
 
 pub const VI: Texts = Texts {
@@ -287,6 +288,8 @@ pub const VI: Texts = Texts {
     channel: "Kênh tiếp nhận",
     kind: "Loại",
     received_on: "Ngày nhận",
+    camera_since: "Sử dụng từ ngày (bỏ trống: hôm nay)",
+    camera_since_hint: "dd/mm/yyyy — ngày camera bắt đầu được kiểm tra",
     content: "Nội dung",
     content_hint: "Ghi đúng nội dung người dân phản ánh",
     submitter: "Người gửi (để trống nếu ẩn danh)",
@@ -420,8 +423,6 @@ pub const VI: Texts = Texts {
     rating_thanks: "Cảm ơn quý khách đã đánh giá!",
     // Index 0 = level 1 (Rất không hài lòng) … index 4 = level 5 (Rất hài lòng).
     levels: ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"],
-    // In RatingReason order: attitude, waiting-time, unclear-guidance, repeat-trips, other.
-    reasons: ["Thái độ", "Thời gian chờ", "Hướng dẫn chưa rõ", "Phải đi lại nhiều lần", "Khác"],
 };
 
 /// The table in use. One language for now; the settings screen will choose.

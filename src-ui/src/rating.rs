@@ -24,13 +24,6 @@ fn face(level: u8) -> impl IntoView {
         </svg>
     }
 }
-const REASONS: [RatingReason; 5] = [
-    RatingReason::Attitude,
-    RatingReason::WaitingTime,
-    RatingReason::UnclearGuidance,
-    RatingReason::RepeatTrips,
-    RatingReason::Other,
-];
 /// How long "Cảm ơn" stays before the window returns to idle.
 const THANKS_FOR: Duration = Duration::from_secs(4);
 
@@ -112,13 +105,13 @@ pub fn RatingApp() -> impl IntoView {
                     <Show when=move || low_level.get().is_some()>
                         <p>{t().rating_reasons}</p>
                         <div class="chips">
-                            {REASONS.iter().enumerate().map(|(i, reason)| {
+                            {RatingReason::ALL.iter().enumerate().map(|(i, reason)| {
                                 let reason = *reason;
                                 view! {
                                     <button id=format!("reason-{i}") class="chip" type="button"
                                         class:chosen=move || chosen.with(|c| c.contains(&reason))
                                         on:click=move |_| chosen.update(|c| if let Some(p) = c.iter().position(|r| *r == reason) { c.remove(p); } else { c.push(reason); })>
-                                        {t().reasons[i]}
+                                        {reason.label_vi()}
                                     </button>
                                 }
                             }).collect_view()}

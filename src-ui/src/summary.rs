@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
-use thanthien_core::summary::{rows, ExportFormat, Figure, Week, WeeklySummary};
+use thanthien_core::summary::{rows, ExportFormat, Figure, Week, WeeklySummary, FOOTNOTE};
 
 #[component]
 pub fn SummaryScreen(role: Role) -> impl IntoView {
@@ -114,6 +114,7 @@ fn ReportTable(summary: WeeklySummary) -> impl IntoView {
         <table id="summary-table" class="report">
             <thead><tr><th></th><th class="num">{this.to_string()}</th><th class="num">{last.to_string()}</th></tr></thead>
             <tbody>{lines}</tbody>
+            <tfoot><tr><td colspan="3" class="footnote">{format!("Ghi chú: {FOOTNOTE}")}</td></tr></tfoot>
         </table>
     }
 }

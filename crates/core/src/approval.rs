@@ -4,7 +4,7 @@
 
 use crate::hlc::Hlc;
 use crate::summary::{rows, Figure, Week, WeekFigures, WeeklySummary};
-use crate::visit::{InputError, Note};
+use crate::visit::{not_before, InputError, Moment, Note};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -135,11 +135,13 @@ impl WeekStepped {
         week_id(self.week)
     }
 
-    /// A step that names another week than its figures is refused.
+    /// A step that names another week than its figures is refused, and so is one dated before
+    /// the week ended (every step of an approval comes after the week's submission, which waits
+    /// for the week's end). Checked on every PC and by the server.
     pub fn check(&self) -> Result<(), InputError> {
         match &self.step {
             ApprovalStep::Approved { figures, .. } if figures.week != self.week => Err(InputError::WeekInvalid),
-            _ => Ok(()),
+            step => not_before(Moment::WeekStep, step.at(), Moment::WeekEnd, self.week.bounds().1),
         }
     }
 }
@@ -221,10 +223,14 @@ impl WeekApproval {
             (S::Approved, ApprovalStep::Accepted { .. }) => true,
             _ => false,
         };
-        if allowed {
-            Ok(())
-        } else {
-            Err(InputError::ApprovalStepInvalid)
+        if !allowed {
+            return Err(InputError::ApprovalStepInvalid);
+        }
+        not_before(Moment::WeekStep, step.at(), Moment::WeekEnd, week.bounds().1)?;
+        // A step follows the step before it: an approval dated before its submission is refused.
+        match self.steps.values().map(|s| s.step.at()).max() {
+            Some(latest) => not_before(Moment::WeekStep, step.at(), Moment::WeekStep, latest),
+            None => Ok(()),
         }
     }
 
@@ -339,7 +345,15 @@ mod tests {
 
     fn figures(week: Week, visits: &[crate::visit::Visit]) -> WeekFigures {
         use crate::summary::{week_figures, Targets, WeekInput};
-        week_figures(&WeekInput { week, visits, feedback: &[], cameras: &[], targets: Targets::default() })
+        week_figures(&WeekInput {
+            week,
+            visits,
+            dossiers: &[],
+            feedback: &[],
+            cameras: &[],
+            targets: Targets::default(),
+            as_of: DateTime::<Utc>::MAX_UTC,
+        })
     }
 
     fn approve(d: u32, h: u32) -> ApprovalStep {
@@ -367,6 +381,24 @@ mod tests {
         assert_eq!((a.status(), a.status().label()), (ApprovalStatus::Accepted, "Tỉnh đã nhận"));
         // Accepted by the province: no reopening from the commune.
         assert!(a.admits(w, &ApprovalStep::reopen(at(24, 9), "sai số liệu".into()).unwrap(), at(24, 9)).is_err());
+    }
+
+    #[test]
+    fn no_step_of_an_approval_is_dated_before_the_week_ended_or_before_the_step_it_follows() {
+        let w = week47();
+        let mut a = WeekApproval::default();
+        let submit = ApprovalStep::Submitted { at: at(23, 9) };
+        a.apply(&submit, hlc(1, 1), None);
+        // Approved at 08:00, an hour before the submission it approves.
+        let refused = a.admits(w, &approve(23, 8), at(23, 10)).unwrap_err();
+        assert!(
+            matches!(refused, InputError::StepBeforeStart { at: t, start, .. } if t == at(23, 8) && start == at(23, 9)),
+            "{refused:?}"
+        );
+        // A step dated inside the week it reports on is refused wherever it comes from.
+        let inside = WeekStepped { week: w, step: ApprovalStep::Submitted { at: at(22, 23) } };
+        assert!(matches!(inside.check(), Err(InputError::StepBeforeStart { follows: Moment::WeekEnd, .. })));
+        assert!(WeekStepped { week: w, step: submit }.check().is_ok());
     }
 
     #[test]

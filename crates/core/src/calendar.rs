@@ -187,6 +187,19 @@ impl WorkCalendar {
     }
 }
 
+impl WorkCalendar {
+    /// How many working days `day` is past `due`: the working days in (due, day], and at least
+    /// one once the due date is over, so an item due on Friday and still open on Sunday or on a
+    /// Tết day is overdue by one day, never "0 days". Zero when `day` is not after `due`.
+    pub fn days_overdue(&self, due: NaiveDate, day: NaiveDate) -> i64 {
+        if day <= due {
+            0
+        } else {
+            self.working_days_between(due, day).max(1)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

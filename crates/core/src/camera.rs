@@ -5,7 +5,7 @@ use crate::calendar::WorkCalendar;
 use crate::procedure::OfficeHours;
 use crate::time::vietnam;
 use crate::visit::fields::optional;
-use crate::visit::{CameraName, Counter, InputError, Note, OfficialName};
+use crate::visit::{not_before, CameraName, Counter, InputError, Moment, Note, OfficialName};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +26,10 @@ pub struct CameraListed {
     pub address: Option<CameraAddress>,
     #[serde(default = "yes")]
     pub active: bool,
+    /// When this entry took effect: a new camera's first day of service, or the day it was
+    /// taken out of service (a paper book entered later); absent, the event's own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
 }
 
 fn yes() -> bool {
@@ -60,7 +64,7 @@ impl CameraListed {
         let address = optional::<CameraAddress>(input.address);
         match (name, counter, location, address) {
             (Ok(name), Ok(counter), Ok(location), Ok(address)) => {
-                Ok(CameraListed { name, counter, location, address, active: input.active })
+                Ok(CameraListed { name, counter, location, address, active: input.active, at: None })
             }
             (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
         }
@@ -261,6 +265,27 @@ impl CameraChecked {
     }
 }
 
+impl CameraListed {
+    /// When the entry took effect: its own date, else the clock of the event that carried it.
+    pub fn effective_at(&self, hlc: crate::Hlc) -> DateTime<Utc> {
+        self.at.unwrap_or_else(|| {
+            DateTime::<Utc>::from_timestamp_millis(i64::try_from(hlc.wall_ms).unwrap_or(i64::MAX))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
+        })
+    }
+}
+
+impl CameraChecked {
+    /// A check is never dated before the camera's service began (its first listing): checked at
+    /// the desk, by the server and on every pull. A camera not known yet passes.
+    pub fn check_start(&self, in_service_since: Option<DateTime<Utc>>) -> Result<(), InputError> {
+        match in_service_since {
+            Some(since) => not_before(Moment::CameraCheck, self.checked_at, Moment::CameraService, since),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A camera event as the projection sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CameraChange {
@@ -314,9 +339,19 @@ impl Shift {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CameraOnDuty {
     pub id: Uuid,
-    /// Shifts ending before the camera was registered owe no check.
+    /// Shifts ending before the camera's service began owe no check.
     pub listed_at: DateTime<Utc>,
     pub active: bool,
+    /// When an inactive camera was taken out of service, if known: the shifts before still owed
+    /// their checks. `None` with `active` false: owes nothing.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+impl CameraOnDuty {
+    /// Whether the camera owed a check for a shift ending at `end`.
+    fn owes(&self, end: DateTime<Utc>) -> bool {
+        self.listed_at < end && (self.active || self.retired_at.is_some_and(|retired| end <= retired))
+    }
 }
 
 /// The shifts of working days in `from..=to` that are over by `now` and in which an active camera
@@ -339,7 +374,7 @@ pub fn missed_checks(
             if end > now {
                 continue;
             }
-            for camera in cameras.iter().filter(|c| c.active && c.listed_at < end) {
+            for camera in cameras.iter().filter(|c| c.owes(end)) {
                 if !done.contains(&(camera.id, shift)) {
                     missed.push((camera.id, shift));
                 }
@@ -458,10 +493,17 @@ mod tests {
         let hours = OfficeHours::default();
         let cam = |n| Uuid::from_u128(n);
         let cameras = vec![
-            CameraOnDuty { id: cam(1), listed_at: local(2026, 11, 1, 8, 0), active: true },
+            CameraOnDuty { id: cam(1), listed_at: local(2026, 11, 1, 8, 0), active: true, retired_at: None },
             // Registered Tuesday afternoon: owes nothing before that shift ends.
-            CameraOnDuty { id: cam(2), listed_at: local(2026, 11, 24, 14, 0), active: true },
-            CameraOnDuty { id: cam(3), listed_at: local(2026, 11, 1, 8, 0), active: false },
+            CameraOnDuty { id: cam(2), listed_at: local(2026, 11, 24, 14, 0), active: true, retired_at: None },
+            CameraOnDuty { id: cam(3), listed_at: local(2026, 11, 1, 8, 0), active: false, retired_at: None },
+            // Taken out of service Friday at noon: owed Friday morning's check, not later ones.
+            CameraOnDuty {
+                id: cam(4),
+                listed_at: local(2026, 11, 1, 8, 0),
+                active: false,
+                retired_at: Some(local(2026, 11, 20, 12, 0)),
+            },
         ];
         let checks = vec![
             (cam(1), local(2026, 11, 23, 8, 0)),  // Monday morning
@@ -485,6 +527,7 @@ mod tests {
             missed,
             vec![
                 (cam(1), shift("2026-11-20", Half::Morning)),
+                (cam(4), shift("2026-11-20", Half::Morning)),
                 (cam(1), shift("2026-11-20", Half::Afternoon)),
                 (cam(1), shift("2026-11-23", Half::Afternoon)),
                 (cam(1), shift("2026-11-24", Half::Morning)),
@@ -508,6 +551,24 @@ mod tests {
         assert_eq!(windows[0].items, [CheckItem::Recording, CheckItem::Clock].into_iter().collect());
         assert_eq!((windows[1].from, windows[1].to), (probe_down.checked_at, None), "still down");
         assert!(outage_windows(&[&fixed]).is_empty());
+    }
+
+    #[test]
+    fn a_check_is_never_dated_before_the_camera_entered_service() {
+        let c = check(local(2026, 11, 23, 7, 59), ALL_PASS);
+        let since = Some(local(2026, 11, 23, 8, 0));
+        assert!(matches!(
+            c.check_start(since),
+            Err(InputError::StepBeforeStart { step: Moment::CameraCheck, follows: Moment::CameraService, .. })
+        ));
+        assert!(check(local(2026, 11, 23, 8, 0), ALL_PASS).check_start(since).is_ok());
+        assert!(c.check_start(None).is_ok(), "a camera not known yet cannot be judged");
+        // A listing's own date wins over its event's clock.
+        let listed = CameraListed::parse(CameraInput { name: "Camera quầy 1".into(), ..Default::default() }).unwrap();
+        let clock = crate::Hlc { wall_ms: 1_800_000_000_000, counter: 0, device: Uuid::nil() };
+        assert_eq!(listed.effective_at(clock).timestamp_millis(), 1_800_000_000_000);
+        let dated = CameraListed { at: since, ..listed };
+        assert_eq!(dated.effective_at(clock), local(2026, 11, 23, 8, 0));
     }
 
     #[test]

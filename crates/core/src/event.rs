@@ -144,6 +144,47 @@ impl EventBody {
     }
 }
 
+/// The kinds that begin an entity's life: a visit's arrival, an item's receipt, a camera's
+/// listing. A later step is checked against them wherever it arrives.
+pub const START_KINDS: [&str; 3] = ["visit.arrived", "feedback.received", "camera.listed"];
+
+/// Whether a step is dated no earlier than the start of what it belongs to, given the entity's
+/// start events known so far (those of `START_KINDS`; the server reads them from its log). The
+/// same core rules the desk applies to its own state; an entity with no known start passes.
+pub fn check_start(starts: &[Event], body: &EventBody) -> Result<(), crate::InputError> {
+    let bodies = || starts.iter().filter_map(|e| e.body().ok().map(|b| (e, b)));
+    match body {
+        EventBody::Visit(change) => {
+            let mut state = crate::visit::VisitState::default();
+            for (e, b) in bodies() {
+                if let EventBody::Visit(start) = b {
+                    state.apply(&start, e.hlc, e.device_id);
+                }
+            }
+            state.check_start(change)
+        }
+        EventBody::Feedback(change) => {
+            let mut state = crate::feedback::FeedbackState::default();
+            for (e, b) in bodies() {
+                if let EventBody::Feedback(start) = b {
+                    state.apply(&start, e.hlc);
+                }
+            }
+            state.check_start(change)
+        }
+        EventBody::Camera(CameraChange::Checked(check)) => {
+            let since = bodies()
+                .filter_map(|(e, b)| match b {
+                    EventBody::Camera(CameraChange::Listed(listed)) => Some(listed.effective_at(e.hlc)),
+                    _ => None,
+                })
+                .min();
+            check.check_start(since)
+        }
+        _ => Ok(()),
+    }
+}
+
 fn payload<T: serde::de::DeserializeOwned>(kind: &str, value: &serde_json::Value) -> Result<T, EventError> {
     T::deserialize(value).map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })
 }
@@ -316,6 +357,12 @@ mod tests {
         let mut e = good.clone();
         e.payload["name"] = "".into();
         assert!(matches!(e.body(), Err(EventError::InvalidPayload { .. })));
+        let mut e = good.clone();
+        e.payload["name"] = "Nguyễn\u{7} Văn A".into();
+        assert!(
+            matches!(e.body(), Err(EventError::InvalidPayload { reason, .. }) if reason.contains("ký tự điều khiển")),
+            "a synced name with a control character is refused like a typed one"
+        );
         let mut e = good.clone();
         e.seq = 0;
         assert_eq!(e.body(), Err(EventError::BadSeq(0)));

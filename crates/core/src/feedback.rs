@@ -7,7 +7,8 @@ use crate::procedure::{appointment_date, LegalTime, OfficeHours};
 use crate::time::local_day;
 use crate::visit::fields::optional;
 use crate::visit::{
-    merge, FeedbackContent, InputError, NationalCode, Note, OfficialName, ProcedureText, Register, Reply, VisitorName,
+    merge, not_before, FeedbackContent, InputError, InputField, Moment, NationalCode, Note, OfficialName,
+    ProcedureText, Register, Reply, VisitorName,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -360,7 +361,20 @@ impl FeedbackChange {
             // The answer has its own event, with the fields it needs. (`Received` is allowed: it
             // resumes an item paused before it was accepted.)
             FeedbackChange::StatusSet(s) if s.status == Status::Answered => Err(InputError::StatusInvalid),
+            FeedbackChange::Received(r) => {
+                r.message_id.as_deref().map_or(Ok(()), |m| crate::visit::check_controls(m, InputField::Content, false))
+            }
             _ => Ok(()),
+        }
+    }
+
+    /// When the step happened, for the steps that carry a time.
+    pub fn at(&self) -> Option<(Moment, DateTime<Utc>)> {
+        match self {
+            FeedbackChange::Received(r) => Some((Moment::Receipt, r.received_at)),
+            FeedbackChange::StatusSet(s) => Some((Moment::StatusChange, s.at)),
+            FeedbackChange::Answered(a) => Some((Moment::Answer, a.at)),
+            FeedbackChange::Coded(_) | FeedbackChange::Classified(_) | FeedbackChange::Rated(_) => None,
         }
     }
 }
@@ -445,12 +459,39 @@ impl FeedbackState {
         if self.received.is_none() && !matches!(change, FeedbackChange::Received(_)) {
             return Err(InputError::FeedbackNotFound);
         }
+        self.check_sequence(change)?;
         let finished = self.status().is_finished();
         match change {
             FeedbackChange::StatusSet(s) if finished && s.status != Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::StatusSet(_) if self.status() == Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::Answered(_) if finished => Err(InputError::FeedbackFinished),
             FeedbackChange::Rated(_) if !finished => Err(InputError::FeedbackNotFinished),
+            _ => Ok(()),
+        }
+    }
+
+    /// No step is dated before the item was received (an answer "before" the letter came would
+    /// count as on time). Checked at the desk, by the server and on every pull; an item whose
+    /// receipt is not known yet passes.
+    pub fn check_start(&self, change: &FeedbackChange) -> Result<(), InputError> {
+        match (&self.received, change.at()) {
+            (Some(received), Some((step, at))) if step != Moment::Receipt => {
+                not_before(step, at, Moment::Receipt, received.value.received_at)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// What the desk also keeps: a step follows the item's latest step (an answer dated before
+    /// its acceptance would reorder the item's life).
+    fn check_sequence(&self, change: &FeedbackChange) -> Result<(), InputError> {
+        self.check_start(change)?;
+        let latest = self.timeline().last().map(|s| match s {
+            Step::Status(s) => (Moment::StatusChange, s.at),
+            Step::Answered(a) => (Moment::Answer, a.at),
+        });
+        match (change.at(), latest) {
+            (Some((step, at)), Some((before, start))) if step != Moment::Receipt => not_before(step, at, before, start),
             _ => Ok(()),
         }
     }
@@ -489,31 +530,58 @@ impl FeedbackState {
         let Some(base) = appointment_date(start, limit, calendar, hours) else {
             return Deadline { finished_at: done_at, ..Deadline::none() };
         };
-        // The clock stops while the citizen is asked for more: every working day of a pause
-        // moves the due date by one.
-        let mut paused_days = 0;
+        // The clock stops while the citizen is asked for more: the limit moves by the pause's
+        // length in the limit's own unit (working days, or the law's calendar days). A pause asked
+        // for once the due date has passed moves nothing: the lateness counts from that date.
+        let mut due = base;
+        let mut paused = 0;
         let mut paused_now = false;
         for (i, step) in timeline.iter().enumerate() {
-            if step.status() != Status::AwaitingSupplement || step.at() < start {
+            let pausing = |s: &&Step| s.status() == Status::AwaitingSupplement;
+            // A second "awaiting" step inside a pause is the same pause, counted once.
+            if !pausing(step) || step.at() < start || (i > 0 && pausing(&timeline[i - 1])) {
                 continue;
             }
             let from = local_day(step.at());
-            match timeline[i + 1..].iter().find(|s| s.status() != Status::AwaitingSupplement) {
-                Some(resumed) => paused_days += calendar.working_days_between(from, local_day(resumed.at())).max(0),
+            if from > due {
+                continue;
+            }
+            let to = match timeline[i + 1..].iter().find(|s| !pausing(s)) {
+                Some(resumed) => local_day(resumed.at()),
                 None => {
                     paused_now = true;
-                    paused_days += calendar.working_days_between(from, today).max(0);
+                    today
                 }
-            }
+            };
+            paused += pause_length(limit, from, to, calendar);
+            due = appointment_date(start, lengthened(limit, paused), calendar, hours).unwrap_or(due);
         }
-        let due = calendar.add_working_days(base, u32::try_from(paused_days).unwrap_or(0));
         let state = match done_at {
             Some(done) if local_day(done) <= due => DeadlineState::MetOnTime,
-            Some(done) => DeadlineState::MetLate { days_late: calendar.working_days_between(due, local_day(done)) },
+            Some(done) => DeadlineState::MetLate { days_late: calendar.days_overdue(due, local_day(done)) },
             None if paused_now => DeadlineState::Paused,
+            None if today > due => DeadlineState::Open { days_left: -calendar.days_overdue(due, today) },
             None => DeadlineState::Open { days_left: calendar.working_days_between(today, due) },
         };
         Deadline { due: Some(due), state, stage, finished_at: done_at }
+    }
+}
+
+/// How long a pause from `from` to `to` lasted, in the unit of `limit`.
+fn pause_length(limit: LegalTime, from: NaiveDate, to: NaiveDate, calendar: &WorkCalendar) -> u32 {
+    let days = match limit {
+        LegalTime::CalendarDays { .. } => (to - from).num_days(),
+        _ => calendar.working_days_between(from, to),
+    };
+    u32::try_from(days).unwrap_or(0)
+}
+
+/// `limit` lengthened by `more` of its own unit.
+fn lengthened(limit: LegalTime, more: u32) -> LegalTime {
+    match limit {
+        LegalTime::CalendarDays { days } => LegalTime::CalendarDays { days: days + more },
+        LegalTime::WorkingDays { days } => LegalTime::WorkingDays { days: days + more },
+        other => other,
     }
 }
 
@@ -866,6 +934,124 @@ mod tests {
         assert_eq!(open.resumes_to(), Some(Status::Received), "paused before acceptance: back to received");
         assert_eq!(back.resumes_to(), None);
         assert!(status(Status::Received, resumed).check().is_ok());
+    }
+
+    /// The register's figure for an item seen on `day`.
+    fn seen(s: &FeedbackState, day: &str) -> (DeadlineState, String) {
+        let d = s.deadline(&calendar(), &OfficeHours::default(), date(day));
+        (d.state, d.label())
+    }
+
+    #[test]
+    fn an_item_due_on_friday_is_overdue_over_the_weekend_tet_and_a_make_up_saturday() {
+        let overdue = |days: i64| (DeadlineState::Open { days_left: -days }, format!("Quá {days} ngày"));
+        // Received Friday 13/11/2026: ten working days end on Friday 27/11.
+        let s = state(&[received("recommendation", local(2026, 11, 13, 9, 0))]);
+        assert_eq!(s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-27")).due, Some(date("2026-11-27")));
+        assert_eq!(seen(&s, "2026-11-27"), (DeadlineState::Open { days_left: 0 }, "Hạn hôm nay".to_owned()));
+        assert_eq!(seen(&s, "2026-11-28"), overdue(1), "Saturday");
+        assert_eq!(seen(&s, "2026-11-29"), overdue(1), "Sunday");
+        assert_eq!(seen(&s, "2026-11-30"), overdue(1), "Monday");
+        assert_eq!(seen(&s, "2026-12-01"), overdue(2), "Tuesday");
+        assert!(s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-29")).is_overdue());
+        // Received Friday 30/1/2026: due Friday 13/2, the last working day before Tết (16–20/2).
+        let s = state(&[received("recommendation", local(2026, 1, 30, 9, 0))]);
+        assert_eq!(s.deadline(&calendar(), &OfficeHours::default(), date("2026-02-18")).due, Some(date("2026-02-13")));
+        assert_eq!(seen(&s, "2026-02-18"), overdue(1), "a Tết day");
+        assert_eq!(seen(&s, "2026-02-23"), overdue(1), "the first working day after Tết");
+        // Received 24/12/2025: due Friday 9/1/2026; Saturday 10/1 is a make-up working day.
+        let s = state(&[received("recommendation", local(2025, 12, 24, 9, 0))]);
+        assert_eq!(s.deadline(&calendar(), &OfficeHours::default(), date("2026-01-10")).due, Some(date("2026-01-09")));
+        assert_eq!(seen(&s, "2026-01-10"), overdue(1), "the make-up Saturday");
+        assert_eq!(seen(&s, "2026-01-11"), overdue(1), "the Sunday after it");
+        assert_eq!(seen(&s, "2026-01-12"), overdue(2), "Monday: Saturday and Monday late");
+        // Days left are counted in working days on days off too: due Friday 27/11, seen Sunday
+        // 22/11, five working days remain.
+        let s = state(&[received("recommendation", local(2026, 11, 13, 9, 0))]);
+        assert_eq!(seen(&s, "2026-11-22"), (DeadlineState::Open { days_left: 5 }, "Còn 5 ngày".to_owned()));
+        // Answered on a Saturday after a Friday deadline: late by one day, not "0 days late".
+        let mut late = s.clone();
+        late.apply(&answered(local(2026, 11, 28, 9, 0)), hlc(5, 1));
+        assert_eq!(seen(&late, "2026-11-30"), (DeadlineState::MetLate { days_late: 1 }, "Trễ 1 ngày".to_owned()));
+    }
+
+    #[test]
+    fn a_pause_moves_a_calendar_day_limit_by_calendar_days() {
+        // A complaint accepted Thursday 5/11/2026: 30 days → Saturday 5/12 → Monday 7/12.
+        let mut s = state(&[
+            received("complaint", local(2026, 11, 2, 9, 0)),
+            status(Status::Accepted, local(2026, 11, 5, 9, 0)),
+        ]);
+        // Waiting for the citizen from Tuesday 10/11 to Friday 20/11: ten calendar days (eight
+        // working days). 5/11 + 40 days = Tuesday 15/12.
+        s.apply(&status(Status::AwaitingSupplement, local(2026, 11, 10, 9, 0)), hlc(10, 1));
+        s.apply(&status(Status::Accepted, local(2026, 11, 20, 9, 0)), hlc(11, 1));
+        let d = s.deadline(&calendar(), &OfficeHours::default(), date("2026-11-23"));
+        assert_eq!((d.stage, d.due), (Stage::Answer, Some(date("2026-12-15"))));
+        // The first limit, in working days, moves by working days: a recommendation received
+        // Monday 2/11 is due Monday 16/11; paused Wednesday 4/11 to Monday 9/11 (three working
+        // days) it is due Thursday 19/11.
+        let mut r = state(&[received("recommendation", local(2026, 11, 2, 9, 0))]);
+        assert_eq!(r.deadline(&calendar(), &OfficeHours::default(), date("2026-11-03")).due, Some(date("2026-11-16")));
+        r.apply(&status(Status::AwaitingSupplement, local(2026, 11, 4, 9, 0)), hlc(10, 1));
+        r.apply(&status(Status::AwaitingSupplement, local(2026, 11, 5, 9, 0)), hlc(11, 1));
+        r.apply(&status(Status::Received, local(2026, 11, 9, 9, 0)), hlc(12, 1));
+        assert_eq!(
+            r.deadline(&calendar(), &OfficeHours::default(), date("2026-11-10")).due,
+            Some(date("2026-11-19")),
+            "a second 'awaiting' inside the same pause is not counted twice"
+        );
+    }
+
+    #[test]
+    fn a_pause_asked_for_after_the_due_date_moves_nothing() {
+        // Received Monday 2/11/2026: due Monday 16/11.
+        let base = state(&[received("recommendation", local(2026, 11, 2, 9, 0))]);
+        let mut late = base.clone();
+        late.apply(&status(Status::AwaitingSupplement, local(2026, 11, 18, 9, 0)), hlc(10, 1));
+        let d = late.deadline(&calendar(), &OfficeHours::default(), date("2026-11-20"));
+        assert_eq!(d.due, Some(date("2026-11-16")));
+        assert_eq!((d.state, d.label()), (DeadlineState::Open { days_left: -4 }, "Quá 4 ngày".to_owned()));
+        // Resumed later: still counted against 16/11.
+        late.apply(&status(Status::Received, local(2026, 11, 25, 9, 0)), hlc(11, 1));
+        late.apply(&answered(local(2026, 11, 26, 9, 0)), hlc(12, 1));
+        let d = late.deadline(&calendar(), &OfficeHours::default(), date("2026-11-26"));
+        assert_eq!((d.due, d.state), (Some(date("2026-11-16")), DeadlineState::MetLate { days_late: 8 }));
+        // Asked for on the due date itself, the limit has not passed yet: it moves.
+        let mut on_time = base;
+        on_time.apply(&status(Status::AwaitingSupplement, local(2026, 11, 16, 9, 0)), hlc(10, 1));
+        on_time.apply(&status(Status::Received, local(2026, 11, 18, 9, 0)), hlc(11, 1));
+        assert_eq!(
+            on_time.deadline(&calendar(), &OfficeHours::default(), date("2026-11-18")).due,
+            Some(date("2026-11-18"))
+        );
+    }
+
+    #[test]
+    fn no_step_is_dated_before_the_item_was_received_nor_before_the_step_it_follows() {
+        let s = state(&[received("recommendation", local(2026, 11, 16, 9, 0))]);
+        let early = answered(local(2026, 11, 16, 8, 59));
+        let refused = s.admits(&early).unwrap_err();
+        assert_eq!(
+            refused,
+            InputError::StepBeforeStart {
+                step: Moment::Answer,
+                at: local(2026, 11, 16, 8, 59),
+                follows: Moment::Receipt,
+                start: local(2026, 11, 16, 9, 0),
+            }
+        );
+        let message = refused.to_string();
+        assert!(message.contains("08:59 16/11/2026") && message.contains("09:00 16/11/2026"), "{message}");
+        assert_eq!(s.check_start(&early), Err(refused), "the same rule on a synced step");
+        assert!(s.admits(&answered(local(2026, 11, 16, 9, 0))).is_ok());
+        // Accepted at 10:00, an answer dated 09:30 is refused at the desk.
+        let mut accepted = s.clone();
+        accepted.apply(&status(Status::Accepted, local(2026, 11, 16, 10, 0)), hlc(5, 1));
+        assert!(matches!(
+            accepted.admits(&answered(local(2026, 11, 16, 9, 30))),
+            Err(InputError::StepBeforeStart { follows: Moment::StatusChange, .. })
+        ));
     }
 
     #[test]

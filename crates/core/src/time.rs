@@ -27,6 +27,11 @@ pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// An instant as people read it in messages: "08:05 23/11/2026", Vietnam time.
+pub fn local_text(at: DateTime<Utc>) -> String {
+    at.with_timezone(&vietnam()).format("%H:%M %d/%m/%Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
-use thanthien_core::event::{Event, EventBody};
+use thanthien_core::event::{Event, EventBody, START_KINDS};
 use thanthien_core::summary::Week;
 use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease};
 use thanthien_core::Hlc;
@@ -211,7 +211,10 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         let problem = if event.commune_id != auth.commune_code {
             Some(format!("event is for commune {:?}, this device belongs to {:?}", event.commune_id, auth.commune_code))
         } else {
-            event.body().err().map(|e| e.to_string())
+            match event.body() {
+                Err(e) => Some(e.to_string()),
+                Ok(body) => out_of_order(&mut tx, &event, &body).await?,
+            }
         };
         let (status, reason) = match problem {
             Some(reason) => (PushStatus::Rejected, Some(reason)),
@@ -236,6 +239,27 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         .await?;
     tx.commit().await?;
     Ok(PushOutcome { acked_through: last_seq, expected_seq, results })
+}
+
+/// Why a step cannot be stored: it is dated before the start of what it belongs to, by core's
+/// rule, against the start events this commune's log holds (earlier events of the same batch
+/// included: they are in the transaction).
+async fn out_of_order(conn: &mut PgConnection, event: &Event, body: &EventBody) -> Result<Option<String>> {
+    if !matches!(body, EventBody::Visit(_) | EventBody::Feedback(_) | EventBody::Camera(_)) {
+        return Ok(None);
+    }
+    // Spelt out (not a parameter) so the planner can use the partial index of the same kinds.
+    let kinds = START_KINDS.map(|k| format!("'{k}'")).join(", ");
+    let rows: Vec<EventRow> = sqlx::query_as(&format!(
+        "SELECT {EVENT_COLUMNS} FROM event
+         WHERE commune_code = $1 AND entity_id = $2 AND kind IN ({kinds}) ORDER BY server_seq"
+    ))
+    .bind(&event.commune_id)
+    .bind(event.entity_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let starts: Vec<Event> = rows.into_iter().map(|row| event_from_row(row).map(|(_, e)| e)).collect::<Result<_>>()?;
+    Ok(thanthien_core::event::check_start(&starts, body).err().map(|e| e.to_string()))
 }
 
 async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {

@@ -304,3 +304,36 @@ async fn reference_data_is_checked_when_published_and_served_newest_per_kind(poo
         s.http.get(format!("{}/v1/reference", s.base)).header(PROTOCOL_HEADER, PROTOCOL_VERSION).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_step_dated_before_its_start_is_quarantined_and_the_queue_goes_on(pool: PgPool) {
+    use thanthien_core::visit::{Counter, VisitCalled};
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let arrival = visit_event("A", device, 1, "Nguyễn Thị Ánh");
+    let call = |seq: i64, minutes: i64| {
+        let body = EventBody::Visit(VisitChange::Called(VisitCalled {
+            called_at: Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap() + Duration::minutes(minutes),
+            official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+            counter: Counter::try_from(1u8).unwrap(),
+        }));
+        Event {
+            id: Uuid::now_v7(),
+            seq,
+            hlc: Hlc { wall_ms: 1_000 + seq as u64, counter: 0, device },
+            kind: body.kind().into(),
+            payload: body.payload(),
+            ..arrival.clone()
+        }
+    };
+    // Called one minute before the arrival (same batch), then a good call behind it.
+    let answer = push(&s, &token, &[arrival.clone(), call(2, -1), call(3, 10)]).await;
+    let statuses: Vec<PushStatus> = answer.results.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [PushStatus::Stored, PushStatus::Rejected, PushStatus::Stored]);
+    assert_eq!(answer.acked_through, 3, "the bad event does not stop the queue");
+    let reason = answer.results[1].reason.clone().unwrap();
+    assert!(reason.contains("08:59 26/11/2026") && reason.contains("09:00 26/11/2026"), "{reason}");
+    assert_eq!(count(&s.pool, "event_quarantine").await, 1);
+    assert_eq!(count(&s.pool, "event").await, 2);
+}

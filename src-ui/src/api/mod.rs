@@ -214,12 +214,14 @@ pub async fn list_cameras() -> Result<Vec<Camera>, CommandError> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct AddCameraArgs<'a> {
     input: &'a CameraInput,
+    in_service_since: Option<NaiveDate>,
 }
 
-pub async fn add_camera(input: &CameraInput) -> Result<Camera, CommandError> {
-    call("add_camera", &AddCameraArgs { input }).await
+pub async fn add_camera(input: &CameraInput, in_service_since: Option<NaiveDate>) -> Result<Camera, CommandError> {
+    call("add_camera", &AddCameraArgs { input, in_service_since }).await
 }
 
 #[derive(Serialize)]

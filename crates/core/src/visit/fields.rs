@@ -202,6 +202,118 @@ pub enum InputError {
     PublicationInvalid,
     #[error("Định dạng phải là xlsx, pdf hoặc csv.")]
     ExportFormatInvalid,
+    #[error("{} có ký tự điều khiển (mã {}): vui lòng gõ lại, không dán ký tự lạ.", .field.label_vi(), .code)]
+    ControlCharacter { field: InputField, code: String },
+    #[error("{} ({}) không được trước {} ({}).", .step.label_vi(), crate::time::local_text(*.at), .follows.label_vi(), crate::time::local_text(*.start))]
+    StepBeforeStart {
+        step: Moment,
+        at: chrono::DateTime<chrono::Utc>,
+        follows: Moment,
+        start: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+/// A moment in the life of a visit, a feedback item, a camera or a week's approval: what a step
+/// is dated by, and what it must not precede.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moment {
+    Arrival,
+    Call,
+    Finish,
+    Reschedule,
+    Return,
+    Rating,
+    Receipt,
+    StatusChange,
+    Answer,
+    CameraService,
+    CameraCheck,
+    WeekEnd,
+    WeekStep,
+}
+
+impl Moment {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Moment::Arrival => "Giờ người dân đến",
+            Moment::Call => "Giờ gọi số",
+            Moment::Finish => "Giờ kết thúc lượt tiếp",
+            Moment::Reschedule => "Giờ hẹn lại",
+            Moment::Return => "Giờ trả kết quả",
+            Moment::Rating => "Giờ đánh giá",
+            Moment::Receipt => "Giờ tiếp nhận",
+            Moment::StatusChange => "Giờ chuyển trạng thái",
+            Moment::Answer => "Giờ trả lời",
+            Moment::CameraService => "Ngày camera bắt đầu sử dụng",
+            Moment::CameraCheck => "Giờ kiểm tra camera",
+            Moment::WeekEnd => "Thời điểm kết thúc tuần",
+            Moment::WeekStep => "Bước duyệt báo cáo",
+        }
+    }
+}
+
+/// A step dated `at` may not precede the moment `start` it follows.
+pub fn not_before(
+    step: Moment,
+    at: chrono::DateTime<chrono::Utc>,
+    follows: Moment,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<(), InputError> {
+    if at < start {
+        Err(InputError::StepBeforeStart { step, at, follows, start })
+    } else {
+        Ok(())
+    }
+}
+
+impl InputField {
+    /// The field's name as the form labels it, for messages that name the field.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            InputField::Name => "Họ tên",
+            InputField::Procedure => "Thủ tục",
+            InputField::Phone => "Số điện thoại",
+            InputField::CitizenId => "Số CCCD",
+            InputField::Note => "Ghi chú",
+            InputField::Official => "Tên cán bộ",
+            InputField::Counter => "Quầy",
+            InputField::Appointment => "Ngày hẹn, lý do",
+            InputField::Guidance => "Nội dung hướng dẫn",
+            InputField::Transfer => "Nơi chuyển đến",
+            InputField::Rating => "Đánh giá",
+            InputField::Time => "Thời điểm",
+            InputField::Trip => "Lần đến",
+            InputField::Visit => "Lượt tiếp",
+            InputField::Content => "Nội dung",
+            InputField::Reply => "Nội dung trả lời",
+            InputField::Witnesses => "Người chứng kiến",
+            InputField::Feedback => "Mục góp ý",
+            InputField::Status => "Trạng thái",
+            InputField::Channel => "Kênh tiếp nhận",
+            InputField::Kind => "Loại",
+            InputField::Code => "Mã hệ thống",
+            InputField::Camera => "Tên camera",
+            InputField::Checklist => "Phiếu kiểm tra",
+            InputField::Address => "Địa chỉ camera",
+            InputField::Mailbox => "Hộp thư",
+            InputField::Username => "Tên đăng nhập",
+            InputField::Password => "Mật khẩu",
+            InputField::Role => "Vai trò",
+            InputField::Week => "Tuần",
+            InputField::Publication => "Nơi công khai",
+        }
+    }
+}
+
+/// Refuses control characters (a bell, an escape, a NUL pasted from somewhere) inside a text;
+/// `multiline` fields keep their line breaks and tabs. The ends are trimmed before, as usual.
+pub fn check_controls(text: &str, field: InputField, multiline: bool) -> Result<(), InputError> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    match text.trim().chars().find(|c| c.is_control() && !allowed(*c)) {
+        Some(c) => Err(InputError::ControlCharacter { field, code: format!("U+{:04X}", u32::from(c)) }),
+        None => Ok(()),
+    }
 }
 
 impl InputError {
@@ -262,6 +374,8 @@ impl InputError {
                 InputField::Week
             }
             InputError::PublicationInvalid | InputError::ExportFormatInvalid => InputField::Publication,
+            InputError::ControlCharacter { field, .. } => *field,
+            InputError::StepBeforeStart { .. } => InputField::Time,
         }
     }
 }
@@ -313,9 +427,9 @@ macro_rules! string_newtype {
 
 macro_rules! text_field {
     ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr) => {
-        text_field!($(#[$doc])* $name, $max, $empty, $too_long, clean_text);
+        text_field!($(#[$doc])* $name, $max, $empty, $too_long, clean_text, false);
     };
-    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr, $clean:ident) => {
+    ($(#[$doc:meta])* $name:ident, $max:expr, $empty:expr, $too_long:expr, $clean:ident, $multiline:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -326,6 +440,7 @@ macro_rules! text_field {
         impl TryFrom<String> for $name {
             type Error = InputError;
             fn try_from(raw: String) -> Result<Self, InputError> {
+                check_controls(&raw, $empty.field(), $multiline)?;
                 let text = $clean(&raw);
                 if text.is_empty() {
                     return Err($empty);
@@ -358,17 +473,17 @@ text_field!(
     /// The one-time written guidance for a citizen whose dossier is incomplete: which papers are
     /// missing.
     Guidance, NOTE_MAX_CHARS, InputError::GuidanceMissing,
-    InputError::GuidanceTooLong { max: NOTE_MAX_CHARS }
+    InputError::GuidanceTooLong { max: NOTE_MAX_CHARS }, clean_text, true
 );
 text_field!(
     /// What a piece of feedback says, as the citizen wrote or said it.
     FeedbackContent, CONTENT_MAX_CHARS, InputError::ContentEmpty,
-    InputError::ContentTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs
+    InputError::ContentTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs, true
 );
 text_field!(
     /// The commune's reply to a piece of feedback.
     Reply, CONTENT_MAX_CHARS, InputError::ReplyMissing,
-    InputError::ReplyTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs
+    InputError::ReplyTooLong { max: CONTENT_MAX_CHARS }, clean_paragraphs, true
 );
 text_field!(
     /// The code an item gets when it is entered into the national feedback system.
@@ -383,7 +498,7 @@ text_field!(
 text_field!(
     /// The receptionist's note on a visit.
     Note, NOTE_MAX_CHARS, InputError::NoteEmpty,
-    InputError::NoteTooLong { max: NOTE_MAX_CHARS }
+    InputError::NoteTooLong { max: NOTE_MAX_CHARS }, clean_text, true
 );
 
 /// A Vietnamese phone number in its national form, digits only: `0912345678` (mobile, 10 digits)
@@ -602,6 +717,25 @@ mod tests {
         let content = FeedbackContent::try_from(raw).unwrap();
         assert_eq!(content.as_str(), "Kính gửi UBND xã,\n\nĐường ngập nước.");
         assert_eq!(FeedbackContent::try_from(" \n \n".to_owned()), Err(InputError::ContentEmpty));
+    }
+
+    #[test]
+    fn control_characters_are_refused_except_line_breaks_and_tabs_in_multi_line_fields() {
+        let bell = name("Nguyễn\u{7} Văn A").unwrap_err();
+        assert_eq!(bell, InputError::ControlCharacter { field: InputField::Name, code: "U+0007".into() });
+        assert!(bell.to_string().starts_with("Họ tên"), "{bell}");
+        assert_eq!(bell.field(), InputField::Name);
+        assert!(name("Trần\tVăn").is_err(), "a name is one line");
+        assert!(name("Trần\u{1b}[31mVăn").is_err());
+        assert!(OfficialName::try_from("Lê\u{0}Hoa".to_owned()).is_err());
+        // Letters, replies and notes keep their lines and tabs; other controls are refused.
+        let letter = FeedbackContent::try_from("Kính gửi UBND xã,\n\tĐường ngập.".to_owned()).unwrap();
+        assert_eq!(letter.as_str(), "Kính gửi UBND xã,\nĐường ngập.");
+        assert!(Note::try_from("dòng 1\r\ndòng 2\tcột".to_owned()).is_ok());
+        assert_eq!(
+            Reply::try_from("Đã xử lý\u{8}".to_owned()),
+            Err(InputError::ControlCharacter { field: InputField::Reply, code: "U+0008".into() })
+        );
     }
 
     #[test]

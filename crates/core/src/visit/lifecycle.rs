@@ -134,6 +134,27 @@ pub enum RatingReason {
     Other,
 }
 
+impl RatingReason {
+    pub const ALL: [RatingReason; 5] = [
+        RatingReason::Attitude,
+        RatingReason::WaitingTime,
+        RatingReason::UnclearGuidance,
+        RatingReason::RepeatTrips,
+        RatingReason::Other,
+    ];
+
+    /// The chip's words on the rating window and the report's line.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            RatingReason::Attitude => "Thái độ",
+            RatingReason::WaitingTime => "Thời gian chờ",
+            RatingReason::UnclearGuidance => "Hướng dẫn chưa rõ",
+            RatingReason::RepeatTrips => "Phải đi lại nhiều lần",
+            RatingReason::Other => "Khác",
+        }
+    }
+}
+
 /// Payload of `visit.called`: an official called the citizen to a counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitCalled {
@@ -596,6 +617,8 @@ mod queue_tests {
             transfer_counter: None,
             transfer_official: None,
             rating: None,
+            rating_reasons: vec![],
+            rescheduled_at: None,
             waiting_secs: None,
             service_secs: None,
         }

@@ -108,12 +108,29 @@ pub enum VisitChange {
 }
 
 impl VisitChange {
+    /// When the step happened, and what kind of moment that is; `None` for what carries no time.
+    pub fn at(&self) -> Option<(Moment, DateTime<Utc>)> {
+        match self {
+            VisitChange::Arrived(a) => Some((Moment::Arrival, a.arrived_at)),
+            VisitChange::Amended(_) => None,
+            VisitChange::Called(c) => Some((Moment::Call, c.called_at)),
+            VisitChange::Finished(f) => Some((Moment::Finish, f.finished_at)),
+            VisitChange::Rescheduled(r) => Some((Moment::Reschedule, r.rescheduled_at)),
+            VisitChange::Returned(r) => Some((Moment::Return, r.returned_at)),
+            VisitChange::Rated(r) => Some((Moment::Rating, r.rated_at)),
+        }
+    }
+
     /// Rules a payload must keep beyond its fields' types (checked on every PC and the server).
     pub fn check(&self) -> Result<(), InputError> {
         match self {
             VisitChange::Finished(f) => f.check(),
             VisitChange::Rescheduled(r) => r.check(),
             VisitChange::Rated(r) => VisitRated::new(r.rated_at, r.level, r.reasons.clone()).map(drop),
+            VisitChange::Amended(m) => check_controls(&m.reason, InputField::Note, true),
+            VisitChange::Arrived(a) => {
+                a.visit.procedure_id.as_deref().map_or(Ok(()), |p| check_controls(p, InputField::Procedure, false))
+            }
             _ => Ok(()),
         }
     }
@@ -168,6 +185,7 @@ impl VisitState {
         if self.arrival.is_none() && !matches!(change, VisitChange::Arrived(_)) {
             return Err(InputError::VisitNotFound);
         }
+        self.check_sequence(change)?;
         let finished = self.finish.as_ref().map(|f| f.value.outcome);
         match change {
             VisitChange::Called(_) if finished.is_some_and(|o| o != Outcome::NoShow) => {
@@ -180,6 +198,42 @@ impl VisitState {
             VisitChange::Rescheduled(_) | VisitChange::Returned(_) if self.returned.is_some() => {
                 Err(InputError::AlreadyReturned)
             }
+            _ => Ok(()),
+        }
+    }
+
+    /// No step of a visit is dated before its arrival (a call before it would make the wait 0).
+    /// Checked at the desk, by the server on every push and by every PC on what it pulls: nothing
+    /// can happen to a visit before it arrived, whichever PC recorded it. A visit whose arrival is
+    /// not known yet cannot be judged and passes.
+    pub fn check_start(&self, change: &VisitChange) -> Result<(), InputError> {
+        let Some(arrival) = &self.arrival else { return Ok(()) };
+        match change.at() {
+            Some((step, at)) if step != Moment::Arrival => {
+                not_before(step, at, Moment::Arrival, arrival.value.arrived_at)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// What the desk also keeps when it records a step: it follows the step before it (a finish
+    /// after the last call, so the service time is never a made-up 0; a recall after the no-show
+    /// it recalls; a rating, a new date or the result's return after the finish).
+    fn check_sequence(&self, change: &VisitChange) -> Result<(), InputError> {
+        self.check_start(change)?;
+        let finish = self.finish.as_ref().map(|f| &f.value);
+        let follows = match change {
+            VisitChange::Arrived(_) | VisitChange::Amended(_) => None,
+            VisitChange::Called(_) => {
+                finish.filter(|f| f.outcome == Outcome::NoShow).map(|f| (Moment::Finish, f.finished_at))
+            }
+            VisitChange::Finished(_) => self.last_call().map(|c| (Moment::Call, c.called_at)),
+            VisitChange::Rescheduled(_) | VisitChange::Returned(_) | VisitChange::Rated(_) => {
+                finish.map(|f| (Moment::Finish, f.finished_at))
+            }
+        };
+        match (change.at(), follows) {
+            (Some((step, at)), Some((before, start))) => not_before(step, at, before, start),
             _ => Ok(()),
         }
     }
@@ -248,6 +302,8 @@ impl VisitState {
             transfer_counter: finish.and_then(|f| f.transfer.as_ref()?.counter).map(u16::from),
             transfer_official: finish.and_then(|f| f.transfer.as_ref()?.official.as_ref()).map(|o| o.to_string()),
             rating: self.rating.as_ref().map(|r| u8::from(r.value.level)),
+            rating_reasons: self.rating.as_ref().map(|r| r.value.reasons.clone()).unwrap_or_default(),
+            rescheduled_at: self.appointment_moved().map(|m| m.rescheduled_at),
             waiting_secs: lifecycle::waiting_time(arrival.value.arrived_at, last_call.map(|c| c.called_at))
                 .map(|d| d.num_seconds()),
             service_secs: lifecycle::service_time(
@@ -317,6 +373,12 @@ pub struct Visit {
     /// 1 (Rất không hài lòng) … 5 (Rất hài lòng).
     #[serde(default)]
     pub rating: Option<u8>,
+    /// Why the citizen was not satisfied (the two lowest levels only).
+    #[serde(default)]
+    pub rating_reasons: Vec<RatingReason>,
+    /// When the appointment in force was moved (with or without an apology slip).
+    #[serde(default)]
+    pub rescheduled_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub waiting_secs: Option<i64>,
     #[serde(default)]
@@ -364,6 +426,46 @@ mod tests {
             (Some(day(4)), None),
             "a later finish sets the date again"
         );
+    }
+
+    #[test]
+    fn no_step_of_a_visit_is_dated_before_what_it_follows() {
+        use chrono::TimeZone;
+        let dev = Uuid::from_u128(1);
+        let clock = |ms| Hlc { wall_ms: ms, counter: 0, device: dev };
+        let t = |h, m| Utc.with_ymd_and_hms(2026, 11, 26, h, m, 0).unwrap();
+        let arrive = VisitChange::Arrived(VisitArrived {
+            ticket: None,
+            arrived_at: t(1, 0),
+            visit: NewVisit::parse(VisitInput { name: "An".into(), ..Default::default() }).unwrap(),
+        });
+        let call = |h, m| {
+            VisitChange::Called(VisitCalled {
+                called_at: t(h, m),
+                official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+                counter: Counter::try_from(1u8).unwrap(),
+            })
+        };
+        let finish = |h, m| VisitChange::Finished(VisitFinished::new(t(h, m), Outcome::Resolved, None).unwrap());
+        let rate =
+            |h, m| VisitChange::Rated(VisitRated::new(t(h, m), RatingLevel::try_from(5).unwrap(), vec![]).unwrap());
+        let mut state = VisitState::default();
+        state.apply(&arrive, clock(1), dev);
+        // One minute before the arrival: refused, naming both times.
+        let early = state.admits(&call(0, 59)).unwrap_err();
+        assert_eq!(
+            early,
+            InputError::StepBeforeStart { step: Moment::Call, at: t(0, 59), follows: Moment::Arrival, start: t(1, 0) }
+        );
+        assert!(early.to_string().contains("07:59 26/11/2026") && early.to_string().contains("08:00 26/11/2026"));
+        assert_eq!(state.check_start(&call(0, 59)), Err(early), "the same rule on a synced call");
+        assert!(state.admits(&finish(0, 30)).is_err(), "a finish before the arrival");
+        state.apply(&call(1, 10), clock(2), dev);
+        // A finish before the call would make the service time 0.
+        assert!(matches!(state.admits(&finish(1, 5)), Err(InputError::StepBeforeStart { follows: Moment::Call, .. })));
+        state.apply(&finish(1, 20), clock(3), dev);
+        assert!(matches!(state.admits(&rate(1, 15)), Err(InputError::StepBeforeStart { follows: Moment::Finish, .. })));
+        assert!(state.admits(&rate(1, 20)).is_ok());
     }
 
     #[test]
