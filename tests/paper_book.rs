@@ -235,3 +235,43 @@ async fn a_step_dated_before_what_it_follows_is_refused_and_moves_no_figure() {
     let on_time = |rows: &[Row]| rows.iter().find(|r| r.label == "Giải quyết đúng hạn").map(|r| r.this_week);
     assert_eq!(on_time(&after), Some(Count(0)), "an answer dated before the letter counts for nothing");
 }
+
+#[tokio::test]
+async fn a_pulled_step_dated_before_its_visit_arrived_is_kept_but_not_counted() {
+    use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
+    use thanthien_core::visit::{Counter, VisitCalled, VisitChange};
+    use thanthien_core::wire::PulledEvent;
+    use thanthien_core::Hlc;
+    let desk = common::desk().await;
+    let store = &desk.store;
+    let visit = store.record_visit(VisitInput { name: "Đỗ Văn Em".into(), ..Default::default() }, at(23, 10, 0)).await;
+    let visit = visit.unwrap();
+    // Another PC of the commune says it called the citizen an hour before the arrival.
+    let other = Uuid::now_v7();
+    let call = |seq: i64, called_at| {
+        let body = EventBody::Visit(VisitChange::Called(VisitCalled {
+            called_at,
+            official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+            counter: Counter::try_from(1u8).unwrap(),
+        }));
+        let event = Event {
+            id: Uuid::now_v7(),
+            commune_id: String::new(),
+            device_id: other,
+            seq,
+            hlc: Hlc { wall_ms: Utc::now().timestamp_millis() as u64 + seq as u64, counter: 0, device: other },
+            entity: body.entity().into(),
+            entity_id: visit.id,
+            kind: body.kind().into(),
+            payload: body.payload(),
+            schema: SCHEMA_VERSION,
+            user: None,
+        };
+        PulledEvent { cursor: seq, event }
+    };
+    let pulled = [call(1, at(23, 9, 0)), call(2, at(23, 10, 5))];
+    assert_eq!(store.apply_pulled(&pulled, 2).await.unwrap(), 2, "both kept in the log");
+    let seen = store.visit(visit.id).await.unwrap().unwrap();
+    assert_eq!((seen.calls, seen.waiting_secs), (1, Some(5 * 60)), "only the call after the arrival counts");
+    assert_eq!(store.events().await.unwrap().len(), 3);
+}
