@@ -402,7 +402,7 @@ async fn summary_and_csv_export_of_a_week() {
         (json["this_week"]["visits"]["total"].as_u64(), json["last_week"]["visits"]["total"].as_u64()),
         (Some(3), Some(1))
     );
-    assert_eq!(json["this_week"]["satisfaction"]["below_sample"]["Lê Thị Hoa"], 1);
+    assert_eq!(json["this_week"]["satisfaction"]["below_sample_ratings"]["Lê Thị Hoa"], 1);
     let out = dir.path().join("tuan-47.csv");
     let export =
         thanthien(dir.path(), &["export", "--week", "2026-W47", "--format", "csv", "--out", out.to_str().unwrap()])

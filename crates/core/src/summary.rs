@@ -177,6 +177,13 @@ impl GroupTimes {
     }
 }
 
+/// One counter's visits and median times.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct CounterTimes {
+    pub counter: u16,
+    pub times: GroupTimes,
+}
+
 /// Visits on a second trip, and on a third or later, for the same matter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepeatTrips {
@@ -207,9 +214,10 @@ pub struct VisitFigures {
     pub repeat_trips: RepeatTrips,
     #[serde(default)]
     pub repeat_trips_per_procedure: BTreeMap<String, RepeatTrips>,
-    /// By the counter that last called the citizen.
+    /// By the counter that last called the citizen, in counter order. (A list, not a map: the
+    /// UI reads maps through JavaScript objects, whose keys are text.)
     #[serde(default)]
-    pub per_counter: BTreeMap<u16, GroupTimes>,
+    pub per_counter: Vec<CounterTimes>,
     /// By the official who last called the citizen.
     #[serde(default)]
     pub official_times: BTreeMap<String, GroupTimes>,
@@ -221,21 +229,6 @@ pub struct OfficialSatisfaction {
     pub share_satisfied: f64,
 }
 
-/// Officials left out of the ranking for too few ratings, each with the ratings they had. Older
-/// approvals listed only the names; those read with a count of 0.
-fn below_sample<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, u32>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        Counted(BTreeMap<String, u32>),
-        Names(Vec<String>),
-    }
-    Ok(match Either::deserialize(d)? {
-        Either::Counted(map) => map,
-        Either::Names(names) => names.into_iter().map(|n| (n, 0)).collect(),
-    })
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Satisfaction {
     pub ratings: u32,
@@ -245,10 +238,11 @@ pub struct Satisfaction {
     pub share_satisfied: Option<f64>,
     /// Only officials with at least the minimum sample.
     pub per_official: BTreeMap<String, OfficialSatisfaction>,
-    /// Officials left out for too few ratings, with their count of ratings, so the table does
-    /// not hide them silently ("chưa đủ mẫu").
-    #[serde(default, deserialize_with = "below_sample")]
-    pub below_sample: BTreeMap<String, u32>,
+    /// Officials left out for too few ratings, so the table does not hide them silently.
+    pub below_sample: Vec<String>,
+    /// Their count of ratings, shown as "chưa đủ mẫu (n lượt)".
+    #[serde(default)]
+    pub below_sample_ratings: BTreeMap<String, u32>,
     /// Visits finished by the week's end, and the share of them the citizen rated.
     #[serde(default)]
     pub finished: u32,
@@ -481,7 +475,8 @@ fn visit_figures(visits: &[&Visit], end: DateTime<Utc>, targets: Targets) -> (Vi
     }
     figures.waiting = TimeFigures::of(visits.iter().filter_map(|v| v.waiting_secs).collect(), targets.waiting_secs);
     figures.service = TimeFigures::of(visits.iter().filter_map(|v| v.service_secs).collect(), targets.service_secs);
-    figures.per_counter = by_counter.into_iter().map(|(c, vs)| (c, GroupTimes::of(&vs))).collect();
+    figures.per_counter =
+        by_counter.into_iter().map(|(counter, vs)| CounterTimes { counter, times: GroupTimes::of(&vs) }).collect();
     figures.official_times = by_official.into_iter().map(|(o, vs)| (o, GroupTimes::of(&vs))).collect();
     let satisfied = satisfaction.distribution[3] + satisfaction.distribution[4];
     satisfaction.share_satisfied = share(satisfied, satisfaction.ratings);
@@ -491,7 +486,8 @@ fn visit_figures(visits: &[&Visit], end: DateTime<Utc>, targets: Targets) -> (Vi
             let share_satisfied = f64::from(satisfied) / f64::from(ratings);
             satisfaction.per_official.insert(official, OfficialSatisfaction { ratings, share_satisfied });
         } else {
-            satisfaction.below_sample.insert(official, ratings);
+            satisfaction.below_sample_ratings.insert(official.clone(), ratings);
+            satisfaction.below_sample.push(official);
         }
     }
     (figures, satisfaction, share(procedure_satisfied, procedure_ratings))
@@ -731,13 +727,15 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
         push(section, label, Figure::Share(x.within_target), Figure::Share(y.within_target));
     }
     let by = "Theo quầy";
-    for c in keys(&a.visits.per_counter, &b.visits.per_counter) {
-        let g = |w: &WeekFigures| w.visits.per_counter.get(&c).copied().unwrap_or_default();
-        push(by, format!("Quầy {c}: số lượt"), Figure::Count(g(a).visits), Figure::Count(g(b).visits));
-        let (x, y) = (g(a).waiting_median_secs, g(b).waiting_median_secs);
-        push(by, format!("Quầy {c}: trung vị thời gian chờ"), Figure::Duration(x), Figure::Duration(y));
-        let (x, y) = (g(a).service_median_secs, g(b).service_median_secs);
-        push(by, format!("Quầy {c}: trung vị thời gian giải quyết"), Figure::Duration(x), Figure::Duration(y));
+    let counters = |w: &WeekFigures| w.visits.per_counter.iter().map(|c| (c.counter, c.times)).collect();
+    let (ca, cb): (BTreeMap<u16, GroupTimes>, BTreeMap<u16, GroupTimes>) = (counters(a), counters(b));
+    for c in keys(&ca, &cb) {
+        let (x, y) = (ca.get(&c).copied().unwrap_or_default(), cb.get(&c).copied().unwrap_or_default());
+        push(by, format!("Quầy {c}: số lượt"), Figure::Count(x.visits), Figure::Count(y.visits));
+        let (wx, wy) = (x.waiting_median_secs, y.waiting_median_secs);
+        push(by, format!("Quầy {c}: trung vị thời gian chờ"), Figure::Duration(wx), Figure::Duration(wy));
+        let (sx, sy) = (x.service_median_secs, y.service_median_secs);
+        push(by, format!("Quầy {c}: trung vị thời gian giải quyết"), Figure::Duration(sx), Figure::Duration(sy));
     }
     let sat = "Mức độ hài lòng";
     push(sat, "Số lượt đánh giá".into(), Figure::Count(a.satisfaction.ratings), Figure::Count(b.satisfaction.ratings));
@@ -760,16 +758,18 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     // ratings there were ("chưa đủ mẫu"); their median times beside it.
     let by = "Theo cán bộ";
     let rated = |s: &Satisfaction| {
-        s.per_official.keys().chain(s.below_sample.keys()).map(|o| (o.clone(), ())).collect::<BTreeMap<_, _>>()
+        s.per_official.keys().chain(s.below_sample.iter()).map(|o| (o.clone(), ())).collect::<BTreeMap<_, _>>()
     };
     let mut officials: BTreeMap<String, ()> = rated(&a.satisfaction);
     officials.extend(rated(&b.satisfaction));
     officials.extend(a.visits.official_times.keys().chain(b.visits.official_times.keys()).map(|o| (o.clone(), ())));
     for o in names(&officials, &BTreeMap::new()) {
-        let share = |s: &Satisfaction| match (s.per_official.get(&o), s.below_sample.get(&o)) {
-            (Some(x), _) => Figure::Share(Some(x.share_satisfied)),
-            (None, Some(n)) => Figure::BelowSample(*n),
-            (None, None) => Figure::Share(None),
+        let share = |s: &Satisfaction| match s.per_official.get(&o) {
+            Some(x) => Figure::Share(Some(x.share_satisfied)),
+            None if s.below_sample.contains(&o) => {
+                Figure::BelowSample(s.below_sample_ratings.get(&o).copied().unwrap_or(0))
+            }
+            None => Figure::Share(None),
         };
         push(by, format!("{o}: tỷ lệ hài lòng"), share(&a.satisfaction), share(&b.satisfaction));
         let g = |w: &WeekFigures| w.visits.official_times.get(&o).copied().unwrap_or_default();
@@ -1175,7 +1175,8 @@ mod tests {
             f.satisfaction.per_official["Lê Thị Hoa"],
             OfficialSatisfaction { ratings: 2, share_satisfied: 0.5 }
         );
-        assert_eq!(f.satisfaction.below_sample, [("Trần Văn Nam".to_owned(), 1)].into_iter().collect());
+        assert_eq!(f.satisfaction.below_sample, ["Trần Văn Nam"]);
+        assert_eq!(f.satisfaction.below_sample_ratings["Trần Văn Nam"], 1);
         // Feedback: two received this week; one on time and one late this week; two overdue at its
         // end (one still open, one answered only the week after).
         assert_eq!(
@@ -1308,12 +1309,13 @@ mod tests {
         // Counter 1: waits 5 and 15 → 10; services 10 and 20 → 15. Counter 2: waits 10, 20, 2
         // → 10; services 5 and 3 → 4.
         assert_eq!(
-            v.per_counter[&1],
+            v.per_counter[0].times,
             GroupTimes { visits: 2, waiting_median_secs: Some(600.0), service_median_secs: Some(900.0) }
         );
-        assert_eq!(v.per_counter[&2].service_median_secs, Some(240.0));
+        assert_eq!((v.per_counter[1].counter, v.per_counter[1].times.service_median_secs), (2, Some(240.0)));
         assert_eq!(v.official_times["Trần Văn Nam"].waiting_median_secs, Some(600.0));
-        assert_eq!(f.satisfaction.below_sample, [("Trần Văn Nam".to_owned(), 1)].into_iter().collect());
+        assert_eq!(f.satisfaction.below_sample, ["Trần Văn Nam"]);
+        assert_eq!(f.satisfaction.below_sample_ratings["Trần Văn Nam"], 1);
         assert_eq!(
             f.dossiers,
             DossierFigures { due: 2, returned_on_time: 1, returned_late: 1, still_out: 1, apologies: 1 }
