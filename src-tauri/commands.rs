@@ -46,7 +46,7 @@ pub async fn add_visit(
     session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.record_visit(input, Utc::now()).await?;
+    let visit = store.record_visit(input, store.now()).await?;
     engine.nudge();
     Ok(visit)
 }
@@ -61,7 +61,7 @@ pub async fn call_next(
     session: State<'_, Session>,
 ) -> Result<Option<Visit>, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let called = store.call_next(official, counter, Utc::now()).await?;
+    let called = store.call_next(official, counter, store.now()).await?;
     engine.nudge();
     Ok(called)
 }
@@ -77,7 +77,7 @@ pub async fn call_visit(
     session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.call_visit(id, official, counter, Utc::now()).await?;
+    let visit = store.call_visit(id, official, counter, store.now()).await?;
     engine.nudge();
     Ok(visit)
 }
@@ -91,7 +91,7 @@ pub async fn finish_visit(
     session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.finish_visit(id, input, Utc::now()).await?;
+    let visit = store.finish_visit(id, input, store.now()).await?;
     engine.nudge();
     Ok(visit)
 }
@@ -104,7 +104,7 @@ pub async fn proposed_appointment(
     session: State<'_, Session>,
 ) -> Result<Option<NaiveDate>, CommandError> {
     session.require(Permission::Desk, Utc::now())?;
-    Ok(store.proposed_appointment(id, Utc::now()).await?)
+    Ok(store.proposed_appointment(id, store.now()).await?)
 }
 
 /// Moves a received dossier's appointment; with `apology` the apology slip goes with it.
@@ -119,7 +119,7 @@ pub async fn reschedule_visit(
     session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.reschedule_visit(id, appointment, reason, apology, Utc::now()).await?;
+    let visit = store.reschedule_visit(id, appointment, reason, apology, store.now()).await?;
     engine.nudge();
     Ok(visit)
 }
@@ -133,7 +133,7 @@ pub async fn return_result(
     session: State<'_, Session>,
 ) -> Result<Visit, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.return_result(id, Utc::now()).await?;
+    let visit = store.return_result(id, store.now()).await?;
     engine.nudge();
     Ok(visit)
 }
@@ -145,7 +145,7 @@ pub async fn dossiers_at_risk(
     session: State<'_, Session>,
 ) -> Result<Vec<DossierAtRisk>, CommandError> {
     session.require(Permission::Desk, Utc::now())?;
-    Ok(store.dossiers_at_risk(local_day(Utc::now())).await?)
+    Ok(store.dossiers_at_risk(local_day(store.now())).await?)
 }
 
 /// The desk asks the citizen-facing window to collect a rating for a finished visit.
@@ -202,7 +202,7 @@ pub async fn list_today_visits(
     session: State<'_, Session>,
 ) -> Result<Vec<Visit>, CommandError> {
     session.require(Permission::Desk, Utc::now())?;
-    Ok(store.visits_on(local_day(Utc::now())).await?)
+    Ok(store.visits_on(local_day(store.now())).await?)
 }
 
 #[tauri::command]
@@ -227,7 +227,7 @@ pub async fn add_feedback(
     session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let at = thanthien_core::feedback::received_instant(received_on, Utc::now());
+    let at = thanthien_core::feedback::received_instant(received_on, store.now());
     let item = store.record_feedback(input, at).await?;
     engine.nudge();
     Ok(item)
@@ -245,7 +245,7 @@ pub async fn set_feedback_status(
     session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.set_feedback_status(id, status, by, note, Utc::now()).await?;
+    let item = store.set_feedback_status(id, status, by, note, store.now()).await?;
     engine.nudge();
     Ok(item)
 }
@@ -262,7 +262,7 @@ pub async fn answer_feedback(
     session: State<'_, Session>,
 ) -> Result<FeedbackItem, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.answer_feedback(id, by, via, reply, Utc::now()).await?;
+    let item = store.answer_feedback(id, by, via, reply, store.now()).await?;
     engine.nudge();
     Ok(item)
 }
@@ -304,13 +304,13 @@ pub async fn feedback_register(
     session: State<'_, Session>,
 ) -> Result<Vec<FeedbackItem>, CommandError> {
     session.require(Permission::Desk, Utc::now())?;
-    Ok(store.feedback_register(local_day(Utc::now())).await?)
+    Ok(store.feedback_register(local_day(store.now())).await?)
 }
 
 #[tauri::command]
 pub async fn list_cameras(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Camera>, CommandError> {
     session.require(Permission::Desk, Utc::now())?;
-    Ok(store.cameras(Utc::now()).await?)
+    Ok(store.cameras(store.now()).await?)
 }
 
 /// Registers a camera; `in_service_since` for one in service since an earlier day (a paper book
@@ -342,7 +342,7 @@ pub async fn check_camera(
     session: State<'_, Session>,
 ) -> Result<Camera, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let camera = store.check_camera(id, items, false, by, note, Utc::now()).await?;
+    let camera = store.check_camera(id, items, false, by, note, store.now()).await?;
     engine.nudge();
     Ok(camera)
 }
@@ -357,7 +357,7 @@ pub async fn probe_cameras(
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
     crate::probe::probe_cameras(&store, crate::probe::PROBE_TIMEOUT).await?;
     engine.nudge();
-    Ok(store.cameras(Utc::now()).await?)
+    Ok(store.cameras(store.now()).await?)
 }
 
 /// The feedback mailbox settings and the last read (never the password).
@@ -435,7 +435,7 @@ pub async fn open_feedback_box(
     session: State<'_, Session>,
 ) -> Result<FeedbackBoxSession, CommandError> {
     let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let session = store.open_feedback_box(witnesses, letters, None, Utc::now()).await?;
+    let session = store.open_feedback_box(witnesses, letters, None, store.now()).await?;
     engine.nudge();
     Ok(session)
 }
@@ -458,8 +458,8 @@ pub async fn weekly_summary(
     session: State<'_, Session>,
 ) -> Result<WeeklySummary, CommandError> {
     session.require(Permission::Review, Utc::now())?;
-    let week = week.unwrap_or_else(|| Week::of(Utc::now()));
-    Ok(store.weekly_summary(week, Utc::now()).await?)
+    let week = week.unwrap_or_else(|| Week::of(store.now()));
+    Ok(store.weekly_summary(week, store.now()).await?)
 }
 
 /// Who is at the window (if anyone), and whether this is the PC's first start.
@@ -467,7 +467,7 @@ pub async fn weekly_summary(
 pub async fn session_state(store: State<'_, Store>, session: State<'_, Session>) -> Result<SessionState, CommandError> {
     Ok(SessionState {
         first_start: !store.has_accounts().await?,
-        signed_in: session.current(Utc::now()),
+        signed_in: session.current(store.now()),
         idle_lock_secs: session.idle_limit().num_seconds(),
     })
 }
@@ -479,8 +479,8 @@ pub async fn sign_in(
     store: State<'_, Store>,
     session: State<'_, Session>,
 ) -> Result<SignedIn, CommandError> {
-    let who = store.sign_in(&username, &password, Utc::now()).await?;
-    session.sign_in(who.clone(), Utc::now());
+    let who = store.sign_in(&username, &password, store.now()).await?;
+    session.sign_in(who.clone(), store.now());
     Ok(who)
 }
 
@@ -504,9 +504,9 @@ pub async fn create_first_account(
     session: State<'_, Session>,
 ) -> Result<SignedIn, CommandError> {
     let input = AccountInput { role: Role::Admin.wire().to_owned(), ..input };
-    let account = store.create_account(input, true, Utc::now()).await?;
+    let account = store.create_account(input, true, store.now()).await?;
     let who = SignedIn { username: account.username, full_name: account.full_name, role: account.role };
-    session.sign_in(who.clone(), Utc::now());
+    session.sign_in(who.clone(), store.now());
     Ok(who)
 }
 
@@ -517,7 +517,7 @@ pub async fn create_account(
     session: State<'_, Session>,
 ) -> Result<Account, CommandError> {
     let store = session.acting(&store, Permission::Accounts, Utc::now())?;
-    Ok(store.create_account(input, false, Utc::now()).await?)
+    Ok(store.create_account(input, false, store.now()).await?)
 }
 
 #[tauri::command]
@@ -548,7 +548,7 @@ pub async fn step_week(
     engine: State<'_, Engine>,
 ) -> Result<WeeklySummary, CommandError> {
     let store = session.acting(&store, Permission::Approve, Utc::now())?;
-    let summary = store.step_week(week, action, Utc::now()).await?;
+    let summary = store.step_week(week, action, store.now()).await?;
     engine.nudge();
     Ok(summary)
 }
@@ -562,7 +562,7 @@ pub async fn export_week(
     session: State<'_, Session>,
 ) -> Result<String, CommandError> {
     session.require(Permission::Review, Utc::now())?;
-    let summary = store.weekly_summary(week, Utc::now()).await?;
+    let summary = store.weekly_summary(week, store.now()).await?;
     let office = store.office_name().await?;
     let path = crate::export_dir().join(format.file_name(week));
     crate::report::export_to(&summary, format, &office, &path).map_err(|e| {
@@ -581,7 +581,7 @@ pub async fn publicity_board(
     session: State<'_, Session>,
 ) -> Result<(Board, Option<String>), CommandError> {
     session.require(Permission::Registry, Utc::now())?;
-    let board = store.board(Utc::now()).await?;
+    let board = store.board(store.now()).await?;
     let qr = board.qr_target().and_then(|t| crate::report::qr_svg(&t));
     Ok((board, qr))
 }
@@ -594,7 +594,7 @@ pub async fn export_board(
     session: State<'_, Session>,
 ) -> Result<String, CommandError> {
     session.require(Permission::Registry, Utc::now())?;
-    let board = store.board(Utc::now()).await?;
+    let board = store.board(store.now()).await?;
     let path = crate::export_dir().join(format!("cong-khai.{}", format.wire()));
     crate::report::board_export(&board, format).and_then(|bytes| crate::report::write_file(&path, &bytes)).map_err(
         |e| {
@@ -616,7 +616,7 @@ pub async fn record_publication(
     engine: State<'_, Engine>,
 ) -> Result<Publication, CommandError> {
     let store = session.acting(&store, Permission::Registry, Utc::now())?;
-    let publication = store.record_publication(format, venue, place, Utc::now()).await?;
+    let publication = store.record_publication(format, venue, place, store.now()).await?;
     engine.nudge();
     Ok(publication)
 }

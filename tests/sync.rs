@@ -73,7 +73,11 @@ async fn devices_of_one_commune_converge_and_another_commune_sees_nothing(pool: 
     assert_eq!((again.pushed, again.pulled), (0, 0));
     assert_eq!(server_events(&pool).await, 4);
 
-    client.enroll(&a2.store, &url, &common::code_for(&pool, "A").await).await.unwrap();
+    // Enrolling an enrolled PC again takes the province's code for that PC.
+    let refused = client.enroll(&a2.store, &url, &common::code_for(&pool, "A").await).await;
+    assert!(matches!(refused, Err(SyncError::AlreadyEnrolled(_))), "{refused:?}");
+    let code = common::code_for_device(&pool, "A", Some(a2.store.device_id())).await;
+    client.enroll(&a2.store, &url, &code).await.unwrap();
     let next = a2.store.record_visit(VisitInput { name: "Võ Thị Én".into(), ..Default::default() }, Utc::now()).await;
     assert_eq!(next.unwrap().ticket.as_deref(), Some("B002"));
 

@@ -541,6 +541,9 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                 "Đã gửi {} bản ghi, nhận {} bản ghi, bị từ chối {}; còn chờ gửi {}.",
                 report.pushed, report.pulled, report.rejected, status.pending
             );
+            if let Some(warning) = &status.clock_warning {
+                eprintln!("{warning}");
+            }
             if report.reference > 0 {
                 println!(
                     "Đã cập nhật {} bộ dữ liệu dùng chung từ tỉnh (danh mục thủ tục, lịch nghỉ).",

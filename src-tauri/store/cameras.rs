@@ -1,7 +1,7 @@
 //! The camera register in the local store: the registry, check-ins (manual and automatic),
 //! the cameras as the Camera screen shows them, and the facts for the weekly summary.
 
-use super::{corrupt, instant, invalid, parse_stamp, Result, Store, StoreError};
+use super::{corrupt, invalid, parse_stamp, Result, Store, StoreError};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::collections::BTreeMap;
@@ -40,14 +40,14 @@ impl Store {
     /// taken out of service owes its checks up to then.
     pub async fn list_camera(&self, id: Option<Uuid>, input: CameraInput, at: DateTime<Utc>) -> Result<Camera> {
         let mut listed = CameraListed::parse(input).map_err(StoreError::Invalid)?;
-        listed.at = Some(instant(at)?);
+        listed.at = Some(self.instant(at)?);
         let id = id.unwrap_or_else(Uuid::now_v7);
         let mut tx = self.begin_write().await?;
         let change = CameraChange::Listed(listed);
-        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id).await?;
         project(&mut tx, &event, &change).await?;
         tx.commit().await?;
-        self.camera(id, Utc::now()).await
+        self.camera(id, self.now()).await
     }
 
     /// Records a check-in. A manual one covers the whole checklist; an automatic one (the probe)
@@ -61,7 +61,7 @@ impl Store {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<Camera> {
-        let checked_at = instant(at)?;
+        let checked_at = self.instant(at)?;
         let (by, note) = match (optional::<OfficialName>(by), optional::<Note>(note)) {
             (Ok(by), Ok(note)) => (by, note),
             (b, n) => return Err(StoreError::Invalid([b.err(), n.err()].into_iter().flatten().collect())),
@@ -75,10 +75,10 @@ impl Store {
             Some((true, since)) => checked.check_start(Some(since)).map_err(invalid)?,
         }
         let change = CameraChange::Checked(checked);
-        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Camera(change.clone()), id).await?;
         project(&mut tx, &event, &change).await?;
         tx.commit().await?;
-        self.camera(id, Utc::now()).await
+        self.camera(id, self.now()).await
     }
 
     pub async fn camera(&self, id: Uuid, now: DateTime<Utc>) -> Result<Camera> {

@@ -1,7 +1,7 @@
 //! The feedback register in the local store: intake, status changes and answers, feedback-box
 //! openings, the register as of a day, and the feedback projection.
 
-use super::{corrupt, instant, invalid, parse_stamp, Prior, Result, Store, StoreError};
+use super::{corrupt, invalid, parse_stamp, Prior, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
@@ -19,7 +19,7 @@ impl Store {
     /// Enters a piece of feedback received at `at`. An e-mail already in the register (same
     /// Message-ID) is not entered again: the existing item comes back.
     pub async fn record_feedback(&self, input: FeedbackInput, at: DateTime<Utc>) -> Result<FeedbackItem> {
-        let received = FeedbackReceived::parse(input, instant(at)?).map_err(StoreError::Invalid)?;
+        let received = FeedbackReceived::parse(input, self.instant(at)?).map_err(StoreError::Invalid)?;
         let id = received.message_id.as_deref().map_or_else(Uuid::now_v7, feedback::imported_id);
         let mut tx = self.begin_write().await?;
         let exists: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM feedback WHERE id = ? AND received_at IS NOT NULL")
@@ -28,7 +28,7 @@ impl Store {
             .await?;
         if exists.is_none() {
             let change = FeedbackChange::Received(received);
-            let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
+            let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id).await?;
             project(&mut tx, &event, &change, Prior::Load).await?;
             tx.commit().await?;
         }
@@ -49,7 +49,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let state = load_state(&mut tx, id).await?;
         state.admits(&change).map_err(invalid)?;
-        let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Feedback(change.clone()), id).await?;
         project(&mut tx, &event, &change, Prior::Load).await?;
         tx.commit().await?;
         self.feedback_item(id).await
@@ -71,7 +71,7 @@ impl Store {
             (Ok(by), Ok(note)) => (by, note),
             (b, n) => return Err(StoreError::Invalid([b.err(), n.err()].into_iter().flatten().collect())),
         };
-        let change = FeedbackChange::StatusSet(FeedbackStatusSet { at: instant(at)?, status, by, note });
+        let change = FeedbackChange::StatusSet(FeedbackStatusSet { at: self.instant(at)?, status, by, note });
         self.change_feedback(id, change).await
     }
 
@@ -88,7 +88,8 @@ impl Store {
             (Ok(by), Ok(reply)) => (by, reply),
             (b, r) => return Err(StoreError::Invalid([b.err(), r.err()].into_iter().flatten().collect())),
         };
-        self.change_feedback(id, FeedbackChange::Answered(FeedbackAnswered { at: instant(at)?, by, via, reply })).await
+        self.change_feedback(id, FeedbackChange::Answered(FeedbackAnswered { at: self.instant(at)?, by, via, reply }))
+            .await
     }
 
     /// Notes the code the item got in the national feedback system.
@@ -109,7 +110,7 @@ impl Store {
 
     /// One item as of today.
     pub async fn feedback_item(&self, id: Uuid) -> Result<FeedbackItem> {
-        let today = thanthien_core::time::local_day(Utc::now());
+        let today = thanthien_core::time::local_day(self.now());
         let rows = sqlx::query_as("SELECT id, state FROM feedback WHERE id = ? AND received_at IS NOT NULL")
             .bind(id.to_string())
             .fetch_all(&self.reader)
@@ -188,10 +189,11 @@ impl Store {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<FeedbackBoxSession> {
-        let opened = FeedbackBoxOpened::parse(instant(at)?, witnesses, letters, note).map_err(StoreError::Invalid)?;
+        let opened =
+            FeedbackBoxOpened::parse(self.instant(at)?, witnesses, letters, note).map_err(StoreError::Invalid)?;
         let id = Uuid::now_v7();
         let mut tx = self.begin_write().await?;
-        let event = self.append(&mut tx, &EventBody::FeedbackBox(opened.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::FeedbackBox(opened.clone()), id).await?;
         project_box(&mut tx, &event, &opened).await?;
         tx.commit().await?;
         self.feedback_box_sessions()

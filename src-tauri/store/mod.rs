@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
+use thanthien_core::clock::ServerReading;
 use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
 use thanthien_core::ipc::SyncStatus;
 use thanthien_core::time::stamp;
@@ -60,13 +61,6 @@ fn invalid(e: InputError) -> StoreError {
     StoreError::Invalid(vec![e])
 }
 
-/// A time given for an entry (now, `--at`, a paper-book day): not in the future, and kept to the
-/// millisecond like every stored instant, so the event and the row agree.
-fn instant(at: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    use chrono::SubsecRound;
-    thanthien_core::visit::lifecycle::check_not_future(at, Utc::now()).map(|at| at.trunc_subsecs(3)).map_err(invalid)
-}
-
 /// This PC's enrolment, once it has one.
 #[derive(Debug, Clone)]
 pub struct Enrollment {
@@ -86,6 +80,11 @@ pub struct Store {
     reference: Arc<RwLock<Arc<Reference>>>,
     /// Who this handle writes as: recorded on every event it appends (see `by`).
     user: Option<Arc<str>>,
+    /// The province's time as last heard, shared by every clone: what `now` corrects by.
+    server_reading: Arc<RwLock<Option<ServerReading>>>,
+    /// How far the system clock, as this store reads it, is from the true time: zero, except
+    /// in the tests that play a PC with a wrong clock (`with_system_clock_off_by`).
+    system_clock_off: chrono::Duration,
 }
 
 impl Store {
@@ -93,6 +92,10 @@ impl Store {
     pub async fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir { path: dir.to_owned(), source })?;
         let path = dir.join(DB_FILE);
+        // The window and the command line may open a new data folder at the same moment: sqlx's
+        // SQLite migrator takes no lock, so the second would find half-made tables. One lock file
+        // around the migrations: the second opener waits, then finds them done.
+        let lock = migration_lock(dir).await?;
         let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
@@ -104,6 +107,7 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         MIGRATOR.run(&writer).await?;
+        drop(lock);
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
         sqlx::query("INSERT OR IGNORE INTO local_device (only, id) VALUES (1, ?)")
             .bind(Uuid::new_v4().to_string())
@@ -112,9 +116,75 @@ impl Store {
         let (id,): (String,) = sqlx::query_as("SELECT id FROM local_device").fetch_one(&writer).await?;
         let device_id = Uuid::from_str(&id).map_err(corrupt)?;
         let reference = Arc::new(RwLock::new(Arc::new(Reference::starter())));
-        let store = Store { writer, reader, device_id, path, reference, user: None };
+        let reading: (Option<String>, Option<String>) =
+            sqlx::query_as("SELECT server_time, server_seen_local FROM local_device").fetch_one(&writer).await?;
+        let server_reading = match reading {
+            (Some(server), Some(local)) => {
+                Some(ServerReading { server: parse_stamp(&server)?, local: parse_stamp(&local)? })
+            }
+            _ => None,
+        };
+        let server_reading = Arc::new(RwLock::new(server_reading));
+        let store = Store {
+            writer,
+            reader,
+            device_id,
+            path,
+            reference,
+            user: None,
+            server_reading,
+            system_clock_off: chrono::Duration::zero(),
+        };
         store.load_reference().await?;
         Ok(store)
+    }
+
+    /// The time this PC writes on what it records now: its own clock, or the province's time if
+    /// the last sync found the clock off by more than the tolerance (`clock::trusted_now`).
+    pub fn now(&self) -> DateTime<Utc> {
+        let reading = *self.server_reading.read().unwrap_or_else(|e| e.into_inner());
+        thanthien_core::clock::trusted_now(self.system_now(), reading)
+    }
+
+    /// The PC's own clock.
+    fn system_now(&self) -> DateTime<Utc> {
+        Utc::now() + self.system_clock_off
+    }
+
+    /// The same store on a PC whose system clock is `off` from the true time: for the tests of
+    /// wrong clocks (a test cannot set the machine's clock).
+    pub fn with_system_clock_off_by(&self, off: chrono::Duration) -> Store {
+        Store { system_clock_off: off, ..self.clone() }
+    }
+
+    /// How far this PC's clock was off at the last sync, when beyond the tolerance.
+    pub fn clock_offset(&self) -> Option<chrono::Duration> {
+        self.server_reading.read().unwrap_or_else(|e| e.into_inner()).and_then(|r| r.wrong_by())
+    }
+
+    /// Notes the province's time from an answer (enrolment, push, pull), against this PC's clock.
+    pub async fn record_server_time(&self, server: DateTime<Utc>) -> Result<()> {
+        let reading = ServerReading { server, local: self.system_now() };
+        if let Some(offset) = reading.wrong_by() {
+            tracing::warn!(offset_secs = offset.num_seconds(), "this PC's clock is off");
+        }
+        sqlx::query("UPDATE local_device SET server_time = ?, server_seen_local = ?")
+            .bind(stamp(reading.server))
+            .bind(stamp(reading.local))
+            .execute(&self.writer)
+            .await?;
+        *self.server_reading.write().unwrap_or_else(|e| e.into_inner()) = Some(reading);
+        Ok(())
+    }
+
+    /// A time given for an entry (now, `--at`, a paper-book day): not after this PC's trusted
+    /// time, not before today's communes, and kept to the millisecond like every stored instant,
+    /// so the event and the row agree.
+    fn instant(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        use chrono::SubsecRound;
+        thanthien_core::visit::lifecycle::check_not_future(at, self.now())
+            .map(|at| at.trunc_subsecs(3))
+            .map_err(invalid)
     }
 
     /// The same store, writing as `user`: each command takes one for the person signed in, so
@@ -189,13 +259,8 @@ impl Store {
 
     /// Appends one own event in the caller's transaction; the caller projects it. The seq comes
     /// from the same transaction, so a rolled-back write leaves no gap.
-    async fn append(
-        &self,
-        tx: &mut Transaction<'static, Sqlite>,
-        body: &EventBody,
-        entity_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<Event> {
+    async fn append(&self, tx: &mut Transaction<'static, Sqlite>, body: &EventBody, entity_id: Uuid) -> Result<Event> {
+        let now = self.now();
         // One round trip: next seq, and the clock = the greatest HLC seen (own or pulled).
         let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
             "UPDATE local_device SET last_seq = last_seq + 1
@@ -234,8 +299,14 @@ impl Store {
         .await?;
         let mut events = Vec::with_capacity(rows.len());
         let mut bytes = 0;
+        let now = self.now();
         for row in rows {
             let event = event_from_row(row)?;
+            // Stamped by a clock that was running a little fast: the server would refuse it now
+            // and take it once its time catches up, so it waits (and the ones behind it).
+            if thanthien_core::clock::hold_back(event.hlc.wall_ms, now) {
+                break;
+            }
             bytes += serde_json::to_vec(&event).map_or(0, |v| v.len());
             if bytes > max_bytes && !events.is_empty() {
                 break;
@@ -285,22 +356,31 @@ impl Store {
     /// transaction. Returns how many were new here. Replays and duplicates change nothing.
     pub async fn apply_pulled(&self, pulled: &[PulledEvent], next_cursor: i64) -> Result<usize> {
         let mut tx = self.begin_write().await?;
-        let now = Utc::now();
+        let now = self.now();
         let mut new = 0;
         for PulledEvent { event, .. } in pulled {
-            if event.device_id == self.device_id || !insert_event(&mut tx, event, now).await? {
+            if event.device_id == self.device_id {
+                continue;
+            }
+            // A synced event is input like any other: core's one admission, against this PC's
+            // trusted time. A refused one is kept aside with its reason; the rest go on.
+            let body = match event.admit(now) {
+                Ok(body) => body,
+                Err(e) => {
+                    tracing::warn!(event = %event.id, error = %e, "pulled event refused");
+                    quarantine_pulled(&mut tx, event, &e.to_string(), now).await?;
+                    continue;
+                }
+            };
+            let event = event.with_body(&body);
+            if !insert_event(&mut tx, &event, now).await? {
                 continue;
             }
             new += 1;
-            match event.body() {
-                Ok(body) => match out_of_order(&mut tx, event, &body).await? {
-                    None => project(&mut tx, event, &body, Prior::Load).await?,
-                    // A synced step is input like any other: one dated before what it belongs to
-                    // is kept in the log, not projected, and the events behind it go on.
-                    Some(e) => tracing::warn!(event = %event.id, error = %e, "pulled event refused"),
-                },
-                // Kept in the log (nothing is lost); a newer app version will project it.
-                Err(e) => tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version"),
+            match out_of_order(&mut tx, &event, &body).await? {
+                None => project(&mut tx, &event, &body, Prior::Load).await?,
+                // A step dated before what it belongs to is kept in the log, not projected.
+                Some(e) => tracing::warn!(event = %event.id, error = %e, "pulled event refused"),
             }
         }
         sqlx::query("UPDATE local_device SET pull_cursor = max(pull_cursor, ?)")
@@ -312,6 +392,15 @@ impl Store {
             self.load_reference().await?;
         }
         Ok(new)
+    }
+
+    /// Pulled events this PC refused, newest first: (event id, reason).
+    pub async fn pulled_quarantine(&self) -> Result<Vec<(Uuid, String)>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT event_id, reason FROM pulled_quarantine ORDER BY received_at DESC")
+                .fetch_all(&self.reader)
+                .await?;
+        rows.into_iter().map(|(id, reason)| Ok((Uuid::from_str(&id).map_err(corrupt)?, reason))).collect()
     }
 
     pub async fn record_sync_result(&self, error: Option<&str>) -> Result<()> {
@@ -339,6 +428,7 @@ impl Store {
         .fetch_one(&self.reader)
         .await?;
         let (rejected,): (i64,) = sqlx::query_as("SELECT count(*) FROM sync_rejection").fetch_one(&self.reader).await?;
+        let clock_warning = self.clock_offset().map(thanthien_core::clock::wrong_clock_warning);
         Ok(SyncStatus {
             enrolled: token.is_some(),
             commune_name,
@@ -346,6 +436,7 @@ impl Store {
             last_success_at: last_success_at.map(|t| parse_stamp(&t)).transpose()?,
             last_error,
             rejected,
+            clock_warning,
         })
     }
 
@@ -406,6 +497,39 @@ async fn insert_event(tx: &mut Transaction<'static, Sqlite>, e: &Event, now: Dat
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Keeps a refused pulled event aside with its reason (once), outside the log.
+async fn quarantine_pulled(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let envelope = serde_json::to_string(event).map_err(corrupt)?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO pulled_quarantine (event_id, envelope, reason, received_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(event.id.to_string())
+    .bind(envelope)
+    .bind(reason)
+    .bind(stamp(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Holds the data folder's migration lock until dropped: an exclusive lock on a file beside the
+/// database (the OS releases it if the process dies).
+async fn migration_lock(dir: &Path) -> Result<std::fs::File> {
+    let path = dir.join("thanthien.db.migrate-lock");
+    let io = |source| StoreError::DataDir { path: path.clone(), source };
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    // Blocking: the other opener holds it only while it migrates.
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .map_err(io)
 }
 
 /// Whether a projection row may already exist for the event's entity.

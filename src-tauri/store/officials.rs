@@ -2,7 +2,6 @@
 //! reading the directory back.
 
 use super::{corrupt, Result, Store, StoreError};
-use chrono::Utc;
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
@@ -15,7 +14,7 @@ impl Store {
         let listed = OfficialListed::parse(input).map_err(StoreError::Invalid)?;
         let id = id.unwrap_or_else(Uuid::now_v7);
         let mut tx = self.begin_write().await?;
-        let event = self.append(&mut tx, &EventBody::Official(listed.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Official(listed.clone()), id).await?;
         project(&mut tx, &event, &listed).await?;
         tx.commit().await?;
         self.officials().await?.into_iter().find(|o| o.id == id).ok_or_else(|| corrupt("a listed official is missing"))

@@ -1,7 +1,7 @@
 //! The publicity board from the store: the directory and catalogue as they stand, and the
 //! register of publications (events, so every PC of the commune sees where the board went up).
 
-use super::{corrupt, instant, parse_stamp, Result, Store};
+use super::{corrupt, parse_stamp, Result, Store};
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
@@ -29,10 +29,10 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Publication> {
         let place: Option<Note> = optional(place).map_err(super::invalid)?;
-        let published = Published { format, venue, place, at: instant(at)? };
+        let published = Published { format, venue, place, at: self.instant(at)? };
         let id = Uuid::now_v7();
         let mut tx = self.begin_write().await?;
-        let event = self.append(&mut tx, &EventBody::Publication(published.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Publication(published.clone()), id).await?;
         project(&mut tx, &event, &published).await?;
         tx.commit().await?;
         Ok(Publication { id, published, by: event.user })

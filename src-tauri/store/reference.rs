@@ -78,7 +78,7 @@ impl Store {
         hours.check().map_err(|e| StoreError::Invalid(vec![e]))?;
         let body = EventBody::OfficeHours(hours);
         let mut tx = self.begin_write().await?;
-        let event = self.append(&mut tx, &body, Uuid::nil(), Utc::now()).await?;
+        let event = self.append(&mut tx, &body, Uuid::nil()).await?;
         project_hours(&mut tx, &event, &hours).await?;
         tx.commit().await?;
         self.load_reference().await

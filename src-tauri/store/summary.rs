@@ -53,7 +53,7 @@ impl Store {
     /// Submits, approves (with the figures as they stand, which then travel to the province) or
     /// reopens a week, if its approval admits that step now.
     pub async fn step_week(&self, week: Week, action: WeekAction, now: DateTime<Utc>) -> Result<WeeklySummary> {
-        let now = super::instant(now)?;
+        let now = self.instant(now)?;
         let step = match action {
             WeekAction::Submit => ApprovalStep::Submitted { at: now },
             WeekAction::Approve => {
@@ -67,7 +67,7 @@ impl Store {
         let approval = load(&mut *tx, week).await?;
         approval.admits(week, &stepped.step, now).map_err(invalid)?;
         let body = EventBody::Week(stepped.clone());
-        let event = self.append(&mut tx, &body, stepped.entity_id(), now).await?;
+        let event = self.append(&mut tx, &body, stepped.entity_id()).await?;
         project(&mut tx, &event, &stepped).await?;
         tx.commit().await?;
         tracing::info!(%week, step = stepped.step.kind(), by = ?self.user, "week approval step");

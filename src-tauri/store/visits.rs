@@ -1,7 +1,7 @@
 //! Visits in the local store: recording arrivals and their lifecycle, listing, and the visit
 //! projection.
 
-use super::{corrupt, instant, invalid, Prior, Result, Store, StoreError};
+use super::{corrupt, invalid, Prior, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
@@ -42,12 +42,12 @@ impl Store {
             visit.procedure = ProcedureText::try_from(known.name.clone()).ok();
             visit.procedure_id = Some(known.id.clone());
         }
-        let arrived_at = instant(at)?;
+        let arrived_at = self.instant(at)?;
         let id = Uuid::now_v7();
         let mut tx = self.begin_write().await?;
         let ticket = next_ticket(&mut tx, arrived_at).await?;
         let change = VisitChange::Arrived(VisitArrived { arrived_at, ticket: Some(ticket), visit });
-        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id).await?;
         let visit = project(&mut tx, &event, &change, Prior::None).await?;
         tx.commit().await?;
         // An arrival always yields a visible visit; anything else is a bug in the projection rule.
@@ -60,7 +60,7 @@ impl Store {
         change.check().map_err(invalid)?;
         let mut tx = self.begin_write().await?;
         load_state(&mut tx, id).await?.admits(&change).map_err(invalid)?;
-        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id, Utc::now()).await?;
+        let event = self.append(&mut tx, &EventBody::Visit(change.clone()), id).await?;
         let visit = project(&mut tx, &event, &change, Prior::Load).await?;
         tx.commit().await?;
         visit.ok_or_else(|| corrupt("a changed visit projected to no visit"))
@@ -74,7 +74,8 @@ impl Store {
             (Ok(o), Ok(c)) => (o, c),
             (o, c) => return Err(StoreError::Invalid([o.err(), c.err()].into_iter().flatten().collect())),
         };
-        self.change_visit(id, VisitChange::Called(VisitCalled { called_at: instant(at)?, official, counter })).await
+        self.change_visit(id, VisitChange::Called(VisitCalled { called_at: self.instant(at)?, official, counter }))
+            .await
     }
 
     /// The visit, if it may be rated now (finished, not yet rated).
@@ -103,7 +104,7 @@ impl Store {
     /// Ends the visit. A received dossier gets the appointment its procedure's legal time gives
     /// unless the desk sets another date with a reason.
     pub async fn finish_visit(&self, id: Uuid, input: FinishInput, at: DateTime<Utc>) -> Result<Visit> {
-        let finished_at = instant(at)?;
+        let finished_at = self.instant(at)?;
         let computed = match input.outcome {
             Outcome::DossierReceived => self.appointment_for(id, finished_at).await?,
             _ => None,
@@ -123,14 +124,14 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Visit> {
         let reason = Note::try_from(reason).map_err(|_| invalid(InputError::RescheduleReasonMissing))?;
-        let rescheduled_at = instant(at)?;
+        let rescheduled_at = self.instant(at)?;
         let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at, appointment, reason, apology });
         self.change_visit(id, change).await
     }
 
     /// The result of a received dossier went back to the citizen.
     pub async fn return_result(&self, id: Uuid, at: DateTime<Utc>) -> Result<Visit> {
-        self.change_visit(id, VisitChange::Returned(VisitReturned { returned_at: instant(at)? })).await
+        self.change_visit(id, VisitChange::Returned(VisitReturned { returned_at: self.instant(at)? })).await
     }
 
     /// Received dossiers whose result is not back and whose appointment is due within one working
@@ -164,7 +165,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Visit> {
         let level = RatingLevel::try_from(level).map_err(invalid)?;
-        let rating = VisitRated::new(instant(at)?, level, reasons).map_err(invalid)?;
+        let rating = VisitRated::new(self.instant(at)?, level, reasons).map_err(invalid)?;
         self.change_visit(id, VisitChange::Rated(rating)).await
     }
 

@@ -30,6 +30,11 @@ pub enum SyncError {
     Unauthorized,
     #[error("Mã đăng ký không đúng, đã dùng hoặc đã hết hạn.")]
     EnrollmentCodeInvalid,
+    #[error(
+        "Máy này đã đăng ký với máy chủ tỉnh. Muốn đăng ký lại, xin tỉnh cấp mã đăng ký lại dành riêng cho máy này \
+         (mã máy {0})."
+    )]
+    AlreadyEnrolled(uuid::Uuid),
     #[error("Máy chủ tỉnh từ chối yêu cầu: {0}")]
     Refused(String),
     #[error("Địa chỉ máy chủ không hợp lệ: {0}")]
@@ -80,6 +85,13 @@ impl Client {
     }
 
     async fn answer<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, SyncError> {
+        Self::answer_for(response, None).await
+    }
+
+    async fn answer_for<T: DeserializeOwned>(
+        response: reqwest::Response,
+        device: Option<uuid::Uuid>,
+    ) -> Result<T, SyncError> {
         if response.status().is_success() {
             return response.json().await.map_err(SyncError::Offline);
         }
@@ -90,6 +102,10 @@ impl Client {
             Some((ApiErrorCode::ProtocolUnsupported, _)) => SyncError::ProtocolUnsupported,
             Some((ApiErrorCode::Unauthorized, _)) => SyncError::Unauthorized,
             Some((ApiErrorCode::EnrollmentCodeInvalid, _)) => SyncError::EnrollmentCodeInvalid,
+            Some((ApiErrorCode::DeviceTaken, message)) => match device {
+                Some(device) => SyncError::AlreadyEnrolled(device),
+                None => SyncError::Refused(message),
+            },
             Some((_, message)) => SyncError::Refused(message),
             None => SyncError::Refused(status.to_string()),
         })
@@ -127,7 +143,10 @@ impl Client {
             .send()
             .await
             .map_err(SyncError::Offline)?;
-        let enrolled: EnrollResponse = Self::answer(response).await?;
+        let enrolled: EnrollResponse = Self::answer_for(response, Some(store.device_id())).await?;
+        if let Some(server_time) = enrolled.server_time {
+            store.record_server_time(server_time).await?;
+        }
         store.set_enrollment(server_url.trim_end_matches('/'), &enrolled).await?;
         Ok(enrolled.commune)
     }
@@ -157,6 +176,9 @@ impl Client {
                 .await
                 .map_err(SyncError::Offline)?;
             let answer: PushResponse = Self::answer(response).await?;
+            if let Some(server_time) = answer.server_time {
+                store.record_server_time(server_time).await?;
+            }
             store.record_push(&answer).await?;
             let refused = answer
                 .results
@@ -175,6 +197,10 @@ impl Client {
             let after = store.pull_cursor().await?.to_string();
             let query = [("after", after.as_str()), ("limit", &MAX_PULL_LIMIT.to_string())];
             let page: PullResponse = self.get(&enrollment, "/v1/sync/pull", &query).await?;
+            // Before the page: its events are judged against the server's time.
+            if let Some(server_time) = page.server_time {
+                store.record_server_time(server_time).await?;
+            }
             report.pulled += store.apply_pulled(&page.events, page.next_cursor).await?;
             if !page.more || page.events.is_empty() {
                 break;

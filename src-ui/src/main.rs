@@ -234,9 +234,14 @@ fn SyncBadge(status: RwSignal<Option<SyncStatus>>, on_synced: impl Fn() + Copy +
         }
     };
     let problem = move || status.get().and_then(|s| s.last_error);
+    // A wrong clock is said on the badge itself, with the offset and what to do.
+    let clock = move || status.get().and_then(|s| s.clock_warning);
     view! {
         <div class="sync-badge" id="sync-badge" title=problem>
             <span class="pending">{summary}</span>
+            <Show when=move || clock().is_some()>
+                <span class="clock-warning" id="clock-warning" role="alert">{clock}</span>
+            </Show>
             <button on:click=sync_now disabled=busy>
                 {move || if busy.get() { t().syncing } else { t().sync_now }}
             </button>

@@ -34,7 +34,9 @@ impl Province {
     pub async fn start(pool: &PgPool) -> Province {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let pool = pool.clone();
+        // The server logs in as a member of thanthien_app, walled to one commune per request.
+        thanthien_province::db::create_app_login(pool, "thanthien_test_server", None).await.unwrap();
+        let pool = thanthien_province::db::connect_as(pool, "thanthien_test_server").await.unwrap();
         let task = tokio::spawn(async move { thanthien_province::serve(listener, pool, std::future::pending()).await });
         Province { addr, task }
     }
@@ -49,9 +51,14 @@ pub async fn commune(pool: &PgPool, code: &str) {
 }
 
 pub async fn code_for(pool: &PgPool, commune: &str) -> String {
+    code_for_device(pool, commune, None).await
+}
+
+/// A one-time code; with a device, the province's code that re-enrols that PC.
+pub async fn code_for_device(pool: &PgPool, commune: &str, device: Option<uuid::Uuid>) -> String {
     let code = thanthien_province::new_enrollment_code();
     let expires = chrono::Utc::now() + chrono::Duration::hours(1);
-    thanthien_province::db::add_enrollment_code(pool, commune, &code, expires).await.unwrap();
+    thanthien_province::db::add_enrollment_code(pool, commune, &code, expires, device).await.unwrap();
     code
 }
 

@@ -48,7 +48,7 @@ impl ApprovalStatus {
 
 /// One step of a week's approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ApprovalStep {
     Submitted {
         at: DateTime<Utc>,
@@ -123,10 +123,41 @@ pub enum WeekAction {
 
 /// Payload of the `week.*` events: which week, and the step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SteppedWire")]
 pub struct WeekStepped {
     pub week: Week,
     #[serde(flatten)]
     pub step: ApprovalStep,
+}
+
+/// `WeekStepped` as it reads off the wire: flat, so unknown fields are refused (serde cannot
+/// refuse them through `flatten`), and each step carries exactly its own fields.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SteppedWire {
+    week: Week,
+    step: String,
+    at: DateTime<Utc>,
+    #[serde(default)]
+    figures: Option<Box<WeekFigures>>,
+    #[serde(default)]
+    reason: Option<Note>,
+}
+
+impl TryFrom<SteppedWire> for WeekStepped {
+    type Error = String;
+
+    fn try_from(w: SteppedWire) -> Result<WeekStepped, String> {
+        let at = w.at;
+        let step = match (w.step.as_str(), w.figures, w.reason) {
+            ("submitted", None, None) => ApprovalStep::Submitted { at },
+            ("approved", Some(figures), None) => ApprovalStep::Approved { at, figures },
+            ("reopened", None, Some(reason)) => ApprovalStep::Reopened { at, reason },
+            ("accepted", None, None) => ApprovalStep::Accepted { at },
+            (step, ..) => return Err(format!("bước {step:?} không hợp lệ hoặc thiếu, thừa trường")),
+        };
+        Ok(WeekStepped { week: w.week, step })
+    }
 }
 
 impl WeekStepped {

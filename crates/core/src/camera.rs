@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 /// Payload of `camera.listed`: a camera's whole registry entry (the latest clock wins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CameraListed {
     pub name: CameraName,
     /// The counter it watches, if it watches one.
@@ -233,6 +234,7 @@ pub fn parse_items(text: &str) -> Result<BTreeMap<CheckItem, CheckResult>, Input
 
 /// Payload of `camera.checked`: a check-in, manual (the checklist) or automatic (the probe).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CameraChecked {
     pub checked_at: DateTime<Utc>,
     pub items: BTreeMap<CheckItem, CheckResult>,

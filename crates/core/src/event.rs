@@ -63,18 +63,48 @@ pub enum EventBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EventError {
-    #[error("unknown event kind {0:?}")]
+    #[error("loại sự kiện không biết: {0:?}")]
     UnknownKind(String),
-    #[error("kind {kind:?} belongs to entity {expected:?}, not {found:?}")]
+    #[error("loại {kind:?} thuộc về {expected:?}, không phải {found:?}")]
     WrongEntity { kind: String, expected: &'static str, found: String },
-    #[error("schema version {0} is newer than this build understands")]
+    #[error("phiên bản dữ liệu {0} mới hơn phiên bản máy này hiểu")]
     SchemaTooNew(u32),
-    #[error("invalid payload for {kind}: {reason}")]
+    #[error("nội dung {kind} không hợp lệ: {reason}")]
     InvalidPayload { kind: String, reason: String },
-    #[error("sequence number must be at least 1, got {0}")]
+    #[error("số thứ tự phải từ 1 trở lên, nhận {0}")]
     BadSeq(i64),
-    #[error("event id must be a UUIDv7")]
+    #[error("mã sự kiện phải là UUIDv7")]
     NotUuidV7,
+    #[error("trường {field} của phong bì không hợp lệ: {reason}")]
+    Envelope { field: &'static str, reason: String },
+    #[error("nội dung quá lớn: {bytes} byte, tối đa {max}")]
+    PayloadTooLarge { bytes: usize, max: usize },
+    #[error("đồng hồ của sự kiện thuộc máy {clock}, không phải máy gửi {device}")]
+    ClockNotSender { clock: Uuid, device: Uuid },
+    #[error("đồng hồ máy gửi {} so với giờ máy nhận (cho phép lệch {} phút): hãy chỉnh ngày giờ của máy", crate::clock::offset_text(*.ahead), crate::clock::TOLERANCE.num_minutes())]
+    ClockAhead { ahead: chrono::Duration },
+    #[error("{kind} là việc của tỉnh: máy của xã, phường không được ghi")]
+    ProvinceOnly { kind: String },
+    #[error("máy của tỉnh chỉ ghi việc của tỉnh, không ghi {kind}")]
+    CommuneOnly { kind: String },
+    #[error("bước duyệt ghi tuần {week} nhưng thuộc báo cáo tuần khác")]
+    WrongWeek { week: String },
+}
+
+/// Limits of an event's content that hold whatever its kind: one PC must not be able to fill its
+/// neighbours' stores (the typed fields have tighter limits of their own).
+pub mod limits {
+    /// A payload's JSON, re-serialised; a week's approved figures are the largest by far.
+    pub const PAYLOAD_BYTES: usize = 16 * 1024;
+    pub const WEEK_FIGURES_BYTES: usize = 256 * 1024;
+    /// Any string anywhere in a payload (the longest typed field is 5000 characters).
+    pub const STRING_CHARS: usize = 5000;
+    /// Any list anywhere in a payload.
+    pub const LIST_ITEMS: usize = 500;
+    /// The envelope's words: commune code, entity, kind, the account that made it.
+    pub const COMMUNE_CHARS: usize = 16;
+    pub const WORD_CHARS: usize = 64;
+    pub const USER_CHARS: usize = 100;
 }
 
 impl EventBody {
@@ -113,6 +143,21 @@ impl EventBody {
             EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
             EventBody::Week(stepped) => stepped.step.kind(),
             EventBody::Publication(_) => "publication.recorded",
+        }
+    }
+
+    /// The instant the payload is dated by, if any: what a receiver bounds by its own time.
+    pub fn moment(&self) -> Option<(crate::visit::Moment, chrono::DateTime<chrono::Utc>)> {
+        use crate::visit::Moment;
+        match self {
+            EventBody::Visit(change) => change.at(),
+            EventBody::Feedback(change) => change.at(),
+            EventBody::FeedbackBox(opened) => Some((Moment::BoxOpening, opened.opened_at)),
+            EventBody::Camera(CameraChange::Listed(listed)) => listed.at.map(|at| (Moment::CameraService, at)),
+            EventBody::Camera(CameraChange::Checked(checked)) => Some((Moment::CameraCheck, checked.checked_at)),
+            EventBody::Week(stepped) => Some((Moment::WeekStep, stepped.step.at())),
+            EventBody::Publication(published) => Some((Moment::Publication, published.at)),
+            EventBody::OfficeHours(_) | EventBody::Official(_) => None,
         }
     }
 
@@ -185,13 +230,118 @@ pub fn check_start(starts: &[Event], body: &EventBody) -> Result<(), crate::Inpu
     }
 }
 
+/// Whether a kind is the province's act: only the province's own device in a commune makes it.
+pub fn is_province_act(kind: &str) -> bool {
+    kind == "week.accepted"
+}
+
+/// The province's device in a commune: it writes the province's acts into the commune's stream.
+/// A name-based (v5) id no enrolment can claim: enrolled PCs have random (v4) or time-ordered (v7)
+/// ids.
+pub fn province_device(commune: &str) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("thanthien-province:{commune}").as_bytes())
+}
+
+/// A word of the envelope: bounded, and no control character (PostgreSQL refuses NUL outright).
+fn check_word(field: &'static str, text: &str, max: usize) -> Result<(), EventError> {
+    let reason = if text.chars().count() > max {
+        format!("dài quá {max} ký tự")
+    } else if let Some(c) = text.chars().find(|c| c.is_control()) {
+        format!("có ký tự điều khiển U+{:04X}", u32::from(c))
+    } else {
+        return Ok(());
+    };
+    Err(EventError::Envelope { field, reason })
+}
+
+/// The limits every payload keeps whatever its kind: size, string length, list length, and no
+/// control characters other than line breaks and tabs.
+fn check_json(kind: &str, value: &serde_json::Value, max_bytes: usize) -> Result<(), EventError> {
+    use serde_json::Value;
+    let invalid = |reason: String| EventError::InvalidPayload { kind: kind.to_owned(), reason };
+    let bytes = serde_json::to_vec(value).map_or(usize::MAX, |v| v.len());
+    if bytes > max_bytes {
+        return Err(EventError::PayloadTooLarge { bytes, max: max_bytes });
+    }
+    let text_ok = |text: &str| -> Result<(), EventError> {
+        if text.chars().count() > limits::STRING_CHARS {
+            return Err(invalid(format!("một chuỗi dài quá {} ký tự", limits::STRING_CHARS)));
+        }
+        match text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+            Some(c) => Err(invalid(format!("có ký tự điều khiển U+{:04X}", u32::from(c)))),
+            None => Ok(()),
+        }
+    };
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::String(text) => text_ok(text)?,
+            Value::Array(items) if items.len() > limits::LIST_ITEMS => {
+                return Err(invalid(format!("một danh sách dài quá {} mục", limits::LIST_ITEMS)));
+            }
+            Value::Array(items) => stack.extend(items),
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    text_ok(key)?;
+                    stack.push(item);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    Ok(())
+}
+
 fn payload<T: serde::de::DeserializeOwned>(kind: &str, value: &serde_json::Value) -> Result<T, EventError> {
     T::deserialize(value).map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })
 }
 
 impl Event {
-    /// Checks the envelope and parses its body: the one validation the desk and the server share.
+    /// Admits a synced event: its body (`body`), then what the receiver's clock and the event's
+    /// origin say. The one validation the server runs on every push and every PC on every pull;
+    /// `now` is the receiver's time (the server's, or a PC's trusted time).
+    pub fn admit(&self, now: chrono::DateTime<chrono::Utc>) -> Result<EventBody, EventError> {
+        let body = self.body()?;
+        if self.hlc.device != self.device_id {
+            return Err(EventError::ClockNotSender { clock: self.hlc.device, device: self.device_id });
+        }
+        let wall = i64::try_from(self.hlc.wall_ms)
+            .ok()
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+        if let Err(crate::clock::OutOfRange::Ahead(ahead)) = crate::clock::check_instant(wall, now) {
+            return Err(EventError::ClockAhead { ahead });
+        }
+        let from_province = self.device_id == province_device(&self.commune_id);
+        match (is_province_act(&self.kind), from_province) {
+            (true, false) => return Err(EventError::ProvinceOnly { kind: self.kind.clone() }),
+            (false, true) => return Err(EventError::CommuneOnly { kind: self.kind.clone() }),
+            _ => {}
+        }
+        if let Some((moment, at)) = body.moment() {
+            crate::visit::check_moment(moment, at, now + crate::clock::TOLERANCE)
+                .map_err(|e| EventError::InvalidPayload { kind: self.kind.clone(), reason: e.to_string() })?;
+        }
+        Ok(body)
+    }
+
+    /// The same event carrying its parsed payload re-serialised: what a receiver stores, never
+    /// the bytes as received.
+    pub fn with_body(&self, body: &EventBody) -> Event {
+        Event { payload: body.payload(), ..self.clone() }
+    }
+
+    /// Checks the envelope and parses its body, with unknown fields refused and every string and
+    /// list bounded: what makes an event well-formed, whoever reads it.
     pub fn body(&self) -> Result<EventBody, EventError> {
+        check_word("commune_id", &self.commune_id, limits::COMMUNE_CHARS)?;
+        check_word("entity", &self.entity, limits::WORD_CHARS)?;
+        check_word("kind", &self.kind, limits::WORD_CHARS)?;
+        if let Some(user) = &self.user {
+            check_word("user", user, limits::USER_CHARS)?;
+        }
+        let max_bytes = if self.kind == "week.approved" { limits::WEEK_FIGURES_BYTES } else { limits::PAYLOAD_BYTES };
+        check_json(&self.kind, &self.payload, max_bytes)?;
         if self.schema > SCHEMA_VERSION {
             return Err(EventError::SchemaTooNew(self.schema));
         }
@@ -254,8 +404,11 @@ impl Event {
                 if stepped.step.kind() != kind {
                     return Err(EventError::InvalidPayload {
                         kind: kind.to_owned(),
-                        reason: "step does not match kind".into(),
+                        reason: "bước duyệt không khớp loại sự kiện".into(),
                     });
+                }
+                if stepped.entity_id() != self.entity_id {
+                    return Err(EventError::WrongWeek { week: stepped.week.to_string() });
                 }
                 return self.of_entity(EventBody::Week(stepped));
             }
@@ -442,6 +595,209 @@ mod tests {
         assert_eq!((visit.calls, visit.counter, visit.outcome), (2, Some(2), Some(Outcome::Resolved)));
         assert_eq!((visit.waiting_secs, visit.service_secs), (Some(30 * 60), Some(5 * 60)));
         assert_eq!(visit.rating, Some(5), "the earlier rating wins on every PC");
+    }
+
+    /// 08:00 on 30/11/2026 in Vietnam: the receiver's time in the admission tests.
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 1, 0, 0).unwrap()
+    }
+
+    fn now_ms() -> u64 {
+        now().timestamp_millis() as u64
+    }
+
+    #[test]
+    fn a_clock_from_the_far_future_or_of_another_device_is_refused() {
+        let id = Uuid::now_v7();
+        let good = visit_event(id, 1, 1, now_ms() + 4 * 60_000, arrived("Phạm Thị D", None));
+        assert!(good.admit(now()).is_ok(), "four minutes ahead is within the tolerance");
+        let ahead = visit_event(id, 1, 1, now_ms() + 6 * 60_000, arrived("Phạm Thị D", None));
+        assert!(matches!(ahead.admit(now()), Err(EventError::ClockAhead { .. })));
+        let year_2099 = visit_event(id, 1, 1, 4_102_444_800_000, arrived("Phạm Thị D", None));
+        let refusal = year_2099.admit(now()).unwrap_err().to_string();
+        assert!(refusal.contains("đồng hồ máy gửi nhanh"), "{refusal}");
+        let mut largest = good.clone();
+        largest.hlc.wall_ms = crate::hlc::MAX_WALL_MS;
+        assert!(matches!(largest.admit(now()), Err(EventError::ClockAhead { .. })));
+        let mut borrowed = good.clone();
+        borrowed.hlc.device = Uuid::from_u128(2);
+        assert!(matches!(borrowed.admit(now()), Err(EventError::ClockNotSender { .. })));
+    }
+
+    #[test]
+    fn times_inside_a_payload_are_bounded_like_the_clock() {
+        let arrived_at = |at| {
+            let mut change = arrived("Phạm Thị D", None);
+            if let VisitChange::Arrived(a) = &mut change {
+                a.arrived_at = at;
+            }
+            visit_event(Uuid::now_v7(), 1, 1, now_ms(), change)
+        };
+        let e = arrived_at(Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap());
+        let refusal = e.admit(now()).unwrap_err().to_string();
+        assert!(refusal.contains("Giờ người dân đến") && refusal.contains("01/07/2025"), "{refusal}");
+        let e = arrived_at(Utc.with_ymd_and_hms(2099, 1, 1, 0, 0, 0).unwrap());
+        assert!(e.admit(now()).unwrap_err().to_string().contains("ở tương lai"));
+        assert!(arrived_at(now() + chrono::Duration::minutes(4)).admit(now()).is_ok());
+    }
+
+    #[test]
+    fn only_the_provinces_device_accepts_a_week_and_a_step_names_its_week() {
+        use crate::approval::{ApprovalStep, WeekStepped};
+        let week = crate::summary::Week::try_from("2026-W47".to_owned()).unwrap();
+        let stepped = EventBody::Week(WeekStepped { week, step: ApprovalStep::Accepted { at: now() } });
+        let event = |device: Uuid, entity_id: Uuid| Event {
+            id: Uuid::now_v7(),
+            commune_id: "26734".into(),
+            device_id: device,
+            seq: 1,
+            hlc: Hlc { wall_ms: now_ms(), counter: 0, device },
+            entity: "week".into(),
+            entity_id,
+            kind: stepped.kind().into(),
+            payload: stepped.payload(),
+            schema: SCHEMA_VERSION,
+            user: None,
+        };
+        let week_id = crate::approval::week_id(week);
+        let province = province_device("26734");
+        assert!(event(province, week_id).admit(now()).is_ok());
+        let from_a_pc = event(Uuid::new_v4(), week_id).admit(now()).unwrap_err();
+        assert!(matches!(from_a_pc, EventError::ProvinceOnly { .. }), "{from_a_pc}");
+        let other_week = crate::approval::week_id(crate::summary::Week::try_from("2026-W46".to_owned()).unwrap());
+        assert!(matches!(event(province, other_week).admit(now()), Err(EventError::WrongWeek { .. })));
+        let visit_from_province = visit_event(Uuid::now_v7(), 0, 1, now_ms(), arrived("Phạm Thị D", None));
+        let mut visit_from_province = Event { device_id: province, ..visit_from_province };
+        visit_from_province.hlc.device = province;
+        assert!(matches!(visit_from_province.admit(now()), Err(EventError::CommuneOnly { .. })));
+    }
+
+    #[test]
+    fn unknown_fields_long_strings_control_characters_and_big_payloads_are_refused() {
+        let e = visit_event(Uuid::now_v7(), 1, 1, now_ms(), arrived("Phạm Thị D", None));
+        let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut e = e.clone();
+            edit(&mut e.payload);
+            e.body()
+        };
+        assert!(with(&|p| p["color"] = "red".into()).unwrap_err().to_string().contains("color"));
+        assert!(with(&|p| p["name"] = "A\u{0}B".into()).is_err());
+        assert!(with(&|p| p["procedure_id"] = "x".repeat(51).into()).is_err());
+        assert!(matches!(with(&|p| p["pad"] = "x".repeat(20_000).into()), Err(EventError::PayloadTooLarge { .. })));
+        assert!(matches!(with(&|p| p["tags"] = vec![1; 600].into()), Err(EventError::InvalidPayload { .. })));
+        let mut nul_user = e.clone();
+        nul_user.user = Some("lan\u{0}".into());
+        assert!(matches!(nul_user.body(), Err(EventError::Envelope { field: "user", .. })));
+        // A step carries exactly its own fields.
+        let week =
+            serde_json::json!({"week": "2026-W47", "step": "accepted", "at": "2026-11-30T01:00:00Z", "extra": 1});
+        assert!(serde_json::from_value::<crate::approval::WeekStepped>(week).is_err());
+        let reopened_without_reason =
+            serde_json::json!({"week": "2026-W47", "step": "reopened", "at": "2026-11-30T01:00:00Z"});
+        assert!(serde_json::from_value::<crate::approval::WeekStepped>(reopened_without_reason).is_err());
+    }
+
+    #[test]
+    fn what_is_stored_is_the_parsed_form_re_serialised() {
+        let mut e = visit_event(Uuid::now_v7(), 1, 1, now_ms(), arrived("Phạm Thị D", None));
+        e.payload["name"] = "  Phạm   Thị D ".into();
+        e.payload.as_object_mut().unwrap().remove("trip");
+        let body = e.admit(now()).unwrap();
+        let stored = e.with_body(&body);
+        assert_eq!(stored.payload["name"], "Phạm Thị D");
+        assert_eq!(stored.payload["trip"], 1, "{}", stored.payload);
+        assert_eq!(stored.with_body(&stored.body().unwrap()), stored, "parsing the stored form changes nothing");
+    }
+
+    /// Any JSON at all, nested a few levels.
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            ".{0,12}".prop_map(serde_json::Value::from),
+            "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:00:00Z".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map(
+                    prop_oneof![
+                        Just("name".to_owned()),
+                        Just("at".to_owned()),
+                        Just("arrived_at".to_owned()),
+                        Just("step".to_owned()),
+                        Just("week".to_owned()),
+                        Just("items".to_owned()),
+                        ".{0,6}"
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    const KINDS: [&str; 22] = [
+        "visit.arrived",
+        "visit.amended",
+        "visit.called",
+        "visit.finished",
+        "visit.rescheduled",
+        "visit.returned",
+        "visit.rated",
+        "office.hours_set",
+        "official.listed",
+        "feedback.received",
+        "feedback.status_set",
+        "feedback.answered",
+        "feedback.coded",
+        "feedback.classified",
+        "feedback.rated",
+        "feedback_box.opened",
+        "camera.listed",
+        "camera.checked",
+        "week.submitted",
+        "week.approved",
+        "week.accepted",
+        "publication.recorded",
+    ];
+
+    proptest! {
+        #[test]
+        fn any_payload_of_any_kind_is_admitted_or_refused_with_a_reason(
+            kind in proptest::sample::select(KINDS.to_vec()),
+            payload in any_json(),
+            wall in 0..=crate::hlc::MAX_WALL_MS,
+        ) {
+            let device = Uuid::from_u128(7);
+            let e = Event {
+                id: Uuid::now_v7(),
+                commune_id: "26734".into(),
+                device_id: device,
+                seq: 1,
+                hlc: Hlc { wall_ms: wall, counter: 0, device },
+                entity: kind.split('.').next().unwrap_or_default().into(),
+                entity_id: Uuid::now_v7(),
+                kind: kind.into(),
+                payload,
+                schema: SCHEMA_VERSION,
+                user: None,
+            };
+            match e.admit(now()) {
+                Ok(body) => prop_assert_eq!(e.with_body(&body).body().map(|b| b.kind()), Ok(body.kind())),
+                Err(refusal) => prop_assert!(!refusal.to_string().is_empty()),
+            }
+        }
+
+        #[test]
+        fn any_bytes_decode_to_a_push_or_a_reason(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            if let Err(e) = serde_json::from_slice::<crate::wire::PushRequest>(&bytes) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
     }
 
     proptest! {

@@ -182,7 +182,11 @@ pub fn rule(kind: Kind) -> &'static DeadlineRule {
 }
 
 /// Payload of `feedback.received`: a piece of feedback as it came in.
+/// Attachments one item may list (references to scanned letters, photos, files).
+pub const MAX_ATTACHMENTS: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackReceived {
     pub received_at: DateTime<Utc>,
     pub channel: Channel,
@@ -305,6 +309,7 @@ pub fn imported_id(message_id: &str) -> Uuid {
 /// Payload of `feedback.status_set`: the item moves on (accepted, extended, paused for the
 /// citizen's supplement, refused, transferred, closed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackStatusSet {
     pub at: DateTime<Utc>,
     pub status: Status,
@@ -316,6 +321,7 @@ pub struct FeedbackStatusSet {
 
 /// Payload of `feedback.answered`: who answered, when, how the citizen was told, and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackAnswered {
     pub at: DateTime<Utc>,
     pub by: OfficialName,
@@ -325,6 +331,7 @@ pub struct FeedbackAnswered {
 
 /// Payload of `feedback.coded`: the code the item got in the national feedback system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackCoded {
     pub national_code: NationalCode,
 }
@@ -332,6 +339,7 @@ pub struct FeedbackCoded {
 /// Payload of `feedback.classified`: the kind corrected (an e-mail read as a recommendation that
 /// is in fact a complaint); the deadline follows the kind. The latest clock wins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackClassified {
     pub kind: Kind,
 }
@@ -339,6 +347,7 @@ pub struct FeedbackClassified {
 /// Payload of `feedback.rated`: whether the citizen is satisfied with how the item was handled,
 /// asked once it is finished (the "feedback satisfaction" index). The latest clock wins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackRated {
     pub satisfied: bool,
 }
@@ -362,7 +371,11 @@ impl FeedbackChange {
             // resumes an item paused before it was accepted.)
             FeedbackChange::StatusSet(s) if s.status == Status::Answered => Err(InputError::StatusInvalid),
             FeedbackChange::Received(r) => {
-                r.message_id.as_deref().map_or(Ok(()), |m| crate::visit::check_controls(m, InputField::Content, false))
+                if r.attachments.len() > MAX_ATTACHMENTS {
+                    return Err(InputError::TooMany { field: InputField::Content, max: MAX_ATTACHMENTS });
+                }
+                // RFC 5322 keeps a header line within 998 characters.
+                r.message_id.as_deref().map_or(Ok(()), |m| crate::visit::check_text(m, InputField::Content, 998, false))
             }
             _ => Ok(()),
         }
@@ -736,6 +749,7 @@ impl FeedbackState {
 
 /// Payload of `feedback_box.opened`: the feedback box was opened before witnesses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackBoxOpened {
     pub opened_at: DateTime<Utc>,
     /// At least two people, each named once.
@@ -772,6 +786,10 @@ impl FeedbackBoxOpened {
         names.dedup();
         if names.len() < 2 {
             return Err(InputError::WitnessesTooFew);
+        }
+        // A box is opened before a few people: the office's leader, the Front's and a union's.
+        if self.witnesses.len() > 10 {
+            return Err(InputError::TooMany { field: InputField::Official, max: 10 });
         }
         Ok(())
     }

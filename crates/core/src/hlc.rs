@@ -29,6 +29,11 @@ impl Hlc {
     }
 }
 
+/// The largest wall part a clock may carry: 16 digits (the year 2286). Parsing refuses more, so
+/// the fixed-width text form below sorts exactly like the value (the stores compare it as text);
+/// receivers refuse far less than this anyway (`clock::TOLERANCE`).
+pub const MAX_WALL_MS: u64 = 9_999_999_999_999_999;
+
 /// Text form that sorts like the value: `0001732600000000-0000000003-<device uuid>`.
 impl fmt::Display for Hlc {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -49,11 +54,11 @@ impl FromStr for Hlc {
         let (Some(wall), Some(counter), Some(device)) = (wall, counter, device) else {
             return Err(bad());
         };
-        Ok(Hlc {
-            wall_ms: wall.parse().map_err(|_| bad())?,
-            counter: counter.parse().map_err(|_| bad())?,
-            device: device.parse().map_err(|_| bad())?,
-        })
+        let wall_ms: u64 = wall.parse().map_err(|_| bad())?;
+        if wall_ms > MAX_WALL_MS {
+            return Err(bad());
+        }
+        Ok(Hlc { wall_ms, counter: counter.parse().map_err(|_| bad())?, device: device.parse().map_err(|_| bad())? })
     }
 }
 
@@ -118,5 +123,22 @@ mod tests {
         assert!(a.to_string() < b.to_string());
         assert!("12-x-y".parse::<Hlc>().is_err());
         assert!("".parse::<Hlc>().is_err());
+    }
+
+    #[test]
+    fn walls_past_sixteen_digits_are_refused_so_text_order_is_value_order() {
+        let top = Hlc { wall_ms: MAX_WALL_MS, counter: u32::MAX, device: dev(u128::MAX) };
+        assert_eq!(top.to_string().parse::<Hlc>(), Ok(top));
+        let over = format!("{}-0000000000-{}", u64::MAX, dev(1));
+        assert!(over.parse::<Hlc>().is_err(), "the largest clock value is refused");
+        assert!(format!("{}-0000000000-{}", MAX_WALL_MS + 1, dev(1)).parse::<Hlc>().is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_order_is_value_order(a in 0..=MAX_WALL_MS, b in 0..=MAX_WALL_MS, ca: u32, cb: u32, da: u128, db: u128) {
+            let (x, y) = (Hlc { wall_ms: a, counter: ca, device: dev(da) }, Hlc { wall_ms: b, counter: cb, device: dev(db) });
+            proptest::prop_assert_eq!(x.cmp(&y), x.to_string().cmp(&y.to_string()));
+        }
     }
 }

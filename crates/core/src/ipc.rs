@@ -96,6 +96,10 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Events the server refused (kept locally for review).
     pub rejected: i64,
+    /// "Đồng hồ máy sai: …" when the last sync found this PC's clock off by more than the
+    /// tolerance, with the offset and what to do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_warning: Option<String>,
 }
 
 /// The window's session: the sign-in screen, the first-start form or the signed-in person.

@@ -7,6 +7,7 @@ pub mod account;
 pub mod approval;
 pub mod calendar;
 pub mod camera;
+pub mod clock;
 pub mod collation;
 pub mod event;
 pub mod feedback;

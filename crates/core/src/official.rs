@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// Payload of `official.listed`: an official's whole entry as it stands now. The latest clock
 /// wins for the entry, so a correction is just a newer listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficialListed {
     pub name: OfficialName,
     /// Chức danh, e.g. "Công chức Tư pháp - Hộ tịch".

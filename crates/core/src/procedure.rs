@@ -115,6 +115,7 @@ pub fn find<'a>(catalogue: &'a [Procedure], key: &str) -> Option<&'a Procedure> 
 
 /// The office's opening hours (default 07:00–11:30 and 13:30–17:00).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficeHours {
     pub morning: (NaiveTime, NaiveTime),
     pub afternoon: (NaiveTime, NaiveTime),

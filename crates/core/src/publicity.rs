@@ -154,6 +154,7 @@ crate::feedback::word_enum!(
 
 /// Payload of `publication.recorded`: the board went up somewhere.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Published {
     pub format: BoardFormat,
     pub venue: Venue,

@@ -101,6 +101,7 @@ impl Default for Targets {
 
 /// Median, 90th percentile and the share within the target, of a set of durations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimeFigures {
     pub count: u32,
     /// The ordinary median (an even count: the mean of the two middle values), as Excel's MEDIAN.
@@ -156,6 +157,7 @@ Quá hạn tính theo ngày làm việc; hạn đã qua thì quá hạn ít nh�
 
 /// A group of visits (one counter, one official): how many, and their median times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GroupTimes {
     pub visits: u32,
     pub waiting_median_secs: Option<f64>,
@@ -179,6 +181,7 @@ impl GroupTimes {
 
 /// One counter's visits and median times.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CounterTimes {
     pub counter: u16,
     pub times: GroupTimes,
@@ -186,12 +189,14 @@ pub struct CounterTimes {
 
 /// Visits on a second trip, and on a third or later, for the same matter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RepeatTrips {
     pub second: u32,
     pub third_or_more: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitFigures {
     pub total: u32,
     /// Monday first.
@@ -224,12 +229,14 @@ pub struct VisitFigures {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OfficialSatisfaction {
     pub ratings: u32,
     pub share_satisfied: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Satisfaction {
     pub ratings: u32,
     /// Ratings per level, level 1 (Rất không hài lòng) first.
@@ -254,6 +261,7 @@ pub struct Satisfaction {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackFigures {
     pub received: u32,
     pub by_channel: BTreeMap<Channel, u32>,
@@ -275,6 +283,7 @@ pub struct FeedbackFigures {
 
 /// Received dossiers (hồ sơ hẹn trả) seen from one week.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DossierFigures {
     /// Appointment (as in force) within the week.
     pub due: u32,
@@ -289,6 +298,7 @@ pub struct DossierFigures {
 
 /// An outage window of the week and the visits served at the camera's counter meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OutageServed {
     pub camera: Uuid,
     pub camera_name: String,
@@ -302,12 +312,14 @@ pub struct OutageServed {
 
 /// A shift whose camera check was missed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MissedShift {
     pub camera_name: String,
     pub shift: Shift,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CameraFigures {
     pub checks_done: u32,
     pub checks_missed: u32,
@@ -320,6 +332,7 @@ pub struct CameraFigures {
 
 /// The index ratios the province compares communes on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Indexes {
     /// Feedback finished within its limit, of all finished during the week.
     pub feedback_on_time: Option<f64>,
@@ -332,6 +345,7 @@ pub struct Indexes {
 
 /// One week's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WeekFigures {
     pub week: Week,
     pub visits: VisitFigures,

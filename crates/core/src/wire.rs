@@ -1,6 +1,7 @@
 //! Sync protocol v1 wire types (DESIGN.md §4), shared by the desk's sync client and the server.
 
 use crate::event::Event;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,8 +14,11 @@ pub const PROTOCOL_VERSION: &str = "1.0";
 pub const MAX_BATCH_EVENTS: usize = 500;
 /// …and at most this many bytes of JSON before compression.
 pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
-/// A pull returns at most this many events.
+/// A pull returns at most this many events…
 pub const MAX_PULL_LIMIT: i64 = 1000;
+/// …and about this many bytes of JSON (at least one event, however large: each is bounded by
+/// `event::limits`).
+pub const MAX_PULL_BYTES: usize = 1024 * 1024;
 
 /// Checks a peer's protocol header: `Ok` when its major version is ours.
 pub fn check_protocol(header: Option<&str>) -> Result<(), String> {
@@ -51,6 +55,9 @@ pub struct EnrollResponse {
     /// This PC's ticket series letter: the n-th PC enrolled in the commune gets the n-th letter.
     #[serde(default = "first_series")]
     pub ticket_series: char,
+    /// The server's time when it answered: the desk's check of its own clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<DateTime<Utc>>,
 }
 
 fn first_series() -> char {
@@ -92,6 +99,8 @@ pub struct PushResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<i64>,
     pub results: Vec<PushResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,6 +116,8 @@ pub struct PullResponse {
     pub next_cursor: i64,
     /// More events wait beyond this page.
     pub more: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<DateTime<Utc>>,
 }
 
 /// Which reference data a release carries.
@@ -159,6 +170,8 @@ pub enum ApiErrorCode {
     EnrollmentCodeInvalid,
     BadRequest,
     BatchTooLarge,
+    /// Enrolment with the id of a device that exists: re-enrolling is the province's act.
+    DeviceTaken,
     Internal,
 }
 

@@ -78,6 +78,7 @@ async fn enroll(
         device_id: req.device_id,
         commune: enrolled.commune,
         ticket_series: Ticket::series_for(enrolled.device_number),
+        server_time: Some(chrono::Utc::now()),
     }))
 }
 
@@ -94,6 +95,7 @@ async fn push(
         acked_through: outcome.acked_through,
         expected_seq: outcome.expected_seq,
         results: outcome.results,
+        server_time: Some(chrono::Utc::now()),
     }))
 }
 
@@ -110,9 +112,13 @@ async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullResponse>> {
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    let (events, more) = db::pull(&pool, &auth, q.after.max(0), limit).await?;
-    let next_cursor = events.last().map_or(q.after.max(0), |e| e.cursor);
-    Ok(Json(PullResponse { events, next_cursor, more }))
+    let page = db::pull(&pool, &auth, q.after.max(0), limit).await?;
+    Ok(Json(PullResponse {
+        events: page.events,
+        next_cursor: page.next_cursor,
+        more: page.more,
+        server_time: Some(chrono::Utc::now()),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -1,22 +1,117 @@
-//! The province's queries. Each takes a connection or transaction; every event query names the
-//! commune, so one commune's data never answers another's request.
+//! The province's queries. A device's requests run in a transaction walled to its commune
+//! (`walled`): every event query names the commune, and PostgreSQL's row-level security refuses
+//! the rest even where a query forgets to. The province's own commands run as the owner.
 
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
-use thanthien_core::event::{Event, EventBody, START_KINDS};
+use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
 use thanthien_core::summary::Week;
-use thanthien_core::wire::{Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease};
+use thanthien_core::wire::{
+    Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease, MAX_PULL_BYTES,
+};
 use thanthien_core::Hlc;
 use uuid::Uuid;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Brings the schema up to date; every command runs this first.
+/// Brings the schema up to date, as the owner (`thanthien-province migrate`).
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     MIGRATOR.run(pool).await
+}
+
+/// Why the database cannot be served as it is: its schema is behind this build's migrations.
+pub async fn schema_behind(pool: &PgPool) -> Result<Option<String>> {
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<(Option<i64>,)> = sqlx::query_as("SELECT max(version) FROM _sqlx_migrations WHERE success")
+        .fetch_optional(pool)
+        .await
+        .or_else(|e| match &e {
+            // No migration table at all: nothing was ever migrated.
+            sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(None),
+            _ => Err(e),
+        })?;
+    let applied = applied.and_then(|(v,)| v).unwrap_or(0);
+    Ok((applied < latest).then(|| {
+        format!(
+            "the database schema is at version {applied}, this build needs {latest}: \
+             run `thanthien-province migrate` as the database owner first"
+        )
+    }))
+}
+
+/// Why the connected role must not serve devices: it bypasses row-level security (a superuser or
+/// a role with BYPASSRLS), so the commune wall would not hold.
+pub async fn role_bypasses_wall(pool: &PgPool) -> Result<Option<String>> {
+    let (name, bypasses): (String, bool) =
+        sqlx::query_as("SELECT rolname::text, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            .fetch_one(pool)
+            .await?;
+    Ok(bypasses.then(|| {
+        format!(
+            "the server connects as {name:?}, which bypasses row-level security: connect as a login role \
+             of thanthien_app (`thanthien-province app-login --role NAME`)"
+        )
+    }))
+}
+
+/// Creates (or keeps) a login role for the server in `thanthien_app`, with a password if given.
+/// Run as the owner; the role may not be a superuser or bypass row-level security.
+pub async fn create_app_login(pool: &PgPool, role: &str, password: Option<&str>) -> Result<()> {
+    let valid = role.len() <= 63
+        && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid {
+        return Err(Error::BadRequest(format!("role name {role:?}: lowercase letters, digits and _ only")));
+    }
+    // Roles are the cluster's: two databases (two tests) may create the same one at once.
+    let (create,): (String,) = sqlx::query_as(
+        "SELECT format('DO $do$ BEGIN CREATE ROLE %I LOGIN NOSUPERUSER NOBYPASSRLS;
+                        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $do$', $1::text)",
+    )
+    .bind(role)
+    .fetch_one(pool)
+    .await?;
+    sqlx::query(&create).execute(pool).await?;
+    let (grant,): (String,) = sqlx::query_as(
+        "SELECT format('DO $do$ BEGIN GRANT thanthien_app TO %I;
+                        EXCEPTION WHEN unique_violation OR SQLSTATE ''XX000'' THEN NULL; END $do$', $1::text)",
+    )
+    .bind(role)
+    .fetch_one(pool)
+    .await?;
+    sqlx::query(&grant).execute(pool).await?;
+    if let Some(password) = password {
+        let (alter,): (String,) = sqlx::query_as("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)")
+            .bind(role)
+            .bind(password)
+            .fetch_one(pool)
+            .await?;
+        sqlx::query(&alter).execute(pool).await?;
+    }
+    let (bypasses,): (bool,) = sqlx::query_as("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1")
+        .bind(role)
+        .fetch_one(pool)
+        .await?;
+    if bypasses {
+        return Err(Error::BadRequest(format!("role {role:?} bypasses row-level security; pick another name")));
+    }
+    Ok(())
+}
+
+/// A pool on the same database as `owner`, logged in as `role` (made by `create_app_login`).
+pub async fn connect_as(owner: &PgPool, role: &str) -> Result<PgPool> {
+    let options = owner.connect_options().as_ref().clone().username(role);
+    Ok(sqlx::postgres::PgPoolOptions::new().max_connections(10).connect_with(options).await?)
+}
+
+/// A transaction walled to one commune: row-level security shows and accepts its rows only.
+pub async fn walled(pool: &PgPool, commune: &str) -> Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('thanthien.commune', $1, true)").bind(commune).execute(&mut *tx).await?;
+    Ok(tx)
 }
 
 pub fn hash_secret(secret: &str) -> Vec<u8> {
@@ -39,19 +134,43 @@ pub async fn add_commune(pool: &PgPool, code: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Records a new one-time code (already generated) for a commune, valid until `expires_at`.
-pub async fn add_enrollment_code(pool: &PgPool, commune: &str, code: &str, expires_at: DateTime<Utc>) -> Result<()> {
+/// Records a new one-time code (already generated) for a commune, valid until `expires_at`. With
+/// `for_device`, the code re-keys that device (enrolled in this commune, not revoked) and nothing
+/// else: the explicit act that re-enrols a PC.
+pub async fn add_enrollment_code(
+    pool: &PgPool,
+    commune: &str,
+    code: &str,
+    expires_at: DateTime<Utc>,
+    for_device: Option<Uuid>,
+) -> Result<()> {
     let known: Option<(String,)> =
         sqlx::query_as("SELECT code FROM commune WHERE code = $1").bind(commune).fetch_optional(pool).await?;
     if known.is_none() {
         return Err(Error::BadRequest(format!("unknown commune {commune:?}; add it first with `commune add`")));
     }
-    sqlx::query("INSERT INTO enrollment_code (code_hash, commune_code, expires_at) VALUES ($1, $2, $3)")
-        .bind(hash_secret(&normalise_code(code)))
-        .bind(commune)
-        .bind(expires_at)
-        .execute(pool)
-        .await?;
+    if let Some(device) = for_device {
+        let active: Option<(bool,)> =
+            sqlx::query_as("SELECT revoked_at IS NULL FROM device WHERE id = $1 AND commune_code = $2")
+                .bind(device)
+                .bind(commune)
+                .fetch_optional(pool)
+                .await?;
+        match active {
+            None => return Err(Error::BadRequest(format!("no device {device} in commune {commune:?}"))),
+            Some((false,)) => return Err(Error::BadRequest(format!("device {device} is revoked and stays revoked"))),
+            Some((true,)) => {}
+        }
+    }
+    sqlx::query(
+        "INSERT INTO enrollment_code (code_hash, commune_code, expires_at, for_device) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(hash_secret(&normalise_code(code)))
+    .bind(commune)
+    .bind(expires_at)
+    .bind(for_device)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -70,38 +189,60 @@ pub async fn enroll(
     token: &str,
 ) -> Result<Enrolled> {
     let mut tx = pool.begin().await?;
-    let row: Option<(String, String)> = sqlx::query_as(
-        "UPDATE enrollment_code e SET used_at = now(), used_by_device = $2
-         FROM commune c
-         WHERE e.code_hash = $1 AND e.used_at IS NULL AND e.expires_at > now() AND c.code = e.commune_code
-         RETURNING c.code, c.name",
-    )
-    .bind(hash_secret(&normalise_code(code)))
-    .bind(device_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((commune_code, commune_name)) = row else {
+    let row: Option<(String, String, Option<Uuid>)> =
+        sqlx::query_as("SELECT commune_code, commune_name, for_device FROM claim_enrollment_code($1, $2)")
+            .bind(hash_secret(&normalise_code(code)))
+            .bind(device_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((commune_code, commune_name, for_device)) = row else {
         return Err(Error::EnrollmentCodeInvalid);
     };
+    sqlx::query("SELECT set_config('thanthien.commune', $1, true)").bind(&commune_code).execute(&mut *tx).await?;
     // The commune row is locked so two PCs enrolling at once cannot get the same number.
     sqlx::query("SELECT 1 FROM commune WHERE code = $1 FOR UPDATE").bind(&commune_code).execute(&mut *tx).await?;
-    // A PC enrolled again (new code, same commune) keeps its history and its number and gets a
-    // fresh token; a PC cannot move to another commune this way.
-    let kept: Option<(i32,)> = sqlx::query_as(
-        "INSERT INTO device (id, commune_code, token_hash, name, device_number)
-         VALUES ($1, $2, $3, $4, (SELECT count(device_number) + 1 FROM device WHERE commune_code = $2))
-         ON CONFLICT (id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL
-             WHERE device.commune_code = EXCLUDED.commune_code
-         RETURNING device_number",
-    )
-    .bind(device_id)
-    .bind(&commune_code)
-    .bind(hash_secret(token))
-    .bind(device_name)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((device_number,)) = kept else {
-        return Err(Error::BadRequest("this device is enrolled in another commune".into()));
+    let number: Option<(Option<i32>,)> = match for_device {
+        // A code the province made for one PC re-keys that PC, if it is still active.
+        Some(device) if device == device_id => {
+            sqlx::query_as(
+                "UPDATE device SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING device_number",
+            )
+            .bind(device_id)
+            .bind(hash_secret(token))
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Some(_) => return Err(Error::DeviceTaken("this code re-enrols another device".into())),
+        None => {
+            // A new device brings a new random id: never one of an enrolled, revoked or province
+            // device (whose name-based ids no PC generates).
+            if !matches!(device_id.get_version_num(), 4 | 7) {
+                return Err(Error::BadRequest("a device id must be a random UUID (v4 or v7)".into()));
+            }
+            let (taken,): (bool,) =
+                sqlx::query_as("SELECT device_id_taken($1)").bind(device_id).fetch_one(&mut *tx).await?;
+            if taken {
+                return Err(Error::DeviceTaken(
+                    "this device id is already enrolled; re-enrolling a PC takes a code the province makes \
+                     for it (`thanthien-province enroll-code --device ID`)"
+                        .into(),
+                ));
+            }
+            sqlx::query_as(
+                "INSERT INTO device (id, commune_code, token_hash, name, device_number)
+                 VALUES ($1, $2, $3, $4, (SELECT count(device_number) + 1 FROM device WHERE commune_code = $2))
+                 RETURNING device_number",
+            )
+            .bind(device_id)
+            .bind(&commune_code)
+            .bind(hash_secret(token))
+            .bind(device_name)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+    };
+    let Some((Some(device_number),)) = number else {
+        return Err(Error::DeviceTaken("this device is revoked and stays revoked".into()));
     };
     tx.commit().await?;
     Ok(Enrolled { commune: Commune { code: commune_code, name: commune_name }, device_number: device_number as u32 })
@@ -115,11 +256,10 @@ pub struct DeviceAuth {
 }
 
 pub async fn device_by_token(pool: &PgPool, token: &str) -> Result<Option<DeviceAuth>> {
-    let row: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT id, commune_code FROM device WHERE token_hash = $1 AND revoked_at IS NULL")
-            .bind(hash_secret(token))
-            .fetch_optional(pool)
-            .await?;
+    let row: Option<(Uuid, String)> = sqlx::query_as("SELECT id, commune_code FROM device_for_token($1)")
+        .bind(hash_secret(token))
+        .fetch_optional(pool)
+        .await?;
     Ok(row.map(|(device_id, commune_code)| DeviceAuth { device_id, commune_code }))
 }
 
@@ -153,8 +293,28 @@ async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Res
     row.map(event_from_row).transpose().map(|e| e.map(|(_, event)| event))
 }
 
+/// An envelope as the province keeps a refused one: as received, with every NUL (which
+/// PostgreSQL cannot store) shown as U+FFFD, so keeping it never fails.
 fn envelope_json(event: &Event) -> serde_json::Value {
-    serde_json::to_value(event).unwrap_or(serde_json::Value::Null)
+    fn scrub(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) if text.contains('\0') => *text = text.replace('\0', "\u{FFFD}"),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            serde_json::Value::Object(fields) => {
+                let keys: Vec<String> = fields.keys().filter(|k| k.contains('\0')).cloned().collect();
+                for key in keys {
+                    if let Some(v) = fields.remove(&key) {
+                        fields.insert(key.replace('\0', "\u{FFFD}"), v);
+                    }
+                }
+                fields.values_mut().for_each(scrub);
+            }
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+    scrub(&mut value);
+    value
 }
 
 /// The outcome of one push batch.
@@ -164,12 +324,15 @@ pub struct PushOutcome {
     pub results: Vec<PushResult>,
 }
 
-/// Stores one device's batch in one transaction, per DESIGN.md §4: new → validate and store;
+/// Stores one device's batch in one transaction walled to its commune, per DESIGN.md §4: new →
+/// admit (core's one validation, against the server's clock) and store the parsed form;
 /// identical resend → duplicate; same seq, other content → conflict (kept); a gap → stop and
-/// name the expected seq; invalid → quarantined with the reason, and the cursor moves on.
+/// name the expected seq; refused → quarantined with the reason, and the cursor moves on. One
+/// event the database cannot take is quarantined too: nothing in one event answers 5xx.
 pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> Result<PushOutcome> {
     events.sort_by_key(|e| e.seq);
-    let mut tx = pool.begin().await?;
+    let now = Utc::now();
+    let mut tx = walled(pool, &auth.commune_code).await?;
     // Serialise pushes within a commune (see the event table's comment) and within a device.
     sqlx::query("SELECT code FROM commune WHERE code = $1 FOR UPDATE")
         .bind(&auth.commune_code)
@@ -185,22 +348,21 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         let result = |status, reason: Option<String>| PushResult { seq: event.seq, event_id: event.id, status, reason };
         if event.device_id != auth.device_id {
             // Not this device's seq space: nothing to advance, refuse outright.
-            results.push(result(PushStatus::Rejected, Some("event belongs to another device".into())));
+            results.push(result(PushStatus::Rejected, Some("sự kiện của máy khác, không phải máy gửi".into())));
             continue;
         }
         if event.seq <= last_seq {
+            // A resend compares in the form the province stored (the parsed one).
+            let sent = event.body().map_or_else(|_| event.clone(), |body| event.with_body(&body));
             match stored_event(&mut tx, auth.device_id, event.seq).await? {
                 // Equal envelopes are a resend; JSON payloads compare as values, not as text.
-                Some(stored) if stored == event => results.push(result(PushStatus::Duplicate, None)),
+                Some(stored) if stored == sent => results.push(result(PushStatus::Duplicate, None)),
                 Some(_) => {
-                    record_conflict(&mut tx, &event).await?;
-                    results.push(result(
-                        PushStatus::Conflict,
-                        Some("another event already has this sequence number".into()),
-                    ));
+                    record_conflict(&mut tx, &auth.commune_code, &event).await?;
+                    results.push(result(PushStatus::Conflict, Some("một sự kiện khác đã mang số thứ tự này".into())));
                 }
                 // Settled earlier as rejected: acknowledge again, do not store it twice.
-                None => results.push(result(PushStatus::Rejected, Some("already settled as rejected".into()))),
+                None => results.push(result(PushStatus::Rejected, Some("đã bị từ chối trước đây".into()))),
             }
             continue;
         }
@@ -208,27 +370,21 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
             expected_seq = Some(last_seq + 1);
             break;
         }
-        let problem = if event.commune_id != auth.commune_code {
-            Some(format!("event is for commune {:?}, this device belongs to {:?}", event.commune_id, auth.commune_code))
-        } else {
-            match event.body() {
-                Err(e) => Some(e.to_string()),
-                Ok(body) => out_of_order(&mut tx, &event, &body).await?,
+        let reason = match store_pushed(&mut tx, auth, &event, now).await {
+            Ok(reason) => reason,
+            Err(Error::Database(e)) => {
+                tracing::warn!(event = %event.id, error = %e, "the database refused one pushed event");
+                Some("máy chủ không lưu được sự kiện này".to_owned())
             }
+            Err(e) => return Err(e),
         };
-        let (status, reason) = match problem {
-            Some(reason) => (PushStatus::Rejected, Some(reason)),
-            None if insert_event(&mut tx, &event).await? => {
-                if let Ok(EventBody::Week(stepped)) = event.body() {
-                    record_week_step(&mut tx, &event, &stepped).await?;
-                }
-                (PushStatus::Stored, None)
+        let status = match &reason {
+            Some(reason) => {
+                quarantine(&mut tx, &auth.commune_code, &event, reason).await?;
+                PushStatus::Rejected
             }
-            None => (PushStatus::Rejected, Some("an event with this id is already stored".to_owned())),
+            None => PushStatus::Stored,
         };
-        if let Some(reason) = &reason {
-            quarantine(&mut tx, &event, reason).await?;
-        }
         results.push(result(status, reason));
         last_seq = event.seq;
     }
@@ -239,6 +395,38 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         .await?;
     tx.commit().await?;
     Ok(PushOutcome { acked_through: last_seq, expected_seq, results })
+}
+
+/// Admits and stores one new pushed event in a savepoint of the batch: `Some(reason)` when it is
+/// refused (nothing of it stays), a database error when the database would not take it (the
+/// savepoint is rolled back, the batch goes on).
+async fn store_pushed(
+    tx: &mut Transaction<'static, Postgres>,
+    auth: &DeviceAuth,
+    event: &Event,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    use sqlx::Acquire;
+    if event.commune_id != auth.commune_code {
+        return Ok(Some(format!("sự kiện ghi xã {:?}, máy này thuộc xã {:?}", event.commune_id, auth.commune_code)));
+    }
+    let body = match event.admit(now) {
+        Ok(body) => body,
+        Err(e) => return Ok(Some(e.to_string())),
+    };
+    let stored = event.with_body(&body);
+    let mut savepoint = tx.begin().await?;
+    if let Some(reason) = out_of_order(&mut savepoint, &stored, &body).await? {
+        return Ok(Some(reason));
+    }
+    if !insert_event(&mut savepoint, &stored).await? {
+        return Ok(Some("một sự kiện cùng mã đã được lưu".to_owned()));
+    }
+    if let EventBody::Week(stepped) = &body {
+        record_week_step(&mut savepoint, &stored, stepped).await?;
+    }
+    savepoint.commit().await?;
+    Ok(None)
 }
 
 /// Why a step cannot be stored: it is dated before the start of what it belongs to, by core's
@@ -351,7 +539,7 @@ pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Eve
         Error::BadRequest(format!("{commune} {week} is {:?}, not approved: nothing to accept", approval.status()))
     })?;
     // The province's device for this commune: no token anyone holds, no ticket series.
-    let device = Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("thanthien-province:{commune}").as_bytes());
+    let device = province_device(commune);
     let (seq,): (i64,) = sqlx::query_as(
         "INSERT INTO device (id, commune_code, token_hash, name, revoked_at, last_seq)
          VALUES ($1, $2, $3, 'Tỉnh', now(), 1)
@@ -424,8 +612,9 @@ pub async fn week_summaries(pool: &PgPool, week: Option<&str>, commune: Option<&
         .collect())
 }
 
-async fn record_conflict(conn: &mut PgConnection, e: &Event) -> Result<()> {
-    sqlx::query("INSERT INTO event_conflict (device_id, seq, envelope) VALUES ($1, $2, $3)")
+async fn record_conflict(conn: &mut PgConnection, commune: &str, e: &Event) -> Result<()> {
+    sqlx::query("INSERT INTO event_conflict (commune_code, device_id, seq, envelope) VALUES ($1, $2, $3, $4)")
+        .bind(commune)
         .bind(e.device_id)
         .bind(e.seq)
         .bind(envelope_json(e))
@@ -434,19 +623,31 @@ async fn record_conflict(conn: &mut PgConnection, e: &Event) -> Result<()> {
     Ok(())
 }
 
-async fn quarantine(conn: &mut PgConnection, e: &Event, reason: &str) -> Result<()> {
-    sqlx::query("INSERT INTO event_quarantine (device_id, seq, envelope, reason) VALUES ($1, $2, $3, $4)")
-        .bind(e.device_id)
-        .bind(e.seq)
-        .bind(envelope_json(e))
-        .bind(reason)
-        .execute(&mut *conn)
-        .await?;
+async fn quarantine(conn: &mut PgConnection, commune: &str, e: &Event, reason: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_quarantine (commune_code, device_id, seq, envelope, reason) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(commune)
+    .bind(e.device_id)
+    .bind(e.seq)
+    .bind(envelope_json(e))
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
-/// The device's commune's events written by other devices, after `after`, in server order.
-pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> Result<(Vec<PulledEvent>, bool)> {
+/// A page of the device's commune's events written by other devices, after `after`, in server
+/// order: at most `limit` events and about `MAX_PULL_BYTES` of JSON (always at least one event).
+pub struct PullPage {
+    pub events: Vec<PulledEvent>,
+    /// Past every row this page looked at, sent or skipped.
+    pub next_cursor: i64,
+    pub more: bool,
+}
+
+pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> Result<PullPage> {
+    let mut tx = walled(pool, &auth.commune_code).await?;
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM event
          WHERE commune_code = $1 AND device_id <> $2 AND server_seq > $3
@@ -456,15 +657,30 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> R
     .bind(auth.device_id)
     .bind(after)
     .bind(limit + 1)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
-    let more = rows.len() as i64 > limit;
-    let events = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|row| event_from_row(row).map(|(cursor, event)| PulledEvent { cursor, event }))
-        .collect::<Result<Vec<_>>>()?;
-    Ok((events, more))
+    tx.commit().await?;
+    let mut more = rows.len() as i64 > limit;
+    let (mut events, mut bytes, mut next_cursor) = (Vec::new(), 0, after);
+    for row in rows.into_iter().take(limit as usize) {
+        let cursor = row.0;
+        match event_from_row(row) {
+            Ok((cursor, event)) => {
+                let size = serde_json::to_vec(&event).map_or(0, |v| v.len());
+                if bytes + size > MAX_PULL_BYTES && !events.is_empty() {
+                    more = true;
+                    break;
+                }
+                bytes += size;
+                events.push(PulledEvent { cursor, event });
+            }
+            // A row this build cannot read (stored by an older one) must not stop the commune's
+            // pulls: skipped and logged, the cursor moves past it.
+            Err(e) => tracing::warn!(cursor, error = %e, "stored event skipped in a pull"),
+        }
+        next_cursor = cursor;
+    }
+    Ok(PullPage { events, next_cursor, more })
 }
 
 /// Publishes a new version of reference data after checking it reads as its kind.

@@ -15,6 +15,8 @@ pub enum Error {
     EnrollmentCodeInvalid,
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    DeviceTaken(String),
     #[error("a batch holds at most {max} events")]
     BatchTooLarge { max: usize },
     #[error("database error")]
@@ -28,6 +30,7 @@ impl Error {
             Error::ProtocolUnsupported(_) => (StatusCode::UPGRADE_REQUIRED, ApiErrorCode::ProtocolUnsupported),
             Error::EnrollmentCodeInvalid => (StatusCode::FORBIDDEN, ApiErrorCode::EnrollmentCodeInvalid),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
+            Error::DeviceTaken(_) => (StatusCode::CONFLICT, ApiErrorCode::DeviceTaken),
             Error::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
             Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }

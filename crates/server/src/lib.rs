@@ -11,12 +11,20 @@ use tokio::net::TcpListener;
 
 pub use api::router;
 
-/// Serves the API on `listener` until `shutdown` completes.
+/// Serves the API on `listener` until `shutdown` completes. Refuses to start on a schema behind
+/// this build's migrations, or as a role that bypasses the commune wall (row-level security).
 pub async fn serve(
     listener: TcpListener,
     pool: PgPool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let refusal = |e: error::Error| std::io::Error::other(e.to_string());
+    if let Some(reason) = db::schema_behind(&pool).await.map_err(refusal)? {
+        return Err(std::io::Error::other(reason));
+    }
+    if let Some(reason) = db::role_bypasses_wall(&pool).await.map_err(refusal)? {
+        return Err(std::io::Error::other(reason));
+    }
     let app = router(pool).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -19,7 +19,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the sync API.
+    /// Bring the database schema up to date: run as the database owner, before `serve`.
+    Migrate,
+    /// Create (or keep) the server's login role, a member of thanthien_app: no superuser, no
+    /// BYPASSRLS, walled to one commune per request. Run as the owner; `--password-stdin` reads
+    /// its password from standard input.
+    AppLogin {
+        #[arg(long, default_value = "thanthien_server")]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Serve the sync API (connect as the app login role; the schema must be migrated).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
@@ -30,9 +41,13 @@ enum Command {
         command: CommuneCommand,
     },
     /// Issue a one-time enrolment code for a commune; prints the code alone on standard output.
+    /// With `--device`, the code re-enrols that PC of the commune (a new token; it must not be
+    /// revoked): the only way an enrolled PC is enrolled again.
     EnrollCode {
         #[arg(long)]
         commune: String,
+        #[arg(long)]
+        device: Option<uuid::Uuid>,
         /// How long the code stays valid.
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
@@ -100,6 +115,8 @@ async fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes belong on a terminal, not in a log file or the journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -113,8 +130,27 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.database_url.context("DATABASE_URL is not set (or pass --database-url)")?;
     let pool = PgPoolOptions::new().max_connections(10).connect(&url).await.context("cannot connect to PostgreSQL")?;
-    db::migrate(&pool).await.context("cannot bring the database schema up to date")?;
+    if !matches!(cli.command, Command::Migrate) {
+        if let Some(reason) = db::schema_behind(&pool).await? {
+            anyhow::bail!(reason);
+        }
+    }
     match cli.command {
+        Command::Migrate => {
+            db::migrate(&pool).await.context("cannot bring the database schema up to date")?;
+            eprintln!("schema up to date");
+        }
+        Command::AppLogin { role, password_stdin } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            db::create_app_login(&pool, &role, password.as_deref()).await?;
+            eprintln!("login role {role} is a member of thanthien_app");
+        }
         Command::Serve { listen } => {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -130,10 +166,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db::add_commune(&pool, code, name).await?;
             eprintln!("commune {code} ({name}) saved");
         }
-        Command::EnrollCode { commune, valid_hours } => {
+        Command::EnrollCode { commune, device, valid_hours } => {
             let code = new_enrollment_code();
             let expires = Utc::now() + chrono::Duration::hours(i64::from(valid_hours));
-            db::add_enrollment_code(&pool, commune.trim(), &code, expires).await?;
+            db::add_enrollment_code(&pool, commune.trim(), &code, expires, device).await?;
             println!("{code}");
             eprintln!("valid until {expires}");
         }

@@ -221,7 +221,7 @@ async fn an_invalid_event_is_quarantined_and_the_queue_moves_on(pool: PgPool) {
     let answer = push(&s, &token, &[bad, good]).await;
     assert_eq!(answer.acked_through, 2);
     assert_eq!(answer.results[0].status, PushStatus::Rejected);
-    assert!(answer.results[0].reason.as_deref().unwrap_or("").contains("invalid payload"));
+    assert!(answer.results[0].reason.as_deref().unwrap_or("").contains("không hợp lệ"));
     assert_eq!(answer.results[1].status, PushStatus::Stored);
     assert_eq!((count(&s.pool, "event").await, count(&s.pool, "event_quarantine").await), (1, 1));
 }

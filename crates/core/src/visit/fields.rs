@@ -211,6 +211,14 @@ pub enum InputError {
         follows: Moment,
         start: chrono::DateTime<chrono::Utc>,
     },
+    #[error("{} quá dài: tối đa {} ký tự.", .field.label_vi(), .max)]
+    TooLong { field: InputField, max: usize },
+    #[error("{}: nhiều quá, tối đa {} mục.", .field.label_vi(), .max)]
+    TooMany { field: InputField, max: usize },
+    #[error("{} ({}) ở tương lai so với giờ máy chủ: kiểm tra lại ngày giờ và đồng hồ của máy.", .moment.label_vi(), crate::time::local_text(*.at))]
+    MomentInTheFuture { moment: Moment, at: chrono::DateTime<chrono::Utc> },
+    #[error("{} ({}) trước ngày 01/07/2025, ngày các xã, phường hiện nay bắt đầu hoạt động: kiểm tra lại ngày.", .moment.label_vi(), crate::time::local_text(*.at))]
+    BeforeCommunes { moment: Moment, at: chrono::DateTime<chrono::Utc> },
 }
 
 /// A moment in the life of a visit, a feedback item, a camera or a week's approval: what a step
@@ -231,6 +239,10 @@ pub enum Moment {
     CameraCheck,
     WeekEnd,
     WeekStep,
+    BoxOpening,
+    Publication,
+    /// Any time given for an entry, before the form knows which step it dates.
+    Entry,
 }
 
 impl Moment {
@@ -249,6 +261,9 @@ impl Moment {
             Moment::CameraCheck => "Giờ kiểm tra camera",
             Moment::WeekEnd => "Thời điểm kết thúc tuần",
             Moment::WeekStep => "Bước duyệt báo cáo",
+            Moment::BoxOpening => "Giờ mở hộp thư góp ý",
+            Moment::Publication => "Giờ công khai",
+            Moment::Entry => "Thời điểm ghi nhận",
         }
     }
 }
@@ -262,6 +277,30 @@ pub fn not_before(
 ) -> Result<(), InputError> {
     if at < start {
         Err(InputError::StepBeforeStart { step, at, follows, start })
+    } else {
+        Ok(())
+    }
+}
+
+/// A synced free-text field that has no type of its own: bounded and without control characters.
+pub fn check_text(text: &str, field: InputField, max: usize, multiline: bool) -> Result<(), InputError> {
+    if text.chars().count() > max {
+        return Err(InputError::TooLong { field, max });
+    }
+    check_controls(text, field, multiline)
+}
+
+/// A step's time is believable: not after `latest` (the receiver's time plus the tolerance) and
+/// not before today's communes began (`clock::communes_formed`).
+pub fn check_moment(
+    moment: Moment,
+    at: chrono::DateTime<chrono::Utc>,
+    latest: chrono::DateTime<chrono::Utc>,
+) -> Result<(), InputError> {
+    if at > latest {
+        Err(InputError::MomentInTheFuture { moment, at })
+    } else if at < crate::clock::communes_formed() {
+        Err(InputError::BeforeCommunes { moment, at })
     } else {
         Ok(())
     }
@@ -375,7 +414,10 @@ impl InputError {
             }
             InputError::PublicationInvalid | InputError::ExportFormatInvalid => InputField::Publication,
             InputError::ControlCharacter { field, .. } => *field,
-            InputError::StepBeforeStart { .. } => InputField::Time,
+            InputError::StepBeforeStart { .. }
+            | InputError::MomentInTheFuture { .. }
+            | InputError::BeforeCommunes { .. } => InputField::Time,
+            InputError::TooLong { field, .. } | InputError::TooMany { field, .. } => *field,
         }
     }
 }

@@ -157,6 +157,7 @@ impl RatingReason {
 
 /// Payload of `visit.called`: an official called the citizen to a counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitCalled {
     pub called_at: DateTime<Utc>,
     pub official: super::OfficialName,
@@ -165,6 +166,7 @@ pub struct VisitCalled {
 
 /// Where a transferred citizen was sent: another counter, another official, or both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Transfer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<Counter>,
@@ -174,6 +176,7 @@ pub struct Transfer {
 
 /// Payload of `visit.finished`. The details each belong to one outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitFinished {
     pub finished_at: DateTime<Utc>,
     pub outcome: Outcome,
@@ -319,6 +322,7 @@ impl VisitFinished {
 /// Payload of `visit.rescheduled`: the appointment of a received dossier moves, with the reason
 /// (the apology slip's new date is one of these).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitRescheduled {
     pub rescheduled_at: DateTime<Utc>,
     pub appointment: NaiveDate,
@@ -341,6 +345,7 @@ impl VisitRescheduled {
 
 /// Payload of `visit.returned`: the result of a received dossier was handed to the citizen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitReturned {
     pub returned_at: DateTime<Utc>,
 }
@@ -384,6 +389,7 @@ pub struct DossierAtRisk {
 
 /// Payload of `visit.rated`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitRated {
     pub rated_at: DateTime<Utc>,
     pub level: RatingLevel,
@@ -412,6 +418,8 @@ impl VisitRated {
 pub fn check_not_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
     if at > now + Duration::minutes(1) {
         Err(InputError::InTheFuture)
+    } else if at < crate::clock::communes_formed() {
+        Err(InputError::BeforeCommunes { moment: super::Moment::Entry, at })
     } else {
         Ok(at)
     }

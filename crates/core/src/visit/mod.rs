@@ -20,6 +20,7 @@ pub use fields::*;
 
 /// Payload of `visit.arrived`: the fact that a citizen came to the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ArrivedWire")]
 pub struct VisitArrived {
     pub arrived_at: DateTime<Utc>,
     /// The number the citizen is called by; the desk gives one to every arrival it records.
@@ -29,9 +30,48 @@ pub struct VisitArrived {
     pub visit: NewVisit,
 }
 
+/// `VisitArrived` as it reads off the wire: flat, so unknown fields are refused (serde cannot
+/// refuse them through `flatten`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArrivedWire {
+    arrived_at: DateTime<Utc>,
+    #[serde(default)]
+    ticket: Option<Ticket>,
+    name: VisitorName,
+    #[serde(default)]
+    procedure: Option<ProcedureText>,
+    #[serde(default)]
+    procedure_id: Option<String>,
+    #[serde(default)]
+    phone: Option<Phone>,
+    #[serde(default)]
+    citizen_id: Option<CitizenId>,
+    #[serde(default)]
+    note: Option<Note>,
+    #[serde(default)]
+    trip: Trip,
+}
+
+impl From<ArrivedWire> for VisitArrived {
+    fn from(w: ArrivedWire) -> VisitArrived {
+        let visit = NewVisit {
+            name: w.name,
+            procedure: w.procedure,
+            procedure_id: w.procedure_id,
+            phone: w.phone,
+            citizen_id: w.citizen_id,
+            note: w.note,
+            trip: w.trip,
+        };
+        VisitArrived { arrived_at: w.arrived_at, ticket: w.ticket, visit }
+    }
+}
+
 /// Payload of `visit.amended`: a correction of the editable fields, with the reason for the audit
 /// trail. Fields left out are unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VisitAmended {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<VisitorName>,
@@ -127,10 +167,12 @@ impl VisitChange {
             VisitChange::Finished(f) => f.check(),
             VisitChange::Rescheduled(r) => r.check(),
             VisitChange::Rated(r) => VisitRated::new(r.rated_at, r.level, r.reasons.clone()).map(drop),
-            VisitChange::Amended(m) => check_controls(&m.reason, InputField::Note, true),
-            VisitChange::Arrived(a) => {
-                a.visit.procedure_id.as_deref().map_or(Ok(()), |p| check_controls(p, InputField::Procedure, false))
-            }
+            VisitChange::Amended(m) => check_text(&m.reason, InputField::Note, NOTE_MAX_CHARS, true),
+            VisitChange::Arrived(a) => a
+                .visit
+                .procedure_id
+                .as_deref()
+                .map_or(Ok(()), |p| check_text(p, InputField::Procedure, CODE_MAX_CHARS, false)),
             _ => Ok(()),
         }
     }

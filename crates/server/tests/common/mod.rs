@@ -14,11 +14,26 @@ pub struct Server {
     pub http: reqwest::Client,
 }
 
+/// The login role the tests' servers use: a member of thanthien_app, walled by row-level security.
+pub const APP_ROLE: &str = "thanthien_test_server";
+
+/// A pool on the test's database as the server's role (the owner's `pool` bypasses the wall).
+pub async fn app_pool(pool: &PgPool) -> PgPool {
+    thanthien_province::db::create_app_login(pool, APP_ROLE, None).await.unwrap();
+    thanthien_province::db::connect_as(pool, APP_ROLE).await.unwrap()
+}
+
+/// The real server, serving as the app role; `pool` stays the owner's, for the province's acts
+/// and for looking inside.
 pub async fn start(pool: PgPool) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let serving = pool.clone();
-    tokio::spawn(async move { thanthien_province::serve(listener, serving, std::future::pending()).await });
+    let serving = app_pool(&pool).await;
+    tokio::spawn(async move {
+        if let Err(e) = thanthien_province::serve(listener, serving, std::future::pending()).await {
+            panic!("the server would not start: {e}");
+        }
+    });
     Server { base: format!("http://{addr}"), pool, http: reqwest::Client::new() }
 }
 
@@ -29,7 +44,9 @@ impl Server {
 
     pub async fn code_for(&self, commune: &str, valid_for: Duration) -> String {
         let code = thanthien_province::new_enrollment_code();
-        thanthien_province::db::add_enrollment_code(&self.pool, commune, &code, Utc::now() + valid_for).await.unwrap();
+        thanthien_province::db::add_enrollment_code(&self.pool, commune, &code, Utc::now() + valid_for, None)
+            .await
+            .unwrap();
         code
     }
 
