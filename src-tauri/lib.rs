@@ -33,9 +33,22 @@ pub fn export_dir() -> PathBuf {
 pub const IDENTIFIER: &str = "vn.thanthien.app";
 
 /// Logs go to standard error; `RUST_LOG` overrides `default` (e.g. "warn" for the CLI).
-pub fn init_logging(default: &str) {
+pub fn init_logging(default: &str, file: Option<&std::path::Path>) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let opened = file.and_then(|path| {
+        path.parent().map(std::fs::create_dir_all);
+        std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
+    });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match opened {
+        // The command line's details go to its log file: its screen keeps to one line per problem.
+        Some(log) => builder.with_ansi(false).with_writer(std::sync::Mutex::new(log)).try_init(),
+        // Colour codes only on a terminal, never in a redirected log.
+        None => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_writer(std::io::stderr)
+            .try_init(),
+    };
 }
 
 /// The idle time before the screen locks: core's default, or `THANTHIEN_IDLE_LOCK_SECS` (for a

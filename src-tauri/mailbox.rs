@@ -123,8 +123,10 @@ async fn import_once(store: &Store) -> Result<MailboxReport, MailboxError> {
                 let fetch = fetch.map_err(imap)?;
                 let Some(raw) = fetch.body() else { continue };
                 let (input, sent_at) = feedback_from_mail(raw, uid_validity, uid);
-                // A sender's clock ahead of ours must not refuse the message: it counts from now.
-                let at = sent_at.filter(|t| *t <= Utc::now()).unwrap_or_else(Utc::now);
+                // A sender's clock ahead of ours (or a date before today's communes) must not
+                // refuse the message: it counts from now.
+                let now = store.now();
+                let at = sent_at.filter(|t| *t <= now && *t >= thanthien_core::clock::communes_formed()).unwrap_or(now);
                 store.record_feedback(input, at).await?;
                 report.imported += 1;
             }
@@ -163,7 +165,7 @@ pub fn feedback_from_mail(raw: &[u8], uid_validity: u32, uid: u32) -> (FeedbackI
         }
         None => (None, None, None, None, None),
     };
-    let text = [subject, body].into_iter().flatten().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let text = [subject, body].into_iter().flatten().map(|t| clean(&t)).filter(|t| !t.is_empty());
     let mut content = text.collect::<Vec<_>>().join("\n\n");
     if content.chars().count() > CONTENT_MAX_CHARS {
         // The register keeps the first part; the whole message stays in the mailbox.
@@ -176,12 +178,21 @@ pub fn feedback_from_mail(raw: &[u8], uid_validity: u32, uid: u32) -> (FeedbackI
         channel: "email".into(),
         kind: "recommendation".into(),
         content,
-        submitter: name,
-        contact: address,
+        submitter: name.map(|n| clean(&n)),
+        contact: address.map(|a| clean(&a)),
         message_id: Some(id),
         ..Default::default()
     };
     (input, date)
+}
+
+/// A letter must not be lost for a stray byte: control characters (NUL, escapes, a bare carriage
+/// return) become spaces, line breaks and tabs stay, and the ends are trimmed.
+fn clean(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let cleaned: String =
+        text.chars().map(|c| if c.is_control() && !matches!(c, '\n' | '\t') { ' ' } else { c }).collect();
+    cleaned.trim().to_owned()
 }
 
 #[cfg(test)]
@@ -199,6 +210,26 @@ mod tests {
         assert_eq!(input.contact.as_deref(), Some("a@example.com"));
         assert_eq!(input.message_id.as_deref(), Some("<m1@example.com>"));
         assert_eq!(at.map(|t| t.to_rfc3339()), Some("2026-11-25T02:00:00+00:00".to_owned()));
+    }
+
+    #[test]
+    fn control_characters_in_a_mail_are_cleaned_not_refused() {
+        let raw = "From: \"Tr\u{1b}[31m\u{0}An\" <b@example.com>\r\nSubject: Xin\u{7} h\u{0}\u{1}i\r\n\
+                   Content-Type: text/plain; charset=utf-8\r\n\r\nD\u{0}\u{8}ong 1\r\nDong 2\r\n";
+        let (input, _) = feedback_from_mail(raw.as_bytes(), 7, 3);
+        assert!(!input.content.chars().any(|c| c.is_control() && c != '\n'), "{:?}", input.content);
+        assert!(
+            input.content.starts_with("Xin  h  i") && input.content.ends_with("D  ong 1\nDong 2"),
+            "{:?}",
+            input.content
+        );
+        let name = input.submitter.unwrap_or_default();
+        assert!(!name.chars().any(char::is_control), "{name:?}");
+        assert!(thanthien_core::feedback::FeedbackReceived::parse(
+            FeedbackInput { submitter: Some(name), ..input },
+            chrono::Utc::now()
+        )
+        .is_ok());
     }
 
     #[test]

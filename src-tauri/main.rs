@@ -7,10 +7,17 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = thanthien::cli::Cli::parse();
-    // The command line stays quiet but for problems; the window logs its day.
-    thanthien::init_logging(if cli.command.is_some() { "warn" } else { "info,sqlx=warn" });
+    let cli = match thanthien::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return thanthien::cli::argument_error(e),
+    };
     let dir = thanthien::data_dir(cli.data_dir.clone());
+    // The command line writes its details to a log file in the data folder and its one-line
+    // messages to the screen; the window logs its day to standard error.
+    match cli.command {
+        Some(_) => thanthien::init_logging("warn", Some(&dir.join("logs").join("thanthien-cli.log"))),
+        None => thanthien::init_logging("info,sqlx=warn", None),
+    }
     match cli.command {
         None => match thanthien::run_app(dir) {
             Ok(()) => ExitCode::SUCCESS,

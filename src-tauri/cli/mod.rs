@@ -130,7 +130,7 @@ pub struct OfficialArgs {
     title: String,
     #[arg(long)]
     phone: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::parse_u16)]
     counter: Option<u16>,
     /// Show the phone on the public board.
     #[arg(long)]
@@ -155,6 +155,7 @@ pub enum OfficialCommand {
     Add(OfficialArgs),
     /// Correct an official's whole entry.
     Set {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[command(flatten)]
         entry: OfficialArgs,
@@ -204,21 +205,23 @@ pub enum VisitCommand {
         #[arg(long)]
         note: Option<String>,
         /// Which trip for the same matter: 1, 2, 3 (3 or more).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::parse_u8)]
         trip: Option<u8>,
     },
     /// An official calls the citizen to a counter (again, to recall a no-show).
     Call {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[arg(long)]
         official: String,
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::parse_u16)]
         counter: u16,
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
     },
     /// The visit ends: resolved | dossier-received | guided | transferred | no-show | left.
     Finish {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[arg(long, value_parser = parse_word::<Outcome>)]
         outcome: Outcome,
@@ -233,7 +236,7 @@ pub enum VisitCommand {
         #[arg(long)]
         guidance: Option<String>,
         /// With transferred: the counter the citizen was sent to.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::parse_u16)]
         to_counter: Option<u16>,
         /// With transferred: the official the citizen was sent to.
         #[arg(long)]
@@ -243,6 +246,7 @@ pub enum VisitCommand {
     },
     /// The result of a received dossier went back to the citizen.
     Return {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
@@ -254,6 +258,7 @@ pub enum VisitCommand {
     },
     /// Move a received dossier's appointment, with the reason.
     Reschedule {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[arg(long, value_parser = parse_date)]
         appointment: NaiveDate,
@@ -267,8 +272,9 @@ pub enum VisitCommand {
     },
     /// The citizen's rating: 5 Rất hài lòng … 1 Rất không hài lòng.
     Rate {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::parse_u8)]
         level: u8,
         /// For levels 1–2: attitude | waiting-time | unclear-guidance | repeat-trips | other (repeatable).
         #[arg(long = "reason", value_parser = parse_word::<RatingReason>)]
@@ -295,6 +301,62 @@ fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .map_err(|_| "ngày phải có dạng 2026-12-01 hoặc 01/12/2026".to_owned())
+}
+
+/// A whole number, refused in Vietnamese (clap's own message is English).
+fn parse_whole<T: std::str::FromStr + std::fmt::Display>(text: &str, min: T, max: T) -> Result<T, String> {
+    text.trim().parse::<T>().map_err(|_| format!("phải là một số nguyên từ {min} đến {max}"))
+}
+
+/// A record's id as the lists print it.
+fn parse_id(text: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(text.trim()).map_err(|_| "mã phải là mã đầy đủ như danh sách in ra (36 ký tự)".to_owned())
+}
+
+fn parse_u8(text: &str) -> Result<u8, String> {
+    parse_whole(text, u8::MIN, u8::MAX)
+}
+
+fn parse_u16(text: &str) -> Result<u16, String> {
+    parse_whole(text, u16::MIN, u16::MAX)
+}
+
+/// An argument error as one line in Vietnamese naming the argument (help and version print as
+/// clap prints them). Returns the exit code: 2 for a refused command line, as clap does.
+pub fn argument_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(v)) => v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (arg, value) = (context(ContextKind::InvalidArg), context(ContextKind::InvalidValue));
+    let reason = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+    let line = match e.kind() {
+        ErrorKind::ValueValidation => format!("{arg}: {value:?} không hợp lệ: {reason}"),
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg}: thiếu giá trị"),
+        ErrorKind::InvalidValue => {
+            format!("{arg}: {value:?} không hợp lệ; chọn một trong: {}", context(ContextKind::ValidValue))
+        }
+        ErrorKind::MissingRequiredArgument => format!("thiếu tham số bắt buộc: {arg}"),
+        ErrorKind::UnknownArgument => format!("không có tham số {arg}"),
+        ErrorKind::InvalidSubcommand => format!("không có lệnh {}", context(ContextKind::InvalidSubcommand)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "thiếu lệnh con".to_owned()
+        }
+        ErrorKind::ArgumentConflict => format!("không dùng {arg} cùng {}", context(ContextKind::PriorArg)),
+        ErrorKind::TooManyValues => format!("{arg}: chỉ ghi một lần"),
+        _ => "tham số dòng lệnh không hợp lệ".to_owned(),
+    };
+    eprintln!("thanthien: {} (xem thanthien --help)", line.replace('\n', " "));
+    ExitCode::from(2)
 }
 
 /// A value named by its wire word (the same words the sync protocol uses).

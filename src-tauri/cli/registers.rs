@@ -24,6 +24,7 @@ pub enum FeedbackCommand {
     },
     /// Move an item on; `--status answered` needs `--reply` and `--by`.
     Set {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         /// accepted | extended | awaiting-supplement | received (resume) | refused | transferred |
         /// answered | closed
@@ -62,7 +63,7 @@ pub enum FeedbackCommand {
         #[arg(long = "witness")]
         witnesses: Vec<String>,
         /// Letters found in the box.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::cli::parse_u16)]
         letters: u16,
         #[arg(long)]
         note: Option<String>,
@@ -116,7 +117,7 @@ pub struct FeedbackArgs {
     #[arg(long = "attachment")]
     attachments: Vec<String>,
     /// The feedback-box opening the letter came from (see `feedback box`).
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::parse_id, long)]
     box_session: Option<Uuid>,
 }
 
@@ -143,7 +144,7 @@ pub struct CameraArgs {
     #[arg(long)]
     name: String,
     /// The counter it watches.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::parse_u16)]
     counter: Option<u16>,
     /// Where it hangs, in words.
     #[arg(long)]
@@ -180,12 +181,14 @@ pub enum CameraCommand {
     Add(CameraArgs),
     /// Correct a camera's whole entry.
     Set {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[command(flatten)]
         entry: CameraArgs,
     },
     /// A shift's check-in: every item of the checklist pass, fail or na.
     Check {
+        #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         /// live=pass,recording=fail,clock=pass,retention=pass,signage=na
         #[arg(long = "item")]

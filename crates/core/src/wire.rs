@@ -69,6 +69,39 @@ pub struct PushRequest {
     pub events: Vec<Event>,
 }
 
+/// A push as the server reads it: each event decoded on its own, so one unreadable envelope is
+/// refused alone and never stops the batch.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PushWire {
+    pub events: Vec<serde_json::Value>,
+}
+
+/// An envelope that does not read as an `Event`: refused at its seq if it names one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub seq: Option<i64>,
+    pub id: Uuid,
+    pub envelope: serde_json::Value,
+    pub reason: String,
+}
+
+impl PushWire {
+    /// Each event read on its own.
+    pub fn decode(self) -> Vec<Result<Event, Unreadable>> {
+        self.events
+            .into_iter()
+            .map(|value| {
+                Event::deserialize(&value).map_err(|e| Unreadable {
+                    seq: value.get("seq").and_then(serde_json::Value::as_i64),
+                    id: value.get("id").and_then(|v| v.as_str()).and_then(|t| t.parse().ok()).unwrap_or_default(),
+                    reason: format!("phong bì không đọc được: {e}"),
+                    envelope: value,
+                })
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {

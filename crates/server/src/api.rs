@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::visit::Ticket;
 use thanthien_core::wire::{
-    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse, ReferenceResponse,
+    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire, ReferenceResponse,
     MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
 };
 use tower_http::decompression::RequestDecompressionLayer;
@@ -85,12 +85,12 @@ async fn enroll(
 async fn push(
     State(pool): State<PgPool>,
     Device(auth): Device,
-    Json(req): Json<PushRequest>,
+    Json(req): Json<PushWire>,
 ) -> Result<Json<PushResponse>> {
     if req.events.len() > MAX_BATCH_EVENTS {
         return Err(Error::BatchTooLarge { max: MAX_BATCH_EVENTS });
     }
-    let outcome = db::push(&pool, &auth, req.events).await?;
+    let outcome = db::push(&pool, &auth, req.decode()).await?;
     Ok(Json(PushResponse {
         acked_through: outcome.acked_through,
         expected_seq: outcome.expected_seq,

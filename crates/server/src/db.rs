@@ -10,7 +10,7 @@ use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped}
 use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
 use thanthien_core::summary::Week;
 use thanthien_core::wire::{
-    Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease, MAX_PULL_BYTES,
+    Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease, Unreadable, MAX_PULL_BYTES,
 };
 use thanthien_core::Hlc;
 use uuid::Uuid;
@@ -293,26 +293,32 @@ async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Res
     row.map(event_from_row).transpose().map(|e| e.map(|(_, event)| event))
 }
 
-/// An envelope as the province keeps a refused one: as received, with every NUL (which
-/// PostgreSQL cannot store) shown as U+FFFD, so keeping it never fails.
-fn envelope_json(event: &Event) -> serde_json::Value {
-    fn scrub(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::String(text) if text.contains('\0') => *text = text.replace('\0', "\u{FFFD}"),
-            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
-            serde_json::Value::Object(fields) => {
-                let keys: Vec<String> = fields.keys().filter(|k| k.contains('\0')).cloned().collect();
-                for key in keys {
-                    if let Some(v) = fields.remove(&key) {
-                        fields.insert(key.replace('\0', "\u{FFFD}"), v);
-                    }
+/// NUL, which PostgreSQL cannot store in text or JSONB, shown as U+FFFD.
+fn scrubbed(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
+}
+
+/// A refused envelope as the province keeps it: as received, but for NULs (`scrubbed`), so
+/// keeping it never fails.
+fn scrub(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => *text = scrubbed(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+        serde_json::Value::Object(fields) => {
+            let keys: Vec<String> = fields.keys().filter(|k| k.contains('\0')).cloned().collect();
+            for key in keys {
+                if let Some(v) = fields.remove(&key) {
+                    fields.insert(scrubbed(&key), v);
                 }
-                fields.values_mut().for_each(scrub);
             }
-            _ => {}
+            fields.values_mut().for_each(scrub);
         }
+        _ => {}
     }
-    let mut value = serde_json::to_value(event).unwrap_or(serde_json::Value::Null);
+}
+
+fn envelope_json(event: &Event) -> serde_json::Value {
+    let mut value = serde_json::to_value(event).unwrap_or_default();
     scrub(&mut value);
     value
 }
@@ -329,8 +335,13 @@ pub struct PushOutcome {
 /// identical resend → duplicate; same seq, other content → conflict (kept); a gap → stop and
 /// name the expected seq; refused → quarantined with the reason, and the cursor moves on. One
 /// event the database cannot take is quarantined too: nothing in one event answers 5xx.
-pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> Result<PushOutcome> {
-    events.sort_by_key(|e| e.seq);
+pub async fn push(pool: &PgPool, auth: &DeviceAuth, events: Vec<Result<Event, Unreadable>>) -> Result<PushOutcome> {
+    // An envelope without a seq cannot be settled at any place in the device's queue: refused
+    // alone, outside the order.
+    let (mut events, unplaced): (Vec<_>, Vec<_>) =
+        events.into_iter().partition(|e| e.as_ref().map_or_else(|u| u.seq.is_some(), |_| true));
+    let seq_of = |e: &Result<Event, Unreadable>| e.as_ref().map_or_else(|u| u.seq.unwrap_or(0), |e| e.seq);
+    events.sort_by_key(seq_of);
     let now = Utc::now();
     let mut tx = walled(pool, &auth.commune_code).await?;
     // Serialise pushes within a commune (see the event table's comment) and within a device.
@@ -342,10 +353,48 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, mut events: Vec<Event>) -> R
         .bind(auth.device_id)
         .fetch_one(&mut *tx)
         .await?;
-    let mut results = Vec::with_capacity(events.len());
+    let mut results = Vec::with_capacity(events.len() + unplaced.len());
+    for unreadable in unplaced.into_iter().filter_map(Result::err) {
+        results.push(PushResult {
+            seq: 0,
+            event_id: unreadable.id,
+            status: PushStatus::Rejected,
+            reason: Some(format!("{} (không có số thứ tự)", unreadable.reason)),
+        });
+    }
     let mut expected_seq = None;
-    for event in events {
-        let result = |status, reason: Option<String>| PushResult { seq: event.seq, event_id: event.id, status, reason };
+    for incoming in events {
+        let (seq, event_id) = match &incoming {
+            Ok(e) => (e.seq, e.id),
+            Err(u) => (u.seq.unwrap_or(0), u.id),
+        };
+        let result = |status, reason: Option<String>| PushResult { seq, event_id, status, reason };
+        let event = match incoming {
+            Ok(event) => event,
+            // Unreadable at a seq: settled as refused in its place, like any invalid event.
+            Err(unreadable) if seq == last_seq + 1 => {
+                quarantine_envelope(
+                    &mut tx,
+                    &auth.commune_code,
+                    auth.device_id,
+                    seq,
+                    unreadable.envelope,
+                    &unreadable.reason,
+                )
+                .await?;
+                results.push(result(PushStatus::Rejected, Some(unreadable.reason)));
+                last_seq = seq;
+                continue;
+            }
+            Err(_) if seq > last_seq + 1 => {
+                expected_seq = Some(last_seq + 1);
+                break;
+            }
+            Err(unreadable) => {
+                results.push(result(PushStatus::Rejected, Some(unreadable.reason)));
+                continue;
+            }
+        };
         if event.device_id != auth.device_id {
             // Not this device's seq space: nothing to advance, refuse outright.
             results.push(result(PushStatus::Rejected, Some("sự kiện của máy khác, không phải máy gửi".into())));
@@ -624,14 +673,27 @@ async fn record_conflict(conn: &mut PgConnection, commune: &str, e: &Event) -> R
 }
 
 async fn quarantine(conn: &mut PgConnection, commune: &str, e: &Event, reason: &str) -> Result<()> {
+    quarantine_envelope(conn, commune, e.device_id, e.seq, serde_json::to_value(e).unwrap_or_default(), reason).await
+}
+
+/// Keeps a refused envelope with its reason, as received but for NULs (see `scrub`).
+async fn quarantine_envelope(
+    conn: &mut PgConnection,
+    commune: &str,
+    device: Uuid,
+    seq: i64,
+    mut envelope: serde_json::Value,
+    reason: &str,
+) -> Result<()> {
+    scrub(&mut envelope);
     sqlx::query(
         "INSERT INTO event_quarantine (commune_code, device_id, seq, envelope, reason) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(commune)
-    .bind(e.device_id)
-    .bind(e.seq)
-    .bind(envelope_json(e))
-    .bind(reason)
+    .bind(device)
+    .bind(seq)
+    .bind(envelope)
+    .bind(scrubbed(reason))
     .execute(&mut *conn)
     .await?;
     Ok(())

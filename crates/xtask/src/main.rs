@@ -263,14 +263,20 @@ fn run_app(with_server: bool, release: bool) -> Result<()> {
     let data = target_dir()?.join("xtask-run").join(&db);
     let data = data.to_str().context("non-UTF-8 target path")?;
     let listen = "127.0.0.1:8787";
+    // The owner migrates and acts for the province; the server logs in as a member of
+    // thanthien_app, walled to one commune per request (README, "The province's server").
+    let app_url = postgres::as_user(&url, "thanthien_server");
     let result = (|| -> Result<()> {
+        cmd(server, &["migrate"]).env("DATABASE_URL", &url).status_ok()?;
+        cmd(server, &["app-login", "--role", "thanthien_server"]).env("DATABASE_URL", &url).status_ok()?;
         cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"])
             .env("DATABASE_URL", &url)
             .status_ok()?;
         let out = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
         anyhow::ensure!(out.status.success(), "enroll-code failed");
         let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        let mut child = Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &url).spawn()?;
+        let mut child =
+            Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &app_url).spawn()?;
         let started = std::time::Instant::now();
         while std::net::TcpStream::connect(listen).is_err() && started.elapsed() < std::time::Duration::from_secs(15) {
             std::thread::sleep(std::time::Duration::from_millis(100));

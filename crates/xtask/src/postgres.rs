@@ -92,6 +92,14 @@ fn start_temporary() -> Result<Postgres> {
     Ok(Postgres { url: format!("postgres://postgres@127.0.0.1:{port}/postgres"), temporary: Some(cluster) })
 }
 
+/// The same database URL logged in as `user` (no password: the local cluster trusts loopback).
+pub fn as_user(url: &str, user: &str) -> String {
+    match url.split_once("://").and_then(|(scheme, rest)| rest.split_once('@').map(|(_, host)| (scheme, host))) {
+        Some((scheme, host)) => format!("{scheme}://{user}@{host}"),
+        None => url.replacen("://", &format!("://{user}@"), 1),
+    }
+}
+
 impl Postgres {
     pub fn url(&self) -> &str {
         &self.url

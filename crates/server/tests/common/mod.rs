@@ -60,6 +60,29 @@ impl Server {
             .unwrap()
     }
 
+    /// The province's code that re-enrols one PC.
+    pub async fn code_for_device(&self, commune: &str, device: Uuid) -> String {
+        let code = thanthien_province::new_enrollment_code();
+        let expires = Utc::now() + Duration::hours(1);
+        thanthien_province::db::add_enrollment_code(&self.pool, commune, &code, expires, Some(device)).await.unwrap();
+        code
+    }
+
+    /// A push of raw JSON envelopes, expected to be answered 200.
+    pub async fn http_push(&self, token: &str, events: &[serde_json::Value]) -> thanthien_core::wire::PushResponse {
+        let response = self
+            .http
+            .post(format!("{}/v1/sync/push", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "events": events }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
     /// Enrols a new device in `commune` and returns (device id, token).
     pub async fn device(&self, commune: &str) -> (Uuid, String) {
         let code = self.code_for(commune, Duration::hours(1)).await;
