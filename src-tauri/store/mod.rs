@@ -261,11 +261,16 @@ impl Store {
     /// from the same transaction, so a rolled-back write leaves no gap.
     async fn append(&self, tx: &mut Transaction<'static, Sqlite>, body: &EventBody, entity_id: Uuid) -> Result<Event> {
         let now = self.now();
-        // One round trip: next seq, and the clock = the greatest HLC seen (own or pulled).
+        // One round trip: next seq, and the clock = the greatest HLC seen (own or pulled), but
+        // for own events stamped by a clock that ran far ahead (refused by the province): they
+        // must not hold this PC's clock in 2099 once it knows better. The text form sorts like
+        // the value, so the bound is its 16-digit wall prefix.
+        let bound = now + thanthien_core::clock::TOLERANCE + thanthien_core::clock::HOLD_AT_MOST;
         let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
             "UPDATE local_device SET last_seq = last_seq + 1
-             RETURNING id, last_seq, (SELECT max(hlc) FROM event), commune_code",
+             RETURNING id, last_seq, (SELECT max(hlc) FROM event WHERE hlc < ?), commune_code",
         )
+        .bind(format!("{:016}", bound.timestamp_millis().max(0) + 1))
         .fetch_one(&mut **tx)
         .await?;
         let device_id = Uuid::from_str(&device).map_err(corrupt)?;
