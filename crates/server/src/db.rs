@@ -75,6 +75,14 @@ pub async fn create_app_login(pool: &PgPool, role: &str, password: Option<&str>)
     .fetch_one(pool)
     .await?;
     sqlx::query(&create).execute(pool).await?;
+    // An existing role that bypasses the wall (a superuser's name) is refused before any grant.
+    let (bypasses,): (bool,) = sqlx::query_as("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1")
+        .bind(role)
+        .fetch_one(pool)
+        .await?;
+    if bypasses {
+        return Err(Error::BadRequest(format!("role {role:?} bypasses row-level security; pick another name")));
+    }
     let (grant,): (String,) = sqlx::query_as(
         "SELECT format('DO $do$ BEGIN GRANT thanthien_app TO %I;
                         EXCEPTION WHEN unique_violation OR SQLSTATE ''XX000'' THEN NULL; END $do$', $1::text)",
@@ -90,13 +98,6 @@ pub async fn create_app_login(pool: &PgPool, role: &str, password: Option<&str>)
             .fetch_one(pool)
             .await?;
         sqlx::query(&alter).execute(pool).await?;
-    }
-    let (bypasses,): (bool,) = sqlx::query_as("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1")
-        .bind(role)
-        .fetch_one(pool)
-        .await?;
-    if bypasses {
-        return Err(Error::BadRequest(format!("role {role:?} bypasses row-level security; pick another name")));
     }
     Ok(())
 }

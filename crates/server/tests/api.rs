@@ -6,34 +6,19 @@ use chrono::{Duration, TimeZone, Utc};
 use flate2::write::GzEncoder;
 use sqlx::PgPool;
 use std::io::Write;
-use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
-use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
+use thanthien_core::event::{Event, EventBody};
+use thanthien_core::visit::VisitChange;
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, PullResponse, PushRequest, PushResponse, PushStatus, PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
 use thanthien_core::Hlc;
 use uuid::Uuid;
 
+/// An arrival at 09:00 on 26/11/2026, Vietnam time.
 fn visit_event(commune: &str, device: Uuid, seq: i64, name: &str) -> Event {
-    let visit = NewVisit::parse(VisitInput { name: name.into(), ..Default::default() }).unwrap();
-    let body = EventBody::Visit(VisitChange::Arrived(VisitArrived {
-        ticket: None,
-        arrived_at: Utc.with_ymd_and_hms(2026, 11, 26, 2, 0, 0).unwrap(),
-        visit,
-    }));
-    Event {
-        id: Uuid::now_v7(),
-        commune_id: commune.into(),
-        device_id: device,
-        seq,
-        hlc: Hlc { wall_ms: 1_000 + seq as u64, counter: 0, device },
-        entity: body.entity().into(),
-        entity_id: Uuid::now_v7(),
-        kind: body.kind().into(),
-        payload: body.payload(),
-        schema: SCHEMA_VERSION,
-        user: Some("lan.nt".into()),
-    }
+    let mut event = common::arrival(commune, device, seq, name);
+    event.payload["arrived_at"] = serde_json::json!("2026-11-26T02:00:00Z");
+    event
 }
 
 async fn push(s: &common::Server, token: &str, events: &[Event]) -> PushResponse {

@@ -12,31 +12,16 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::io::Write;
 use thanthien_core::approval::{week_id, ApprovalStep, WeekStepped};
-use thanthien_core::event::{province_device, Event, EventBody, SCHEMA_VERSION};
+use thanthien_core::event::{province_device, Event, EventBody};
 use thanthien_core::summary::Week;
-use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
+use thanthien_core::visit::VisitChange;
 use thanthien_core::wire::{PushResponse, PushStatus, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use thanthien_core::Hlc;
 use uuid::Uuid;
 
 /// A well-formed arrival of `device` in `commune`, stamped now.
 fn arrival(commune: &str, device: Uuid, seq: i64) -> Event {
-    let visit = NewVisit::parse(VisitInput { name: "Nguyễn Văn An".into(), ..Default::default() }).unwrap();
-    let now = Utc::now();
-    let body = EventBody::Visit(VisitChange::Arrived(VisitArrived { ticket: None, arrived_at: now, visit }));
-    Event {
-        id: Uuid::now_v7(),
-        commune_id: commune.into(),
-        device_id: device,
-        seq,
-        hlc: Hlc { wall_ms: now.timestamp_millis() as u64, counter: 0, device },
-        entity: body.entity().into(),
-        entity_id: Uuid::now_v7(),
-        kind: body.kind().into(),
-        payload: body.payload(),
-        schema: SCHEMA_VERSION,
-        user: Some("lan.nt".into()),
-    }
+    common::arrival(commune, device, seq, "Nguyễn Văn An")
 }
 
 /// An event as JSON, edited by hand the way an attacker would.
