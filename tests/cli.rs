@@ -84,7 +84,33 @@ async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
     }
     let run = thanthien(dir.path(), &["visit", "add", "--name", ""]).await;
     assert!(run.stderr.contains("Vui lòng nhập họ tên"), "{}", run.stderr);
+    let run = thanthien(dir.path(), &["visit", "add", "--name", "An", "--at", "1900-01-01T08:00:00+07:00"]).await;
+    assert!(run.stderr.contains("trước ngày 01/07/2025"), "{}", run.stderr);
     assert!(list(dir.path()).await.is_empty());
+}
+
+/// Argument errors the parser finds are one line too, in Vietnamese, naming the argument.
+#[tokio::test]
+async fn argument_errors_are_one_vietnamese_line_naming_the_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "0190f0c2-1111-7111-8111-111111111111";
+    for (args, names) in [
+        (&["visit", "call", id, "--official", "An", "--counter", "70000"][..], "--counter"),
+        (&["visit", "call", "12", "--official", "An", "--counter", "1"][..], "<ID>"),
+        (&["visit", "rate", id, "--level", "năm"][..], "--level"),
+        (&["visit", "add"][..], "--name"),
+        (&["visit", "add", "--name", "An", "--colour", "red"][..], "--colour"),
+        (&["visit", "finish", id, "--outcome", "banana"][..], "--outcome"),
+        (&["frobnicate"][..], "frobnicate"),
+    ] {
+        let run = thanthien(dir.path(), args).await;
+        assert!(!run.ok, "{args:?} should fail");
+        assert_eq!(run.stderr.trim().lines().count(), 1, "{args:?}: {:?}", run.stderr);
+        assert!(run.stderr.starts_with("thanthien: ") && run.stderr.contains(names), "{args:?}: {:?}", run.stderr);
+        for english in ["is not in", "invalid", "error:", "Usage", "unexpected", "required"] {
+            assert!(!run.stderr.contains(english), "{args:?}: {:?}", run.stderr);
+        }
+    }
 }
 
 #[tokio::test]
@@ -196,6 +222,9 @@ async fn enrol_sync_and_a_server_that_is_down(pool: PgPool) {
     assert!(!down.ok);
     assert!(down.stderr.contains("Không kết nối được máy chủ tỉnh"), "{}", down.stderr);
     assert_eq!(down.stderr.trim().lines().count(), 1, "{}", down.stderr);
+    assert!(!down.stderr.contains("WARN"), "details go to the log file: {}", down.stderr);
+    let log = std::fs::read_to_string(dir.path().join("logs").join("thanthien-cli.log")).unwrap();
+    assert!(log.contains("WARN") && !log.contains('\u{1b}'), "the log has the details, without colour codes: {log}");
     assert_eq!(list(dir.path()).await.len(), 2, "the visit stays queued");
     let store = thanthien::store::Store::open(dir.path()).await.unwrap();
     let status = store.sync_status().await.unwrap();

@@ -417,7 +417,7 @@ fn store_message(e: StoreError) -> String {
 }
 
 fn sync_message(e: SyncError) -> String {
-    tracing::debug!(error = ?e, "sync failed");
+    tracing::warn!(error = ?e, "sync failed");
     match &e {
         SyncError::Offline(source) => format!("{e} ({source})"),
         _ => e.to_string(),
