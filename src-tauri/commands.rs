@@ -17,7 +17,8 @@ use thanthien_core::ipc::{
 use thanthien_core::official::Official;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
-use thanthien_core::summary::{ExportFormat, Week, WeeklySummary};
+use thanthien_core::report::{ExportFormat, WeeklySummary};
+use thanthien_core::summary::Week;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;

@@ -8,9 +8,10 @@ use printpdf::{
     PolygonRing, Pt, TextItem, WindingOrder,
 };
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use thanthien_core::approval::{status_line, AMENDMENTS};
 use thanthien_core::publicity::{Board, BoardFormat};
-use thanthien_core::summary::{rows, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
+use thanthien_core::report::{
+    rows, status_line, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, AMENDMENTS, FOOTNOTE,
+};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
 #[derive(Debug, thiserror::Error)]
@@ -178,7 +179,7 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
             Line { x: 128.0, bold: true, size: 9.0, text: "Đã duyệt".into() },
             Line { x: 164.0, bold: true, size: 9.0, text: "Hiện nay".into() },
         ]);
-        let text = |f: Option<thanthien_core::summary::Figure>| f.map_or("—".to_owned(), |f| f.text());
+        let text = |f: Option<thanthien_core::report::Figure>| f.map_or("—".to_owned(), |f| f.text());
         for a in &summary.amendments {
             lines.push(vec![
                 Line { x: 24.0, bold: false, size: 10.0, text: format!("{} · {}", a.section, a.label) },

@@ -9,8 +9,10 @@ use common::Province;
 use sqlx::PgPool;
 use thanthien::store::StoreError;
 use thanthien::sync::Client;
-use thanthien_core::approval::{ApprovalStatus, WeekAction, AMENDMENTS};
-use thanthien_core::summary::{Figure, Week};
+use thanthien_core::approval::{ApprovalStatus, WeekAction};
+use thanthien_core::report::Figure;
+use thanthien_core::report::AMENDMENTS;
+use thanthien_core::summary::Week;
 use thanthien_core::visit::{InputError, VisitInput};
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Vec<InputError> {
@@ -70,7 +72,7 @@ async fn an_approved_week_is_locked_amended_visibly_and_reaches_the_province(poo
     }
     // Every export flags it too: the approved line, and the change beside it.
     let amended = head_pc.store.weekly_summary(last, Utc::now()).await.unwrap();
-    let csv = thanthien_core::summary::to_csv(&amended);
+    let csv = thanthien_core::report::to_csv(&amended);
     assert!(csv.contains(&format!("{},Chỉ tiêu,Đã duyệt,Hiện nay", AMENDMENTS)), "{csv}");
     assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,3\r\n"), "{csv}");
     let pdf = tempfile::NamedTempFile::new().unwrap();

@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use thanthien::store::{Store, StoreError};
 use thanthien_core::camera::{parse_items, CameraInput};
 use thanthien_core::feedback::{FeedbackInput, Notice, Status};
-use thanthien_core::summary::{rows, Row, Week};
+use thanthien_core::report::{rows, Row};
+use thanthien_core::summary::Week;
 use thanthien_core::time::vietnam;
 use thanthien_core::visit::{FinishInput, InputError, Moment, Outcome, RatingReason, VisitInput};
 use uuid::Uuid;
@@ -167,7 +168,7 @@ async fn a_paper_book_entered_after_the_fact_gives_the_figures_of_the_week_enter
     assert_eq!(a, b);
     let line = |label: &str| a.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{label}: {a:#?}"));
     // Worked out by hand from the book.
-    use thanthien_core::summary::Figure::*;
+    use thanthien_core::report::Figure::*;
     assert_eq!(line("Tổng số lượt").this_week, Count(4));
     assert_eq!(line("Chưa kết thúc khi hết tuần").this_week, Count(1));
     assert_eq!(line("Tỷ lệ lượt đã kết thúc được đánh giá").this_week.text(), "66,7 %");
@@ -230,7 +231,7 @@ async fn a_step_dated_before_what_it_follows_is_refused_and_moves_no_figure() {
     // The refusals wrote nothing: only the new visit and the new letter count.
     let after = this_week(store).await;
     let total = |rows: &[Row]| rows.iter().find(|r| r.label == "Tổng số lượt").map(|r| r.this_week);
-    use thanthien_core::summary::Figure::Count;
+    use thanthien_core::report::Figure::Count;
     assert_eq!((total(&before), total(&after)), (Some(Count(1)), Some(Count(2))));
     let on_time = |rows: &[Row]| rows.iter().find(|r| r.label == "Giải quyết đúng hạn").map(|r| r.this_week);
     assert_eq!(on_time(&after), Some(Count(0)), "an answer dated before the letter counts for nothing");

@@ -292,7 +292,8 @@ async fn the_probe_reaches_listeners_on_loopback_and_records_automatic_checks() 
 
 #[tokio::test]
 async fn the_weekly_summary_reads_the_week_and_the_one_before_from_the_store() {
-    use thanthien_core::summary::{rows, Figure, Week};
+    use thanthien_core::report::{rows, Figure};
+    use thanthien_core::summary::Week;
     use thanthien_core::visit::{FinishInput, Outcome, VisitInput};
     let desk = common::desk().await;
     let store = &desk.store;
@@ -320,6 +321,6 @@ async fn the_weekly_summary_reads_the_week_and_the_one_before_from_the_store() {
     let table = rows(&summary);
     assert_eq!(table[0].this_week, Figure::Count(2));
     // The CSV export says what the summary says.
-    let csv = thanthien_core::summary::to_csv(&summary);
+    let csv = thanthien_core::report::to_csv(&summary);
     assert!(csv.contains("Lượt tiếp dân,Tổng số lượt,2,1\r\n"), "{csv}");
 }

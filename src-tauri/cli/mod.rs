@@ -93,7 +93,7 @@ pub enum Command {
         week: thanthien_core::summary::Week,
         /// csv, xlsx or pdf.
         #[arg(long, value_parser = parse_format)]
-        format: thanthien_core::summary::ExportFormat,
+        format: thanthien_core::report::ExportFormat,
         #[arg(long)]
         out: PathBuf,
     },
@@ -105,7 +105,7 @@ const LABEL_WIDTH: usize = 44;
 /// One line of the summary table: a long label wraps, and its figures stand on its last line, so
 /// the columns stay aligned however long a procedure's name.
 fn print_table_line(label: &str, this_week: &str, last_week: &str) {
-    let mut parts = thanthien_core::summary::wrap(label, LABEL_WIDTH);
+    let mut parts = thanthien_core::report::wrap(label, LABEL_WIDTH);
     let last = parts.pop().unwrap_or_default();
     for part in parts {
         println!("  {part}");
@@ -113,8 +113,8 @@ fn print_table_line(label: &str, this_week: &str, last_week: &str) {
     println!("  {last:<LABEL_WIDTH$} {this_week:>22} {last_week:>22}");
 }
 
-fn parse_format(text: &str) -> Result<thanthien_core::summary::ExportFormat, String> {
-    thanthien_core::summary::ExportFormat::parse(text).map_err(|e| e.to_string())
+fn parse_format(text: &str) -> Result<thanthien_core::report::ExportFormat, String> {
+    thanthien_core::report::ExportFormat::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_week(text: &str) -> Result<thanthien_core::summary::Week, String> {
@@ -567,9 +567,9 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     week.sunday().format("%d/%m/%Y"),
                     week.previous()
                 );
-                println!("{}", thanthien_core::approval::status_line(&summary));
+                println!("{}", thanthien_core::report::status_line(&summary));
                 let mut section = String::new();
-                for row in thanthien_core::summary::rows(&summary) {
+                for row in thanthien_core::report::rows(&summary) {
                     if row.section != section {
                         println!("\n{}", row.section);
                         section = row.section.clone();
@@ -577,13 +577,13 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), String> {
                     print_table_line(&row.label, &row.this_week.text(), &row.last_week.text());
                 }
                 if !summary.amendments.is_empty() {
-                    println!("\n{}", thanthien_core::approval::AMENDMENTS);
-                    let text = |f: Option<thanthien_core::summary::Figure>| f.map_or("—".to_owned(), |f| f.text());
+                    println!("\n{}", thanthien_core::report::AMENDMENTS);
+                    let text = |f: Option<thanthien_core::report::Figure>| f.map_or("—".to_owned(), |f| f.text());
                     for a in &summary.amendments {
                         print_table_line(&format!("{} · {}", a.section, a.label), &text(a.approved), &text(a.now));
                     }
                 }
-                println!("\nGhi chú: {}", thanthien_core::summary::FOOTNOTE);
+                println!("\nGhi chú: {}", thanthien_core::report::FOOTNOTE);
             }
             Ok(())
         }

@@ -4,9 +4,10 @@
 use super::{corrupt, invalid, Result, Store};
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
-use thanthien_core::approval::{amendments, ApprovalStep, WeekAction, WeekApproval, WeekStepped};
+use thanthien_core::approval::{ApprovalStep, WeekAction, WeekApproval, WeekStepped};
 use thanthien_core::event::{Event, EventBody};
-use thanthien_core::summary::{week_figures, Targets, Week, WeekFigures, WeekInput, WeeklySummary};
+use thanthien_core::report::{amendments, WeeklySummary};
+use thanthien_core::summary::{week_figures, Targets, Week, WeekFigures, WeekInput};
 
 impl Store {
     /// The summary of `week` with the week before it, as of `now` (deadlines and missed checks

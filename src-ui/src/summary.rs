@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
-use thanthien_core::summary::{rows, ExportFormat, Figure, Week, WeeklySummary, FOOTNOTE};
+use thanthien_core::report::{rows, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
+use thanthien_core::summary::Week;
 
 #[component]
 pub fn SummaryScreen(role: Role) -> impl IntoView {
@@ -178,7 +179,7 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
             .collect_view();
         view! {
             <div class="amendments" id="amendments">
-                <h3>{thanthien_core::approval::AMENDMENTS}</h3>
+                <h3>{thanthien_core::report::AMENDMENTS}</h3>
                 <table class="report">
                     <thead><tr><th></th><th class="num">{t().col_approved}</th><th class="num">{t().col_now}</th></tr></thead>
                     <tbody>{lines}</tbody>

@@ -3,7 +3,7 @@
 //! amendment: counted and flagged on the report, never folded in silently.
 
 use crate::hlc::Hlc;
-use crate::summary::{rows, Figure, Week, WeekFigures, WeeklySummary};
+use crate::summary::{Week, WeekFigures};
 use crate::visit::{not_before, InputError, Moment, Note};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -307,54 +307,6 @@ pub struct StepView {
     pub reason: Option<String>,
 }
 
-/// A line whose figure changed after the week was approved: the approved figure and today's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Amendment {
-    pub section: String,
-    pub label: String,
-    pub approved: Option<Figure>,
-    pub now: Option<Figure>,
-}
-
-/// The report of a locked week shows what was approved; every line that the log now gives
-/// differently is listed beside it, never folded in silently.
-pub fn amendments(approved: &WeeklySummary, live: &WeeklySummary) -> Vec<Amendment> {
-    let (approved, live) = (rows(approved), rows(live));
-    let figures = |rows: &[crate::summary::Row]| -> BTreeMap<(String, String), Figure> {
-        rows.iter().map(|r| ((r.section.clone(), r.label.clone()), r.this_week)).collect()
-    };
-    let (before, after) = (figures(&approved), figures(&live));
-    // Today's lines in report order, then lines that are gone since the approval.
-    let gone = approved.iter().filter(|r| !after.contains_key(&(r.section.clone(), r.label.clone())));
-    live.iter()
-        .chain(gone)
-        .filter_map(|r| {
-            let key = (r.section.clone(), r.label.clone());
-            let (was, now) = (before.get(&key).copied(), after.get(&key).copied());
-            (was != now).then_some(Amendment { section: key.0, label: key.1, approved: was, now })
-        })
-        .collect()
-}
-
-/// The heading of the amendments' table in the exports.
-pub const AMENDMENTS: &str = "Sửa đổi sau khi duyệt (chưa đưa vào số liệu đã duyệt)";
-
-/// Where the week's approval stands: the line the CLI and every export print under the title.
-pub fn status_line(summary: &WeeklySummary) -> String {
-    let a = &summary.approval;
-    let mut line = format!("Trạng thái: {}", a.label);
-    if let Some(at) = a.locked_since {
-        line.push_str(&format!(" lúc {}", at.with_timezone(&crate::time::vietnam()).format("%H:%M %d/%m/%Y")));
-    }
-    if a.approvals > 1 {
-        line.push_str(&format!(" · bản sửa đổi lần {}", a.approvals - 1));
-    }
-    if !summary.amendments.is_empty() {
-        line.push_str(&format!(" · {} dòng thay đổi sau khi duyệt", summary.amendments.len()));
-    }
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,37 +414,5 @@ mod tests {
         }
         assert_eq!(one, two);
         assert_eq!(one.status(), ApprovalStatus::Draft, "same wall time: the device breaks the tie");
-    }
-
-    #[test]
-    fn a_change_after_the_lock_shows_against_the_approved_figures() {
-        use crate::summary::{Targets, WeeklySummary};
-        use crate::visit::{NewVisit, VisitArrived, VisitChange, VisitInput, VisitState};
-        let w = week47();
-        let mut a = WeekApproval::default();
-        a.apply(&ApprovalStep::Submitted { at: at(23, 8) }, hlc(1, 1), Some("hung.lv"));
-        a.apply(&approve(23, 9), hlc(2, 1), Some("hung.lv"));
-        assert_eq!(a.view().steps[1].by.as_deref(), Some("hung.lv"));
-        let summary = |this_week: WeekFigures| WeeklySummary {
-            this_week,
-            last_week: figures(w.previous(), &[]),
-            targets: Targets::default(),
-            approval: a.view(),
-            amendments: Vec::new(),
-        };
-        let approved = summary(a.approved_figures().unwrap().clone());
-        assert!(amendments(&approved, &approved).is_empty());
-        // A paper-book visit of Friday entered on Tuesday, after the approval.
-        let visit = NewVisit::parse(VisitInput { name: "Phạm Văn Tư".into(), ..Default::default() }).unwrap();
-        let mut state = VisitState::default();
-        let arrived = VisitChange::Arrived(VisitArrived { arrived_at: at(20, 9), ticket: None, visit });
-        state.apply(&arrived, hlc(3, 1), Uuid::from_u128(1));
-        let late = state.view(Uuid::from_u128(7)).unwrap();
-        let live = summary(figures(w, &[late]));
-        let changed = amendments(&approved, &live);
-        let total = changed.iter().find(|c| c.label == "Tổng số lượt").unwrap();
-        assert_eq!((total.approved, total.now), (Some(Figure::Count(0)), Some(Figure::Count(1))));
-        assert!(changed.iter().any(|c| c.label == "Thứ Sáu"), "the day it belongs to: {changed:?}");
-        assert!(changed.iter().any(|c| c.label == "09:00–09:59" && c.approved.is_none()), "a new line shows too");
     }
 }

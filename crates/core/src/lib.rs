@@ -17,6 +17,7 @@ pub mod lunar;
 pub mod official;
 pub mod procedure;
 pub mod publicity;
+pub mod report;
 pub mod summary;
 pub mod sync_policy;
 #[cfg(test)]
