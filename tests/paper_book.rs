@@ -239,7 +239,7 @@ async fn a_step_dated_before_what_it_follows_is_refused_and_moves_no_figure() {
 
 #[tokio::test]
 async fn a_pulled_step_dated_before_its_visit_arrived_is_kept_but_not_counted() {
-    use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
+    use thanthien_core::event::{Event, EventBody};
     use thanthien_core::visit::{Counter, VisitCalled, VisitChange};
     use thanthien_core::wire::PulledEvent;
     use thanthien_core::Hlc;
@@ -255,19 +255,8 @@ async fn a_pulled_step_dated_before_its_visit_arrived_is_kept_but_not_counted() 
             official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
             counter: Counter::try_from(1u8).unwrap(),
         }));
-        let event = Event {
-            id: Uuid::now_v7(),
-            commune_id: String::new(),
-            device_id: other,
-            seq,
-            hlc: Hlc { wall_ms: Utc::now().timestamp_millis() as u64 + seq as u64, counter: 0, device: other },
-            entity: body.entity().into(),
-            entity_id: visit.id,
-            kind: body.kind().into(),
-            payload: body.payload(),
-            schema: SCHEMA_VERSION,
-            user: None,
-        };
+        let hlc = Hlc { wall_ms: Utc::now().timestamp_millis() as u64 + seq as u64, counter: 0, device: other };
+        let event = Event::new("", other, seq, hlc, visit.id, &body, None);
         PulledEvent { cursor: seq, event }
     };
     let pulled = [call(1, at(23, 9, 0)), call(2, at(23, 10, 5))];

@@ -22,7 +22,7 @@ use std::str::FromStr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use thanthien_core::clock::ServerReading;
-use thanthien_core::event::{Event, EventBody, SCHEMA_VERSION};
+use thanthien_core::event::{Event, EventBody};
 use thanthien_core::ipc::SyncStatus;
 use thanthien_core::time::stamp;
 use thanthien_core::visit::InputError;
@@ -276,19 +276,9 @@ impl Store {
         let device_id = Uuid::from_str(&device).map_err(corrupt)?;
         let last_hlc = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
         let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-        let event = Event {
-            id: Uuid::now_v7(),
-            commune_id: commune.unwrap_or_default(),
-            device_id,
-            seq,
-            hlc: Hlc::tick(last_hlc, now_ms, device_id),
-            entity: body.entity().to_owned(),
-            entity_id,
-            kind: body.kind().to_owned(),
-            payload: body.payload(),
-            schema: SCHEMA_VERSION,
-            user: self.user.as_deref().map(str::to_owned),
-        };
+        let hlc = Hlc::tick(last_hlc, now_ms, device_id);
+        let user = self.user.as_deref().map(str::to_owned);
+        let event = Event::new(&commune.unwrap_or_default(), device_id, seq, hlc, entity_id, body, user);
         insert_event(tx, &event, now).await?;
         Ok(event)
     }

@@ -108,6 +108,70 @@ pub mod limits {
     pub const USER_CHARS: usize = 100;
 }
 
+/// The one table of event kinds: each kind's wire name, the body it parses into and the payload
+/// type it carries. `EventBody::kind`, `EventBody::payload` and `Event::body` are all made from it.
+/// A week's four steps share one body (`EventBody::Week`); its kind is the step's.
+macro_rules! event_kinds {
+    ($( $kind:literal => $outer:ident $( ( $($inner:ident)::+ ) )? : $ty:ty ),* $(,)?) => {
+        /// Every kind this build reads.
+        pub const KINDS: &[&str] = &[$($kind,)* "week.submitted", "week.approved", "week.reopened", "week.accepted"];
+
+        impl EventBody {
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $( event_kinds!(@pattern _p, $outer $( ( $($inner)::+ ) )?) => $kind, )*
+                    EventBody::Week(stepped) => stepped.step.kind(),
+                }
+            }
+
+            /// The payload as it travels and is stored.
+            pub fn payload(&self) -> serde_json::Value {
+                let value = match self {
+                    $( event_kinds!(@pattern p, $outer $( ( $($inner)::+ ) )?) => serde_json::to_value(p), )*
+                    EventBody::Week(p) => serde_json::to_value(p),
+                };
+                // These types serialise plain strings, dates and options: serde_json cannot fail on them.
+                value.unwrap_or(serde_json::Value::Null)
+            }
+        }
+
+        /// Parses a payload by its kind (its type's own rules are `EventBody::check`).
+        fn parse_body(kind: &str, value: &serde_json::Value) -> Result<EventBody, EventError> {
+            Ok(match kind {
+                $( $kind => { let p = payload::<$ty>(kind, value)?; event_kinds!(@pattern p, $outer $( ( $($inner)::+ ) )?) } )*
+                "week.submitted" | "week.approved" | "week.reopened" | "week.accepted" => {
+                    EventBody::Week(payload::<WeekStepped>(kind, value)?)
+                }
+                other => return Err(EventError::UnknownKind(other.to_owned())),
+            })
+        }
+    };
+    (@pattern $p:ident, $outer:ident) => { EventBody::$outer($p) };
+    (@pattern $p:ident, $outer:ident ( $($inner:ident)::+ )) => { EventBody::$outer($($inner)::+($p)) };
+}
+
+event_kinds! {
+    "visit.arrived" => Visit(VisitChange::Arrived): VisitArrived,
+    "visit.amended" => Visit(VisitChange::Amended): VisitAmended,
+    "visit.called" => Visit(VisitChange::Called): VisitCalled,
+    "visit.finished" => Visit(VisitChange::Finished): VisitFinished,
+    "visit.rescheduled" => Visit(VisitChange::Rescheduled): VisitRescheduled,
+    "visit.returned" => Visit(VisitChange::Returned): VisitReturned,
+    "visit.rated" => Visit(VisitChange::Rated): VisitRated,
+    "office.hours_set" => OfficeHours: OfficeHours,
+    "official.listed" => Official: OfficialListed,
+    "feedback.received" => Feedback(FeedbackChange::Received): FeedbackReceived,
+    "feedback.status_set" => Feedback(FeedbackChange::StatusSet): FeedbackStatusSet,
+    "feedback.answered" => Feedback(FeedbackChange::Answered): FeedbackAnswered,
+    "feedback.coded" => Feedback(FeedbackChange::Coded): FeedbackCoded,
+    "feedback.classified" => Feedback(FeedbackChange::Classified): FeedbackClassified,
+    "feedback.rated" => Feedback(FeedbackChange::Rated): FeedbackRated,
+    "feedback_box.opened" => FeedbackBox: FeedbackBoxOpened,
+    "camera.listed" => Camera(CameraChange::Listed): CameraListed,
+    "camera.checked" => Camera(CameraChange::Checked): CameraChecked,
+    "publication.recorded" => Publication: Published,
+}
+
 impl EventBody {
     pub fn entity(&self) -> &'static str {
         match self {
@@ -122,28 +186,16 @@ impl EventBody {
         }
     }
 
-    pub fn kind(&self) -> &'static str {
+    /// The rules a body keeps beyond its fields' types, whatever PC it comes from.
+    pub fn check(&self) -> Result<(), crate::InputError> {
         match self {
-            EventBody::Visit(VisitChange::Arrived(_)) => "visit.arrived",
-            EventBody::Visit(VisitChange::Amended(_)) => "visit.amended",
-            EventBody::Visit(VisitChange::Called(_)) => "visit.called",
-            EventBody::Visit(VisitChange::Finished(_)) => "visit.finished",
-            EventBody::Visit(VisitChange::Rescheduled(_)) => "visit.rescheduled",
-            EventBody::Visit(VisitChange::Returned(_)) => "visit.returned",
-            EventBody::Visit(VisitChange::Rated(_)) => "visit.rated",
-            EventBody::OfficeHours(_) => "office.hours_set",
-            EventBody::Official(_) => "official.listed",
-            EventBody::Feedback(FeedbackChange::Received(_)) => "feedback.received",
-            EventBody::Feedback(FeedbackChange::StatusSet(_)) => "feedback.status_set",
-            EventBody::Feedback(FeedbackChange::Answered(_)) => "feedback.answered",
-            EventBody::Feedback(FeedbackChange::Coded(_)) => "feedback.coded",
-            EventBody::Feedback(FeedbackChange::Classified(_)) => "feedback.classified",
-            EventBody::Feedback(FeedbackChange::Rated(_)) => "feedback.rated",
-            EventBody::FeedbackBox(_) => "feedback_box.opened",
-            EventBody::Camera(CameraChange::Listed(_)) => "camera.listed",
-            EventBody::Camera(CameraChange::Checked(_)) => "camera.checked",
-            EventBody::Week(stepped) => stepped.step.kind(),
-            EventBody::Publication(_) => "publication.recorded",
+            EventBody::Visit(change) => change.check(),
+            EventBody::OfficeHours(hours) => hours.check(),
+            EventBody::Feedback(change) => change.check(),
+            EventBody::FeedbackBox(opened) => opened.check(),
+            EventBody::Camera(CameraChange::Checked(checked)) => checked.check(),
+            EventBody::Week(stepped) => stepped.check(),
+            EventBody::Official(_) | EventBody::Camera(CameraChange::Listed(_)) | EventBody::Publication(_) => Ok(()),
         }
     }
 
@@ -160,33 +212,6 @@ impl EventBody {
             EventBody::Publication(published) => Some((Moment::Publication, published.at)),
             EventBody::OfficeHours(_) | EventBody::Official(_) => None,
         }
-    }
-
-    pub fn payload(&self) -> serde_json::Value {
-        let value = match self {
-            EventBody::Visit(VisitChange::Arrived(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Amended(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Called(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Finished(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Rescheduled(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Returned(p)) => serde_json::to_value(p),
-            EventBody::Visit(VisitChange::Rated(p)) => serde_json::to_value(p),
-            EventBody::OfficeHours(p) => serde_json::to_value(p),
-            EventBody::Official(p) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::Received(p)) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::StatusSet(p)) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::Answered(p)) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::Coded(p)) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::Classified(p)) => serde_json::to_value(p),
-            EventBody::Feedback(FeedbackChange::Rated(p)) => serde_json::to_value(p),
-            EventBody::FeedbackBox(p) => serde_json::to_value(p),
-            EventBody::Camera(CameraChange::Listed(p)) => serde_json::to_value(p),
-            EventBody::Camera(CameraChange::Checked(p)) => serde_json::to_value(p),
-            EventBody::Week(p) => serde_json::to_value(p),
-            EventBody::Publication(p) => serde_json::to_value(p),
-        };
-        // These types serialise plain strings, dates and options: serde_json cannot fail on them.
-        value.unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -298,6 +323,32 @@ fn payload<T: serde::de::DeserializeOwned>(kind: &str, value: &serde_json::Value
 }
 
 impl Event {
+    /// A new event around `body`: the envelope every writer (a desk, the province's own device)
+    /// builds the same way, with a fresh UUIDv7 and the current schema.
+    pub fn new(
+        commune_id: &str,
+        device_id: Uuid,
+        seq: i64,
+        hlc: Hlc,
+        entity_id: Uuid,
+        body: &EventBody,
+        user: Option<String>,
+    ) -> Event {
+        Event {
+            id: Uuid::now_v7(),
+            commune_id: commune_id.to_owned(),
+            device_id,
+            seq,
+            hlc,
+            entity: body.entity().to_owned(),
+            entity_id,
+            kind: body.kind().to_owned(),
+            payload: body.payload(),
+            schema: SCHEMA_VERSION,
+            user,
+        }
+    }
+
     /// Admits a synced event: its body (`body`), then what the receiver's clock and the event's
     /// origin say. The one validation the server runs on every push and every PC on every pull;
     /// `now` is the receiver's time (the server's, or a PC's trusted time).
@@ -352,77 +403,18 @@ impl Event {
         if self.id.get_version_num() != 7 {
             return Err(EventError::NotUuidV7);
         }
-        let (kind, value) = (self.kind.as_str(), &self.payload);
-        let invalid =
-            |e: crate::visit::InputError| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() };
-        let change = match kind {
-            "visit.arrived" => VisitChange::Arrived(payload::<VisitArrived>(kind, value)?),
-            "visit.amended" => VisitChange::Amended(payload::<VisitAmended>(kind, value)?),
-            "visit.called" => VisitChange::Called(payload::<VisitCalled>(kind, value)?),
-            "visit.finished" => VisitChange::Finished(payload::<VisitFinished>(kind, value)?),
-            "visit.rescheduled" => VisitChange::Rescheduled(payload::<VisitRescheduled>(kind, value)?),
-            "visit.returned" => VisitChange::Returned(payload::<VisitReturned>(kind, value)?),
-            "visit.rated" => VisitChange::Rated(payload::<VisitRated>(kind, value)?),
-            "office.hours_set" => {
-                let hours = payload::<OfficeHours>(kind, value)?;
-                hours.check().map_err(invalid)?;
-                return self.of_entity(EventBody::OfficeHours(hours));
+        let kind = self.kind.as_str();
+        let body = parse_body(kind, &self.payload)?;
+        body.check().map_err(|e| EventError::InvalidPayload { kind: kind.to_owned(), reason: e.to_string() })?;
+        if let EventBody::Week(stepped) = &body {
+            if stepped.step.kind() != kind {
+                let reason = "bước duyệt không khớp loại sự kiện".to_owned();
+                return Err(EventError::InvalidPayload { kind: kind.to_owned(), reason });
             }
-            "official.listed" => return self.of_entity(EventBody::Official(payload::<OfficialListed>(kind, value)?)),
-            "feedback.received"
-            | "feedback.status_set"
-            | "feedback.answered"
-            | "feedback.coded"
-            | "feedback.classified"
-            | "feedback.rated" => {
-                let change = match kind {
-                    "feedback.received" => FeedbackChange::Received(payload::<FeedbackReceived>(kind, value)?),
-                    "feedback.status_set" => FeedbackChange::StatusSet(payload::<FeedbackStatusSet>(kind, value)?),
-                    "feedback.answered" => FeedbackChange::Answered(payload::<FeedbackAnswered>(kind, value)?),
-                    "feedback.coded" => FeedbackChange::Coded(payload::<FeedbackCoded>(kind, value)?),
-                    "feedback.classified" => FeedbackChange::Classified(payload::<FeedbackClassified>(kind, value)?),
-                    _ => FeedbackChange::Rated(payload::<FeedbackRated>(kind, value)?),
-                };
-                change.check().map_err(invalid)?;
-                return self.of_entity(EventBody::Feedback(change));
+            if stepped.entity_id() != self.entity_id {
+                return Err(EventError::WrongWeek { week: stepped.week.to_string() });
             }
-            "feedback_box.opened" => {
-                let opened = payload::<FeedbackBoxOpened>(kind, value)?;
-                opened.check().map_err(invalid)?;
-                return self.of_entity(EventBody::FeedbackBox(opened));
-            }
-            "camera.listed" => {
-                return self.of_entity(EventBody::Camera(CameraChange::Listed(payload::<CameraListed>(kind, value)?)))
-            }
-            "camera.checked" => {
-                let checked = payload::<CameraChecked>(kind, value)?;
-                checked.check().map_err(invalid)?;
-                return self.of_entity(EventBody::Camera(CameraChange::Checked(checked)));
-            }
-            "week.submitted" | "week.approved" | "week.reopened" | "week.accepted" => {
-                let stepped = payload::<WeekStepped>(kind, value)?;
-                stepped.check().map_err(invalid)?;
-                if stepped.step.kind() != kind {
-                    return Err(EventError::InvalidPayload {
-                        kind: kind.to_owned(),
-                        reason: "bước duyệt không khớp loại sự kiện".into(),
-                    });
-                }
-                if stepped.entity_id() != self.entity_id {
-                    return Err(EventError::WrongWeek { week: stepped.week.to_string() });
-                }
-                return self.of_entity(EventBody::Week(stepped));
-            }
-            "publication.recorded" => {
-                return self.of_entity(EventBody::Publication(payload::<Published>(kind, value)?));
-            }
-            other => return Err(EventError::UnknownKind(other.to_owned())),
-        };
-        change.check().map_err(invalid)?;
-        self.of_entity(EventBody::Visit(change))
-    }
-
-    fn of_entity(&self, body: EventBody) -> Result<EventBody, EventError> {
+        }
         if body.entity() != self.entity {
             return Err(EventError::WrongEntity {
                 kind: self.kind.clone(),
@@ -444,20 +436,8 @@ mod tests {
 
     fn visit_event(entity_id: Uuid, device: u128, seq: i64, wall_ms: u64, change: VisitChange) -> Event {
         let device_id = Uuid::from_u128(device);
-        let body = EventBody::Visit(change);
-        Event {
-            id: Uuid::now_v7(),
-            commune_id: "26734".into(),
-            device_id,
-            seq,
-            hlc: Hlc { wall_ms, counter: 0, device: device_id },
-            entity: body.entity().into(),
-            entity_id,
-            kind: body.kind().into(),
-            payload: body.payload(),
-            schema: SCHEMA_VERSION,
-            user: Some("lan.nt".into()),
-        }
+        let hlc = Hlc { wall_ms, counter: 0, device: device_id };
+        Event::new("26734", device_id, seq, hlc, entity_id, &EventBody::Visit(change), Some("lan.nt".into()))
     }
 
     fn arrived(name: &str, note: Option<&str>) -> VisitChange {
@@ -647,18 +627,8 @@ mod tests {
         use crate::approval::{ApprovalStep, WeekStepped};
         let week = crate::summary::Week::try_from("2026-W47".to_owned()).unwrap();
         let stepped = EventBody::Week(WeekStepped { week, step: ApprovalStep::Accepted { at: now() } });
-        let event = |device: Uuid, entity_id: Uuid| Event {
-            id: Uuid::now_v7(),
-            commune_id: "26734".into(),
-            device_id: device,
-            seq: 1,
-            hlc: Hlc { wall_ms: now_ms(), counter: 0, device },
-            entity: "week".into(),
-            entity_id,
-            kind: stepped.kind().into(),
-            payload: stepped.payload(),
-            schema: SCHEMA_VERSION,
-            user: None,
+        let event = |device: Uuid, entity_id: Uuid| {
+            Event::new("26734", device, 1, Hlc { wall_ms: now_ms(), counter: 0, device }, entity_id, &stepped, None)
         };
         let week_id = crate::approval::week_id(week);
         let province = province_device("26734");
@@ -740,31 +710,6 @@ mod tests {
             ]
         })
     }
-
-    const KINDS: [&str; 22] = [
-        "visit.arrived",
-        "visit.amended",
-        "visit.called",
-        "visit.finished",
-        "visit.rescheduled",
-        "visit.returned",
-        "visit.rated",
-        "office.hours_set",
-        "official.listed",
-        "feedback.received",
-        "feedback.status_set",
-        "feedback.answered",
-        "feedback.coded",
-        "feedback.classified",
-        "feedback.rated",
-        "feedback_box.opened",
-        "camera.listed",
-        "camera.checked",
-        "week.submitted",
-        "week.approved",
-        "week.accepted",
-        "publication.recorded",
-    ];
 
     proptest! {
         #[test]

@@ -603,19 +603,8 @@ pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Eve
     .await?;
     let body = EventBody::Week(WeekStepped { week, step });
     let wall_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-    let event = Event {
-        id: Uuid::now_v7(),
-        commune_id: commune.to_owned(),
-        device_id: device,
-        seq,
-        hlc: Hlc::tick(last_hlc, wall_ms, device),
-        entity: body.entity().to_owned(),
-        entity_id,
-        kind: body.kind().to_owned(),
-        payload: body.payload(),
-        schema: thanthien_core::event::SCHEMA_VERSION,
-        user: Some("province".to_owned()),
-    };
+    let hlc = Hlc::tick(last_hlc, wall_ms, device);
+    let event = Event::new(commune, device, seq, hlc, entity_id, &body, Some("province".to_owned()));
     insert_event(&mut tx, &event).await?;
     if let EventBody::Week(stepped) = &body {
         record_week_step(&mut tx, &event, stepped).await?;

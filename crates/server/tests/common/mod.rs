@@ -10,24 +10,13 @@ use uuid::Uuid;
 
 /// A well-formed arrival of `name` by `device` in `commune`, stamped now.
 pub fn arrival(commune: &str, device: Uuid, seq: i64, name: &str) -> thanthien_core::Event {
-    use thanthien_core::event::{EventBody, SCHEMA_VERSION};
+    use thanthien_core::event::EventBody;
     use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
     let visit = NewVisit::parse(VisitInput { name: name.into(), ..Default::default() }).unwrap();
     let now = Utc::now();
     let body = EventBody::Visit(VisitChange::Arrived(VisitArrived { ticket: None, arrived_at: now, visit }));
-    thanthien_core::Event {
-        id: Uuid::now_v7(),
-        commune_id: commune.into(),
-        device_id: device,
-        seq,
-        hlc: thanthien_core::Hlc { wall_ms: now.timestamp_millis() as u64, counter: 0, device },
-        entity: body.entity().into(),
-        entity_id: Uuid::now_v7(),
-        kind: body.kind().into(),
-        payload: body.payload(),
-        schema: SCHEMA_VERSION,
-        user: Some("lan.nt".into()),
-    }
+    let hlc = thanthien_core::Hlc { wall_ms: now.timestamp_millis() as u64, counter: 0, device };
+    thanthien_core::Event::new(commune, device, seq, hlc, Uuid::now_v7(), &body, Some("lan.nt".into()))
 }
 
 pub struct Server {
