@@ -1,4 +1,5 @@
 //! Tauri commands: thin wrappers that turn UI calls into store and sync calls. No rules here.
+//! Each command opens with its role check; every write goes through `Office::write`.
 
 use crate::rating::RatingDesk;
 use crate::session::Session;
@@ -6,6 +7,8 @@ use crate::store::{Store, StoreError};
 use crate::sync::Engine;
 use chrono::{NaiveDate, Utc};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::path::PathBuf;
 use tauri::State;
 use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn};
 use thanthien_core::approval::WeekAction;
@@ -39,72 +42,82 @@ impl From<StoreError> for CommandError {
     }
 }
 
+/// What the window's commands work with, managed once: the store, the sync engine, who is signed
+/// in, the rating window's desk and the folder exports are saved in.
+pub struct Office {
+    pub store: Store,
+    pub engine: Engine,
+    pub session: Session,
+    pub rating: RatingDesk,
+    pub exports: PathBuf,
+}
+
+type Shared<'a> = State<'a, Office>;
+
+impl Office {
+    /// The one way a command writes: as the person signed in, if their role may, then the sync
+    /// engine is nudged so the change goes out shortly. Errors map through `From`.
+    async fn write<T, F, Fut>(&self, what: Permission, change: F) -> Result<T, CommandError>
+    where
+        F: FnOnce(Store) -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let store = self.session.acting(&self.store, what, Utc::now())?;
+        let done = change(store).await?;
+        self.engine.nudge();
+        Ok(done)
+    }
+
+    /// The store to read from, if the person signed in may see `what`.
+    fn read(&self, what: Permission) -> Result<&Store, CommandError> {
+        self.session.require(what, Utc::now())?;
+        Ok(&self.store)
+    }
+
+    /// The store to read from, for anyone signed in.
+    fn signed_in(&self) -> Result<&Store, CommandError> {
+        self.session.signed_in(Utc::now())?;
+        Ok(&self.store)
+    }
+
+    /// The local day, by this PC's trusted time.
+    fn today(&self) -> NaiveDate {
+        local_day(self.store.now())
+    }
+}
+
+/// An export that could not be written, for the log and the screen.
+fn export_failed(e: impl std::fmt::Debug + std::fmt::Display) -> CommandError {
+    tracing::warn!(error = ?e, "export failed");
+    CommandError::new(ErrorKind::Internal, e.to_string())
+}
+
 #[tauri::command]
-pub async fn add_visit(
-    input: VisitInput,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Visit, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.record_visit(input, store.now()).await?;
-    engine.nudge();
-    Ok(visit)
+pub async fn add_visit(input: VisitInput, office: Shared<'_>) -> Result<Visit, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.record_visit(input, s.now()).await }).await
 }
 
 /// "Gọi tiếp" at this desk's counter.
 #[tauri::command]
-pub async fn call_next(
-    official: String,
-    counter: u16,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Option<Visit>, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let called = store.call_next(official, counter, store.now()).await?;
-    engine.nudge();
-    Ok(called)
+pub async fn call_next(official: String, counter: u16, office: Shared<'_>) -> Result<Option<Visit>, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.call_next(official, counter, s.now()).await }).await
 }
 
 /// Calls one citizen by name, e.g. to recall a no-show.
 #[tauri::command]
-pub async fn call_visit(
-    id: Uuid,
-    official: String,
-    counter: u16,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Visit, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.call_visit(id, official, counter, store.now()).await?;
-    engine.nudge();
-    Ok(visit)
+pub async fn call_visit(id: Uuid, official: String, counter: u16, office: Shared<'_>) -> Result<Visit, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.call_visit(id, official, counter, s.now()).await }).await
 }
 
 #[tauri::command]
-pub async fn finish_visit(
-    id: Uuid,
-    input: FinishInput,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Visit, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.finish_visit(id, input, store.now()).await?;
-    engine.nudge();
-    Ok(visit)
+pub async fn finish_visit(id: Uuid, input: FinishInput, office: Shared<'_>) -> Result<Visit, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.finish_visit(id, input, s.now()).await }).await
 }
 
 /// The appointment a dossier received now would get (shown before the receptionist confirms).
 #[tauri::command]
-pub async fn proposed_appointment(
-    id: Uuid,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Option<NaiveDate>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
+pub async fn proposed_appointment(id: Uuid, office: Shared<'_>) -> Result<Option<NaiveDate>, CommandError> {
+    let store = office.read(Permission::Desk)?;
     Ok(store.proposed_appointment(id, store.now()).await?)
 }
 
@@ -115,107 +128,72 @@ pub async fn reschedule_visit(
     appointment: NaiveDate,
     reason: String,
     apology: bool,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<Visit, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.reschedule_visit(id, appointment, reason, apology, store.now()).await?;
-    engine.nudge();
-    Ok(visit)
+    office
+        .write(Permission::Desk, |s| async move { s.reschedule_visit(id, appointment, reason, apology, s.now()).await })
+        .await
 }
 
 /// The result of a received dossier went back to the citizen.
 #[tauri::command]
-pub async fn return_result(
-    id: Uuid,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Visit, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let visit = store.return_result(id, store.now()).await?;
-    engine.nudge();
-    Ok(visit)
+pub async fn return_result(id: Uuid, office: Shared<'_>) -> Result<Visit, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.return_result(id, s.now()).await }).await
 }
 
 /// Received dossiers due within one working day or overdue.
 #[tauri::command]
-pub async fn dossiers_at_risk(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<DossierAtRisk>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
-    Ok(store.dossiers_at_risk(local_day(store.now())).await?)
+pub async fn dossiers_at_risk(office: Shared<'_>) -> Result<Vec<DossierAtRisk>, CommandError> {
+    Ok(office.read(Permission::Desk)?.dossiers_at_risk(office.today()).await?)
 }
 
 /// The desk asks the citizen-facing window to collect a rating for a finished visit.
 #[tauri::command]
-pub async fn request_rating(
-    id: Uuid,
-    store: State<'_, Store>,
-    desk: State<'_, RatingDesk>,
-    session: State<'_, Session>,
-) -> Result<RatingRequest, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    Ok(desk.request(&store, id).await?)
+pub async fn request_rating(id: Uuid, office: Shared<'_>) -> Result<RatingRequest, CommandError> {
+    let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
+    Ok(office.rating.request(&store, id).await?)
 }
 
 /// Rating window: what it is asked to collect, if anything.
 #[tauri::command]
-pub fn rating_request(desk: State<'_, RatingDesk>) -> Option<RatingRequest> {
-    desk.current()
+pub fn rating_request(office: Shared<'_>) -> Option<RatingRequest> {
+    office.rating.current()
 }
 
 /// Rating window: the citizen's answer to the pending request (and nothing else).
 #[tauri::command]
-pub async fn submit_rating(
-    level: u8,
-    reasons: Vec<RatingReason>,
-    desk: State<'_, RatingDesk>,
-    engine: State<'_, Engine>,
-) -> Result<(), CommandError> {
-    desk.submit(level, reasons).await?;
-    engine.nudge();
+pub async fn submit_rating(level: u8, reasons: Vec<RatingReason>, office: Shared<'_>) -> Result<(), CommandError> {
+    office.rating.submit(level, reasons).await?;
+    office.engine.nudge();
     Ok(())
 }
 
 /// The officials directory (active officials, by counter).
 #[tauri::command]
-pub async fn list_officials(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<Official>, CommandError> {
-    session.signed_in(Utc::now())?;
-    Ok(store.officials().await?)
+pub async fn list_officials(office: Shared<'_>) -> Result<Vec<Official>, CommandError> {
+    Ok(office.signed_in()?.officials().await?)
 }
 
 /// The procedure catalogue in use (starter or the province's newer release).
 #[tauri::command]
-pub fn list_procedures(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Procedure>, CommandError> {
-    session.signed_in(Utc::now())?;
-    Ok(store.reference().catalogue.clone())
+pub fn list_procedures(office: Shared<'_>) -> Result<Vec<Procedure>, CommandError> {
+    Ok(office.signed_in()?.reference().catalogue.clone())
 }
 
 #[tauri::command]
-pub async fn list_today_visits(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<Visit>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
-    Ok(store.visits_on(local_day(store.now())).await?)
+pub async fn list_today_visits(office: Shared<'_>) -> Result<Vec<Visit>, CommandError> {
+    Ok(office.read(Permission::Desk)?.visits_on(office.today()).await?)
 }
 
 #[tauri::command]
-pub async fn sync_status(store: State<'_, Store>, session: State<'_, Session>) -> Result<SyncStatus, CommandError> {
-    session.signed_in(Utc::now())?;
-    Ok(store.sync_status().await?)
+pub async fn sync_status(office: Shared<'_>) -> Result<SyncStatus, CommandError> {
+    Ok(office.signed_in()?.sync_status().await?)
 }
 
 #[tauri::command]
-pub async fn sync_now(engine: State<'_, Engine>, session: State<'_, Session>) -> Result<SyncReport, CommandError> {
-    session.signed_in(Utc::now())?;
-    Ok(engine.sync_now().await?)
+pub async fn sync_now(office: Shared<'_>) -> Result<SyncReport, CommandError> {
+    office.signed_in()?;
+    Ok(office.engine.sync_now().await?)
 }
 
 /// Enters a piece of feedback; `received_on` for one received on an earlier day.
@@ -223,15 +201,14 @@ pub async fn sync_now(engine: State<'_, Engine>, session: State<'_, Session>) ->
 pub async fn add_feedback(
     input: FeedbackInput,
     received_on: Option<NaiveDate>,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let at = thanthien_core::feedback::received_instant(received_on, store.now());
-    let item = store.record_feedback(input, at).await?;
-    engine.nudge();
-    Ok(item)
+    office
+        .write(Permission::Desk, |s| async move {
+            let at = thanthien_core::feedback::received_instant(received_on, s.now());
+            s.record_feedback(input, at).await
+        })
+        .await
 }
 
 /// Moves a feedback item on (accepted, extended, paused, refused, transferred, closed).
@@ -241,14 +218,9 @@ pub async fn set_feedback_status(
     status: Status,
     by: Option<String>,
     note: Option<String>,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.set_feedback_status(id, status, by, note, store.now()).await?;
-    engine.nudge();
-    Ok(item)
+    office.write(Permission::Desk, |s| async move { s.set_feedback_status(id, status, by, note, s.now()).await }).await
 }
 
 /// Records the answer to a feedback item.
@@ -258,59 +230,32 @@ pub async fn answer_feedback(
     by: String,
     via: Notice,
     reply: String,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.answer_feedback(id, by, via, reply, store.now()).await?;
-    engine.nudge();
-    Ok(item)
+    office.write(Permission::Desk, |s| async move { s.answer_feedback(id, by, via, reply, s.now()).await }).await
 }
 
 /// The submitter's satisfaction with how a finished item was handled.
 #[tauri::command]
-pub async fn rate_feedback(
-    id: Uuid,
-    satisfied: bool,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-    engine: State<'_, Engine>,
-) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.rate_feedback(id, satisfied).await?;
-    engine.nudge();
-    Ok(item)
+pub async fn rate_feedback(id: Uuid, satisfied: bool, office: Shared<'_>) -> Result<FeedbackItem, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.rate_feedback(id, satisfied).await }).await
 }
 
 /// Corrects a feedback item's kind (its deadline follows).
 #[tauri::command]
-pub async fn classify_feedback(
-    id: Uuid,
-    kind: Kind,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.classify_feedback(id, kind).await?;
-    engine.nudge();
-    Ok(item)
+pub async fn classify_feedback(id: Uuid, kind: Kind, office: Shared<'_>) -> Result<FeedbackItem, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.classify_feedback(id, kind).await }).await
 }
 
 /// The feedback register as of today, overdue first.
 #[tauri::command]
-pub async fn feedback_register(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<FeedbackItem>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
-    Ok(store.feedback_register(local_day(store.now())).await?)
+pub async fn feedback_register(office: Shared<'_>) -> Result<Vec<FeedbackItem>, CommandError> {
+    Ok(office.read(Permission::Desk)?.feedback_register(office.today()).await?)
 }
 
 #[tauri::command]
-pub async fn list_cameras(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Camera>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
+pub async fn list_cameras(office: Shared<'_>) -> Result<Vec<Camera>, CommandError> {
+    let store = office.read(Permission::Desk)?;
     Ok(store.cameras(store.now()).await?)
 }
 
@@ -320,15 +265,14 @@ pub async fn list_cameras(store: State<'_, Store>, session: State<'_, Session>) 
 pub async fn add_camera(
     input: CameraInput,
     in_service_since: Option<NaiveDate>,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<Camera, CommandError> {
-    let store = session.acting(&store, Permission::Registry, Utc::now())?;
-    let since = in_service_since.map_or_else(Utc::now, |day| thanthien_core::time::day_bounds(day).0);
-    let camera = store.list_camera(None, input, since).await?;
-    engine.nudge();
-    Ok(camera)
+    office
+        .write(Permission::Registry, |s| async move {
+            let since = in_service_since.map_or_else(|| s.now(), |day| thanthien_core::time::day_bounds(day).0);
+            s.list_camera(None, input, since).await
+        })
+        .await
 }
 
 /// A shift's manual check-in of one camera.
@@ -338,37 +282,26 @@ pub async fn check_camera(
     items: BTreeMap<CheckItem, CheckResult>,
     by: Option<String>,
     note: Option<String>,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<Camera, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let camera = store.check_camera(id, items, false, by, note, store.now()).await?;
-    engine.nudge();
-    Ok(camera)
+    office.write(Permission::Desk, |s| async move { s.check_camera(id, items, false, by, note, s.now()).await }).await
 }
 
 /// Probes every camera with a network address; returns the cameras as they now stand.
 #[tauri::command]
-pub async fn probe_cameras(
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<Vec<Camera>, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    crate::probe::probe_cameras(&store, crate::probe::PROBE_TIMEOUT).await?;
-    engine.nudge();
-    Ok(store.cameras(store.now()).await?)
+pub async fn probe_cameras(office: Shared<'_>) -> Result<Vec<Camera>, CommandError> {
+    office
+        .write(Permission::Desk, |s| async move {
+            crate::probe::probe_cameras(&s, crate::probe::PROBE_TIMEOUT).await?;
+            s.cameras(s.now()).await
+        })
+        .await
 }
 
 /// The feedback mailbox settings and the last read (never the password).
 #[tauri::command]
-pub async fn mailbox_status(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<MailboxStatus, CommandError> {
-    session.require(Permission::Registry, Utc::now())?;
-    Ok(store.mailbox_status().await?)
+pub async fn mailbox_status(office: Shared<'_>) -> Result<MailboxStatus, CommandError> {
+    Ok(office.read(Permission::Registry)?.mailbox_status().await?)
 }
 
 /// Saves the feedback mailbox settings; the password goes to the OS credential store if any.
@@ -377,25 +310,20 @@ pub async fn set_mailbox(
     server: String,
     username: String,
     password: String,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<MailboxStatus, CommandError> {
-    let store = session.acting(&store, Permission::Registry, Utc::now())?;
+    let store = office.session.acting(&office.store, Permission::Registry, Utc::now())?;
     crate::mailbox::configure(&store, server, username, password, None).await?;
     Ok(store.mailbox_status().await?)
 }
 
 /// Reads the feedback mailbox now.
 #[tauri::command]
-pub async fn read_mailbox(
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<MailboxReport, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
+pub async fn read_mailbox(office: Shared<'_>) -> Result<MailboxReport, CommandError> {
+    let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
     match crate::mailbox::import(&store).await {
         Ok(report) => {
-            engine.nudge();
+            office.engine.nudge();
             Ok(report)
         }
         Err(crate::mailbox::MailboxError::Store(e)) => Err(e.into()),
@@ -413,17 +341,8 @@ pub async fn read_mailbox(
 
 /// Notes the code a feedback item got in the national feedback system.
 #[tauri::command]
-pub async fn code_feedback(
-    id: Uuid,
-    code: String,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
-) -> Result<FeedbackItem, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let item = store.code_feedback(id, code).await?;
-    engine.nudge();
-    Ok(item)
+pub async fn code_feedback(id: Uuid, code: String, office: Shared<'_>) -> Result<FeedbackItem, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.code_feedback(id, code).await }).await
 }
 
 /// Records a feedback-box opening before its witnesses.
@@ -431,145 +350,98 @@ pub async fn code_feedback(
 pub async fn open_feedback_box(
     witnesses: Vec<String>,
     letters: u16,
-    store: State<'_, Store>,
-    engine: State<'_, Engine>,
-    session: State<'_, Session>,
+    office: Shared<'_>,
 ) -> Result<FeedbackBoxSession, CommandError> {
-    let store = session.acting(&store, Permission::Desk, Utc::now())?;
-    let session = store.open_feedback_box(witnesses, letters, None, store.now()).await?;
-    engine.nudge();
-    Ok(session)
+    office
+        .write(Permission::Desk, |s| async move { s.open_feedback_box(witnesses, letters, None, s.now()).await })
+        .await
 }
 
 /// Every feedback-box opening, newest first, with how many of its letters are entered.
 #[tauri::command]
-pub async fn feedback_box_sessions(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<FeedbackBoxSession>, CommandError> {
-    session.require(Permission::Desk, Utc::now())?;
-    Ok(store.feedback_box_sessions().await?)
+pub async fn feedback_box_sessions(office: Shared<'_>) -> Result<Vec<FeedbackBoxSession>, CommandError> {
+    Ok(office.read(Permission::Desk)?.feedback_box_sessions().await?)
 }
 
 /// The weekly summary (this week and the last); `week` defaults to the current one.
 #[tauri::command]
-pub async fn weekly_summary(
-    week: Option<Week>,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<WeeklySummary, CommandError> {
-    session.require(Permission::Review, Utc::now())?;
+pub async fn weekly_summary(week: Option<Week>, office: Shared<'_>) -> Result<WeeklySummary, CommandError> {
+    let store = office.read(Permission::Review)?;
     let week = week.unwrap_or_else(|| Week::of(store.now()));
     Ok(store.weekly_summary(week, store.now()).await?)
 }
 
 /// Who is at the window (if anyone), and whether this is the PC's first start.
 #[tauri::command]
-pub async fn session_state(store: State<'_, Store>, session: State<'_, Session>) -> Result<SessionState, CommandError> {
+pub async fn session_state(office: Shared<'_>) -> Result<SessionState, CommandError> {
     Ok(SessionState {
-        first_start: !store.has_accounts().await?,
-        signed_in: session.current(store.now()),
-        idle_lock_secs: session.idle_limit().num_seconds(),
+        first_start: !office.store.has_accounts().await?,
+        signed_in: office.session.current(Utc::now()),
+        idle_lock_secs: office.session.idle_limit().num_seconds(),
     })
 }
 
 #[tauri::command]
-pub async fn sign_in(
-    username: String,
-    password: String,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<SignedIn, CommandError> {
-    let who = store.sign_in(&username, &password, store.now()).await?;
-    session.sign_in(who.clone(), store.now());
+pub async fn sign_in(username: String, password: String, office: Shared<'_>) -> Result<SignedIn, CommandError> {
+    let who = office.store.sign_in(&username, &password, office.store.now()).await?;
+    office.session.sign_in(who.clone(), Utc::now());
     Ok(who)
 }
 
 /// "Khóa màn hình" and the UI's idle timer: the next command needs the password again.
 #[tauri::command]
-pub fn sign_out(session: State<'_, Session>) {
-    session.sign_out();
+pub fn sign_out(office: Shared<'_>) {
+    office.session.sign_out();
 }
 
 /// The keyboard or mouse was used at the window: the idle clock starts again.
 #[tauri::command]
-pub fn touch_session(session: State<'_, Session>) -> Result<SignedIn, CommandError> {
-    Ok(session.touch(Utc::now())?)
+pub fn touch_session(office: Shared<'_>) -> Result<SignedIn, CommandError> {
+    Ok(office.session.touch(Utc::now())?)
 }
 
 /// First start: the PC's first account, an admin, who then signs in.
 #[tauri::command]
-pub async fn create_first_account(
-    input: AccountInput,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<SignedIn, CommandError> {
+pub async fn create_first_account(input: AccountInput, office: Shared<'_>) -> Result<SignedIn, CommandError> {
     let input = AccountInput { role: Role::Admin.wire().to_owned(), ..input };
-    let account = store.create_account(input, true, store.now()).await?;
+    let account = office.store.create_account(input, true, office.store.now()).await?;
     let who = SignedIn { username: account.username, full_name: account.full_name, role: account.role };
-    session.sign_in(who.clone(), store.now());
+    office.session.sign_in(who.clone(), Utc::now());
     Ok(who)
 }
 
 #[tauri::command]
-pub async fn create_account(
-    input: AccountInput,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Account, CommandError> {
-    let store = session.acting(&store, Permission::Accounts, Utc::now())?;
+pub async fn create_account(input: AccountInput, office: Shared<'_>) -> Result<Account, CommandError> {
+    let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
     Ok(store.create_account(input, false, store.now()).await?)
 }
 
 #[tauri::command]
-pub async fn list_accounts(store: State<'_, Store>, session: State<'_, Session>) -> Result<Vec<Account>, CommandError> {
-    session.require(Permission::Accounts, Utc::now())?;
-    Ok(store.accounts().await?)
+pub async fn list_accounts(office: Shared<'_>) -> Result<Vec<Account>, CommandError> {
+    Ok(office.read(Permission::Accounts)?.accounts().await?)
 }
 
 /// The admin sets a new password for an account; it also lifts a lock.
 #[tauri::command]
-pub async fn reset_password(
-    username: String,
-    password: String,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<(), CommandError> {
-    let store = session.acting(&store, Permission::Accounts, Utc::now())?;
+pub async fn reset_password(username: String, password: String, office: Shared<'_>) -> Result<(), CommandError> {
+    let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
     Ok(store.reset_password(&username, password).await?)
 }
 
 /// The office head submits, approves (locks) or reopens a week; returns the summary as it now is.
 #[tauri::command]
-pub async fn step_week(
-    week: Week,
-    action: WeekAction,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-    engine: State<'_, Engine>,
-) -> Result<WeeklySummary, CommandError> {
-    let store = session.acting(&store, Permission::Approve, Utc::now())?;
-    let summary = store.step_week(week, action, store.now()).await?;
-    engine.nudge();
-    Ok(summary)
+pub async fn step_week(week: Week, action: WeekAction, office: Shared<'_>) -> Result<WeeklySummary, CommandError> {
+    office.write(Permission::Approve, |s| async move { s.step_week(week, action, s.now()).await }).await
 }
 
 /// Writes the week's summary as xlsx, pdf or csv into the exports folder; returns the file's path.
 #[tauri::command]
-pub async fn export_week(
-    week: Week,
-    format: ExportFormat,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<String, CommandError> {
-    session.require(Permission::Review, Utc::now())?;
+pub async fn export_week(week: Week, format: ExportFormat, office: Shared<'_>) -> Result<String, CommandError> {
+    let store = office.read(Permission::Review)?;
     let summary = store.weekly_summary(week, store.now()).await?;
-    let office = store.office_name().await?;
-    let path = crate::export_dir().join(format.file_name(week));
-    crate::report::export_to(&summary, format, &office, &path).map_err(|e| {
-        tracing::warn!(error = ?e, "export failed");
-        CommandError::new(ErrorKind::Internal, e.to_string())
-    })?;
+    let name = store.office_name().await?;
+    let path = office.exports.join(format.file_name(week));
+    crate::report::export_to(&summary, format, &name, &path).map_err(export_failed)?;
     tracing::info!(path = %path.display(), "weekly summary exported");
     Ok(path.display().to_string())
 }
@@ -577,11 +449,8 @@ pub async fn export_week(
 /// The publicity board as it would be published now, with its QR code as SVG (if a feedback
 /// e-mail box is set).
 #[tauri::command]
-pub async fn publicity_board(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<(Board, Option<String>), CommandError> {
-    session.require(Permission::Registry, Utc::now())?;
+pub async fn publicity_board(office: Shared<'_>) -> Result<(Board, Option<String>), CommandError> {
+    let store = office.read(Permission::Registry)?;
     let board = store.board(store.now()).await?;
     let qr = board.qr_target().and_then(|t| crate::report::qr_svg(&t));
     Ok((board, qr))
@@ -589,20 +458,13 @@ pub async fn publicity_board(
 
 /// Writes the board as pdf, html or json into the exports folder; returns the file's path.
 #[tauri::command]
-pub async fn export_board(
-    format: BoardFormat,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<String, CommandError> {
-    session.require(Permission::Registry, Utc::now())?;
+pub async fn export_board(format: BoardFormat, office: Shared<'_>) -> Result<String, CommandError> {
+    let store = office.read(Permission::Registry)?;
     let board = store.board(store.now()).await?;
-    let path = crate::export_dir().join(format!("cong-khai.{}", format.wire()));
-    crate::report::board_export(&board, format).and_then(|bytes| crate::report::write_file(&path, &bytes)).map_err(
-        |e| {
-            tracing::warn!(error = ?e, "board export failed");
-            CommandError::new(ErrorKind::Internal, e.to_string())
-        },
-    )?;
+    let path = office.exports.join(format!("cong-khai.{}", format.wire()));
+    crate::report::board_export(&board, format)
+        .and_then(|bytes| crate::report::write_file(&path, &bytes))
+        .map_err(export_failed)?;
     Ok(path.display().to_string())
 }
 
@@ -612,21 +474,14 @@ pub async fn record_publication(
     format: BoardFormat,
     venue: Venue,
     place: Option<String>,
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-    engine: State<'_, Engine>,
+    office: Shared<'_>,
 ) -> Result<Publication, CommandError> {
-    let store = session.acting(&store, Permission::Registry, Utc::now())?;
-    let publication = store.record_publication(format, venue, place, store.now()).await?;
-    engine.nudge();
-    Ok(publication)
+    office
+        .write(Permission::Registry, |s| async move { s.record_publication(format, venue, place, s.now()).await })
+        .await
 }
 
 #[tauri::command]
-pub async fn publications(
-    store: State<'_, Store>,
-    session: State<'_, Session>,
-) -> Result<Vec<Publication>, CommandError> {
-    session.require(Permission::Registry, Utc::now())?;
-    Ok(store.publications().await?)
+pub async fn publications(office: Shared<'_>) -> Result<Vec<Publication>, CommandError> {
+    Ok(office.read(Permission::Registry)?.publications().await?)
 }

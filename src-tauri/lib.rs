@@ -66,11 +66,15 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
     let store = tauri::async_runtime::block_on(store::Store::open(&data_dir))?;
     tracing::info!(path = %store.path().display(), "store open");
     let engine = sync::Engine::new(store.clone());
+    let rating = rating::RatingDesk::default();
     tauri::Builder::default()
-        .manage(store)
-        .manage(engine.clone())
-        .manage(rating::RatingDesk::default())
-        .manage(session::Session::new(idle_limit()))
+        .manage(commands::Office {
+            store,
+            engine: engine.clone(),
+            session: session::Session::new(idle_limit()),
+            rating,
+            exports: export_dir(),
+        })
         .setup(move |_app| {
             tauri::async_runtime::spawn(engine.run());
             Ok(())
