@@ -21,11 +21,8 @@ fn after(text: &str, marker: &str) -> BTreeSet<String> {
 #[test]
 fn the_five_lists_of_commands_agree() {
     let source = read("src-tauri/commands.rs");
-    let defined: BTreeSet<String> = source
-        .split("#[tauri::command]")
-        .skip(1)
-        .flat_map(|chunk| after(chunk, "fn ").into_iter().take(1))
-        .collect();
+    let defined: BTreeSet<String> =
+        source.split("#[tauri::command]").skip(1).flat_map(|chunk| after(chunk, "fn ").into_iter().take(1)).collect();
     let handled = after(&read("src-tauri/lib.rs"), "commands::");
     let built: BTreeSet<String> = {
         let script = read("src-tauri/build.rs");

@@ -1,7 +1,7 @@
 //! `thanthien user …`: this PC's accounts from the command line, for whoever keeps the PC (the
 //! first admin, a forgotten password). Access to the command line is access to the PC's data.
 
-use super::store_message;
+use super::CliError;
 use crate::store::Store;
 use chrono::Utc;
 use clap::Subcommand;
@@ -45,19 +45,19 @@ pub(super) fn password_or_stdin(password: Option<String>) -> Result<String, Stri
     }
 }
 
-pub async fn user(store: &Store, command: UserCommand) -> Result<(), String> {
+pub async fn user(store: &Store, command: UserCommand) -> Result<(), CliError> {
     match command {
         UserCommand::Add { username, name, role, password } => {
             let input = AccountInput { username, full_name: name, role, password: password_or_stdin(password)? };
-            let account = store.create_account(input, false, Utc::now()).await.map_err(store_message)?;
+            let account = store.create_account(input, false, Utc::now()).await?;
             eprintln!("Đã tạo tài khoản {} ({}).", account.username, account.role.label());
         }
         UserCommand::Password { username, password } => {
-            store.reset_password(&username, password_or_stdin(password)?).await.map_err(store_message)?;
+            store.reset_password(&username, password_or_stdin(password)?).await?;
             eprintln!("Đã đặt lại mật khẩu cho {username}.");
         }
         UserCommand::List => {
-            for a in store.accounts().await.map_err(store_message)? {
+            for a in store.accounts().await? {
                 let state = match (a.active, a.locked_until) {
                     (false, _) => "ngừng sử dụng".to_owned(),
                     (true, Some(until)) if until > Utc::now() => {

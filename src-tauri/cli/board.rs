@@ -1,6 +1,6 @@
 //! `thanthien board …`: the publicity board (Công khai) as files, and its publication register.
 
-use super::{parse_at, store_message};
+use super::{parse_at, CliError};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -41,23 +41,20 @@ pub enum BoardCommand {
     List,
 }
 
-pub async fn board(store: &Store, command: BoardCommand) -> Result<(), String> {
+pub async fn board(store: &Store, command: BoardCommand) -> Result<(), CliError> {
     match command {
         BoardCommand::Export { format, out } => {
-            let board = store.board(Utc::now()).await.map_err(store_message)?;
-            let bytes = crate::report::board_export(&board, format).map_err(|e| e.to_string())?;
-            crate::report::write_file(&out, &bytes).map_err(|e| e.to_string())?;
+            let board = store.board(store.now()).await?;
+            let bytes = crate::report::board_export(&board, format)?;
+            crate::report::write_file(&out, &bytes)?;
             println!("{}", out.display());
         }
         BoardCommand::Publish { venue, format, place, at } => {
-            let p = store
-                .record_publication(format, venue, place, at.unwrap_or_else(Utc::now))
-                .await
-                .map_err(store_message)?;
+            let p = store.record_publication(format, venue, place, at.unwrap_or_else(|| store.now())).await?;
             println!("{}", p.id);
         }
         BoardCommand::List => {
-            for p in store.publications().await.map_err(store_message)? {
+            for p in store.publications().await? {
                 let at = p.published.at.with_timezone(&vietnam()).format("%d/%m/%Y %H:%M");
                 let place = p.published.place.map(|n| format!(" ({n})")).unwrap_or_default();
                 let by = p.by.map(|b| format!("  {b}")).unwrap_or_default();

@@ -1,6 +1,6 @@
 //! The command line of the two registers: feedback (góp ý – phản ánh – kiến nghị) and cameras.
 
-use super::{parse_at, store_message};
+use super::{parse_at, CliError};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
@@ -162,8 +162,8 @@ pub struct CameraArgs {
 }
 
 impl CameraArgs {
-    /// The entry and when it took effect.
-    fn split(self) -> (CameraInput, DateTime<Utc>) {
+    /// The entry and when it took effect (`now` unless `--at` says otherwise).
+    fn split(self, now: DateTime<Utc>) -> (CameraInput, DateTime<Utc>) {
         let input = CameraInput {
             name: self.name,
             counter: self.counter,
@@ -171,7 +171,7 @@ impl CameraArgs {
             address: self.address,
             active: !self.inactive,
         };
-        (input, self.at.unwrap_or_else(Utc::now))
+        (input, self.at.unwrap_or(now))
     }
 }
 
@@ -209,10 +209,6 @@ pub enum CameraCommand {
     },
 }
 
-fn words(e: thanthien_core::visit::InputError) -> String {
-    e.to_string()
-}
-
 fn item_line(item: &FeedbackItem) -> String {
     let received = item.received_at.with_timezone(&vietnam()).format("%d/%m/%Y");
     let due = item.deadline.due.map_or("-".to_owned(), |d| format!("hạn {}", d.format("%d/%m/%Y")));
@@ -241,48 +237,46 @@ fn parse_yes_no(text: &str) -> Result<bool, String> {
     }
 }
 
-pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), String> {
+pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), CliError> {
     match command {
         FeedbackCommand::Add { item, at, code } => {
             let input = FeedbackInput::from(item);
-            let item = store.record_feedback(input, at.unwrap_or_else(Utc::now)).await.map_err(store_message)?;
+            let item = store.record_feedback(input, at.unwrap_or_else(|| store.now())).await?;
             if let Some(code) = code {
-                store.code_feedback(item.id, code).await.map_err(store_message)?;
+                store.code_feedback(item.id, code).await?;
             }
             println!("{}", item.id);
         }
         FeedbackCommand::Set { id, status, reply, by, via, note, code, kind, satisfied, at } => {
-            let at = at.unwrap_or_else(Utc::now);
+            let at = at.unwrap_or_else(|| store.now());
             if let Some(code) = code {
-                store.code_feedback(id, code).await.map_err(store_message)?;
+                store.code_feedback(id, code).await?;
             }
             if let Some(kind) = kind {
-                store.classify_feedback(id, Kind::parse(&kind).map_err(words)?).await.map_err(store_message)?;
+                store.classify_feedback(id, Kind::parse(&kind)?).await?;
             }
-            let status = status.as_deref().map(Status::parse).transpose().map_err(words)?;
+            let status = status.as_deref().map(Status::parse).transpose()?;
             let item = match (status, reply) {
                 (Some(Status::Answered), Some(reply)) | (None, Some(reply)) => {
                     let via = Notice::parse(&via)
                         .map_err(|_| "--via: in-person, letter, phone, email, zalo hoặc posted".to_owned())?;
-                    let by = by.ok_or("trả lời cần ghi người trả lời (--by)")?;
-                    store.answer_feedback(id, by, via, reply, at).await.map_err(store_message)?
+                    let by = by.ok_or_else(|| "trả lời cần ghi người trả lời (--by)".to_owned())?;
+                    store.answer_feedback(id, by, via, reply, at).await?
                 }
-                (Some(Status::Answered), None) => return Err(words(thanthien_core::visit::InputError::ReplyMissing)),
-                (Some(status), None) => {
-                    store.set_feedback_status(id, status, by, note, at).await.map_err(store_message)?
-                }
-                (Some(_), Some(_)) => return Err("chỉ ghi --reply khi trả lời (--status answered)".to_owned()),
-                (None, None) => store.feedback_item(id).await.map_err(store_message)?,
+                (Some(Status::Answered), None) => return Err(thanthien_core::visit::InputError::ReplyMissing.into()),
+                (Some(status), None) => store.set_feedback_status(id, status, by, note, at).await?,
+                (Some(_), Some(_)) => return Err("chỉ ghi --reply khi trả lời (--status answered)".to_owned().into()),
+                (None, None) => store.feedback_item(id).await?,
             };
             // Asked after the answer, so it goes last.
             let item = match satisfied {
-                Some(satisfied) => store.rate_feedback(id, satisfied).await.map_err(store_message)?,
+                Some(satisfied) => store.rate_feedback(id, satisfied).await?,
                 None => item,
             };
             println!("{}", item_line(&item));
         }
         FeedbackCommand::List { json } => {
-            let items = store.feedback_register(local_day(Utc::now())).await.map_err(store_message)?;
+            let items = store.feedback_register(local_day(store.now())).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
             } else {
@@ -292,16 +286,12 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
             }
         }
         FeedbackCommand::Box { witnesses, letters, note, at } => {
-            let session = store
-                .open_feedback_box(witnesses, letters, note, at.unwrap_or_else(Utc::now))
-                .await
-                .map_err(store_message)?;
+            let session = store.open_feedback_box(witnesses, letters, note, at.unwrap_or_else(|| store.now())).await?;
             println!("{}", session.id);
         }
         FeedbackCommand::Mailbox { server, user, password, ca_file } => {
             let password = super::accounts::password_or_stdin(password)?;
-            let in_os_store =
-                crate::mailbox::configure(store, server, user, password, ca_file).await.map_err(store_message)?;
+            let in_os_store = crate::mailbox::configure(store, server, user, password, ca_file).await?;
             println!(
                 "{}",
                 if in_os_store {
@@ -312,7 +302,7 @@ pub async fn feedback(store: &Store, command: FeedbackCommand) -> Result<(), Str
             );
         }
         FeedbackCommand::Import => {
-            let report = crate::mailbox::import(store).await.map_err(|e| e.to_string())?;
+            let report = crate::mailbox::import(store).await?;
             println!("Hộp thư có {} thư; {} thư mới đã vào sổ góp ý.", report.seen, report.imported);
         }
         FeedbackCommand::Deadlines => {
@@ -358,29 +348,25 @@ fn camera_line(c: &Camera) -> String {
     format!("{}  {counter}  {state}  {shift}{missed}  {}", c.name, c.id)
 }
 
-pub async fn camera(store: &Store, command: CameraCommand) -> Result<(), String> {
+pub async fn camera(store: &Store, command: CameraCommand) -> Result<(), CliError> {
     match command {
         CameraCommand::Add(entry) => {
-            let (input, at) = entry.split();
-            let camera = store.list_camera(None, input, at).await.map_err(store_message)?;
+            let (input, at) = entry.split(store.now());
+            let camera = store.list_camera(None, input, at).await?;
             println!("{}", camera.id);
         }
         CameraCommand::Set { id, entry } => {
-            let (input, at) = entry.split();
-            let camera = store.list_camera(Some(id), input, at).await.map_err(store_message)?;
+            let (input, at) = entry.split(store.now());
+            let camera = store.list_camera(Some(id), input, at).await?;
             println!("{}", camera_line(&camera));
         }
         CameraCommand::Check { id, items, by, note, at } => {
-            let items = parse_items(&items.join(",")).map_err(words)?;
-            let camera = store
-                .check_camera(id, items, false, by, note, at.unwrap_or_else(Utc::now))
-                .await
-                .map_err(store_message)?;
+            let items = parse_items(&items.join(","))?;
+            let camera = store.check_camera(id, items, false, by, note, at.unwrap_or_else(|| store.now())).await?;
             println!("{}", camera_line(&camera));
         }
         CameraCommand::Probe => {
-            let results =
-                crate::probe::probe_cameras(store, crate::probe::PROBE_TIMEOUT).await.map_err(store_message)?;
+            let results = crate::probe::probe_cameras(store, crate::probe::PROBE_TIMEOUT).await?;
             if results.is_empty() {
                 println!("Chưa có camera nào có địa chỉ mạng để kiểm tra tự động.");
             }
@@ -390,7 +376,7 @@ pub async fn camera(store: &Store, command: CameraCommand) -> Result<(), String>
             }
         }
         CameraCommand::List { json } => {
-            let cameras = store.cameras(Utc::now()).await.map_err(store_message)?;
+            let cameras = store.cameras(store.now()).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&cameras).map_err(|e| e.to_string())?);
             } else {

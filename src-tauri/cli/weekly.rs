@@ -1,0 +1,57 @@
+//! `thanthien summary|export`: the weekly summary as a table on the terminal, or as a file.
+
+use super::{print_json, CliError};
+use crate::store::Store;
+use std::path::Path;
+use thanthien_core::report::{rows, status_line, wrap, ExportFormat, Figure, AMENDMENTS, FOOTNOTE};
+use thanthien_core::summary::Week;
+
+/// The width of the summary table's label column, in characters.
+const LABEL_WIDTH: usize = 44;
+
+/// One line of the summary table: a long label wraps, and its figures stand on its last line, so
+/// the columns stay aligned however long a procedure's name.
+fn print_table_line(label: &str, this_week: &str, last_week: &str) {
+    let mut parts = wrap(label, LABEL_WIDTH);
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        println!("  {part}");
+    }
+    println!("  {last:<LABEL_WIDTH$} {this_week:>22} {last_week:>22}");
+}
+
+pub async fn summary(store: &Store, week: Option<Week>, json: bool) -> Result<(), CliError> {
+    let week = week.unwrap_or_else(|| Week::of(store.now()));
+    let summary = store.weekly_summary(week, store.now()).await?;
+    if json {
+        return print_json(&summary);
+    }
+    let (monday, sunday) = (week.monday().format("%d/%m/%Y"), week.sunday().format("%d/%m/%Y"));
+    println!("Báo cáo tuần {week} ({monday} – {sunday}), so với tuần {}", week.previous());
+    println!("{}", status_line(&summary));
+    let mut section = String::new();
+    for row in rows(&summary) {
+        if row.section != section {
+            println!("\n{}", row.section);
+            section = row.section.clone();
+        }
+        print_table_line(&row.label, &row.this_week.text(), &row.last_week.text());
+    }
+    if !summary.amendments.is_empty() {
+        println!("\n{AMENDMENTS}");
+        let text = |f: Option<Figure>| f.map_or("—".to_owned(), |f| f.text());
+        for a in &summary.amendments {
+            print_table_line(&format!("{} · {}", a.section, a.label), &text(a.approved), &text(a.now));
+        }
+    }
+    println!("\nGhi chú: {FOOTNOTE}");
+    Ok(())
+}
+
+pub async fn export(store: &Store, week: Week, format: ExportFormat, out: &Path) -> Result<(), CliError> {
+    let summary = store.weekly_summary(week, store.now()).await?;
+    let office = store.office_name().await?;
+    crate::report::export_to(&summary, format, &office, out)?;
+    println!("{}", out.display());
+    Ok(())
+}
