@@ -13,7 +13,7 @@ use thanthien_core::camera::{
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::summary::CameraPeriod;
 use thanthien_core::time::{day_bounds, local_day, stamp};
-use thanthien_core::visit::{optional, InputError, Note, OfficialName};
+use thanthien_core::visit::InputError;
 use uuid::Uuid;
 
 /// How far back the Camera screen looks for missed checks.
@@ -61,13 +61,8 @@ impl Store {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<Camera> {
-        let checked_at = self.instant(at)?;
-        let (by, note) = match (optional::<OfficialName>(by), optional::<Note>(note)) {
-            (Ok(by), Ok(note)) => (by, note),
-            (b, n) => return Err(StoreError::Invalid([b.err(), n.err()].into_iter().flatten().collect())),
-        };
-        let checked = CameraChecked { checked_at, items, automatic, by, note };
-        checked.check().map_err(invalid)?;
+        let checked =
+            CameraChecked::parse(self.instant(at)?, items, automatic, by, note).map_err(StoreError::Invalid)?;
         let mut tx = self.begin_write().await?;
         match service_start(&mut tx, id).await? {
             None => return Err(invalid(InputError::CameraNotFound)),

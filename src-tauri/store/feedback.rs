@@ -12,7 +12,7 @@ use thanthien_core::feedback::{
     Kind, Notice, Status,
 };
 use thanthien_core::time::stamp;
-use thanthien_core::visit::{optional, InputError, NationalCode, Note, OfficialName, Reply};
+use thanthien_core::visit::{InputError, NationalCode, OfficialName};
 use uuid::Uuid;
 
 impl Store {
@@ -65,14 +65,8 @@ impl Store {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<FeedbackItem> {
-        let by = optional::<OfficialName>(by);
-        let note = optional::<Note>(note);
-        let (by, note) = match (by, note) {
-            (Ok(by), Ok(note)) => (by, note),
-            (b, n) => return Err(StoreError::Invalid([b.err(), n.err()].into_iter().flatten().collect())),
-        };
-        let change = FeedbackChange::StatusSet(FeedbackStatusSet { at: self.instant(at)?, status, by, note });
-        self.change_feedback(id, change).await
+        let set = FeedbackStatusSet::parse(self.instant(at)?, status, by, note).map_err(StoreError::Invalid)?;
+        self.change_feedback(id, FeedbackChange::StatusSet(set)).await
     }
 
     /// Records the answer: who, how the citizen was told, and the reply.
@@ -84,12 +78,8 @@ impl Store {
         reply: String,
         at: DateTime<Utc>,
     ) -> Result<FeedbackItem> {
-        let (by, reply) = match (OfficialName::try_from(by), Reply::try_from(reply)) {
-            (Ok(by), Ok(reply)) => (by, reply),
-            (b, r) => return Err(StoreError::Invalid([b.err(), r.err()].into_iter().flatten().collect())),
-        };
-        self.change_feedback(id, FeedbackChange::Answered(FeedbackAnswered { at: self.instant(at)?, by, via, reply }))
-            .await
+        let answered = FeedbackAnswered::parse(self.instant(at)?, by, via, reply).map_err(StoreError::Invalid)?;
+        self.change_feedback(id, FeedbackChange::Answered(answered)).await
     }
 
     /// Notes the code the item got in the national feedback system.

@@ -10,9 +10,9 @@ use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle;
 use thanthien_core::visit::{
-    appointment_risk, Counter, DossierAtRisk, FinishInput, InputError, NewVisit, Note, OfficialName, Outcome,
-    ProcedureText, RatingLevel, RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitFinished,
-    VisitInput, VisitRated, VisitRescheduled, VisitReturned, VisitState,
+    appointment_risk, DossierAtRisk, FinishInput, InputError, NewVisit, Note, Outcome, ProcedureText, RatingLevel,
+    RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitInput, VisitRated,
+    VisitRescheduled, VisitReturned, VisitState,
 };
 use uuid::Uuid;
 
@@ -68,14 +68,8 @@ impl Store {
 
     /// An official calls the citizen to a counter (again, for a no-show).
     pub async fn call_visit(&self, id: Uuid, official: String, counter: u16, at: DateTime<Utc>) -> Result<Visit> {
-        let official = OfficialName::try_from(official);
-        let counter = Counter::try_from(counter);
-        let (official, counter) = match (official, counter) {
-            (Ok(o), Ok(c)) => (o, c),
-            (o, c) => return Err(StoreError::Invalid([o.err(), c.err()].into_iter().flatten().collect())),
-        };
-        self.change_visit(id, VisitChange::Called(VisitCalled { called_at: self.instant(at)?, official, counter }))
-            .await
+        let called = VisitCalled::parse(self.instant(at)?, official, counter).map_err(StoreError::Invalid)?;
+        self.change_visit(id, VisitChange::Called(called)).await
     }
 
     /// The visit, if it may be rated now (finished, not yet rated).

@@ -5,6 +5,7 @@ use crate::calendar::WorkCalendar;
 use crate::procedure::OfficeHours;
 use crate::time::vietnam;
 use crate::visit::fields::optional;
+use crate::visit::AllValid;
 use crate::visit::{not_before, CameraName, Counter, InputError, Moment, Note, OfficialName};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -63,12 +64,8 @@ impl CameraListed {
         let counter = input.counter.map(Counter::try_from).transpose();
         let location = optional::<Note>(input.location);
         let address = optional::<CameraAddress>(input.address);
-        match (name, counter, location, address) {
-            (Ok(name), Ok(counter), Ok(location), Ok(address)) => {
-                Ok(CameraListed { name, counter, location, address, active: input.active, at: None })
-            }
-            (a, b, c, d) => Err([a.err(), b.err(), c.err(), d.err()].into_iter().flatten().collect()),
-        }
+        let (name, counter, location, address) = (name, counter, location, address).all_valid()?;
+        Ok(CameraListed { name, counter, location, address, active: input.active, at: None })
     }
 }
 
@@ -247,6 +244,20 @@ pub struct CameraChecked {
 }
 
 impl CameraChecked {
+    /// A check-in with who made it and a note, each field checked, the checklist complete.
+    pub fn parse(
+        checked_at: DateTime<Utc>,
+        items: BTreeMap<CheckItem, CheckResult>,
+        automatic: bool,
+        by: Option<String>,
+        note: Option<String>,
+    ) -> Result<CameraChecked, Vec<InputError>> {
+        let (by, note) = (optional::<OfficialName>(by), optional::<Note>(note)).all_valid()?;
+        let checked = CameraChecked { checked_at, items, automatic, by, note };
+        checked.check().map_err(|e| vec![e])?;
+        Ok(checked)
+    }
+
     /// A manual check covers the whole checklist; an automatic one only reachability.
     pub fn check(&self) -> Result<(), InputError> {
         let complete = if self.automatic {

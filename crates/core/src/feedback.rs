@@ -6,6 +6,7 @@ use crate::hlc::Hlc;
 use crate::procedure::{appointment_date, LegalTime, OfficeHours};
 use crate::time::local_day;
 use crate::visit::fields::optional;
+use crate::visit::AllValid;
 use crate::visit::{
     merge, not_before, FeedbackContent, InputError, InputField, Moment, NationalCode, Note, OfficialName,
     ProcedureText, Register, Reply, VisitorName,
@@ -244,44 +245,33 @@ pub struct FeedbackInput {
 impl FeedbackReceived {
     /// Checks every field and reports every problem at once.
     pub fn parse(input: FeedbackInput, received_at: DateTime<Utc>) -> Result<FeedbackReceived, Vec<InputError>> {
-        let channel = Channel::parse(&input.channel);
-        let kind = Kind::parse(&input.kind);
-        let content = FeedbackContent::try_from(input.content);
-        let official = optional::<OfficialName>(input.official);
-        let procedure = optional::<ProcedureText>(input.procedure);
-        let submitter = optional::<VisitorName>(input.submitter);
-        let contact = optional::<Note>(input.contact);
         let attachments: Result<Vec<Note>, InputError> =
             input.attachments.into_iter().filter(|a| !a.trim().is_empty()).map(Note::try_from).collect();
-        match (channel, kind, content, official, procedure, submitter, contact, attachments) {
-            (
-                Ok(channel),
-                Ok(kind),
-                Ok(content),
-                Ok(official),
-                Ok(procedure),
-                Ok(submitter),
-                Ok(contact),
-                Ok(attachments),
-            ) => Ok(FeedbackReceived {
-                received_at,
-                channel,
-                kind,
-                content,
-                official,
-                procedure,
-                submitter,
-                contact,
-                hide_name: input.hide_name,
-                attachments,
-                box_session: input.box_session,
-                message_id: input.message_id.filter(|m| !m.trim().is_empty()),
-            }),
-            (a, b, c, d, e, f, g, h) => Err([a.err(), b.err(), c.err(), d.err(), e.err(), f.err(), g.err(), h.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
-        }
+        let (channel, kind, content, official, procedure, submitter, contact, attachments) = (
+            Channel::parse(&input.channel),
+            Kind::parse(&input.kind),
+            FeedbackContent::try_from(input.content),
+            optional::<OfficialName>(input.official),
+            optional::<ProcedureText>(input.procedure),
+            optional::<VisitorName>(input.submitter),
+            optional::<Note>(input.contact),
+            attachments,
+        )
+            .all_valid()?;
+        Ok(FeedbackReceived {
+            received_at,
+            channel,
+            kind,
+            content,
+            official,
+            procedure,
+            submitter,
+            contact,
+            hide_name: input.hide_name,
+            attachments,
+            box_session: input.box_session,
+            message_id: input.message_id.filter(|m| !m.trim().is_empty()),
+        })
     }
 }
 
@@ -320,6 +310,19 @@ pub struct FeedbackStatusSet {
 }
 
 /// Payload of `feedback.answered`: who answered, when, how the citizen was told, and what.
+impl FeedbackStatusSet {
+    /// A status change with who made it and a note, each field checked.
+    pub fn parse(
+        at: DateTime<Utc>,
+        status: Status,
+        by: Option<String>,
+        note: Option<String>,
+    ) -> Result<FeedbackStatusSet, Vec<InputError>> {
+        let (by, note) = (optional::<OfficialName>(by), optional::<Note>(note)).all_valid()?;
+        Ok(FeedbackStatusSet { at, status, by, note })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackAnswered {
@@ -330,6 +333,19 @@ pub struct FeedbackAnswered {
 }
 
 /// Payload of `feedback.coded`: the code the item got in the national feedback system.
+impl FeedbackAnswered {
+    /// The answer: who gave it, how the citizen was told, and the reply, each field checked.
+    pub fn parse(
+        at: DateTime<Utc>,
+        by: String,
+        via: Notice,
+        reply: String,
+    ) -> Result<FeedbackAnswered, Vec<InputError>> {
+        let (by, reply) = (OfficialName::try_from(by), Reply::try_from(reply)).all_valid()?;
+        Ok(FeedbackAnswered { at, by, via, reply })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedbackCoded {
@@ -769,15 +785,10 @@ impl FeedbackBoxOpened {
     ) -> Result<FeedbackBoxOpened, Vec<InputError>> {
         let witnesses: Result<Vec<OfficialName>, InputError> =
             witnesses.into_iter().filter(|w| !w.trim().is_empty()).map(OfficialName::try_from).collect();
-        let note = optional::<Note>(note);
-        match (witnesses, note) {
-            (Ok(witnesses), Ok(note)) => {
-                let opened = FeedbackBoxOpened { opened_at, witnesses, letters, note };
-                opened.check().map_err(|e| vec![e])?;
-                Ok(opened)
-            }
-            (w, n) => Err([w.err(), n.err()].into_iter().flatten().collect()),
-        }
+        let (witnesses, note) = (witnesses, optional::<Note>(note)).all_valid()?;
+        let opened = FeedbackBoxOpened { opened_at, witnesses, letters, note };
+        opened.check().map_err(|e| vec![e])?;
+        Ok(opened)
     }
 
     pub fn check(&self) -> Result<(), InputError> {

@@ -1,6 +1,7 @@
 //! The commune's officials directory: who serves at which counter, and whose phone the office
 //! publishes (the "friendly government" model asks for officials' numbers to be public).
 
+use crate::visit::AllValid;
 use crate::visit::{Counter, InputError, OfficialName, Phone};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -49,17 +50,11 @@ impl OfficialListed {
         let title = OfficialName::try_from(input.title).map_err(|_| InputError::OfficialTitleMissing);
         let phone = crate::visit::fields::optional::<Phone>(input.phone);
         let counter = input.counter.map(Counter::try_from).transpose();
-        match (name, title, phone, counter) {
-            (Ok(name), Ok(title), Ok(phone), Ok(counter)) => {
-                if input.phone_published && phone.is_none() {
-                    return Err(vec![InputError::PhoneInvalid]);
-                }
-                Ok(OfficialListed { name, title, phone, counter, phone_published: input.phone_published, active: true })
-            }
-            (name, title, phone, counter) => {
-                Err([name.err(), title.err(), phone.err(), counter.err()].into_iter().flatten().collect())
-            }
+        let (name, title, phone, counter) = (name, title, phone, counter).all_valid()?;
+        if input.phone_published && phone.is_none() {
+            return Err(vec![InputError::PhoneInvalid]);
         }
+        Ok(OfficialListed { name, title, phone, counter, phone_published: input.phone_published, active: true })
     }
 }
 

@@ -719,6 +719,34 @@ pub struct NewVisit {
     pub trip: Trip,
 }
 
+/// Every field of a form checked at once: a tuple of parsed fields is `Ok` with their values when
+/// each parsed, else every field's error in order, so the form marks all its problems, not the
+/// first. `(name, phone).all_valid()?`.
+pub trait AllValid {
+    type Values;
+    fn all_valid(self) -> Result<Self::Values, Vec<InputError>>;
+}
+
+macro_rules! all_valid {
+    ($($field:ident),+) => {
+        #[allow(non_snake_case)]
+        impl<$($field),+> AllValid for ($(Result<$field, InputError>,)+) {
+            type Values = ($($field,)+);
+            fn all_valid(self) -> Result<Self::Values, Vec<InputError>> {
+                match self {
+                    ($(Ok($field),)+) => Ok(($($field,)+)),
+                    ($($field,)+) => Err([$($field.err()),+].into_iter().flatten().collect()),
+                }
+            }
+        }
+    };
+}
+
+all_valid!(A, B);
+all_valid!(A, B, C, D);
+all_valid!(A, B, C, D, E, F);
+all_valid!(A, B, C, D, E, F, G, H);
+
 pub fn optional<T: TryFrom<String, Error = InputError>>(raw: Option<String>) -> Result<Option<T>, InputError> {
     match raw {
         Some(text) if !text.trim().is_empty() => T::try_from(text).map(Some),
@@ -729,29 +757,31 @@ pub fn optional<T: TryFrom<String, Error = InputError>>(raw: Option<String>) -> 
 impl NewVisit {
     /// Checks every field and reports every problem at once, so the form can mark them all.
     pub fn parse(input: VisitInput) -> Result<NewVisit, Vec<InputError>> {
-        let name = VisitorName::try_from(input.name);
-        let procedure = optional(input.procedure);
-        let phone = optional(input.phone);
-        let citizen_id = optional(input.citizen_id);
-        let note = optional(input.note);
-        let trip = input.trip.map_or(Ok(Trip::default()), Trip::try_from);
-        match (name, procedure, phone, citizen_id, note, trip) {
-            (Ok(name), Ok(procedure), Ok(phone), Ok(citizen_id), Ok(note), Ok(trip)) => {
-                Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note, trip })
-            }
-            (name, procedure, phone, citizen_id, note, trip) => {
-                Err([name.err(), procedure.err(), phone.err(), citizen_id.err(), note.err(), trip.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect())
-            }
-        }
+        let (name, procedure, phone, citizen_id, note, trip) = (
+            VisitorName::try_from(input.name),
+            optional(input.procedure),
+            optional(input.phone),
+            optional(input.citizen_id),
+            optional(input.note),
+            input.trip.map_or(Ok(Trip::default()), Trip::try_from),
+        )
+            .all_valid()?;
+        Ok(NewVisit { name, procedure, procedure_id: None, phone, citizen_id, note, trip })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_valid_gives_every_fields_error_in_order_or_every_value() {
+        let ok: Result<u8, InputError> = Ok(1);
+        assert_eq!((ok.clone(), Ok::<_, InputError>("a")).all_valid(), Ok((1, "a")));
+        let both = (Err::<u8, _>(InputError::NameEmpty), ok, Err::<u8, _>(InputError::PhoneInvalid), Ok::<u8, _>(2))
+            .all_valid();
+        assert_eq!(both, Err(vec![InputError::NameEmpty, InputError::PhoneInvalid]));
+    }
 
     #[test]
     fn a_letter_keeps_its_paragraphs_but_not_stray_space() {

@@ -1,6 +1,7 @@
 //! A visit after arrival: called to a counter (again, for a no-show), finished with an outcome,
 //! rated by the citizen; and the waiting and service times the weekly summary is built from.
 
+use super::AllValid;
 use super::InputError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -165,6 +166,14 @@ pub struct VisitCalled {
 }
 
 /// Where a transferred citizen was sent: another counter, another official, or both.
+impl VisitCalled {
+    /// A call by an official to a counter, each field checked.
+    pub fn parse(called_at: DateTime<Utc>, official: String, counter: u16) -> Result<VisitCalled, Vec<InputError>> {
+        let (official, counter) = (super::OfficialName::try_from(official), Counter::try_from(counter)).all_valid()?;
+        Ok(VisitCalled { called_at, official, counter })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
