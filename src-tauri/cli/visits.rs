@@ -179,7 +179,7 @@ pub async fn visit(store: &Store, command: VisitCommand) -> Result<(), CliError>
 fn visit_line(v: &Visit) -> String {
     let mut parts = vec![v.ticket.clone().unwrap_or_else(|| "-".into()), v.name.clone()];
     parts.push(v.procedure.clone().unwrap_or_else(|| "-".into()));
-    parts.push(v.outcome.map_or("đang chờ", Outcome::label_vi).to_owned());
+    parts.push(v.outcome.map_or("đang chờ", Outcome::label).to_owned());
     if let Some(day) = v.appointment {
         parts.push(format!("hẹn {}", day.format("%d/%m/%Y")));
     }

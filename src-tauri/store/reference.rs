@@ -64,7 +64,7 @@ impl Store {
                     .ok()
             })
             .unwrap_or_default();
-        let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.as_str()).map(|(_, b)| b.as_str());
+        let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.wire()).map(|(_, b)| b.as_str());
         let fresh = Arc::new(Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays), hours));
         match self.reference.write() {
             Ok(mut slot) => *slot = fresh,
@@ -108,7 +108,7 @@ impl Store {
                      received_at = excluded.received_at
                  WHERE excluded.version > reference_release.version",
             )
-            .bind(release.kind.as_str())
+            .bind(release.kind.wire())
             .bind(release.version)
             .bind(body)
             .bind(stamp(Utc::now()))

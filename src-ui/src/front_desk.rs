@@ -326,7 +326,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                 </div>
                 <form id="finish-form" class="finish-form" class:hidden=move || finishing.with(Option::is_none)
                     on:submit=confirm novalidate>
-                    <h3>{move || finishing.get().map(Outcome::label_vi).unwrap_or_default()}</h3>
+                    <h3>{move || finishing.get().map(Outcome::label).unwrap_or_default()}</h3>
                     <Show when=move || finishing.get() == Some(Outcome::DossierReceived)>
                         <label for="appointment">{t().appointment}</label>
                         <input id="appointment" node_ref=first_detail autocomplete="off" placeholder="dd/mm/yyyy"
@@ -445,7 +445,7 @@ pub fn Queue(
                             <tr data-visit-id=v.id.to_string()>
                                 <td class="time">{local_time(v.arrived_at)}</td>
                                 <td class="name">{v.name.clone()}</td>
-                                <td class="outcome">{v.outcome.map(Outcome::label_vi).unwrap_or_default()}</td>
+                                <td class="outcome">{v.outcome.map(Outcome::label).unwrap_or_default()}</td>
                                 <td class="appointment">{v.appointment.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()}</td>
                                 <td>{(v.outcome == Some(Outcome::NoShow)).then(|| {
                                     let id = v.id;

@@ -111,7 +111,7 @@ pub fn RatingApp() -> impl IntoView {
                                     <button id=format!("reason-{i}") class="chip" type="button"
                                         class:chosen=move || chosen.with(|c| c.contains(&reason))
                                         on:click=move |_| chosen.update(|c| if let Some(p) = c.iter().position(|r| *r == reason) { c.remove(p); } else { c.push(reason); })>
-                                        {reason.label_vi()}
+                                        {reason.label()}
                                     </button>
                                 }
                             }).collect_view()}

@@ -15,46 +15,19 @@ pub const IDLE_LOCK_MINUTES: i64 = 10;
 /// The shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 8;
 
-/// Who a person is at the office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Front desk: visits, feedback, camera check-ins.
-    Receptionist,
-    /// The office head: the desk's work, plus the weekly summary, its approval and exports.
-    OfficeHead,
-    /// Keeps the PC: accounts, mailbox, cameras, directory; sees no report, approves nothing.
-    Admin,
-}
+crate::words::word_enum!(
+    /// Who a person is at the office.
+    Role, InputError::RoleInvalid, {
+        /// Front desk: visits, feedback, camera check-ins.
+        Receptionist = "receptionist" | "tiep_dan" | "tiep-dan" => "Cán bộ tiếp dân",
+        /// The office head: the desk's work, plus the weekly summary, its approval and exports.
+        OfficeHead = "office_head" | "office-head" | "head" | "lanh_dao" | "lanh-dao" => "Lãnh đạo UBND",
+        /// Keeps the PC: accounts, mailbox, cameras, directory; sees no report, approves nothing.
+        Admin = "admin" | "quan_tri" | "quan-tri" => "Quản trị máy",
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Receptionist, Role::OfficeHead, Role::Admin];
-
-    pub fn wire(self) -> &'static str {
-        match self {
-            Role::Receptionist => "receptionist",
-            Role::OfficeHead => "office_head",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Receptionist => "Cán bộ tiếp dân",
-            Role::OfficeHead => "Lãnh đạo UBND",
-            Role::Admin => "Quản trị máy",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Role, InputError> {
-        match text.trim().to_lowercase().replace('-', "_").as_str() {
-            "receptionist" | "tiep_dan" => Ok(Role::Receptionist),
-            "office_head" | "head" | "lanh_dao" => Ok(Role::OfficeHead),
-            "admin" | "quan_tri" => Ok(Role::Admin),
-            _ => Err(InputError::RoleInvalid),
-        }
-    }
-
     /// Whether this role may do `what`: the one table every command consults.
     pub fn may(self, what: Permission) -> bool {
         use Permission as P;

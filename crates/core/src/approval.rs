@@ -9,38 +9,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Where a week's summary stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApprovalStatus {
-    Draft,
-    Submitted,
-    /// Approved by the office head: the week is locked.
-    Approved,
-    /// The province took the approved summary.
-    Accepted,
-}
+crate::words::word_enum!(
+    /// Where a week's summary stands.
+    ApprovalStatus, InputError::StatusInvalid, {
+        Draft = "draft" => "Bản nháp",
+        Submitted = "submitted" => "Đã trình",
+        /// Approved by the office head: the week is locked.
+        Approved = "approved" => "Đã duyệt (khóa)",
+        /// The province took the approved summary.
+        Accepted = "accepted" => "Tỉnh đã nhận",
+    }
+);
 
 impl ApprovalStatus {
-    /// The stable name stored on the desk and at the province.
-    pub fn wire(self) -> &'static str {
-        match self {
-            ApprovalStatus::Draft => "draft",
-            ApprovalStatus::Submitted => "submitted",
-            ApprovalStatus::Approved => "approved",
-            ApprovalStatus::Accepted => "accepted",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ApprovalStatus::Draft => "Bản nháp",
-            ApprovalStatus::Submitted => "Đã trình",
-            ApprovalStatus::Approved => "Đã duyệt (khóa)",
-            ApprovalStatus::Accepted => "Tỉnh đã nhận",
-        }
-    }
-
     pub fn is_locked(self) -> bool {
         matches!(self, ApprovalStatus::Approved | ApprovalStatus::Accepted)
     }

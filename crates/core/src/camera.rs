@@ -145,75 +145,39 @@ impl From<CameraAddress> for String {
     }
 }
 
-/// One line of the check-in checklist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckItem {
-    /// The live picture shows.
-    Live,
-    /// It is recording.
-    Recording,
-    /// The time on the picture is right.
-    Clock,
-    /// Recordings are kept at least the required number of days.
-    Retention,
-    /// The "khu vực có camera giám sát" sign is in place.
-    Signage,
-    /// The automatic probe reached it on the network.
-    Reachable,
-}
+crate::words::word_enum!(
+    /// One line of the check-in checklist.
+    CheckItem, InputError::ChecklistInvalid, {
+        /// The live picture shows.
+        Live = "live" => "Hình trực tiếp",
+        /// It is recording.
+        Recording = "recording" => "Ghi hình",
+        /// The time on the picture is right.
+        Clock = "clock" => "Giờ trên hình",
+        /// Recordings are kept at least the required number of days.
+        Retention = "retention" => "Thời gian lưu trữ",
+        /// The "khu vực có camera giám sát" sign is in place.
+        Signage = "signage" => "Biển thông báo camera",
+        /// The automatic probe reached it on the network.
+        Reachable = "reachable" => "Kết nối mạng",
+    }
+);
 
 impl CheckItem {
     /// What a person checks at each shift; `Reachable` is the probe's.
     pub const CHECKLIST: [CheckItem; 5] =
         [CheckItem::Live, CheckItem::Recording, CheckItem::Clock, CheckItem::Retention, CheckItem::Signage];
-
-    pub fn wire(self) -> &'static str {
-        match self {
-            CheckItem::Live => "live",
-            CheckItem::Recording => "recording",
-            CheckItem::Clock => "clock",
-            CheckItem::Retention => "retention",
-            CheckItem::Signage => "signage",
-            CheckItem::Reachable => "reachable",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CheckItem::Live => "Hình trực tiếp",
-            CheckItem::Recording => "Ghi hình",
-            CheckItem::Clock => "Giờ trên hình",
-            CheckItem::Retention => "Thời gian lưu trữ",
-            CheckItem::Signage => "Biển thông báo camera",
-            CheckItem::Reachable => "Kết nối mạng",
-        }
-    }
-
-    fn parse(text: &str) -> Option<CheckItem> {
-        CheckItem::CHECKLIST.into_iter().chain([CheckItem::Reachable]).find(|i| i.wire() == text.trim())
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckResult {
-    Pass,
-    Fail,
-    /// Not applicable (e.g. a camera with no sign of its own).
-    Na,
-}
-
-impl CheckResult {
-    fn parse(text: &str) -> Option<CheckResult> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "pass" | "ok" | "dat" => Some(CheckResult::Pass),
-            "fail" | "loi" => Some(CheckResult::Fail),
-            "na" | "n/a" => Some(CheckResult::Na),
-            _ => None,
-        }
+crate::words::word_enum!(
+    /// How one line of the checklist came out.
+    CheckResult, InputError::ChecklistInvalid, {
+        Pass = "pass" | "ok" | "dat" => "Đạt",
+        Fail = "fail" | "loi" => "Lỗi",
+        /// Not applicable (e.g. a camera with no sign of its own).
+        Na = "na" | "n/a" => "Không áp dụng",
     }
-}
+);
 
 /// Reads `live=pass,recording=fail,…` as typed in the CLI.
 pub fn parse_items(text: &str) -> Result<BTreeMap<CheckItem, CheckResult>, InputError> {
@@ -221,10 +185,7 @@ pub fn parse_items(text: &str) -> Result<BTreeMap<CheckItem, CheckResult>, Input
         .filter(|part| !part.trim().is_empty())
         .map(|part| {
             let (item, result) = part.split_once('=').ok_or(InputError::ChecklistInvalid)?;
-            match (CheckItem::parse(item), CheckResult::parse(result)) {
-                (Some(item), Some(result)) => Ok((item, result)),
-                _ => Err(InputError::ChecklistInvalid),
-            }
+            Ok((CheckItem::parse(item)?, CheckResult::parse(result)?))
         })
         .collect()
 }

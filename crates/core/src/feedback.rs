@@ -16,40 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Generates a closed set of words with their wire form, the forms people type, and a label.
-macro_rules! word_enum {
-    ($(#[$doc:meta])* $name:ident, $error:expr, { $($variant:ident = $wire:literal $(| $typed:literal)* => $label:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $wire)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable name used on the wire, in the CLI and in the database.
-            pub fn wire(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            /// The Vietnamese label shown on screen and in reports.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Reads the wire name or any accepted spelling ("in-person" for "in_person").
-            pub fn parse(text: &str) -> Result<$name, InputError> {
-                let text = text.trim().to_lowercase();
-                match text.as_str() {
-                    $($wire $(| $typed)* => Ok($name::$variant),)+
-                    _ => Err($error),
-                }
-            }
-        }
-    };
-}
-pub(crate) use word_enum;
+use crate::words::word_enum;
 
 word_enum!(
     /// Where a piece of feedback came in.

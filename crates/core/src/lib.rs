@@ -25,6 +25,7 @@ mod testing;
 pub mod time;
 pub mod visit;
 pub mod wire;
+pub mod words;
 
 pub use event::{Event, EventBody, EventError};
 pub use hlc::Hlc;

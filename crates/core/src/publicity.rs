@@ -132,7 +132,7 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-crate::feedback::word_enum!(
+crate::words::word_enum!(
     /// The form a publication took.
     BoardFormat, InputError::PublicationInvalid, {
         Pdf = "pdf" => "Bản in (PDF)",
@@ -141,7 +141,7 @@ crate::feedback::word_enum!(
     }
 );
 
-crate::feedback::word_enum!(
+crate::words::word_enum!(
     /// Where it was published.
     Venue, InputError::PublicationInvalid, {
         NoticeBoard = "notice_board" | "notice-board" | "bang-tin" => "Bảng tin trụ sở",

@@ -152,7 +152,7 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     }
     let by = "Lượt tiếp theo kết quả";
     for o in keys(&a.visits.per_outcome, &b.visits.per_outcome) {
-        push(by, o.label_vi().into(), count(a.visits.per_outcome.get(&o)), count(b.visits.per_outcome.get(&o)));
+        push(by, o.label().into(), count(a.visits.per_outcome.get(&o)), count(b.visits.per_outcome.get(&o)));
     }
     let (x, y) = both(&|w| Figure::Count(w.visits.unfinished));
     push(by, "Chưa kết thúc khi hết tuần".into(), x, y);
@@ -202,7 +202,7 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
     let why = "Lý do không hài lòng (2 mức thấp nhất)";
     for r in keys(&a.satisfaction.low_reasons, &b.satisfaction.low_reasons) {
         let (x, y) = (a.satisfaction.low_reasons.get(&r), b.satisfaction.low_reasons.get(&r));
-        push(why, r.label_vi().into(), count(x), count(y));
+        push(why, r.label().into(), count(x), count(y));
     }
     // Every official rated in either week: the share above the minimum sample, else how many
     // ratings there were ("chưa đủ mẫu"); their median times beside it.
@@ -324,7 +324,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-crate::feedback::word_enum!(
+crate::words::word_enum!(
     /// The files the weekly summary is exported to (the wire name is the file's extension).
     ExportFormat, InputError::ExportFormatInvalid, {
         Xlsx = "xlsx" | "excel" => "Excel",

@@ -153,24 +153,17 @@ pub struct PullResponse {
     pub server_time: Option<DateTime<Utc>>,
 }
 
-/// Which reference data a release carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferenceKind {
-    /// The procedure catalogue, in the compiled format of `procedure::parse_catalogue`.
-    Procedures,
-    /// The holiday calendar, in the format of `calendar::reference_years`.
-    Holidays,
-}
+crate::words::word_enum!(
+    /// Which reference data a release carries.
+    ReferenceKind, crate::visit::InputError::ReferenceKindInvalid, {
+        /// The procedure catalogue, in the compiled format of `procedure::parse_catalogue`.
+        Procedures = "procedures" => "Danh mục thủ tục hành chính",
+        /// The holiday calendar, in the format of `calendar::reference_years`.
+        Holidays = "holidays" => "Lịch nghỉ lễ, Tết",
+    }
+);
 
 impl ReferenceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferenceKind::Procedures => "procedures",
-            ReferenceKind::Holidays => "holidays",
-        }
-    }
-
     /// Checks a body before it is published or applied: it must read as this kind.
     pub fn check(self, body: &str) -> Result<(), String> {
         match self {

@@ -741,7 +741,7 @@ pub async fn publish_reference(pool: &PgPool, kind: ReferenceKind, body: &str) -
     let json: serde_json::Value = serde_json::from_str(body).map_err(|e| Error::BadRequest(e.to_string()))?;
     let (version,): (i64,) =
         sqlx::query_as("INSERT INTO reference_release (kind, body) VALUES ($1, $2) RETURNING version")
-            .bind(kind.as_str())
+            .bind(kind.wire())
             .bind(json)
             .fetch_one(pool)
             .await?;

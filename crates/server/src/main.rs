@@ -93,8 +93,7 @@ enum ReferenceCommand {
 }
 
 fn parse_kind(text: &str) -> Result<thanthien_core::wire::ReferenceKind, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| "kind must be `procedures` or `holidays`".to_owned())
+    thanthien_core::wire::ReferenceKind::parse(text).map_err(|e| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -177,7 +176,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let body = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let version = db::publish_reference(&pool, kind, &body).await?;
             println!("{version}");
-            eprintln!("{} published as version {version}", kind.as_str());
+            eprintln!("{} published as version {version}", kind.wire());
         }
         Command::Weeks { week, commune } => {
             let weeks = db::week_summaries(&pool, week.as_deref(), commune.as_deref()).await?;

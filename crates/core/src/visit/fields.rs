@@ -100,6 +100,10 @@ pub enum InputError {
     RatingLevelInvalid,
     #[error("Chỉ ghi lý do khi người dân không hài lòng.")]
     ReasonsOnlyWhenDissatisfied,
+    #[error("Kết quả không hợp lệ: resolved, dossier-received, guided, transferred, no-show hoặc left.")]
+    OutcomeInvalid,
+    #[error("Lý do không hợp lệ: attitude, waiting-time, unclear-guidance, repeat-trips hoặc other.")]
+    RatingReasonInvalid,
     #[error("Thời điểm ghi nhận không được ở tương lai.")]
     InTheFuture,
     #[error("Không tìm thấy lượt tiếp này.")]
@@ -202,6 +206,8 @@ pub enum InputError {
     PublicationInvalid,
     #[error("Định dạng phải là xlsx, pdf hoặc csv.")]
     ExportFormatInvalid,
+    #[error("Loại dữ liệu dùng chung phải là procedures (danh mục thủ tục) hoặc holidays (lịch nghỉ).")]
+    ReferenceKindInvalid,
     #[error("{} có ký tự điều khiển (mã {}): vui lòng gõ lại, không dán ký tự lạ.", .field.label_vi(), .code)]
     ControlCharacter { field: InputField, code: String },
     #[error("{} ({}) không được trước {} ({}).", .step.label_vi(), crate::time::local_text(*.at), .follows.label_vi(), crate::time::local_text(*.start))]
@@ -369,12 +375,14 @@ impl InputError {
             InputError::CounterInvalid => InputField::Counter,
             InputError::AppointmentMissing | InputError::AppointmentUnexpected => InputField::Appointment,
             InputError::RatingLevelInvalid
+            | InputError::RatingReasonInvalid
             | InputError::ReasonsOnlyWhenDissatisfied
             | InputError::AlreadyRated
             | InputError::NoRatingRequested => InputField::Rating,
             InputError::InTheFuture | InputError::OfficeHoursInvalid => InputField::Time,
             InputError::TripInvalid => InputField::Trip,
-            InputError::VisitNotFound
+            InputError::OutcomeInvalid
+            | InputError::VisitNotFound
             | InputError::AlreadyFinished
             | InputError::NotFinished
             | InputError::TicketInvalid => InputField::Visit,
@@ -412,7 +420,9 @@ impl InputError {
             InputError::WeekInvalid | InputError::ApprovalStepInvalid | InputError::ReopenReasonMissing => {
                 InputField::Week
             }
-            InputError::PublicationInvalid | InputError::ExportFormatInvalid => InputField::Publication,
+            InputError::PublicationInvalid | InputError::ExportFormatInvalid | InputError::ReferenceKindInvalid => {
+                InputField::Publication
+            }
             InputError::ControlCharacter { field, .. } => *field,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }

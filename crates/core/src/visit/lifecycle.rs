@@ -6,45 +6,23 @@ use super::InputError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// How a visit ended at the desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// Giải quyết ngay.
-    Resolved,
-    /// Tiếp nhận hồ sơ, hẹn ngày trả kết quả.
-    DossierReceived,
-    /// Hướng dẫn (một lần, bằng văn bản) bổ sung giấy tờ.
-    Guided,
-    /// Chuyển quầy / chuyển cán bộ khác.
-    Transferred,
-    /// Gọi không có mặt.
-    NoShow,
-    /// Về trước khi được gọi.
-    Left,
-}
-
-impl Outcome {
-    pub const ALL: [Outcome; 6] = [
-        Outcome::Resolved,
-        Outcome::DossierReceived,
-        Outcome::Guided,
-        Outcome::Transferred,
-        Outcome::NoShow,
-        Outcome::Left,
-    ];
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Outcome::Resolved => "Giải quyết ngay",
-            Outcome::DossierReceived => "Tiếp nhận hồ sơ",
-            Outcome::Guided => "Hướng dẫn bổ sung",
-            Outcome::Transferred => "Chuyển quầy",
-            Outcome::NoShow => "Vắng mặt khi gọi",
-            Outcome::Left => "Về trước khi được gọi",
-        }
+crate::words::word_enum!(
+    /// How a visit ended at the desk.
+    Outcome, InputError::OutcomeInvalid, {
+        /// Giải quyết ngay.
+        Resolved = "resolved" => "Giải quyết ngay",
+        /// Tiếp nhận hồ sơ, hẹn ngày trả kết quả.
+        DossierReceived = "dossier-received" | "dossier_received" => "Tiếp nhận hồ sơ",
+        /// Hướng dẫn (một lần, bằng văn bản) bổ sung giấy tờ.
+        Guided = "guided" => "Hướng dẫn bổ sung",
+        /// Chuyển quầy / chuyển cán bộ khác.
+        Transferred = "transferred" => "Chuyển quầy",
+        /// Gọi không có mặt.
+        NoShow = "no-show" | "no_show" => "Vắng mặt khi gọi",
+        /// Về trước khi được gọi.
+        Left = "left" => "Về trước khi được gọi",
     }
-}
+);
 
 /// A small number that must lie in a range, checked whenever it is built or deserialised.
 macro_rules! bounded_number {
@@ -119,42 +97,16 @@ impl RatingLevel {
     }
 }
 
-/// Why a citizen was not satisfied (chips on the rating window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RatingReason {
-    /// Thái độ.
-    Attitude,
-    /// Thời gian chờ.
-    WaitingTime,
-    /// Hướng dẫn chưa rõ.
-    UnclearGuidance,
-    /// Phải đi lại nhiều lần.
-    RepeatTrips,
-    /// Khác.
-    Other,
-}
-
-impl RatingReason {
-    pub const ALL: [RatingReason; 5] = [
-        RatingReason::Attitude,
-        RatingReason::WaitingTime,
-        RatingReason::UnclearGuidance,
-        RatingReason::RepeatTrips,
-        RatingReason::Other,
-    ];
-
-    /// The chip's words on the rating window and the report's line.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            RatingReason::Attitude => "Thái độ",
-            RatingReason::WaitingTime => "Thời gian chờ",
-            RatingReason::UnclearGuidance => "Hướng dẫn chưa rõ",
-            RatingReason::RepeatTrips => "Phải đi lại nhiều lần",
-            RatingReason::Other => "Khác",
-        }
+crate::words::word_enum!(
+    /// Why a citizen was not satisfied (chips on the rating window, lines of the report).
+    RatingReason, InputError::RatingReasonInvalid, {
+        Attitude = "attitude" => "Thái độ",
+        WaitingTime = "waiting-time" | "waiting_time" => "Thời gian chờ",
+        UnclearGuidance = "unclear-guidance" | "unclear_guidance" => "Hướng dẫn chưa rõ",
+        RepeatTrips = "repeat-trips" | "repeat_trips" => "Phải đi lại nhiều lần",
+        Other = "other" => "Khác",
     }
-}
+);
 
 /// Payload of `visit.called`: an official called the citizen to a counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
