@@ -187,7 +187,7 @@ pub fn AccountsScreen() -> impl IntoView {
                             let name = a.username.to_string();
                             let state = match (a.active, a.locked_until) {
                                 (false, _) => t().inactive.to_owned(),
-                                (true, Some(until)) => format!("{} {}", t().locked_until, crate::local_time(until)),
+                                (true, Some(until)) => format!("{} {}", t().locked_until, crate::show::time(until)),
                                 (true, None) => String::new(),
                             };
                             view! {

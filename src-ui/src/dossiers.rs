@@ -11,9 +11,7 @@ use thanthien_core::ipc::CommandError;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{AppointmentRisk, DossierAtRisk, Visit};
 
-fn day_text(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
-}
+use crate::show::day as day_text;
 
 /// What the print view shows: the visit after the new date was recorded, and the date it had.
 #[derive(Clone)]

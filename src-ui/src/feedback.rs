@@ -11,17 +11,10 @@ use thanthien_core::feedback::{
     Channel, DeadlineState, FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status,
 };
 use thanthien_core::ipc::{CommandError, MailboxStatus};
-use thanthien_core::time::vietnam;
 use thanthien_core::visit::InputField;
 use uuid::Uuid;
 
-fn day(at: chrono::DateTime<Utc>) -> String {
-    at.with_timezone(&vietnam()).format("%d/%m/%Y").to_string()
-}
-
-fn field_message(error: RwSignal<Option<CommandError>>, field: InputField) -> Option<String> {
-    error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
-}
+use crate::show::{day_of as day, field_error as field_message};
 
 #[component]
 pub fn FeedbackScreen() -> impl IntoView {
@@ -165,7 +158,7 @@ fn FeedbackForm(on_saved: impl Fn(FeedbackItem) + Copy + 'static) -> impl IntoVi
                 <input id="feedback-official" autocomplete="off"
                     prop:value=official on:input=move |ev| official.set(event_target_value(&ev)) />
                 <button id="save-feedback" class="primary" type="submit">{t().save_feedback}</button>
-                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}
+                {crate::show::form_error(error)}
             </form>
         </section>
     }
@@ -230,7 +223,7 @@ fn Register(items: RwSignal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>
                                         {item.content.chars().take(80).collect::<String>()}
                                     </button></td>
                                     <td class="status">{item.status.label()}</td>
-                                    <td class="time">{item.deadline.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()}</td>
+                                    <td class="time">{item.deadline.due.map(crate::show::day).unwrap_or_default()}</td>
                                     <td class=left_class(&item)>{item.deadline_label.clone()}</td>
                                 </tr>
                             </For>
@@ -381,7 +374,7 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
                     <button id="save-answer" class="primary" type="submit">{t().save_answer}</button>
                 </form>
             })}
-            {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}
+            {crate::show::form_error(error)}
         </section>
     }
 }
@@ -444,7 +437,7 @@ fn Mailbox(on_read: impl Fn() + Copy + 'static) -> impl IntoView {
             (false, _, _) => t().mailbox_not_set.to_owned(),
             (true, _, Some(problem)) => problem,
             (true, Some(at), None) => {
-                format!("{}: {}", t().mailbox_last, at.with_timezone(&vietnam()).format("%H:%M %d/%m/%Y"))
+                format!("{}: {}", t().mailbox_last, crate::show::moment(at))
             }
             (true, None, None) => String::new(),
         }

@@ -1,8 +1,8 @@
 //! The Tiếp dân screen: the arrival form, this desk's counter ("Gọi tiếp" and the citizen being
 //! served), and today's queue. Keyboard first: Enter saves, F2 calls next, F4/F6/F7/F8 finish.
 
+use crate::api;
 use crate::i18n::t;
-use crate::{api, local_time};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,9 +35,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
         catalogue.with(|c| thanthien_core::procedure::find(c, &typed).cloned())
     });
 
-    let field_error = move |field: InputField| {
-        error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
-    };
+    let field_error = move |field: InputField| crate::show::field_error(error, field);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = VisitInput {
@@ -115,7 +113,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 </select>
 
                 <button id="save-visit" class="primary" type="submit">{t().save_visit}" " <kbd>"Enter"</kbd></button>
-                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <div class="form-error">{e.message}</div> })}
+                {crate::show::form_error(error)}
                 {move || saved.get().then(|| view! { <div class="saved">{t().saved}</div> })}
             </form>
         </section>
@@ -189,9 +187,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
     let to_counter = RwSignal::new(String::new());
     let to_official = RwSignal::new(String::new());
     let first_detail = NodeRef::<leptos::html::Input>::new();
-    let field_error = move |field: InputField| {
-        error.get().and_then(|e| e.fields.into_iter().find(|p| p.field == field)).map(|p| p.message)
-    };
+    let field_error = move |field: InputField| crate::show::field_error(error, field);
     let submit_finish = move |visit: Visit, input: FinishInput| {
         spawn_local(async move {
             match api::finish_visit(visit.id, &input).await {
@@ -224,7 +220,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
         spawn_local(async move {
             if outcome == Outcome::DossierReceived {
                 match api::proposed_appointment(visit.id).await {
-                    Ok(day) => appointment.set(day.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()),
+                    Ok(day) => appointment.set(day.map(crate::show::day).unwrap_or_default()),
                     Err(e) => error.set(Some(e)),
                 }
             }
@@ -420,7 +416,7 @@ pub fn Queue(
                         <For each=move || waiting.get() key=|v| v.id let:v>
                             <tr data-visit-id=v.id.to_string()>
                                 <td class="ticket">{v.ticket.clone().unwrap_or_default()}</td>
-                                <td class="time">{local_time(v.arrived_at)}</td>
+                                <td class="time">{crate::show::time(v.arrived_at)}</td>
                                 <td class="name">{v.name.clone()}</td>
                                 <td>{v.procedure.clone().unwrap_or_default()}</td>
                                 <td class="time">{
@@ -443,10 +439,10 @@ pub fn Queue(
                     <tbody>
                         <For each=move || done.get() key=|v| (v.id, v.outcome) let:v>
                             <tr data-visit-id=v.id.to_string()>
-                                <td class="time">{local_time(v.arrived_at)}</td>
+                                <td class="time">{crate::show::time(v.arrived_at)}</td>
                                 <td class="name">{v.name.clone()}</td>
                                 <td class="outcome">{v.outcome.map(Outcome::label).unwrap_or_default()}</td>
-                                <td class="appointment">{v.appointment.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()}</td>
+                                <td class="appointment">{v.appointment.map(crate::show::day).unwrap_or_default()}</td>
                                 <td>{(v.outcome == Some(Outcome::NoShow)).then(|| {
                                     let id = v.id;
                                     view! { <button type="button" class="recall" on:click=move |_| recall(id)>{t().recall}</button> }

@@ -10,16 +10,16 @@ mod front_desk;
 mod i18n;
 mod publicity;
 mod rating;
+mod show;
 mod summary;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 use thanthien_core::account::{Permission, SignedIn};
 use thanthien_core::ipc::{SessionState, SyncStatus};
-use thanthien_core::time::vietnam;
 use thanthien_core::visit::Visit;
 
 fn main() {
@@ -42,10 +42,6 @@ pub(crate) fn keep_fresh(refresh: impl Fn() + Clone + 'static) {
             timer.clear();
         }
     });
-}
-
-pub(crate) fn local_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&vietnam()).format("%H:%M").to_string()
 }
 
 /// The screens reached from the header.
@@ -228,7 +224,7 @@ fn SyncBadge(status: RwSignal<Option<SyncStatus>>, on_synced: impl Fn() + Copy +
                 if s.pending == 0 { t().all_sent.to_owned() } else { format!("{} {}", s.pending, t().pending) };
             let last = s
                 .last_success_at
-                .map_or(t().never_synced.to_owned(), |at| format!("{} {}", t().last_sync, local_time(at)));
+                .map_or(t().never_synced.to_owned(), |at| format!("{} {}", t().last_sync, show::time(at)));
             let rejected = if s.rejected > 0 { format!(" · {} {}", s.rejected, t().rejected) } else { String::new() };
             format!("{pending} · {last}{rejected}")
         }

@@ -556,41 +556,12 @@ mod queue_tests {
     use super::*;
     use crate::visit::Visit;
     use chrono::TimeZone;
-    use uuid::Uuid;
 
     fn visit(minute: u32, called: bool, outcome: Option<Outcome>) -> Visit {
-        let t = Utc.with_ymd_and_hms(2026, 11, 26, 1, minute, 0).unwrap();
-        Visit {
-            id: Uuid::now_v7(),
-            ticket: None,
-            arrived_at: t,
-            name: format!("Khách {minute}"),
-            procedure: None,
-            procedure_id: None,
-            phone: None,
-            citizen_id: None,
-            note: None,
-            device_id: Uuid::nil(),
-            trip: 1,
-            calls: u32::from(called),
-            last_called_at: called.then_some(t),
-            official: None,
-            counter: None,
-            finished_at: outcome.map(|_| t),
-            outcome,
-            appointment: None,
-            appointment_reason: None,
-            apology: false,
-            returned_at: None,
-            guidance: None,
-            transfer_counter: None,
-            transfer_official: None,
-            rating: None,
-            rating_reasons: vec![],
-            rescheduled_at: None,
-            waiting_secs: None,
-            service_secs: None,
-        }
+        let at = Utc.with_ymd_and_hms(2026, 11, 26, 1, minute, 0).unwrap();
+        let official = called.then_some("Lê Thị Hoa");
+        let visit = crate::testing::visit(at, None, official, None, outcome, called.then_some(0), None, None);
+        Visit { name: format!("Khách {minute}"), ..visit }
     }
 
     #[test]
