@@ -291,33 +291,12 @@ pub struct StepView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{figures, hlc, week47};
     use crate::time::vietnam;
     use chrono::TimeZone;
-    use uuid::Uuid;
 
     fn at(d: u32, h: u32) -> DateTime<Utc> {
         vietnam().with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap().with_timezone(&Utc)
-    }
-
-    fn hlc(ms: u64, device: u128) -> Hlc {
-        Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }
-    }
-
-    fn week47() -> Week {
-        Week::try_from("2026-W47".to_owned()).unwrap()
-    }
-
-    fn figures(week: Week, visits: &[crate::visit::Visit]) -> WeekFigures {
-        use crate::summary::{week_figures, Targets, WeekInput};
-        week_figures(&WeekInput {
-            week,
-            visits,
-            dossiers: &[],
-            feedback: &[],
-            cameras: &[],
-            targets: Targets::default(),
-            as_of: DateTime::<Utc>::MAX_UTC,
-        })
     }
 
     fn approve(d: u32, h: u32) -> ApprovalStep {

@@ -817,11 +817,7 @@ pub fn facts(items: &[FeedbackItem], from: NaiveDate, to: NaiveDate) -> Feedback
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{calendar, date, local};
-
-    fn hlc(ms: u64, device: u128) -> Hlc {
-        Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }
-    }
+    use crate::testing::{calendar, date, hlc, local};
 
     fn received(kind: &str, at: DateTime<Utc>) -> FeedbackChange {
         let input = FeedbackInput {

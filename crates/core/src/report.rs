@@ -431,38 +431,17 @@ mod tests {
     use crate::approval::{ApprovalStep, WeekApproval};
     use crate::camera::Outage;
     use crate::feedback::{Channel, DeadlineState, Kind};
-    use crate::hlc::Hlc;
     use crate::summary::CameraPeriod;
     use crate::summary::RepeatTrips;
     use crate::summary::{week_figures, WeekInput};
-    use crate::testing::{item, local, visit};
+    use crate::testing::{figures, hlc, item, local, visit, week47};
     use crate::visit::{Outcome, RatingReason};
     use chrono::{DateTime, Duration, NaiveDate, Utc};
     use uuid::Uuid;
 
-    fn week47() -> Week {
-        Week::try_from("2026-W47".to_owned()).unwrap()
-    }
-
     /// `h` o'clock on `d` November 2026, Vietnam time.
     fn at(d: u32, h: u32) -> DateTime<Utc> {
         local(2026, 11, d, h, 0)
-    }
-
-    fn hlc(ms: u64, device: u128) -> Hlc {
-        Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }
-    }
-
-    fn figures(week: Week, visits: &[crate::visit::Visit]) -> WeekFigures {
-        week_figures(&WeekInput {
-            week,
-            visits,
-            dossiers: &[],
-            feedback: &[],
-            cameras: &[],
-            targets: Targets::default(),
-            as_of: DateTime::<Utc>::MAX_UTC,
-        })
     }
 
     #[test]

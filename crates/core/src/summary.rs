@@ -581,11 +581,7 @@ fn camera_figures(week: Week, end: DateTime<Utc>, visits: &[&Visit], cameras: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{item, local, visit};
-
-    fn week47() -> Week {
-        Week::try_from("2026-W47".to_owned()).unwrap()
-    }
+    use crate::testing::{item, local, visit, week47};
 
     #[test]
     fn weeks_read_print_and_end_at_local_midnight() {

@@ -2,6 +2,8 @@
 
 use crate::calendar::{reference_years, WorkCalendar, STARTER_CALENDAR};
 use crate::feedback::{Channel, Deadline, DeadlineState, FeedbackItem, Kind, Stage, Status};
+use crate::hlc::Hlc;
+use crate::summary::{week_figures, Targets, Week, WeekFigures, WeekInput};
 use crate::time::vietnam;
 use crate::visit::{Outcome, Visit};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -97,4 +99,27 @@ pub fn item(
         deadline: Deadline { due: None, state, stage: Stage::Respond, finished_at: finished },
         deadline_label: String::new(),
     }
+}
+
+/// A clock of device `device` at `ms`.
+pub fn hlc(ms: u64, device: u128) -> Hlc {
+    Hlc { wall_ms: ms, counter: 0, device: Uuid::from_u128(device) }
+}
+
+/// 16–22 November 2026, the week most tests report on.
+pub fn week47() -> Week {
+    Week::try_from("2026-W47".to_owned()).unwrap()
+}
+
+/// A week's figures from its visits alone, taken after the week.
+pub fn figures(week: Week, visits: &[Visit]) -> WeekFigures {
+    week_figures(&WeekInput {
+        week,
+        visits,
+        dossiers: &[],
+        feedback: &[],
+        cameras: &[],
+        targets: Targets::default(),
+        as_of: DateTime::<Utc>::MAX_UTC,
+    })
 }

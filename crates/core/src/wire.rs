@@ -1,6 +1,7 @@
 //! Sync protocol v1 wire types (DESIGN.md §4), shared by the desk's sync client and the server.
 
 use crate::event::Event;
+use crate::visit::InputError;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -155,7 +156,7 @@ pub struct PullResponse {
 
 crate::words::word_enum!(
     /// Which reference data a release carries.
-    ReferenceKind, crate::visit::InputError::ReferenceKindInvalid, {
+    ReferenceKind, InputError::ReferenceKindInvalid, {
         /// The procedure catalogue, in the compiled format of `procedure::parse_catalogue`.
         Procedures = "procedures" => "Danh mục thủ tục hành chính",
         /// The holiday calendar, in the format of `calendar::reference_years`.

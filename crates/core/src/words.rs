@@ -2,6 +2,7 @@
 //! stable wire name, the spellings people type, and its Vietnamese label, from one declaration.
 
 /// Generates a closed set of words with their wire form, the forms people type, and a label.
+/// `parse` refuses other words with `$error`, an `InputError` (in scope where it is used).
 macro_rules! word_enum {
     ($(#[$doc:meta])* $name:ident, $error:expr, { $($(#[$vdoc:meta])* $variant:ident = $wire:literal $(| $typed:literal)* => $label:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -24,7 +25,7 @@ macro_rules! word_enum {
             }
 
             /// Reads the wire name or any accepted spelling ("in-person" for "in_person").
-            pub fn parse(text: &str) -> Result<$name, $crate::visit::InputError> {
+            pub fn parse(text: &str) -> Result<$name, InputError> {
                 let text = text.trim().to_lowercase();
                 match text.as_str() {
                     $($wire $(| $typed)* => Ok($name::$variant),)+
