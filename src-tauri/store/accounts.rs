@@ -2,9 +2,6 @@
 //! Accounts are not events: a password hash never leaves the PC.
 
 use super::{corrupt, invalid, parse_stamp, Result, Store, StoreError};
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use chrono::{DateTime, SubsecRound, Utc};
 use thanthien_core::account::{check_new_password, Account, AccountInput, Attempts, Denial, Role, SignedIn, Username};
 use thanthien_core::time::stamp;
@@ -12,22 +9,17 @@ use thanthien_core::visit::{InputError, OfficialName};
 
 /// Hashes off the async threads: Argon2id takes tens of milliseconds and 19 MiB by design.
 async fn hash(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
-    })
-    .await
-    .map_err(corrupt)?
-    .map_err(corrupt)
+    tokio::task::spawn_blocking(move || thanthien_core::password::hash(&password))
+        .await
+        .map_err(corrupt)?
+        .map_err(corrupt)
 }
 
 async fn verify(password: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(corrupt)?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await
-    .map_err(corrupt)?
+    tokio::task::spawn_blocking(move || thanthien_core::password::verify(&password, &hash))
+        .await
+        .map_err(corrupt)?
+        .map_err(corrupt)
 }
 
 type AccountRow = (String, String, String, bool, Option<String>);

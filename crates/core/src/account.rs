@@ -27,6 +27,16 @@ crate::words::word_enum!(
     }
 );
 
+crate::words::word_enum!(
+    /// Who a person is at the province's console.
+    ProvinceRole, InputError::ProvinceRoleInvalid, {
+        /// Accepts and returns weeks, enrols and revokes PCs, publishes reference data.
+        Admin = "province_admin" | "province-admin" | "admin" => "Quản trị tỉnh",
+        /// Reads everything, changes nothing.
+        Viewer = "province_viewer" | "province-viewer" | "viewer" => "Cán bộ theo dõi",
+    }
+);
+
 impl Role {
     /// Whether this role may do `what`: the one table every command consults.
     pub fn may(self, what: Permission) -> bool {

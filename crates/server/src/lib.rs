@@ -1,5 +1,6 @@
 //! Thân Thiện's provincial server: communes enrol their PCs here and sync their event logs.
 
+pub mod accounts;
 pub mod api;
 pub mod db;
 pub mod error;

@@ -5,7 +5,12 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use sqlx::postgres::PgPoolOptions;
 use std::net::SocketAddr;
-use thanthien_province::{db, new_enrollment_code, serve};
+use thanthien_province::{accounts, db, new_enrollment_code, serve};
+
+/// Who ran a province command from the shell: "cli:<OS user>", as the audit records it.
+fn os_user() -> String {
+    format!("cli:{}", std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "?".into()))
+}
 
 #[derive(Parser)]
 #[command(name = "thanthien-province", version, about = "Máy chủ tỉnh của Thân Thiện")]
@@ -79,6 +84,36 @@ enum Command {
         #[arg(long)]
         device: uuid::Uuid,
     },
+    /// The province's own accounts (its console's staff): admins and viewers.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; its password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// province-admin or province-viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// Set an account's password (read from standard input); it also lifts a lock.
+    Password { username: String },
+    /// The accounts, as JSON (never their hashes).
+    List,
+}
+
+/// One line of standard input: a password, never an argument (it would show in the process list).
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 #[derive(Subcommand)]
@@ -169,12 +204,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let code = new_enrollment_code();
             let expires = Utc::now() + chrono::Duration::hours(i64::from(valid_hours));
             db::add_enrollment_code(&pool, commune.trim(), &code, expires, device).await?;
+            let target = device.map_or_else(|| commune.trim().to_owned(), |d| d.to_string());
+            accounts::audit(&pool, &os_user(), "enroll-code", Some(&target), Some(&format!("until {expires}"))).await?;
             println!("{code}");
             eprintln!("valid until {expires}");
         }
         Command::Reference { command: ReferenceCommand::Publish { kind, file } } => {
             let body = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let version = db::publish_reference(&pool, kind, &body).await?;
+            accounts::audit(&pool, &os_user(), "reference.publish", Some(kind.wire()), Some(&format!("v{version}")))
+                .await?;
             println!("{version}");
             eprintln!("{} published as version {version}", kind.wire());
         }
@@ -185,11 +224,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::AcceptWeek { commune, week } => {
             let week = thanthien_core::summary::Week::try_from(week).map_err(anyhow::Error::msg)?;
             db::accept_week(&pool, commune.trim(), week).await?;
+            accounts::audit(&pool, &os_user(), "week.accept", Some(commune.trim()), Some(&week.to_string())).await?;
             eprintln!("{commune} {week} accepted");
         }
         Command::Revoke { device } => {
             anyhow::ensure!(db::revoke_device(&pool, device).await?, "no active device {device}");
+            accounts::audit(&pool, &os_user(), "revoke", Some(&device.to_string()), None).await?;
             eprintln!("device {device} revoked");
+        }
+        Command::User { command: UserCommand::Add { username, name, role } } => {
+            accounts::add(&pool, username.clone(), name, &role, password_from_stdin()?).await?;
+            accounts::audit(&pool, &os_user(), "user.add", Some(&username), Some(&role)).await?;
+            eprintln!("account {username} added");
+        }
+        Command::User { command: UserCommand::Password { username } } => {
+            accounts::set_password(&pool, &username, password_from_stdin()?).await?;
+            accounts::audit(&pool, &os_user(), "user.password", Some(&username), None).await?;
+            eprintln!("password of {username} set");
+        }
+        Command::User { command: UserCommand::List } => {
+            println!("{}", serde_json::to_string_pretty(&accounts::list(&pool).await?)?);
         }
     }
     Ok(())

@@ -192,6 +192,8 @@ pub enum InputError {
     PasswordTooShort { min: usize },
     #[error("Vai trò không hợp lệ: cán bộ tiếp dân, lãnh đạo UBND hoặc quản trị máy.")]
     RoleInvalid,
+    #[error("Vai trò không hợp lệ: province-admin (quản trị tỉnh) hoặc province-viewer (cán bộ theo dõi).")]
+    ProvinceRoleInvalid,
     #[error("Tên đăng nhập này đã có.")]
     AccountExists,
     #[error("Không tìm thấy tài khoản này.")]
@@ -416,7 +418,7 @@ impl InputError {
                 InputField::Username
             }
             InputError::PasswordTooShort { .. } => InputField::Password,
-            InputError::RoleInvalid => InputField::Role,
+            InputError::RoleInvalid | InputError::ProvinceRoleInvalid => InputField::Role,
             InputError::WeekInvalid | InputError::ApprovalStepInvalid | InputError::ReopenReasonMissing => {
                 InputField::Week
             }
