@@ -26,6 +26,7 @@ pub async fn serve(
     if let Some(reason) = db::role_bypasses_wall(&pool).await.map_err(refusal)? {
         return Err(std::io::Error::other(reason));
     }
+    tracing::info!(addr = %listener.local_addr()?, "serving");
     let app = router(pool).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -188,7 +188,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen } => {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-            tracing::info!(addr = %listener.local_addr()?, "serving");
             serve(listener, pool, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
