@@ -175,13 +175,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("schema up to date");
         }
         Command::AppLogin { role, password_stdin } => {
-            let password = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                Some(line.trim_end_matches(['\r', '\n']).to_owned())
-            } else {
-                None
-            };
+            let password = password_stdin.then(password_from_stdin).transpose()?;
             db::create_app_login(&pool, &role, password.as_deref()).await?;
             eprintln!("login role {role} is a member of thanthien_app");
         }
