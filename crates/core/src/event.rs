@@ -95,9 +95,11 @@ pub enum EventError {
 /// Limits of an event's content that hold whatever its kind: one PC must not be able to fill its
 /// neighbours' stores (the typed fields have tighter limits of their own).
 pub mod limits {
-    /// A payload's JSON, re-serialised; a week's approved figures are the largest by far.
-    pub const PAYLOAD_BYTES: usize = 16 * 1024;
-    pub const WEEK_FIGURES_BYTES: usize = 256 * 1024;
+    /// A payload's JSON. Above the largest anyone can type: a feedback item of 5000 characters
+    /// with 20 attachment notes of 1000 is about 110 KiB even in 4-byte characters. A week's
+    /// approved figures (every procedure, official and counter of a big ward) are the largest.
+    pub const PAYLOAD_BYTES: usize = 128 * 1024;
+    pub const WEEK_FIGURES_BYTES: usize = 768 * 1024;
     /// Any string anywhere in a payload (the longest typed field is 5000 characters).
     pub const STRING_CHARS: usize = 5000;
     /// Any list anywhere in a payload.
@@ -645,6 +647,16 @@ mod tests {
 
     #[test]
     fn unknown_fields_long_strings_control_characters_and_big_payloads_are_refused() {
+        // The largest item anyone can type is admitted whole.
+        let mut longest = visit_event(Uuid::now_v7(), 1, 1, now_ms(), arrived("Phạm Thị D", None));
+        longest.kind = "feedback.received".into();
+        longest.entity = "feedback".into();
+        longest.payload = serde_json::json!({
+            "received_at": "2026-11-26T01:00:00Z", "channel": "box", "kind": "complaint",
+            "content": "𝔸".repeat(5000), "contact": "đ".repeat(1000),
+            "attachments": vec!["ả".repeat(1000); 20], "message_id": "m".repeat(998),
+        });
+        assert!(longest.body().is_ok(), "{:?}", longest.body().err());
         let e = visit_event(Uuid::now_v7(), 1, 1, now_ms(), arrived("Phạm Thị D", None));
         let with = |edit: &dyn Fn(&mut serde_json::Value)| {
             let mut e = e.clone();
@@ -654,7 +666,13 @@ mod tests {
         assert!(with(&|p| p["color"] = "red".into()).unwrap_err().to_string().contains("color"));
         assert!(with(&|p| p["name"] = "A\u{0}B".into()).is_err());
         assert!(with(&|p| p["procedure_id"] = "x".repeat(51).into()).is_err());
-        assert!(matches!(with(&|p| p["pad"] = "x".repeat(20_000).into()), Err(EventError::PayloadTooLarge { .. })));
+        let padded = |p: &mut serde_json::Value| {
+            for i in 0..30 {
+                p[format!("pad{i}")] = "x".repeat(4999).into();
+            }
+        };
+        assert!(matches!(with(&padded), Err(EventError::PayloadTooLarge { .. })));
+        assert!(matches!(with(&|p| p["pad"] = "x".repeat(20_000).into()), Err(EventError::InvalidPayload { .. })));
         assert!(matches!(with(&|p| p["tags"] = vec![1; 600].into()), Err(EventError::InvalidPayload { .. })));
         let mut nul_user = e.clone();
         nul_user.user = Some("lan\u{0}".into());
