@@ -17,9 +17,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 pub const TOLERANCE: Duration = Duration::minutes(5);
 
 /// The earliest instant anything in Thân Thiện can be dated: 01/07/2025 00:00 Vietnam time, the
-/// day today's communes and wards began (Nghị quyết 202/2025/QH15 merging Đồng Nai and Bình
-/// Phước, and the two-level local government of Luật Tổ chức chính quyền địa phương 2025,
-/// both in force from 1 July 2025). A time before it is a typing or clock error ("1900").
+/// day today's communes and wards began to work under the two-level local government (Luật Tổ
+/// chức chính quyền địa phương 2025 and the resolutions rearranging the communes; Đồng Nai merged
+/// with Bình Phước the same summer). A time before it is a typing or clock error ("1900").
 pub fn communes_formed() -> DateTime<Utc> {
     vietnam().with_ymd_and_hms(2025, 7, 1, 0, 0, 0).single().map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
 }
