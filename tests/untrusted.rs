@@ -149,10 +149,23 @@ async fn a_bad_event_in_a_queue_or_a_pull_page_stops_nothing_behind_it(pool: PgP
     .execute(&pool)
     .await
     .unwrap();
+    // And an event of a newer build (a kind this one does not know): not bad, kept for later.
+    sqlx::query(
+        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema)
+         SELECT $1, commune_code, device_id, 100, hlc, entity, $2, 'visit.teleported', payload, schema
+         FROM event WHERE seq = 1",
+    )
+    .bind(uuid::Uuid::now_v7())
+    .bind(uuid::Uuid::now_v7())
+    .execute(&pool)
+    .await
+    .unwrap();
     add(&a.store, "Khách bốn").await;
     client.sync_once(&a.store).await.unwrap();
     let report = client.sync_once(&b.store).await.unwrap();
-    assert_eq!(report.pulled, 3, "{report:?}");
+    assert_eq!(report.pulled, 4, "{report:?}");
+    let kept = b.store.events().await.unwrap();
+    assert!(kept.iter().any(|e| e.kind == "visit.teleported"), "a newer build's event stays in the log");
     assert_eq!(names(&b.store).await, BTreeSet::from(["Khách một", "Khách ba", "Khách bốn"].map(String::from)));
     let refused = b.store.pulled_quarantine().await.unwrap();
     assert_eq!(refused.len(), 1);

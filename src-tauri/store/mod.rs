@@ -265,7 +265,7 @@ impl Store {
         // for own events stamped by a clock that ran far ahead (refused by the province): they
         // must not hold this PC's clock in 2099 once it knows better. The text form sorts like
         // the value, so the bound is its 16-digit wall prefix.
-        let bound = now + thanthien_core::clock::TOLERANCE + thanthien_core::clock::HOLD_AT_MOST;
+        let bound = thanthien_core::clock::own_clock_horizon(now);
         let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
             "UPDATE local_device SET last_seq = last_seq + 1
              RETURNING id, last_seq, (SELECT max(hlc) FROM event WHERE hlc < ?), commune_code",
@@ -361,6 +361,14 @@ impl Store {
             // trusted time. A refused one is kept aside with its reason; the rest go on.
             let body = match event.admit(now) {
                 Ok(body) => body,
+                // Of a newer build (the server that took it knows the kind): kept in the log,
+                // not projected, for the version that reads it. It never sets this PC's clock
+                // beyond `own_clock_horizon`.
+                Err(e) if e.is_newer_build() => {
+                    tracing::warn!(event = %event.id, error = %e, "pulled event not understood by this version");
+                    new += usize::from(insert_event(&mut tx, event, now).await?);
+                    continue;
+                }
                 Err(e) => {
                     tracing::warn!(event = %event.id, error = %e, "pulled event refused");
                     quarantine_pulled(&mut tx, event, &e.to_string(), now).await?;

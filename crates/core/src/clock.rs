@@ -48,13 +48,19 @@ pub fn check_instant(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), OutOfR
 /// An event further ahead is sent to be refused (a clock years off), so the queue never stalls.
 pub const HOLD_AT_MOST: Duration = Duration::hours(1);
 
+/// The latest own clock a PC still counts at `now`: what is stamped later than this was stamped by
+/// a clock years off; it goes to be refused and no longer sets this PC's clock.
+pub fn own_clock_horizon(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + TOLERANCE + HOLD_AT_MOST
+}
+
 /// Whether an own event stamped `wall_ms` waits before it is pushed: ahead of the tolerance, but
-/// not by more than `HOLD_AT_MOST`.
+/// not past `own_clock_horizon`.
 pub fn hold_back(wall_ms: u64, now: DateTime<Utc>) -> bool {
     let Some(wall) = i64::try_from(wall_ms).ok().and_then(DateTime::from_timestamp_millis) else {
         return false;
     };
-    wall > now + TOLERANCE && wall <= now + TOLERANCE + HOLD_AT_MOST
+    wall > now + TOLERANCE && wall <= own_clock_horizon(now)
 }
 
 /// The last time this PC heard from the server: the server's time then, and its own.

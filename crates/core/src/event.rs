@@ -92,6 +92,14 @@ pub enum EventError {
     WrongWeek { week: String },
 }
 
+impl EventError {
+    /// The event is of a newer build than this one (a kind or schema it does not know), not a
+    /// bad one: a PC keeps it in its log for the version that will read it.
+    pub fn is_newer_build(&self) -> bool {
+        matches!(self, EventError::SchemaTooNew(_) | EventError::UnknownKind(_))
+    }
+}
+
 /// Limits of an event's content that hold whatever its kind: one PC must not be able to fill its
 /// neighbours' stores (the typed fields have tighter limits of their own).
 pub mod limits {
@@ -268,6 +276,12 @@ pub fn is_province_act(kind: &str) -> bool {
 /// ids.
 pub fn province_device(commune: &str) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("thanthien-province:{commune}").as_bytes())
+}
+
+/// Whether a device id may be enrolled as a new PC: random (v4) or time-ordered (v7), as PCs make
+/// them; never a name-based id like the province's devices (`province_device`).
+pub fn enrollable_device_id(id: Uuid) -> bool {
+    matches!(id.get_version_num(), 4 | 7)
 }
 
 /// A word of the envelope: bounded, and no control character (PostgreSQL refuses NUL outright).

@@ -217,7 +217,7 @@ pub async fn enroll(
         None => {
             // A new device brings a new random id: never one of an enrolled, revoked or province
             // device (whose name-based ids no PC generates).
-            if !matches!(device_id.get_version_num(), 4 | 7) {
+            if !thanthien_core::event::enrollable_device_id(device_id) {
                 return Err(Error::BadRequest("a device id must be a random UUID (v4 or v7)".into()));
             }
             let (taken,): (bool,) =
