@@ -144,7 +144,8 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
     let actions = role.may(Permission::Approve).then(|| {
         view! {
             <div class="row approval-actions" id="approval-actions">
-                {(status == ApprovalStatus::Draft).then(|| view! {
+                // A week the province sent back is mended and submitted again, like a draft.
+                {matches!(status, ApprovalStatus::Draft | ApprovalStatus::Returned).then(|| view! {
                     <button id="week-submit" on:click=move |_| act(WeekAction::Submit)>{t().submit_week}</button>
                 })}
                 {(status == ApprovalStatus::Submitted).then(|| view! {
@@ -156,6 +157,11 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
                 })}
             </div>
         }
+    });
+    // The province's reason stands above everything else until the week is submitted again.
+    let returned = (status == ApprovalStatus::Returned).then(|| {
+        let reason = approval.steps.last().and_then(|s| s.reason.clone()).unwrap_or_default();
+        view! { <p class="error" id="week-returned">{format!("{}: {reason}", t().week_returned)}</p> }
     });
     let amended = (approval.approvals > 1).then(|| format!(" · {} {}", t().amended_version, approval.approvals - 1));
     let steps = approval
@@ -195,6 +201,7 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
                     {format!("{}{}", approval.label, amended.unwrap_or_default())}
                 </span>
             </div>
+            {returned}
             <ul class="steps">{steps}</ul>
             {actions}
             {move || error.get().map(|e| view! { <div class="form-error" id="approval-error">{e}</div> })}

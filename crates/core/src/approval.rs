@@ -18,6 +18,9 @@ crate::words::word_enum!(
         Approved = "approved" => "Đã duyệt (khóa)",
         /// The province took the approved summary.
         Accepted = "accepted" => "Tỉnh đã nhận",
+        /// The province sent the approved summary back with its reason: open again, to be
+        /// submitted and approved anew.
+        Returned = "returned" => "Tỉnh trả lại",
     }
 );
 
@@ -48,6 +51,11 @@ pub enum ApprovalStep {
     Accepted {
         at: DateTime<Utc>,
     },
+    /// The province sends an approved week back, with its reason.
+    Returned {
+        at: DateTime<Utc>,
+        reason: Note,
+    },
 }
 
 impl ApprovalStep {
@@ -56,7 +64,8 @@ impl ApprovalStep {
             ApprovalStep::Submitted { at }
             | ApprovalStep::Approved { at, .. }
             | ApprovalStep::Reopened { at, .. }
-            | ApprovalStep::Accepted { at } => *at,
+            | ApprovalStep::Accepted { at }
+            | ApprovalStep::Returned { at, .. } => *at,
         }
     }
 
@@ -66,6 +75,7 @@ impl ApprovalStep {
             ApprovalStep::Approved { .. } => ApprovalStatus::Approved,
             ApprovalStep::Reopened { .. } => ApprovalStatus::Draft,
             ApprovalStep::Accepted { .. } => ApprovalStatus::Accepted,
+            ApprovalStep::Returned { .. } => ApprovalStatus::Returned,
         }
     }
 
@@ -75,6 +85,7 @@ impl ApprovalStep {
             ApprovalStep::Approved { .. } => "week.approved",
             ApprovalStep::Reopened { .. } => "week.reopened",
             ApprovalStep::Accepted { .. } => "week.accepted",
+            ApprovalStep::Returned { .. } => "week.returned",
         }
     }
 
@@ -84,12 +95,26 @@ impl ApprovalStep {
             ApprovalStep::Approved { .. } => "Duyệt và khóa",
             ApprovalStep::Reopened { .. } => "Mở lại",
             ApprovalStep::Accepted { .. } => "Tỉnh tiếp nhận",
+            ApprovalStep::Returned { .. } => "Tỉnh trả lại",
         }
     }
 
     /// A reopening needs its reason.
     pub fn reopen(at: DateTime<Utc>, reason: String) -> Result<ApprovalStep, InputError> {
         Ok(ApprovalStep::Reopened { at, reason: Note::try_from(reason).map_err(|_| InputError::ReopenReasonMissing)? })
+    }
+
+    /// The province's return needs its reason too: the commune must know what to mend.
+    pub fn send_back(at: DateTime<Utc>, reason: String) -> Result<ApprovalStep, InputError> {
+        Ok(ApprovalStep::Returned { at, reason: Note::try_from(reason).map_err(|_| InputError::ReopenReasonMissing)? })
+    }
+
+    /// Why the week was sent back to draft, by the commune's head or by the province.
+    pub fn reason(&self) -> Option<&Note> {
+        match self {
+            ApprovalStep::Reopened { reason, .. } | ApprovalStep::Returned { reason, .. } => Some(reason),
+            _ => None,
+        }
     }
 }
 
@@ -135,6 +160,7 @@ impl TryFrom<SteppedWire> for WeekStepped {
             ("approved", Some(figures), None) => ApprovalStep::Approved { at, figures },
             ("reopened", None, Some(reason)) => ApprovalStep::Reopened { at, reason },
             ("accepted", None, None) => ApprovalStep::Accepted { at },
+            ("returned", None, Some(reason)) => ApprovalStep::Returned { at, reason },
             (step, ..) => return Err(format!("bước {step:?} không hợp lệ hoặc thiếu, thừa trường")),
         };
         Ok(WeekStepped { week: w.week, step })
@@ -215,10 +241,7 @@ impl WeekApproval {
                     at: s.step.at(),
                     label: s.step.label().to_owned(),
                     by: s.by.clone(),
-                    reason: match &s.step {
-                        ApprovalStep::Reopened { reason, .. } => Some(reason.to_string()),
-                        _ => None,
-                    },
+                    reason: s.step.reason().map(ToString::to_string),
                 })
                 .collect(),
         }
@@ -229,10 +252,12 @@ impl WeekApproval {
         use ApprovalStatus as S;
         let allowed = match (self.status(), step) {
             // A week is submitted once it is over, not while it still runs.
-            (S::Draft, ApprovalStep::Submitted { .. }) => now >= week.bounds().1,
+            // A returned week is a draft again: the commune mends it and submits it anew.
+            (S::Draft | S::Returned, ApprovalStep::Submitted { .. }) => now >= week.bounds().1,
             (S::Submitted, ApprovalStep::Approved { .. }) => true,
             (S::Submitted | S::Approved, ApprovalStep::Reopened { .. }) => true,
-            (S::Approved, ApprovalStep::Accepted { .. }) => true,
+            // The province decides on an approved week: it takes it or sends it back.
+            (S::Approved, ApprovalStep::Accepted { .. } | ApprovalStep::Returned { .. }) => true,
             _ => false,
         };
         if !allowed {
@@ -244,6 +269,21 @@ impl WeekApproval {
             Some(latest) => not_before(Moment::WeekStep, step.at(), Moment::WeekStep, latest),
             None => Ok(()),
         }
+    }
+
+    /// When the commune reported the week: its first approval since the province last sent it
+    /// back (an amendment by the commune itself does not move it), while the week stands approved.
+    pub fn reported_at(&self) -> Option<DateTime<Utc>> {
+        if !self.status().is_locked() {
+            return None;
+        }
+        let since_return = self.steps.values().rev().take_while(|s| !matches!(s.step, ApprovalStep::Returned { .. }));
+        since_return
+            .filter_map(|s| match &s.step {
+                ApprovalStep::Approved { at, .. } => Some(*at),
+                _ => None,
+            })
+            .min()
     }
 
     /// Since when the week has been locked, if it is: the approval that is in force.
@@ -318,7 +358,7 @@ mod tests {
         assert!(a.admits(w, &approve, at(23, 9)).is_ok());
         a.apply(&approve, hlc(2, 1), None);
         assert!(a.status().is_locked());
-        assert_eq!(a.locked_since(), Some(at(23, 9)));
+        assert_eq!((a.locked_since(), a.reported_at()), (Some(at(23, 9)), Some(at(23, 9))));
         assert!(a.is_amendment(at(23, 10)) && !a.is_amendment(at(23, 8)));
         a.apply(&ApprovalStep::Accepted { at: at(23, 11) }, hlc(3, 9), None);
         assert_eq!((a.status(), a.status().label()), (ApprovalStatus::Accepted, "Tỉnh đã nhận"));
@@ -355,6 +395,38 @@ mod tests {
         a.apply(&reopen, hlc(3, 2), None);
         assert_eq!((a.status(), a.locked_since()), (ApprovalStatus::Draft, None));
         assert!(!a.is_amendment(at(24, 10)), "a change to a reopened week is an ordinary change");
+    }
+
+    #[test]
+    fn the_province_returns_an_approved_week_with_its_reason_and_the_commune_approves_it_again() {
+        let w = week47();
+        let mut a = WeekApproval::default();
+        a.apply(&ApprovalStep::Submitted { at: at(23, 8) }, hlc(1, 1), None);
+        // Only an approved week goes to the province: a submitted one is not its to return.
+        let back = ApprovalStep::send_back(at(24, 9), "Thiếu số liệu camera".into()).unwrap();
+        assert!(a.admits(w, &back, at(24, 9)).is_err());
+        a.apply(&approve(23, 9), hlc(2, 1), None);
+        assert!(ApprovalStep::send_back(at(24, 9), " ".into()).is_err(), "a return needs its reason");
+        assert!(a.admits(w, &back, at(24, 9)).is_ok());
+        a.apply(&back, hlc(3, 9), Some("province"));
+        assert_eq!((a.status(), a.status().is_locked(), a.approved_figures()), (ApprovalStatus::Returned, false, None));
+        let view = a.view();
+        assert_eq!(view.label, "Tỉnh trả lại");
+        assert_eq!(view.steps.last().and_then(|s| s.reason.as_deref()), Some("Thiếu số liệu camera"));
+        // Mended, submitted and approved again: the second approval is the one in force.
+        let again = ApprovalStep::Submitted { at: at(24, 10) };
+        assert!(a.admits(w, &again, at(24, 10)).is_ok());
+        a.apply(&again, hlc(4, 1), None);
+        a.apply(&approve(24, 11), hlc(5, 1), None);
+        assert_eq!((a.status(), a.approvals()), (ApprovalStatus::Approved, 2));
+        assert_eq!(a.reported_at(), Some(at(24, 11)), "the report in force came after the return");
+        // The wire form keeps the reason and refuses a return without one.
+        let stepped = WeekStepped { week: w, step: back };
+        let json = serde_json::to_value(&stepped).unwrap();
+        assert_eq!(serde_json::from_value::<WeekStepped>(json.clone()).unwrap(), stepped);
+        let mut bare = json;
+        bare.as_object_mut().unwrap().remove("reason");
+        assert!(serde_json::from_value::<WeekStepped>(bare).is_err());
     }
 
     #[test]

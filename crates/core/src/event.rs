@@ -120,11 +120,11 @@ pub mod limits {
 
 /// The one table of event kinds: each kind's wire name, the body it parses into and the payload
 /// type it carries. `EventBody::kind`, `EventBody::payload` and `Event::body` are all made from it.
-/// A week's four steps share one body (`EventBody::Week`); its kind is the step's.
+/// A week's five steps share one body (`EventBody::Week`); its kind is the step's.
 macro_rules! event_kinds {
     ($( $kind:literal => $outer:ident $( ( $($inner:ident)::+ ) )? : $ty:ty ),* $(,)?) => {
         /// Every kind this build reads.
-        pub const KINDS: &[&str] = &[$($kind,)* "week.submitted", "week.approved", "week.reopened", "week.accepted"];
+        pub const KINDS: &[&str] = &[$($kind,)* "week.submitted", "week.approved", "week.reopened", "week.accepted", "week.returned"];
 
         impl EventBody {
             pub fn kind(&self) -> &'static str {
@@ -149,7 +149,7 @@ macro_rules! event_kinds {
         fn parse_body(kind: &str, value: &serde_json::Value) -> Result<EventBody, EventError> {
             Ok(match kind {
                 $( $kind => { let p = payload::<$ty>(kind, value)?; event_kinds!(@pattern p, $outer $( ( $($inner)::+ ) )?) } )*
-                "week.submitted" | "week.approved" | "week.reopened" | "week.accepted" => {
+                "week.submitted" | "week.approved" | "week.reopened" | "week.accepted" | "week.returned" => {
                     EventBody::Week(payload::<WeekStepped>(kind, value)?)
                 }
                 other => return Err(EventError::UnknownKind(other.to_owned())),
@@ -268,7 +268,7 @@ pub fn check_start(starts: &[Event], body: &EventBody) -> Result<(), crate::Inpu
 
 /// Whether a kind is the province's act: only the province's own device in a commune makes it.
 pub fn is_province_act(kind: &str) -> bool {
-    kind == "week.accepted"
+    matches!(kind, "week.accepted" | "week.returned")
 }
 
 /// The province's device in a commune: it writes the province's acts into the commune's stream.

@@ -18,6 +18,7 @@ pub mod official;
 #[cfg(feature = "passwords")]
 pub mod password;
 pub mod procedure;
+pub mod province;
 pub mod publicity;
 pub mod report;
 pub mod summary;

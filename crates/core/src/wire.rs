@@ -199,6 +199,14 @@ pub enum ApiErrorCode {
     BatchTooLarge,
     /// Enrolment with the id of a device that exists: re-enrolling is the province's act.
     DeviceTaken,
+    /// The console: the account is locked after wrong passwords.
+    Locked,
+    /// The console: the signed-in role may not do this, or the CSRF token is wrong.
+    Forbidden,
+    NotFound,
+    /// The console: the week is not in a state the act applies to.
+    Conflict,
+    ConsoleOff,
     Internal,
 }
 

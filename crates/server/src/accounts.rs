@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use thanthien_core::account::{check_new_password, Attempts, Denial, ProvinceRole, Username};
+use thanthien_core::province::AuditEntry;
 use thanthien_core::visit::{AllValid, OfficialName};
 
 /// A province account as listed (never its hash).
@@ -131,16 +132,6 @@ pub async fn sign_in(
     Ok(Ok(ProvinceAccount { username: username.to_owned(), full_name, role, locked_until: None }))
 }
 
-/// One act of the province, as the audit page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
-pub struct Audited {
-    pub at: DateTime<Utc>,
-    pub username: String,
-    pub action: String,
-    pub target: Option<String>,
-    pub detail: Option<String>,
-}
-
 /// Writes an act of the province to the audit table.
 pub async fn audit(
     pool: &PgPool,
@@ -160,11 +151,16 @@ pub async fn audit(
 }
 
 /// The latest acts first.
-pub async fn audit_log(pool: &PgPool, limit: i64) -> Result<Vec<Audited>> {
-    Ok(sqlx::query_as(
+pub async fn audit_log(pool: &PgPool, limit: i64) -> Result<Vec<AuditEntry>> {
+    type Row = (DateTime<Utc>, String, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT at, username, action, target, detail FROM province_audit ORDER BY at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, username, action, target, detail)| AuditEntry { at, username, action, target, detail })
+        .collect())
 }

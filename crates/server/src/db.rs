@@ -43,12 +43,15 @@ pub async fn schema_behind(pool: &PgPool) -> Result<Option<String>> {
 }
 
 /// Why the connected role must not serve devices: it bypasses row-level security (a superuser or
-/// a role with BYPASSRLS), so the commune wall would not hold.
+/// a role with BYPASSRLS), or it is also the console's (thanthien_province, whose policy shows
+/// every commune), so the commune wall would not hold.
 pub async fn role_bypasses_wall(pool: &PgPool) -> Result<Option<String>> {
-    let (name, bypasses): (String, bool) =
-        sqlx::query_as("SELECT rolname::text, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(pool)
-            .await?;
+    let (name, bypasses): (String, bool) = sqlx::query_as(
+        "SELECT rolname::text, rolsuper OR rolbypassrls OR pg_has_role(current_user, 'thanthien_province', 'USAGE')
+         FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(bypasses.then(|| {
         format!(
             "the server connects as {name:?}, which bypasses row-level security: connect as a login role \
@@ -57,9 +60,31 @@ pub async fn role_bypasses_wall(pool: &PgPool) -> Result<Option<String>> {
     }))
 }
 
+/// Which group a server login joins: the devices' (walled to one commune per request) or the
+/// console's (every commune, for the province's staff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginGroup {
+    App,
+    Console,
+}
+
+impl LoginGroup {
+    pub fn role(self) -> &'static str {
+        match self {
+            LoginGroup::App => "thanthien_app",
+            LoginGroup::Console => "thanthien_province",
+        }
+    }
+}
+
 /// Creates (or keeps) a login role for the server in `thanthien_app`, with a password if given.
-/// Run as the owner; the role may not be a superuser or bypass row-level security.
 pub async fn create_app_login(pool: &PgPool, role: &str, password: Option<&str>) -> Result<()> {
+    create_login(pool, role, LoginGroup::App, password).await
+}
+
+/// Creates (or keeps) a login role in `group`, with a password if given. Run as the owner; the
+/// role may not be a superuser or bypass row-level security.
+pub async fn create_login(pool: &PgPool, role: &str, group: LoginGroup, password: Option<&str>) -> Result<()> {
     let valid = role.len() <= 63
         && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
@@ -84,10 +109,11 @@ pub async fn create_app_login(pool: &PgPool, role: &str, password: Option<&str>)
         return Err(Error::BadRequest(format!("role {role:?} bypasses row-level security; pick another name")));
     }
     let (grant,): (String,) = sqlx::query_as(
-        "SELECT format('DO $do$ BEGIN GRANT thanthien_app TO %I;
-                        EXCEPTION WHEN unique_violation OR SQLSTATE ''XX000'' THEN NULL; END $do$', $1::text)",
+        "SELECT format('DO $do$ BEGIN GRANT %I TO %I;
+                        EXCEPTION WHEN unique_violation OR SQLSTATE ''XX000'' THEN NULL; END $do$', $2::text, $1::text)",
     )
     .bind(role)
+    .bind(group.role())
     .fetch_one(pool)
     .await?;
     sqlx::query(&grant).execute(pool).await?;
@@ -125,11 +151,18 @@ pub fn normalise_code(code: &str) -> String {
 }
 
 pub async fn add_commune(pool: &PgPool, code: &str, name: &str) -> Result<()> {
+    add_commune_in(pool, code, name, None).await
+}
+
+/// Adds a commune (or renames it), with the area the province groups it in, if given.
+pub async fn add_commune_in(pool: &PgPool, code: &str, name: &str, district: Option<&str>) -> Result<()> {
     sqlx::query(
-        "INSERT INTO commune (code, name) VALUES ($1, $2) ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name",
+        "INSERT INTO commune (code, name, district) VALUES ($1, $2, $3)
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, district = COALESCE(EXCLUDED.district, commune.district)",
     )
     .bind(code)
     .bind(name)
+    .bind(district)
     .execute(pool)
     .await?;
     Ok(())
@@ -552,10 +585,11 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
         _ => None,
     });
     sqlx::query(
-        "INSERT INTO week_summary (commune_code, week, status, figures, approved_at, approved_by, approvals, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+        "INSERT INTO week_summary
+             (commune_code, week, status, figures, approved_at, approved_by, approvals, reported_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
          ON CONFLICT (commune_code, week) DO UPDATE SET status = $3, figures = $4, approved_at = $5,
-             approved_by = $6, approvals = $7, updated_at = now()",
+             approved_by = $6, approvals = $7, reported_at = $8, updated_at = now()",
     )
     .bind(&event.commune_id)
     .bind(stepped.week.to_string())
@@ -564,6 +598,7 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
     .bind(approved.as_ref().map(|(at, _, _)| *at))
     .bind(approved.as_ref().and_then(|(_, _, by)| by.clone()))
     .bind(approval.approvals() as i32)
+    .bind(approval.reported_at())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -572,6 +607,25 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
 /// The province takes a commune's approved week: a `week.accepted` event, written by the
 /// province's own device for that commune, so the commune's PCs pull it like any other step.
 pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Event> {
+    decide_week(pool, commune, week, |at| Ok(ApprovalStep::Accepted { at })).await
+}
+
+/// The province sends a commune's approved week back with its reason (`week.returned`): the
+/// commune's PCs show it open again, with the reason, after their next sync.
+pub async fn return_week(pool: &PgPool, commune: &str, week: Week, reason: String) -> Result<Event> {
+    decide_week(pool, commune, week, |at| {
+        ApprovalStep::send_back(at, reason).map_err(|_| Error::BadRequest("Cần ghi lý do trả lại báo cáo.".into()))
+    })
+    .await
+}
+
+/// One of the province's decisions on an approved week, as an event of the province's device.
+async fn decide_week(
+    pool: &PgPool,
+    commune: &str,
+    week: Week,
+    step: impl FnOnce(DateTime<Utc>) -> Result<ApprovalStep>,
+) -> Result<Event> {
     let mut tx = pool.begin().await?;
     // Serialised with the commune's pushes, like they are with each other.
     let found: Option<(String,)> = sqlx::query_as("SELECT code FROM commune WHERE code = $1 FOR UPDATE")
@@ -579,14 +633,17 @@ pub async fn accept_week(pool: &PgPool, commune: &str, week: Week) -> Result<Eve
         .fetch_optional(&mut *tx)
         .await?;
     if found.is_none() {
-        return Err(Error::BadRequest(format!("no commune {commune:?}")));
+        return Err(Error::NotFound(format!("Không có xã/phường mã {commune}.")));
     }
     let entity_id = week_id(week);
     let (approval, last_hlc) = week_approval(&mut tx, commune, entity_id).await?;
     let now = Utc::now();
-    let step = ApprovalStep::Accepted { at: now };
+    let step = step(now)?;
     approval.admits(week, &step, now).map_err(|_| {
-        Error::BadRequest(format!("{commune} {week} is {:?}, not approved: nothing to accept", approval.status()))
+        Error::Conflict(format!(
+            "Báo cáo tuần {week} của {commune} đang ở trạng thái \"{}\": tỉnh chỉ nhận hoặc trả lại báo cáo đã duyệt.",
+            approval.status().label()
+        ))
     })?;
     // The province's device for this commune: no token anyone holds, no ticket series.
     let device = province_device(commune);
@@ -711,6 +768,8 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> R
     .bind(limit + 1)
     .fetch_all(&mut *tx)
     .await?;
+    // The console shows when each commune last synced: a pull is a sync too.
+    sqlx::query("UPDATE device SET last_seen_at = now() WHERE id = $1").bind(auth.device_id).execute(&mut *tx).await?;
     tx.commit().await?;
     let mut more = rows.len() as i64 > limit;
     let (mut events, mut bytes, mut next_cursor) = (Vec::new(), 0, after);

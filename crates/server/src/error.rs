@@ -17,6 +17,22 @@ pub enum Error {
     BadRequest(String),
     #[error("{0}")]
     DeviceTaken(String),
+    /// The console: no session, or it ended.
+    #[error("Phiên làm việc đã hết hoặc chưa đăng nhập.")]
+    SignedOut,
+    #[error("{0}")]
+    SignInRefused(String),
+    #[error("Tài khoản đang bị khóa đến {}.", thanthien_core::time::local_text(*until))]
+    Locked { until: chrono::DateTime<chrono::Utc> },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// The server runs without a console database (`--console-database-url`).
+    #[error("Bảng điều khiển của tỉnh chưa được bật trên máy chủ này.")]
+    ConsoleOff,
     #[error("a batch holds at most {max} events")]
     BatchTooLarge { max: usize },
     #[error("database error")]
@@ -31,6 +47,12 @@ impl Error {
             Error::EnrollmentCodeInvalid => (StatusCode::FORBIDDEN, ApiErrorCode::EnrollmentCodeInvalid),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
             Error::DeviceTaken(_) => (StatusCode::CONFLICT, ApiErrorCode::DeviceTaken),
+            Error::SignedOut | Error::SignInRefused(_) => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
+            Error::Locked { .. } => (StatusCode::LOCKED, ApiErrorCode::Locked),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, ApiErrorCode::Forbidden),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
+            Error::Conflict(_) => (StatusCode::CONFLICT, ApiErrorCode::Conflict),
+            Error::ConsoleOff => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::ConsoleOff),
             Error::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
             Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }

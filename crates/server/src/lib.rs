@@ -1,7 +1,9 @@
-//! Thân Thiện's provincial server: communes enrol their PCs here and sync their event logs.
+//! Thân Thiện's provincial server: communes enrol their PCs here and sync their event logs, and
+//! the province's staff read and decide on their weeks in its web console.
 
 pub mod accounts;
 pub mod api;
+pub mod console;
 pub mod db;
 pub mod error;
 
@@ -12,22 +14,47 @@ use tokio::net::TcpListener;
 
 pub use api::router;
 
-/// Serves the API on `listener` until `shutdown` completes. Refuses to start on a schema behind
-/// this build's migrations, or as a role that bypasses the commune wall (row-level security).
+/// What one server process serves: the devices' sync API on a login walled to one commune per
+/// request, and, given a second login in `thanthien_province`, the province's console.
+pub struct Serving {
+    pub devices: PgPool,
+    pub console: Option<PgPool>,
+    pub deadline: thanthien_core::province::ReportDeadline,
+}
+
+/// The whole HTTP application: the sync API, the console's API and its pages.
+pub fn app(serving: Serving) -> axum::Router {
+    let console = console::Console { pool: serving.console, deadline: serving.deadline };
+    router(serving.devices).nest("/v1/console", console::router(console)).merge(console::pages())
+}
+
+/// Serves the sync API alone (no console) on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: TcpListener,
     pool: PgPool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, Serving { devices: pool, console: None, deadline: Default::default() }, shutdown).await
+}
+
+/// Serves everything on `listener` until `shutdown` completes. Refuses to start on a schema behind
+/// this build's migrations, or when the devices' login bypasses the commune wall (row-level
+/// security).
+pub async fn serve_with(
+    listener: TcpListener,
+    serving: Serving,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let pool = &serving.devices;
     let refusal = |e: error::Error| std::io::Error::other(e.to_string());
-    if let Some(reason) = db::schema_behind(&pool).await.map_err(refusal)? {
+    if let Some(reason) = db::schema_behind(pool).await.map_err(refusal)? {
         return Err(std::io::Error::other(reason));
     }
-    if let Some(reason) = db::role_bypasses_wall(&pool).await.map_err(refusal)? {
+    if let Some(reason) = db::role_bypasses_wall(pool).await.map_err(refusal)? {
         return Err(std::io::Error::other(reason));
     }
-    tracing::info!(addr = %listener.local_addr()?, "serving");
-    let app = router(pool).layer(tower_http::trace::TraceLayer::new_for_http());
+    tracing::info!(addr = %listener.local_addr()?, console = serving.console.is_some(), "serving");
+    let app = app(serving).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

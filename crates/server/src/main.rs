@@ -5,7 +5,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use sqlx::postgres::PgPoolOptions;
 use std::net::SocketAddr;
-use thanthien_province::{accounts, db, new_enrollment_code, serve};
+use thanthien_province::{accounts, db, new_enrollment_code, serve_with, Serving};
 
 /// Who ran a province command from the shell: "cli:<OS user>", as the audit records it.
 fn os_user() -> String {
@@ -34,11 +34,22 @@ enum Command {
         role: String,
         #[arg(long)]
         password_stdin: bool,
+        /// Make the console's login instead: a member of thanthien_province, which reads every
+        /// commune (give it to `serve --console-database-url`).
+        #[arg(long)]
+        console: bool,
     },
-    /// Serve the sync API (connect as the app login role; the schema must be migrated).
+    /// Serve the sync API (connect as the app login role; the schema must be migrated) and, with
+    /// a console login, the province's web console at `/`.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// The console's login (`app-login --console`); without it the console is off.
+        #[arg(long, env = "CONSOLE_DATABASE_URL", hide_env_values = true)]
+        console_database_url: Option<String>,
+        /// When a week's report is due: days after its Sunday, then the local time.
+        #[arg(long, default_value = "1 17:00", value_parser = parse_deadline)]
+        report_deadline: thanthien_core::province::ReportDeadline,
     },
     /// Manage communes.
     Commune {
@@ -127,6 +138,10 @@ enum ReferenceCommand {
     },
 }
 
+fn parse_deadline(text: &str) -> Result<thanthien_core::province::ReportDeadline, String> {
+    thanthien_core::province::ReportDeadline::parse(text)
+}
+
 fn parse_kind(text: &str) -> Result<thanthien_core::wire::ReferenceKind, String> {
     thanthien_core::wire::ReferenceKind::parse(text).map_err(|e| e.to_string())
 }
@@ -139,6 +154,9 @@ enum CommuneCommand {
         code: String,
         #[arg(long)]
         name: String,
+        /// The area the province groups it in (khu vực), for the console's filters.
+        #[arg(long)]
+        district: Option<String>,
     },
 }
 
@@ -174,23 +192,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&pool).await.context("cannot bring the database schema up to date")?;
             eprintln!("schema up to date");
         }
-        Command::AppLogin { role, password_stdin } => {
+        Command::AppLogin { role, password_stdin, console } => {
             let password = password_stdin.then(password_from_stdin).transpose()?;
-            db::create_app_login(&pool, &role, password.as_deref()).await?;
-            eprintln!("login role {role} is a member of thanthien_app");
+            let group = if console { db::LoginGroup::Console } else { db::LoginGroup::App };
+            db::create_login(&pool, &role, group, password.as_deref()).await?;
+            eprintln!("login role {role} is a member of {}", group.role());
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, console_database_url, report_deadline } => {
+            let console = match console_database_url {
+                Some(url) => Some(
+                    PgPoolOptions::new()
+                        .max_connections(5)
+                        .connect(&url)
+                        .await
+                        .context("cannot connect to PostgreSQL with the console's login")?,
+                ),
+                None => None,
+            };
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-            serve(listener, pool, async {
+            let serving = Serving { devices: pool, console, deadline: report_deadline };
+            serve_with(listener, serving, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
         }
-        Command::Commune { command: CommuneCommand::Add { code, name } } => {
+        Command::Commune { command: CommuneCommand::Add { code, name, district } } => {
             let (code, name) = (code.trim(), name.trim());
             anyhow::ensure!(!code.is_empty() && !name.is_empty(), "commune code and name must not be empty");
-            db::add_commune(&pool, code, name).await?;
+            let district = district.as_deref().map(str::trim).filter(|d| !d.is_empty());
+            db::add_commune_in(&pool, code, name, district).await?;
             eprintln!("commune {code} ({name}) saved");
         }
         Command::EnrollCode { commune, device, valid_hours } => {

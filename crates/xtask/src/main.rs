@@ -39,6 +39,9 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     // The publicity poster's QR code is read back off the rendered page.
     "zbar-tools",
+    // The province's console is tested in a real browser.
+    "chromium",
+    "chromium-driver",
 ];
 
 #[derive(Parser)]

@@ -25,6 +25,9 @@ pub struct Server {
     pub http: reqwest::Client,
 }
 
+/// The login role the tests' consoles use: a member of thanthien_province.
+pub const CONSOLE_ROLE: &str = "thanthien_test_console";
+
 /// The login role the tests' servers use: a member of thanthien_app, walled by row-level security.
 pub const APP_ROLE: &str = "thanthien_test_server";
 
@@ -39,9 +42,13 @@ pub async fn app_pool(pool: &PgPool) -> PgPool {
 pub async fn start(pool: PgPool) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let serving = app_pool(&pool).await;
+    let devices = app_pool(&pool).await;
+    use thanthien_province::db::{connect_as, create_login, LoginGroup};
+    create_login(&pool, CONSOLE_ROLE, LoginGroup::Console, None).await.unwrap();
+    let console = Some(connect_as(&pool, CONSOLE_ROLE).await.unwrap());
+    let serving = thanthien_province::Serving { devices, console, deadline: Default::default() };
     tokio::spawn(async move {
-        if let Err(e) = thanthien_province::serve(listener, serving, std::future::pending()).await {
+        if let Err(e) = thanthien_province::serve_with(listener, serving, std::future::pending()).await {
             panic!("the server would not start: {e}");
         }
     });
@@ -92,6 +99,36 @@ impl Server {
             .unwrap();
         assert_eq!(response.status(), 200);
         response.json().await.unwrap()
+    }
+
+    /// A province account with a known password.
+    pub async fn account(&self, username: &str, role: &str) -> String {
+        let password = format!("mat-khau-{username}-2026");
+        thanthien_province::accounts::add(
+            &self.pool,
+            username.into(),
+            format!("Cán bộ {username}"),
+            role,
+            password.clone(),
+        )
+        .await
+        .unwrap();
+        password
+    }
+
+    /// Signs in to the console: the session cookie (`name=value`) and the session it opened.
+    pub async fn sign_in(&self, username: &str, password: &str) -> (String, thanthien_core::province::ConsoleSession) {
+        let response = self
+            .http
+            .post(format!("{}/v1/console/session", self.base))
+            .json(&serde_json::json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        let cookie = response.headers()[reqwest::header::SET_COOKIE].to_str().unwrap().to_owned();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        (cookie, response.json().await.unwrap())
     }
 
     /// Enrols a new device in `commune` and returns (device id, token).

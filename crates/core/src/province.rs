@@ -1,0 +1,274 @@
+//! The province's view of its communes: when a week's report is due and whether it came on time,
+//! which commune has gone silent, the overview's rates, and the console API's wire types.
+
+use crate::approval::ApprovalStatus;
+use crate::summary::Week;
+use crate::visit::InputError;
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use serde::{Deserialize, Serialize};
+
+/// When a week's report is due: so many days after the week's last Sunday, at a local hour and
+/// minute. The province sets it; by default Tuesday 17:00 of the following week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDeadline {
+    /// Days after the week's end (Monday 00:00): 1 is the Tuesday.
+    pub days_after: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl Default for ReportDeadline {
+    fn default() -> Self {
+        ReportDeadline { days_after: 1, hour: 17, minute: 0 }
+    }
+}
+
+impl ReportDeadline {
+    /// `HH:MM` plus a number of days, as the province's settings write it (`1 17:00`).
+    pub fn parse(text: &str) -> Result<ReportDeadline, String> {
+        let bad =
+            || format!("hạn báo cáo {text:?}: viết số ngày sau Chủ nhật rồi giờ, ví dụ \"1 17:00\" (thứ Ba 17:00)");
+        let (days, clock) = text.trim().split_once(' ').ok_or_else(bad)?;
+        let (hour, minute) = clock.trim().split_once(':').ok_or_else(bad)?;
+        let deadline = ReportDeadline {
+            days_after: days.trim().parse().map_err(|_| bad())?,
+            hour: hour.parse().map_err(|_| bad())?,
+            minute: minute.parse().map_err(|_| bad())?,
+        };
+        (deadline.days_after <= 6 && deadline.hour < 24 && deadline.minute < 60).then_some(deadline).ok_or_else(bad)
+    }
+
+    /// The instant a week's report is due. Vietnam keeps one offset all year, so the local hour
+    /// adds to the week's end as plain time.
+    pub fn due(self, week: Week) -> DateTime<Utc> {
+        week.bounds().1
+            + Duration::days(i64::from(self.days_after))
+            + Duration::hours(i64::from(self.hour))
+            + Duration::minutes(i64::from(self.minute))
+    }
+
+    /// A report approved within the deadline's minute is on time: times show to the minute, and
+    /// an office head reading "17:00" beside a 17:00 deadline counts it on time, as Excel would.
+    pub fn is_on_time(self, week: Week, reported_at: DateTime<Utc>) -> bool {
+        let minute = reported_at.duration_trunc(Duration::minutes(1)).unwrap_or(reported_at);
+        minute <= self.due(week)
+    }
+}
+
+/// A commune with no sync for longer than this is flagged silent.
+pub const SILENT_AFTER: Duration = Duration::days(3);
+
+/// Whether a commune last heard from at `last_sync` is silent at `now` (never heard: silent).
+pub fn is_silent(last_sync: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    last_sync.is_none_or(|at| now - at > SILENT_AFTER)
+}
+
+crate::words::word_enum!(
+    /// Where a commune's report of a week stands, as the province sees it.
+    ReportStatus, InputError::StatusInvalid, {
+        /// Nothing of the week has reached the province.
+        NotStarted = "not_started" => "Chưa bắt đầu",
+        Draft = "draft" => "Bản nháp",
+        Submitted = "submitted" => "Đã trình",
+        Approved = "approved" => "Đã duyệt",
+        Accepted = "accepted" => "Tỉnh đã nhận",
+        Returned = "returned" => "Tỉnh trả lại",
+    }
+);
+
+impl ReportStatus {
+    /// From the week's approval, if any step reached the province, else whether any of the
+    /// week's entries did.
+    pub fn of(approval: Option<ApprovalStatus>, has_entries: bool) -> ReportStatus {
+        match approval {
+            Some(ApprovalStatus::Draft) => ReportStatus::Draft,
+            Some(ApprovalStatus::Submitted) => ReportStatus::Submitted,
+            Some(ApprovalStatus::Approved) => ReportStatus::Approved,
+            Some(ApprovalStatus::Accepted) => ReportStatus::Accepted,
+            Some(ApprovalStatus::Returned) => ReportStatus::Returned,
+            None if has_entries => ReportStatus::Draft,
+            None => ReportStatus::NotStarted,
+        }
+    }
+
+    /// Whether the week counts as reported: approved by the commune (and not sent back).
+    pub fn is_reported(self) -> bool {
+        matches!(self, ReportStatus::Approved | ReportStatus::Accepted)
+    }
+}
+
+/// A share written as the overview prints it: `part/whole`, and the percentage to one decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    pub part: u32,
+    pub whole: u32,
+}
+
+impl Rate {
+    /// Percent, rounded half away from zero to one decimal, as Excel's ROUND(part/whole*100, 1).
+    pub fn percent(self) -> Option<f64> {
+        (self.whole > 0).then(|| (f64::from(self.part) * 1000.0 / f64::from(self.whole)).round() / 10.0)
+    }
+
+    pub fn text(self) -> String {
+        match self.percent() {
+            Some(p) => format!("{}/{} ({}%)", self.part, self.whole, format!("{p:.1}").replace('.', ",")),
+            None => "—".to_owned(),
+        }
+    }
+}
+
+/// One commune's line of the overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverviewRow {
+    pub commune_code: String,
+    pub commune_name: String,
+    /// The area (khu vực) the province groups its communes by; districts were abolished in 2025.
+    pub district: Option<String>,
+    pub status: ReportStatus,
+    /// When the report in force was first approved (after any return by the province).
+    pub reported_at: Option<DateTime<Utc>>,
+    pub on_time: bool,
+    /// How many times the week was approved: above 1 is an amended summary.
+    pub approvals: u32,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub silent: bool,
+}
+
+/// The overview of one week across the province's communes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub week: Week,
+    pub due: DateTime<Utc>,
+    pub reporting: Rate,
+    pub on_time: Rate,
+    pub silent: u32,
+    pub rows: Vec<OverviewRow>,
+}
+
+impl Overview {
+    /// Rates from the rows: every commune counts, reported or not (the plan asks for 100%).
+    pub fn new(week: Week, deadline: ReportDeadline, rows: Vec<OverviewRow>) -> Overview {
+        let whole = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+        let count = |f: &dyn Fn(&OverviewRow) -> bool| u32::try_from(rows.iter().filter(|r| f(r)).count()).unwrap_or(0);
+        Overview {
+            week,
+            due: deadline.due(week),
+            reporting: Rate { part: count(&|r| r.status.is_reported()), whole },
+            on_time: Rate { part: count(&|r| r.status.is_reported() && r.on_time), whole },
+            silent: count(&|r| r.silent),
+            rows,
+        }
+    }
+}
+
+/// Signing in to the console.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// Who is signed in to the console, and the token every state-changing request must echo in the
+/// `X-CSRF-Token` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleSession {
+    pub username: String,
+    pub full_name: String,
+    pub role: crate::account::ProvinceRole,
+    pub csrf: String,
+}
+
+/// The header that carries the console session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Sending a week back: the reason the commune will read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnRequest {
+    pub reason: String,
+}
+
+/// One act of the province, as the audit page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub username: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::week47;
+    use crate::time::vietnam;
+    use chrono::TimeZone;
+
+    fn local(d: u32, h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        vietnam().with_ymd_and_hms(2026, 11, d, h, m, s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn week_47_is_due_on_tuesday_24_november_at_17_00_vietnam_time() {
+        let rule = ReportDeadline::default();
+        assert_eq!(rule.due(week47()), local(24, 17, 0, 0));
+        assert_eq!(rule.due(week47()), Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap());
+        assert!(rule.is_on_time(week47(), local(24, 17, 0, 0)));
+        assert!(rule.is_on_time(week47(), local(24, 17, 0, 59)), "17:00:59 still reads 17:00");
+        assert!(!rule.is_on_time(week47(), local(24, 17, 1, 0)));
+        assert!(!rule.is_on_time(week47(), local(25, 8, 0, 0)));
+        assert!(rule.is_on_time(week47(), local(23, 8, 0, 0)));
+        // A rule of Monday 12:00.
+        let monday = ReportDeadline::parse("0 12:00").unwrap();
+        assert_eq!(monday.due(week47()), local(23, 12, 0, 0));
+        for bad in ["", "17:00", "1 24:00", "1 17:60", "7 17:00", "x 17:00"] {
+            assert!(ReportDeadline::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_commune_is_silent_after_three_days_without_a_sync() {
+        let now = local(30, 9, 0, 0);
+        assert!(is_silent(None, now));
+        assert!(!is_silent(Some(now - Duration::days(3)), now));
+        assert!(is_silent(Some(now - Duration::days(3) - Duration::seconds(1)), now));
+    }
+
+    #[test]
+    fn rates_count_every_commune_and_round_as_excel_does() {
+        let row = |code: &str, status, on_time| OverviewRow {
+            commune_code: code.into(),
+            commune_name: code.into(),
+            district: None,
+            status,
+            reported_at: None,
+            on_time,
+            approvals: 0,
+            last_sync: None,
+            silent: code == "C",
+        };
+        let o = Overview::new(
+            week47(),
+            ReportDeadline::default(),
+            vec![
+                row("A", ReportStatus::Accepted, true),
+                row("B", ReportStatus::Approved, false),
+                row("C", ReportStatus::NotStarted, false),
+                // Sent back: not reported, whatever its first approval's time.
+                row("D", ReportStatus::Returned, true),
+                row("E", ReportStatus::Submitted, false),
+                row("F", ReportStatus::Draft, false),
+            ],
+        );
+        assert_eq!((o.reporting, o.on_time, o.silent), (Rate { part: 2, whole: 6 }, Rate { part: 1, whole: 6 }, 1));
+        assert_eq!(o.reporting.text(), "2/6 (33,3%)");
+        assert_eq!(o.on_time.text(), "1/6 (16,7%)");
+        assert_eq!(Rate { part: 0, whole: 0 }.text(), "—");
+        assert_eq!(ReportStatus::of(None, false), ReportStatus::NotStarted);
+        assert_eq!(ReportStatus::of(None, true), ReportStatus::Draft);
+        assert_eq!(ReportStatus::of(Some(ApprovalStatus::Returned), true), ReportStatus::Returned);
+    }
+}

@@ -1,0 +1,367 @@
+//! The province's console API on the real server and a real PostgreSQL: sessions, CSRF, roles,
+//! the lock, the wall between device tokens and console sessions, the overview's on-time rule at
+//! the deadline's minute, the province's return, and no citizen's personal data in any answer.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::Server;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use thanthien_core::approval::{week_id, ApprovalStep, WeekStepped};
+use thanthien_core::event::EventBody;
+use thanthien_core::province::{Overview, ReportDeadline, ReportStatus, CSRF_HEADER};
+use thanthien_core::summary::{week_figures, Targets, Week, WeekInput};
+use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
+use thanthien_core::wire::{PROTOCOL_HEADER, PROTOCOL_VERSION};
+use thanthien_core::{Event, Hlc};
+use uuid::Uuid;
+
+/// Two weeks ago: its deadline (Tuesday 17:00 of last week) has passed whatever day this runs.
+fn reported_week() -> Week {
+    Week::of(Utc::now()).previous().previous()
+}
+
+fn step_event(commune: &str, device: Uuid, seq: i64, week: Week, step: ApprovalStep) -> serde_json::Value {
+    let now = Utc::now();
+    let hlc = Hlc { wall_ms: now.timestamp_millis() as u64, counter: seq as u32, device };
+    let body = EventBody::Week(WeekStepped { week, step });
+    serde_json::to_value(Event::new(commune, device, seq, hlc, week_id(week), &body, Some("truong.ban".into())))
+        .unwrap()
+}
+
+/// A commune's PC submits `week` an hour before the deadline and approves it at `approved_at`.
+async fn report(server: &Server, commune: &str, week: Week, approved_at: DateTime<Utc>) -> (Uuid, String) {
+    let (device, token) = server.device(commune).await;
+    let due = ReportDeadline::default().due(week);
+    let figures = week_figures(&WeekInput {
+        week,
+        visits: &[],
+        dossiers: &[],
+        feedback: &[],
+        cameras: &[],
+        targets: Targets::default(),
+        as_of: week.bounds().1,
+    });
+    let steps = [
+        step_event(commune, device, 1, week, ApprovalStep::Submitted { at: due - Duration::hours(1) }),
+        step_event(commune, device, 2, week, ApprovalStep::Approved { at: approved_at, figures: Box::new(figures) }),
+    ];
+    let pushed = server.http_push(&token, &steps).await;
+    assert_eq!(pushed.acked_through, 2, "{pushed:?}");
+    assert!(pushed.results.iter().all(|r| r.reason.is_none()), "{pushed:?}");
+    (device, token)
+}
+
+async fn get(server: &Server, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = server.http.get(format!("{}{path}", server.base));
+    if let Some(cookie) = cookie {
+        request = request.header(reqwest::header::COOKIE, cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn post(server: &Server, path: &str, cookie: &str, csrf: &str, body: serde_json::Value) -> reqwest::Response {
+    server
+        .http
+        .post(format!("{}{path}", server.base))
+        .header(reqwest::header::COOKIE, cookie)
+        .header(CSRF_HEADER, csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn status_of(pool: &PgPool, commune: &str, week: Week) -> String {
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM week_summary WHERE commune_code = $1 AND week = $2")
+        .bind(commune)
+        .bind(week.to_string())
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    status
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_overview_counts_a_report_on_time_within_the_deadlines_minute_and_late_after_it(pool: PgPool) {
+    let server = common::start(pool.clone()).await;
+    let week = reported_week();
+    let due = ReportDeadline::default().due(week);
+    for code in ["A", "B", "C"] {
+        server.commune(code).await;
+    }
+    report(&server, "A", week, due + Duration::seconds(30)).await;
+    report(&server, "B", week, due + Duration::seconds(60)).await;
+    let password = server.account("xem", "province-viewer").await;
+    let (cookie, _) = server.sign_in("xem", &password).await;
+    let response = get(&server, &format!("/v1/console/overview?week={week}"), Some(&cookie)).await;
+    assert_eq!(response.status(), 200);
+    let overview: Overview = response.json().await.unwrap();
+    assert_eq!(overview.due, due);
+    let row = |code: &str| overview.rows.iter().find(|r| r.commune_code == code).unwrap().clone();
+    let (a, b, c) = (row("A"), row("B"), row("C"));
+    assert_eq!((a.status, a.on_time, a.reported_at), (ReportStatus::Approved, true, Some(due + Duration::seconds(30))));
+    assert_eq!((b.status, b.on_time), (ReportStatus::Approved, false));
+    assert_eq!((c.status, c.on_time, c.silent, c.last_sync), (ReportStatus::NotStarted, false, true, None));
+    assert!(!a.silent && a.last_sync.is_some(), "A pushed just now");
+    assert_eq!((overview.reporting.text(), overview.on_time.text()), ("2/3 (66,7%)".into(), "1/3 (33,3%)".into()));
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn every_refusal_has_its_status_and_changes_nothing(pool: PgPool) {
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    let week = reported_week();
+    let (_, token) = report(&server, "A", week, ReportDeadline::default().due(week)).await;
+    let admin_password = server.account("quantri", "province-admin").await;
+    let viewer_password = server.account("xem", "province-viewer").await;
+    let accept = format!("/v1/console/weeks/A/{week}/accept");
+    let overview = format!("/v1/console/overview?week={week}");
+
+    // No cookie; a made-up cookie.
+    assert_eq!(get(&server, &overview, None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&server, &overview, Some("tt_console=deadbeef")).await.status(), StatusCode::UNAUTHORIZED);
+    // A device token never opens the console.
+    let with_token = server
+        .http
+        .get(format!("{}{overview}", server.base))
+        .bearer_auth(&token)
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), StatusCode::UNAUTHORIZED);
+
+    let (cookie, session) = server.sign_in("quantri", &admin_password).await;
+    // A console cookie never pushes or pulls.
+    let pull = server
+        .http
+        .get(format!("{}/v1/sync/pull", server.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pull.status(), StatusCode::UNAUTHORIZED);
+    // A wrong or missing CSRF token: refused, the week untouched.
+    assert_eq!(post(&server, &accept, &cookie, "sai", serde_json::json!({})).await.status(), StatusCode::FORBIDDEN);
+    let no_csrf = server
+        .http
+        .post(format!("{}{accept}", server.base))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_csrf.status(), StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&pool, "A", week).await, "approved");
+
+    // A viewer reads but changes nothing, even with its own good CSRF token.
+    let (viewer_cookie, viewer) = server.sign_in("xem", &viewer_password).await;
+    assert_eq!(get(&server, &overview, Some(&viewer_cookie)).await.status(), 200);
+    let refused = post(&server, &accept, &viewer_cookie, &viewer.csrf, serde_json::json!({})).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let back = post(
+        &server,
+        &format!("/v1/console/weeks/A/{week}/return"),
+        &viewer_cookie,
+        &viewer.csrf,
+        serde_json::json!({ "reason": "thử" }),
+    )
+    .await;
+    assert_eq!(back.status(), StatusCode::FORBIDDEN);
+    assert_eq!(status_of(&pool, "A", week).await, "approved");
+
+    // An expired session: idle past the limit.
+    sqlx::query("UPDATE console_session SET last_seen_at = now() - interval '31 minutes' WHERE username = 'xem'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(get(&server, &overview, Some(&viewer_cookie)).await.status(), StatusCode::UNAUTHORIZED);
+
+    // Five wrong passwords lock the account for 15 minutes, even against the right one.
+    for _ in 0..5 {
+        let wrong = server
+            .http
+            .post(format!("{}/v1/console/session", server.base))
+            .json(&serde_json::json!({ "username": "xem", "password": "sai mật khẩu" }))
+            .send()
+            .await
+            .unwrap();
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::LOCKED].contains(&wrong.status()));
+    }
+    let locked = server
+        .http
+        .post(format!("{}/v1/console/session", server.base))
+        .json(&serde_json::json!({ "username": "xem", "password": viewer_password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(locked.status(), StatusCode::LOCKED);
+    assert!(locked.text().await.unwrap().contains("bị khóa"));
+
+    // The admin with the right token: accepted once, then 409; the act is in the audit.
+    assert_eq!(post(&server, &accept, &cookie, &session.csrf, serde_json::json!({})).await.status(), 204);
+    assert_eq!(status_of(&pool, "A", week).await, "accepted");
+    assert_eq!(post(&server, &accept, &cookie, &session.csrf, serde_json::json!({})).await.status(), 409);
+    let audit: Vec<thanthien_core::province::AuditEntry> =
+        get(&server, "/v1/console/audit", Some(&cookie)).await.json().await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.username == "quantri" && a.action == "week.accept" && a.target.as_deref() == Some("A")));
+    assert_eq!(audit.iter().filter(|a| a.action == "week.accept").count(), 1, "the refused acts are not audited");
+    // Signing out ends the session.
+    let out = server
+        .http
+        .delete(format!("{}/v1/console/session", server.base))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header(CSRF_HEADER, &session.csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    assert_eq!(get(&server, &overview, Some(&cookie)).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_returned_week_needs_a_reason_reaches_the_communes_pull_and_can_be_approved_again(pool: PgPool) {
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    let week = reported_week();
+    let due = ReportDeadline::default().due(week);
+    let (device, token) = report(&server, "A", week, due - Duration::minutes(30)).await;
+    let password = server.account("quantri", "province-admin").await;
+    let (cookie, session) = server.sign_in("quantri", &password).await;
+    let path = format!("/v1/console/weeks/A/{week}/return");
+    let blank = post(&server, &path, &cookie, &session.csrf, serde_json::json!({ "reason": "  " })).await;
+    assert_eq!(blank.status(), 400);
+    assert_eq!(status_of(&pool, "A", week).await, "approved");
+    let reason = "Thiếu số liệu camera ngày thứ Tư";
+    let back = post(&server, &path, &cookie, &session.csrf, serde_json::json!({ "reason": reason })).await;
+    assert_eq!(back.status(), 204);
+    assert_eq!(status_of(&pool, "A", week).await, "returned");
+    let overview: Overview =
+        get(&server, &format!("/v1/console/overview?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    let row = &overview.rows[0];
+    assert_eq!((row.status, row.reported_at, row.on_time), (ReportStatus::Returned, None, false));
+    assert_eq!(overview.reporting.part, 0, "a returned week is not reported");
+
+    // The commune's PC pulls the return with its reason, from the province's device.
+    let pulled: thanthien_core::wire::PullResponse = server
+        .http
+        .get(format!("{}/v1/sync/pull", server.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let returned = pulled.events.iter().find(|e| e.event.kind == "week.returned").expect("the return is pulled");
+    assert_eq!(returned.event.device_id, thanthien_core::event::province_device("A"));
+    assert_eq!(returned.event.payload["reason"], reason);
+
+    // Submitted and approved again, after the deadline: reported again, now late.
+    let late = Utc::now() - Duration::minutes(1);
+    let again = [
+        step_event("A", device, 3, week, ApprovalStep::Submitted { at: late - Duration::seconds(30) }),
+        step_event(
+            "A",
+            device,
+            4,
+            week,
+            ApprovalStep::Approved {
+                at: late,
+                figures: Box::new(week_figures(&WeekInput {
+                    week,
+                    visits: &[],
+                    dossiers: &[],
+                    feedback: &[],
+                    cameras: &[],
+                    targets: Targets::default(),
+                    as_of: week.bounds().1,
+                })),
+            },
+        ),
+    ];
+    let pushed = server.http_push(&token, &again).await;
+    assert!(pushed.results.iter().all(|r| r.reason.is_none()), "{pushed:?}");
+    let overview: Overview =
+        get(&server, &format!("/v1/console/overview?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    let row = &overview.rows[0];
+    assert_eq!((row.status, row.approvals, row.on_time), (ReportStatus::Approved, 2, false));
+    // A week returned by anyone but the province is refused on push.
+    let forged = step_event("A", device, 5, week, ApprovalStep::send_back(Utc::now(), "giả".into()).unwrap());
+    let pushed = server.http_push(&token, &[forged]).await;
+    assert!(pushed.results[0].reason.is_some(), "{pushed:?}");
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn no_console_answer_holds_a_citizens_name_phone_or_id_number(pool: PgPool) {
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    let week = Week::of(Utc::now());
+    let (device, token) = server.device("A").await;
+    let citizens = [("Nguyễn Thị Riêng", "0912345678", "079300001234"), ("Trần Văn Kín", "0987654321", "079300005678")];
+    let mut events = Vec::new();
+    for (i, (name, phone, id)) in citizens.iter().enumerate() {
+        let input = VisitInput {
+            name: (*name).into(),
+            phone: Some((*phone).into()),
+            citizen_id: Some((*id).into()),
+            ..Default::default()
+        };
+        let visit = NewVisit::parse(input).unwrap();
+        let now = Utc::now();
+        let body = EventBody::Visit(VisitChange::Arrived(VisitArrived { ticket: None, arrived_at: now, visit }));
+        let hlc = Hlc { wall_ms: now.timestamp_millis() as u64, counter: i as u32, device };
+        let event = Event::new("A", device, i as i64 + 1, hlc, Uuid::now_v7(), &body, Some("lan.nt".into()));
+        events.push(serde_json::to_value(event).unwrap());
+    }
+    assert_eq!(server.http_push(&token, &events).await.acked_through, 2);
+    let password = server.account("quantri", "province-admin").await;
+    let (cookie, _) = server.sign_in("quantri", &password).await;
+    for path in [
+        format!("/v1/console/overview?week={week}"),
+        "/v1/console/overview".to_owned(),
+        "/v1/console/audit".to_owned(),
+        "/v1/console/session".to_owned(),
+    ] {
+        let response = get(&server, &path, Some(&cookie)).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let text = response.text().await.unwrap();
+        for (name, phone, id) in citizens {
+            assert!(!text.contains(name) && !text.contains(phone) && !text.contains(id), "{path}: {text}");
+        }
+    }
+    // The week's entries did arrive: the commune is in draft, not "not started".
+    let overview: Overview =
+        get(&server, &format!("/v1/console/overview?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(overview.rows[0].status, ReportStatus::Draft);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_pages_are_served_and_the_console_is_off_without_its_login(pool: PgPool) {
+    let server = common::start(pool.clone()).await;
+    let page = get(&server, "/", None).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("lang=\"vi\""));
+    assert_eq!(get(&server, "/khong-co.js", None).await.status(), 404);
+    // A server started without the console's login answers 503 on the console's API.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let devices = common::app_pool(&pool).await;
+    tokio::spawn(thanthien_province::serve(listener, devices, std::future::pending()));
+    let off = reqwest::get(format!("http://{addr}/v1/console/overview")).await.unwrap();
+    assert_eq!(off.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // And a device login that is also the console's is refused: the wall would not hold.
+    use thanthien_province::db::{connect_as, create_login, LoginGroup};
+    create_login(&pool, "thanthien_test_both", LoginGroup::App, None).await.unwrap();
+    create_login(&pool, "thanthien_test_both", LoginGroup::Console, None).await.unwrap();
+    let both = connect_as(&pool, "thanthien_test_both").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refused = thanthien_province::serve(listener, both, std::future::pending()).await.unwrap_err();
+    assert!(refused.to_string().contains("bypasses row-level security"), "{refused}");
+}
