@@ -35,9 +35,17 @@ impl Province {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // The server logs in as a member of thanthien_app, walled to one commune per request.
-        thanthien_province::db::create_app_login(pool, "thanthien_test_server", None).await.unwrap();
-        let pool = thanthien_province::db::connect_as(pool, "thanthien_test_server").await.unwrap();
-        let task = tokio::spawn(async move { thanthien_province::serve(listener, pool, std::future::pending()).await });
+        use thanthien_province::db::{connect_as, create_login, LoginGroup};
+        create_login(pool, "thanthien_test_server", LoginGroup::App, None).await.unwrap();
+        let devices = connect_as(pool, "thanthien_test_server").await.unwrap();
+        // The console logs in as a member of thanthien_province, which reads every commune.
+        create_login(pool, "thanthien_test_console", LoginGroup::Console, None).await.unwrap();
+        let console = Some(connect_as(pool, "thanthien_test_console").await.unwrap());
+        let serving = thanthien_province::Serving { devices, console, deadline: Default::default() };
+        let task =
+            tokio::spawn(
+                async move { thanthien_province::serve_with(listener, serving, std::future::pending()).await },
+            );
         Province { addr, task }
     }
 

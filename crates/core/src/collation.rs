@@ -25,6 +25,16 @@ pub struct Key {
     exact: String,
 }
 
+/// `text` as a search compares it: lower case, no tone or letter marks, đ as d, so a search for
+/// "dong hoa" finds "Đông Hòa" (people type without marks on phones).
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
 /// The key of `text` in Vietnamese alphabetical order.
 pub fn key(text: &str) -> Key {
     let mut letters = Vec::new();
@@ -64,6 +74,13 @@ pub fn sort(texts: &mut [String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_ignores_case_tone_and_letter_marks() {
+        assert_eq!(fold("Phường Đông Hòa"), "phuong dong hoa");
+        assert_eq!(fold("XÃ ÂN TƯỜNG"), "xa an tuong");
+        assert_eq!(fold("26734"), "26734");
+    }
 
     fn sorted(words: &[&str]) -> Vec<String> {
         let mut v: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();

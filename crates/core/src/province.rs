@@ -162,6 +162,77 @@ impl Overview {
     }
 }
 
+/// A column of the overview the province can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewColumn {
+    Code,
+    Commune,
+    District,
+    Status,
+    Reported,
+    OnTime,
+    LastSync,
+}
+
+/// Sorts the overview by one column, ties by commune code. Names sort in Vietnamese order;
+/// an empty value (no district, never reported, never synced) sorts last either way.
+pub fn sort_rows(rows: &mut [OverviewRow], column: OverviewColumn, ascending: bool) {
+    use std::cmp::Ordering;
+    fn last_if_none<T: Ord>(a: &Option<T>, b: &Option<T>, ascending: bool) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) if ascending => a.cmp(b),
+            (Some(a), Some(b)) => b.cmp(a),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    let directed = |o: Ordering| if ascending { o } else { o.reverse() };
+    rows.sort_by(|a, b| {
+        let by = match column {
+            OverviewColumn::Code => directed(a.commune_code.cmp(&b.commune_code)),
+            OverviewColumn::Commune => {
+                directed(crate::collation::key(&a.commune_name).cmp(&crate::collation::key(&b.commune_name)))
+            }
+            OverviewColumn::District => last_if_none(
+                &a.district.as_deref().map(crate::collation::key),
+                &b.district.as_deref().map(crate::collation::key),
+                ascending,
+            ),
+            OverviewColumn::Status => directed(a.status.cmp(&b.status)),
+            OverviewColumn::Reported => last_if_none(&a.reported_at, &b.reported_at, ascending),
+            OverviewColumn::OnTime => directed(b.on_time.cmp(&a.on_time)),
+            OverviewColumn::LastSync => last_if_none(&a.last_sync, &b.last_sync, ascending),
+        };
+        by.then_with(|| a.commune_code.cmp(&b.commune_code))
+    });
+}
+
+/// What the province filters the overview by; `None` keeps every row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverviewFilter {
+    /// `Some("")` keeps the communes with no area yet.
+    pub district: Option<String>,
+    pub status: Option<ReportStatus>,
+    /// Part of the commune's code or name, without regard to case or tone marks.
+    pub text: String,
+}
+
+impl OverviewFilter {
+    pub fn keeps(&self, row: &OverviewRow) -> bool {
+        let district = match &self.district {
+            None => true,
+            Some(d) => row.district.as_deref().unwrap_or("") == d,
+        };
+        let status = self.status.is_none_or(|s| row.status == s);
+        let needle = crate::collation::fold(self.text.trim());
+        let text = needle.is_empty()
+            || crate::collation::fold(&row.commune_name).contains(&needle)
+            || crate::collation::fold(&row.commune_code).contains(&needle);
+        district && status && text
+    }
+}
+
 /// Signing in to the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -235,6 +306,49 @@ mod tests {
         assert!(is_silent(None, now));
         assert!(!is_silent(Some(now - Duration::days(3)), now));
         assert!(is_silent(Some(now - Duration::days(3) - Duration::seconds(1)), now));
+    }
+
+    fn row(code: &str, name: &str, district: Option<&str>, status: ReportStatus) -> OverviewRow {
+        OverviewRow {
+            commune_code: code.into(),
+            commune_name: name.into(),
+            district: district.map(Into::into),
+            status,
+            reported_at: None,
+            on_time: false,
+            approvals: 0,
+            last_sync: None,
+            silent: false,
+        }
+    }
+
+    #[test]
+    fn the_overview_sorts_names_in_vietnamese_order_and_keeps_empty_values_last() {
+        let mut rows = vec![
+            row("3", "Phường Đông Hòa", None, ReportStatus::Approved),
+            row("1", "Xã Ân Tường", Some("Khu vực 2"), ReportStatus::NotStarted),
+            row("2", "Phường Dĩ An", Some("Khu vực 1"), ReportStatus::Draft),
+        ];
+        rows[0].last_sync = Some(local(23, 8, 0, 0));
+        let codes = |rows: &[OverviewRow]| rows.iter().map(|r| r.commune_code.clone()).collect::<Vec<_>>();
+        sort_rows(&mut rows, OverviewColumn::Commune, true);
+        // D before Đ, as Vietnamese dictionaries have it.
+        assert_eq!(codes(&rows), ["2", "3", "1"]);
+        sort_rows(&mut rows, OverviewColumn::District, true);
+        assert_eq!(codes(&rows), ["2", "1", "3"]);
+        sort_rows(&mut rows, OverviewColumn::District, false);
+        assert_eq!(codes(&rows), ["1", "2", "3"], "no district stays last");
+        sort_rows(&mut rows, OverviewColumn::LastSync, false);
+        assert_eq!(codes(&rows)[0], "3");
+        sort_rows(&mut rows, OverviewColumn::Status, true);
+        assert_eq!(codes(&rows), ["1", "2", "3"]);
+
+        let keep = |f: OverviewFilter| codes(&rows.iter().filter(|r| f.keeps(r)).cloned().collect::<Vec<_>>());
+        assert_eq!(keep(OverviewFilter::default()).len(), 3);
+        assert_eq!(keep(OverviewFilter { text: "dong hoa".into(), ..Default::default() }), ["3"]);
+        assert_eq!(keep(OverviewFilter { district: Some(String::new()), ..Default::default() }), ["3"]);
+        assert_eq!(keep(OverviewFilter { district: Some("Khu vực 1".into()), ..Default::default() }), ["2"]);
+        assert_eq!(keep(OverviewFilter { status: Some(ReportStatus::NotStarted), ..Default::default() }), ["1"]);
     }
 
     #[test]

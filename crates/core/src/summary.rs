@@ -56,6 +56,10 @@ impl Week {
     pub fn previous(self) -> Week {
         Week::of_day(self.monday() - Duration::days(7))
     }
+
+    pub fn next(self) -> Week {
+        Week::of_day(self.monday() + Duration::days(7))
+    }
 }
 
 impl fmt::Display for Week {

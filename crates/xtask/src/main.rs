@@ -12,6 +12,8 @@ use std::process::Command;
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The throwaway province's console account (`cargo xtask run --with-server`).
+const DEMO_PASSWORD: &str = "thanthien-demo";
 
 /// Debian packages: Tauri's build needs, then what the tests need (webview driver, display,
 /// screenshots, a PostgreSQL to start when none runs).
@@ -206,27 +208,35 @@ fn cargo_bin(name: &str) -> PathBuf {
     home.map(|h| h.join("bin").join(name)).filter(|p| p.exists()).unwrap_or_else(|| PathBuf::from(name))
 }
 
-/// Builds the wasm UI into src-ui/dist without trunk: cargo, wasm-bindgen, static files.
+/// Builds both wasm bundles: the desk's UI (the app embeds it) and the province's console (the
+/// server embeds it), each before the binary that embeds it is compiled.
 fn build_ui(root: &Path, release: bool) -> Result<()> {
-    let mut args = vec!["build", "--package", "thanthien-ui", "--target", WASM_TARGET];
+    build_bundle(root, "thanthien-ui", "src-ui", release)?;
+    build_bundle(root, "thanthien-console", "crates/console", release)
+}
+
+/// Builds one Leptos crate into `<folder>/dist` without trunk: cargo, wasm-bindgen, static files.
+fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Result<()> {
+    let mut args = vec!["build", "--package", package, "--target", WASM_TARGET];
     if release {
         args.push("--release");
     }
     cmd(&cargo(), &args).status_ok()?;
     let profile = if release { "release" } else { "debug" };
-    let wasm = target_dir()?.join(WASM_TARGET).join(profile).join("thanthien-ui.wasm");
-    let dist = root.join("src-ui/dist");
+    let wasm = target_dir()?.join(WASM_TARGET).join(profile).join(format!("{package}.wasm"));
+    let dist = root.join(folder).join("dist");
     std::fs::create_dir_all(&dist)?;
     let wasm_bindgen = cargo_bin("wasm-bindgen");
+    let out_name = package.replace('-', "_");
     cmd(
         wasm_bindgen.to_str().context("path")?,
-        &["--target", "web", "--no-typescript", "--out-name", "thanthien_ui", "--out-dir"],
+        &["--target", "web", "--no-typescript", "--out-name", &out_name, "--out-dir"],
     )
     .arg(&dist)
     .arg(&wasm)
     .status_ok()?;
     for file in ["index.html", "boot.js", "style.css"] {
-        std::fs::copy(root.join("src-ui").join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
+        std::fs::copy(root.join(folder).join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
     }
     Ok(())
 }
@@ -269,17 +279,35 @@ fn run_app(with_server: bool, release: bool) -> Result<()> {
     // The owner migrates and acts for the province; the server logs in as a member of
     // thanthien_app, walled to one commune per request (README, "The province's server").
     let app_url = postgres::as_user(&url, "thanthien_server");
+    // The console logs in as a member of thanthien_province, which reads every commune.
+    let console_url = postgres::as_user(&url, "thanthien_console");
     let result = (|| -> Result<()> {
         cmd(server, &["migrate"]).env("DATABASE_URL", &url).status_ok()?;
         cmd(server, &["app-login", "--role", "thanthien_server"]).env("DATABASE_URL", &url).status_ok()?;
+        cmd(server, &["app-login", "--role", "thanthien_console", "--console"])
+            .env("DATABASE_URL", &url)
+            .status_ok()?;
+        let mut add_admin = Command::new(server)
+            .args(["user", "add", "--username", "admin", "--name", "Quản trị thử", "--role", "province-admin"])
+            .env("DATABASE_URL", &url)
+            .stdin(std::process::Stdio::piped())
+            .spawn()?;
+        std::io::Write::write_all(
+            &mut add_admin.stdin.take().context("stdin")?,
+            format!("{DEMO_PASSWORD}\n").as_bytes(),
+        )?;
+        anyhow::ensure!(add_admin.wait()?.success(), "user add failed");
         cmd(server, &["commune", "add", "--code", "DEMO", "--name", "Phường Mẫu"])
             .env("DATABASE_URL", &url)
             .status_ok()?;
         let out = Command::new(server).args(["enroll-code", "--commune", "DEMO"]).env("DATABASE_URL", &url).output()?;
         anyhow::ensure!(out.status.success(), "enroll-code failed");
         let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        let mut child =
-            Command::new(server).args(["serve", "--listen", listen]).env("DATABASE_URL", &app_url).spawn()?;
+        let mut child = Command::new(server)
+            .args(["serve", "--listen", listen])
+            .env("DATABASE_URL", &app_url)
+            .env("CONSOLE_DATABASE_URL", &console_url)
+            .spawn()?;
         let started = std::time::Instant::now();
         while std::net::TcpStream::connect(listen).is_err() && started.elapsed() < std::time::Duration::from_secs(15) {
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -289,6 +317,7 @@ fn run_app(with_server: bool, release: bool) -> Result<()> {
                 .status_ok()
                 .and_then(|()| {
                     eprintln!("xtask: province server on http://{listen}, app data in {data}");
+                    eprintln!("xtask: the province's console: http://{listen}/ (admin / {DEMO_PASSWORD})");
                     cmd(app, &["--data-dir", data]).status_ok()
                 });
         let _ = child.kill();
