@@ -201,6 +201,50 @@ async fn the_province_sees_who_reported_accepts_one_week_and_returns_the_other_t
     }
     save_screenshot(&c, "console-nhat-ky.png").await;
 
+    // The plan's scoreboard: each item's standing with its evidence and its rule.
+    wait_for(&c, "#nav-plan").await.click().await.unwrap();
+    c.goto(&format!("{base}/#ke-hoach/{week}")).await.unwrap();
+    c.refresh().await.unwrap();
+    wait_text(&c, "#week", &format!("Tuần {week}")).await;
+    let cell = wait_for(&c, "#plan-26734-satisfaction").await.text().await.unwrap();
+    assert!(cell.starts_with("Chưa có số liệu") || cell.starts_with("Chưa đạt") || cell.starts_with("Đạt"), "{cell}");
+    let box_cell = wait_for(&c, "#plan-26734-feedback_box").await.text().await.unwrap();
+    assert!(box_cell.contains("Chưa đạt") && box_cell.contains("Mở 0 lần trong tuần"), "{box_cell}");
+    let rules = wait_for(&c, "#plan-rules").await.text().await.unwrap();
+    assert!(rules.contains("trên 90%"), "{rules}");
+    save_screenshot(&c, "console-ke-hoach.png").await;
+
+    // Click through to the commune: its approved report, its history, its PC.
+    wait_for(&c, "#plan-26734 a").await.click().await.unwrap();
+    wait_for(&c, "#report").await;
+    let history = wait_for(&c, "#history").await.text().await.unwrap();
+    assert!(history.contains("Tỉnh tiếp nhận") && history.contains("Duyệt và khóa"), "{history}");
+    let lines = wait_for(&c, "#report").await.text().await.unwrap();
+    assert!(lines.contains("Tổng số lượt"), "{lines}");
+    wait_for(&c, "#devices tbody tr").await;
+    save_screenshot(&c, "console-xa.png").await;
+
+    // Communes and PCs: add a commune, issue its code, and a desk enrols with it.
+    wait_for(&c, "#nav-communes").await.click().await.unwrap();
+    wait_for(&c, "#new-commune-code").await.send_keys("26741").await.unwrap();
+    wait_for(&c, "#new-commune-name").await.send_keys("Xã An Phước").await.unwrap();
+    wait_for(&c, "#new-commune-district").await.send_keys("Long Thành").await.unwrap();
+    wait_for(&c, "#new-commune-save").await.click().await.unwrap();
+    wait_for(&c, "#communes-saved").await;
+    save_screenshot(&c, "console-xa-phuong.png").await;
+    c.goto(&format!("{base}/#xa/26741")).await.unwrap();
+    wait_for(&c, "#issue-code").await.click().await.unwrap();
+    let code = wait_for(&c, "#code-text").await.text().await.unwrap();
+    let qr_loaded = c.execute("return document.querySelector('#code-qr').naturalWidth", vec![]).await.unwrap();
+    assert!(qr_loaded.as_i64().is_some_and(|w| w > 0), "the QR code renders: {qr_loaded}");
+    c.execute("document.querySelector('#issued-code').scrollIntoView()", vec![]).await.unwrap();
+    save_screenshot(&c, "console-ma-dang-ky.png").await;
+    let newcomer = common::desk().await;
+    let joined = SyncClient::new().enroll(&newcomer.store, &base, &code).await.unwrap();
+    assert_eq!(joined.code, "26741");
+    c.refresh().await.unwrap();
+    wait_for(&c, "#devices tbody tr").await;
+
     // A viewer: no action buttons, and the API refuses its act even with its own CSRF token.
     wait_for(&c, "#sign-out").await.click().await.unwrap();
     c.goto(&format!("{base}/#tong-quan/{week}")).await.unwrap();

@@ -306,6 +306,7 @@ async fn the_officials_directory_lists_corrects_and_refuses_bad_entries() {
         phone: Some("0912.345.678".into()),
         counter: Some(2),
         phone_published: true,
+        leader: false,
     };
     let listed = s.list_official(None, hoa.clone()).await.unwrap();
     let nam = OfficialInput {

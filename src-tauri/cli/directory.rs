@@ -22,6 +22,9 @@ pub struct OfficialArgs {
     /// Show the phone on the public board.
     #[arg(long)]
     publish_phone: bool,
+    /// Chủ tịch or Phó Chủ tịch (the province checks the leaders' phones are published).
+    #[arg(long)]
+    leader: bool,
 }
 
 impl From<OfficialArgs> for OfficialInput {
@@ -32,6 +35,7 @@ impl From<OfficialArgs> for OfficialInput {
             phone: a.phone,
             counter: a.counter,
             phone_published: a.publish_phone,
+            leader: a.leader,
         }
     }
 }

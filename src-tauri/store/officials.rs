@@ -22,15 +22,15 @@ impl Store {
 
     /// The active officials, by counter then name.
     pub async fn officials(&self) -> Result<Vec<Official>> {
-        type Row = (String, String, String, Option<String>, Option<i64>, bool);
+        type Row = (String, String, String, Option<String>, Option<i64>, bool, bool);
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, name, title, phone, counter, phone_published FROM official WHERE active
+            "SELECT id, name, title, phone, counter, phone_published, leader FROM official WHERE active
              ORDER BY counter IS NULL, counter, name",
         )
         .fetch_all(&self.reader)
         .await?;
         rows.into_iter()
-            .map(|(id, name, title, phone, counter, phone_published)| {
+            .map(|(id, name, title, phone, counter, phone_published, leader)| {
                 Ok(Official {
                     id: Uuid::from_str(&id).map_err(corrupt)?,
                     name,
@@ -38,6 +38,7 @@ impl Store {
                     phone,
                     counter: counter.and_then(|c| u16::try_from(c).ok()),
                     phone_published,
+                    leader,
                 })
             })
             .collect()
@@ -47,11 +48,11 @@ impl Store {
 /// Keeps the entry an event lists, unless a later clock already listed that official.
 pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, o: &OfficialListed) -> Result<()> {
     sqlx::query(
-        "INSERT INTO official (id, name, title, phone, counter, phone_published, active, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO official (id, name, title, phone, counter, phone_published, active, hlc, leader)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, title = excluded.title, phone = excluded.phone,
              counter = excluded.counter, phone_published = excluded.phone_published, active = excluded.active,
-             hlc = excluded.hlc
+             hlc = excluded.hlc, leader = excluded.leader
          WHERE excluded.hlc > official.hlc",
     )
     .bind(event.entity_id.to_string())
@@ -62,6 +63,7 @@ pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event
     .bind(o.phone_published)
     .bind(o.active)
     .bind(event.hlc.to_string())
+    .bind(o.leader)
     .execute(&mut **tx)
     .await?;
     Ok(())

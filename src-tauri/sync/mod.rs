@@ -12,8 +12,8 @@ use std::time::Duration;
 use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport};
 use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
 use thanthien_core::wire::{
-    ApiError, ApiErrorCode, Commune, EnrollRequest, EnrollResponse, PullResponse, PushRequest, PushResponse,
-    PushStatus, ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    ApiError, ApiErrorCode, Commune, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushRequest,
+    PushResponse, PushStatus, ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
 use tokio::sync::{Mutex, Notify};
@@ -209,7 +209,37 @@ impl Client {
         let held = store.reference_version().await?.to_string();
         let releases: ReferenceResponse = self.get(&enrollment, "/v1/reference", &[("after", held.as_str())]).await?;
         report.reference = store.apply_reference(&releases.releases).await?;
+        self.report_device(store, &enrollment).await;
         Ok(report)
+    }
+
+    /// Tells the province this PC's build, what it still holds unsent and when it last read the
+    /// feedback mailbox. Best effort: the round's data is already safe, and an older server
+    /// without the endpoint must not turn a good round into a failed one.
+    async fn report_device(&self, store: &Store, enrollment: &Enrollment) {
+        let (status, mailbox) = match (store.sync_status().await, store.mailbox_status().await) {
+            (Ok(s), Ok(m)) => (s, m),
+            (Err(e), _) | (_, Err(e)) => return tracing::warn!(error = %e, "no device report this round"),
+        };
+        let report = DeviceReport {
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            pending: u32::try_from(status.pending.max(0)).unwrap_or(u32::MAX),
+            mailbox_read_at: mailbox.last_import_at,
+        };
+        let Ok(url) = Self::url(&enrollment.server_url, "/v1/sync/report") else { return };
+        let sent = self
+            .http
+            .post(url)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+            .json(&report)
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => {}
+            Ok(r) => tracing::warn!(status = %r.status(), "the server did not take the device report"),
+            Err(e) => tracing::warn!(error = %e, "the device report was not sent"),
+        }
     }
 }
 

@@ -4,8 +4,12 @@
 
 mod api;
 mod audit;
+mod commune;
+mod communes;
 mod i18n;
 mod overview;
+mod plan;
+mod week;
 
 use i18n::t;
 use leptos::prelude::*;
@@ -18,29 +22,38 @@ fn main() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The pages, each with its place in the address (`#tong-quan`, `#nhat-ky`) so a link or a
-/// reload opens the same page.
+/// The pages, each with its place in the address (`#tong-quan/2026-W46`, `#xa/26734`, …) so a
+/// link or a reload opens the same page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Page {
+pub(crate) enum Page {
     Overview,
+    Plan,
+    Commune,
+    Communes,
     Audit,
 }
 
 impl Page {
-    fn anchor(self) -> &'static str {
+    const ALL: [Page; 5] = [Page::Overview, Page::Plan, Page::Commune, Page::Communes, Page::Audit];
+
+    pub(crate) fn anchor(self) -> &'static str {
         match self {
             Page::Overview => "#tong-quan",
+            Page::Plan => "#ke-hoach",
+            Page::Commune => "#xa",
+            Page::Communes => "#xa-phuong",
             Page::Audit => "#nhat-ky",
         }
     }
 
-    fn from_location() -> Page {
+    /// The page in the address, and for a commune's page which commune: what decides whether
+    /// an address change opens another page (a week step does not).
+    fn at_location() -> (Page, Option<String>) {
         let hash = window().location().hash().unwrap_or_default();
-        if hash.starts_with(Page::Audit.anchor()) {
-            Page::Audit
-        } else {
-            Page::Overview
-        }
+        let mut parts = hash.split('/');
+        let first = parts.next().unwrap_or_default();
+        let page = Page::ALL.into_iter().find(|p| p.anchor() == first).unwrap_or(Page::Overview);
+        (page, (page == Page::Commune).then(|| parts.next().unwrap_or_default().to_owned()))
     }
 }
 
@@ -108,10 +121,19 @@ fn SignIn(on_signed_in: impl Fn(ConsoleSession) + Copy + Send + Sync + 'static) 
 
 #[component]
 fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let page = RwSignal::new(Page::from_location());
+    let opened = RwSignal::new(Page::at_location());
+    let page = Memo::new(move |_| opened.get().0);
+    // A link inside a page (a commune's name) changes the address: follow it.
+    let follow = window_event_listener(leptos::ev::hashchange, move |_| {
+        let now = Page::at_location();
+        if opened.get_untracked() != now {
+            opened.set(now);
+        }
+    });
+    on_cleanup(move || follow.remove());
     let go = move |p: Page| {
         let _ = window().location().set_hash(p.anchor());
-        page.set(p);
+        opened.set((p, None));
     };
     let csrf = session.csrf.clone();
     let sign_out = move |_| {
@@ -134,6 +156,8 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
             <h1>{t().app_title}</h1>
             <nav>
                 {tab(Page::Overview, t().nav_overview, "nav-overview")}
+                {tab(Page::Plan, t().nav_plan, "nav-plan")}
+                {tab(Page::Communes, t().nav_communes, "nav-communes")}
                 {tab(Page::Audit, t().nav_audit, "nav-audit")}
             </nav>
             <span class="spacer"></span>
@@ -143,9 +167,17 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
             <button id="sign-out" class="ghost" on:click=sign_out>{t().sign_out}</button>
         </header>
         {(!admin).then(|| view! { <p class="viewer-note" id="viewer-note">{t().viewer_note}</p> })}
-        {move || match page.get() {
+        {move || match opened.get().0 {
             Page::Overview => view! {
                 <overview::Overview session=session.get_value() on_signed_out=on_signed_out />
+            }.into_any(),
+            Page::Plan => view! { <plan::Plan on_signed_out=on_signed_out /> }.into_any(),
+            // Keyed by the address, so another commune's link opens afresh.
+            Page::Commune => view! {
+                <commune::Commune session=session.get_value() on_signed_out=on_signed_out />
+            }.into_any(),
+            Page::Communes => view! {
+                <communes::Communes session=session.get_value() on_signed_out=on_signed_out />
             }.into_any(),
             Page::Audit => view! { <audit::Audit on_signed_out=on_signed_out /> }.into_any(),
         }}

@@ -10,20 +10,13 @@ use thanthien_core::province::{
     sort_rows, ConsoleSession, Overview as Figures, OverviewColumn, OverviewFilter, OverviewRow, ReportStatus,
     ReturnRequest,
 };
-use thanthien_core::summary::Week;
-
-/// The week in the address (`#tong-quan/2026-W46`), if one is there.
-fn week_in_location() -> Option<Week> {
-    let hash = window().location().hash().ok()?;
-    Week::try_from(hash.strip_prefix("#tong-quan/")?.to_owned()).ok()
-}
 
 #[component]
 pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let figures = RwSignal::new(None::<Figures>);
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
-    let week = RwSignal::new(week_in_location());
+    let week = RwSignal::new(crate::week::in_location(crate::Page::Overview.anchor()));
     let load = move || {
         let path = match week.get_untracked() {
             Some(w) => format!("/v1/console/overview?week={w}"),
@@ -42,14 +35,9 @@ pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send 
         });
     };
     load();
-    let step = move |forward: bool| {
-        if let Some(w) = week.get_untracked() {
-            let w = if forward { w.next() } else { w.previous() };
-            let _ = window().location().set_hash(&format!("#tong-quan/{w}"));
-            week.set(Some(w));
-            notice.set(None);
-            load();
-        }
+    let changed = move || {
+        notice.set(None);
+        load();
     };
     let sort = RwSignal::new((OverviewColumn::Code, true));
     let filter = RwSignal::new(OverviewFilter::default());
@@ -113,11 +101,7 @@ pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send 
         <main class="page">
             <div class="title-row">
                 <h2>{t().overview_title}</h2>
-                <div class="week-picker">
-                    <button id="week-previous" class="ghost" on:click=move |_| step(false)>{t().previous_week}</button>
-                    <strong id="week">{move || week.get().map(|w| format!("{} {w}", t().week)).unwrap_or_default()}</strong>
-                    <button id="week-next" class="ghost" on:click=move |_| step(true)>{t().next_week}</button>
-                </div>
+                <crate::week::WeekPicker week=week anchor=crate::Page::Overview.anchor() changed=changed />
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" id="overview-error">{e}</p> })}
             {move || notice.get().map(|n| view! { <p class="saved" id="overview-notice">{n}</p> })}
@@ -220,7 +204,7 @@ fn Line(
     view! {
         <tr id=format!("row-{code}") class:silent=row.silent>
             <td>{row.commune_code.clone()}</td>
-            <td>{row.commune_name.clone()}</td>
+            <td><a href=format!("{}/{code}", crate::Page::Commune.anchor())>{row.commune_name.clone()}</a></td>
             <td>{row.district.clone().unwrap_or_default()}</td>
             <td><span class=format!("status {}", row.status.wire())>{row.status.label()}</span>{amended}</td>
             <td class="time">{reported}</td>

@@ -17,6 +17,7 @@ pub mod lunar;
 pub mod official;
 #[cfg(feature = "passwords")]
 pub mod password;
+pub mod plan;
 pub mod procedure;
 pub mod province;
 pub mod publicity;

@@ -24,6 +24,10 @@ pub struct OfficialListed {
     /// An official who left stays in the log but off the lists.
     #[serde(default = "yes")]
     pub active: bool,
+    /// Chủ tịch or Phó Chủ tịch: the plan asks for the leaders' phones above all. Left out of
+    /// the payload when false, so an entry without it reads as before on every build.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leader: bool,
 }
 
 fn yes() -> bool {
@@ -41,6 +45,8 @@ pub struct OfficialInput {
     pub counter: Option<u16>,
     #[serde(default)]
     pub phone_published: bool,
+    #[serde(default)]
+    pub leader: bool,
 }
 
 impl OfficialListed {
@@ -54,7 +60,15 @@ impl OfficialListed {
         if input.phone_published && phone.is_none() {
             return Err(vec![InputError::PhoneInvalid]);
         }
-        Ok(OfficialListed { name, title, phone, counter, phone_published: input.phone_published, active: true })
+        Ok(OfficialListed {
+            name,
+            title,
+            phone,
+            counter,
+            phone_published: input.phone_published,
+            active: true,
+            leader: input.leader,
+        })
     }
 }
 
@@ -67,6 +81,8 @@ pub struct Official {
     pub phone: Option<String>,
     pub counter: Option<u16>,
     pub phone_published: bool,
+    #[serde(default)]
+    pub leader: bool,
 }
 
 #[cfg(test)]
@@ -81,8 +97,15 @@ mod tests {
             phone: Some("0912 345 678".into()),
             counter: Some(2),
             phone_published: true,
+            leader: false,
         };
         let listed = OfficialListed::parse(input.clone()).unwrap();
+        // Not a leader: the payload reads exactly as before the mark existed.
+        assert!(!serde_json::to_string(&listed).unwrap().contains("leader"));
+        let chair = OfficialListed::parse(OfficialInput { leader: true, ..input.clone() }).unwrap();
+        let json = serde_json::to_string(&chair).unwrap();
+        assert!(json.contains("\"leader\":true"));
+        assert_eq!(serde_json::from_str::<OfficialListed>(&json).unwrap(), chair);
         assert_eq!((listed.name.as_str(), listed.phone.unwrap().as_str()), ("Lê Thị Hoa", "0912345678"));
         let no_phone = OfficialInput { phone: None, ..input.clone() };
         assert_eq!(OfficialListed::parse(no_phone), Err(vec![InputError::PhoneInvalid]));

@@ -233,6 +233,118 @@ impl OverviewFilter {
     }
 }
 
+/// One PC of a commune as the console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLine {
+    pub id: uuid::Uuid,
+    pub name: Option<String>,
+    /// Its ticket series letter (A for the first PC, B for the second, …).
+    pub series: char,
+    pub enrolled_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub app_version: Option<String>,
+    /// Unsent events on the PC when it last reported.
+    pub pending: Option<u32>,
+    pub rejected: u32,
+    pub conflicts: u32,
+}
+
+/// An event of a commune the server refused or found in conflict: where from and why, never its
+/// content (it may hold a citizen's data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProblem {
+    pub device_id: uuid::Uuid,
+    pub seq: i64,
+    pub kind: Option<String>,
+    pub reason: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// A commune's page: its week (status, the report's lines, the approval's history), its plan,
+/// its PCs and what the server refused from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunePage {
+    pub commune_code: String,
+    pub commune_name: String,
+    pub district: Option<String>,
+    pub week: Week,
+    pub status: ReportStatus,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub on_time: bool,
+    pub approvals: u32,
+    /// The approved report's lines (this week beside last week), as the desk prints them; empty
+    /// while the week is not approved.
+    pub report: Vec<crate::report::Row>,
+    pub history: Vec<crate::approval::StepView>,
+    pub plan: Vec<crate::plan::PlanLine>,
+    pub devices: Vec<DeviceLine>,
+    pub problems: Vec<SyncProblem>,
+}
+
+/// Adding (or renaming) a commune from the console.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommune {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub district: Option<String>,
+}
+
+/// Asking for an enrolment code: for a new PC, or to re-enrol one (`device`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    #[serde(default)]
+    pub device: Option<uuid::Uuid>,
+    /// How long it stays valid: 1 to 720 hours, 72 by default.
+    #[serde(default)]
+    pub valid_hours: Option<u32>,
+}
+
+/// A one-time enrolment code as the console shows it: the text to read out, the QR code the
+/// desk's setup screen reads, and when it stops working.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub code: String,
+    pub link: String,
+    pub qr_svg: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the enrolment QR code holds: the server to join and the code, as one short text
+/// (`thanthien:enroll?server=…&code=…`) that the desk's setup screen reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentLink {
+    pub server: String,
+    pub code: String,
+}
+
+impl EnrollmentLink {
+    const PREFIX: &'static str = "thanthien:enroll?";
+
+    pub fn text(&self) -> String {
+        // Server addresses and codes never hold '&' or spaces; the parse refuses any that do.
+        format!("{}server={}&code={}", Self::PREFIX, self.server, self.code)
+    }
+
+    pub fn parse(text: &str) -> Option<EnrollmentLink> {
+        let query = text.trim().strip_prefix(Self::PREFIX)?;
+        let (mut server, mut code) = (None, None);
+        for pair in query.split('&') {
+            match pair.split_once('=')? {
+                ("server", v) if v.starts_with("http://") || v.starts_with("https://") => server = Some(v),
+                ("code", v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+                    code = Some(v)
+                }
+                _ => return None,
+            }
+        }
+        Some(EnrollmentLink { server: server?.to_owned(), code: code?.to_owned() })
+    }
+}
+
 /// Signing in to the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -297,6 +409,23 @@ mod tests {
         assert_eq!(monday.due(week47()), local(23, 12, 0, 0));
         for bad in ["", "17:00", "1 24:00", "1 17:60", "7 17:00", "x 17:00"] {
             assert!(ReportDeadline::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn an_enrolment_link_reads_back_and_refuses_anything_else() {
+        let link = EnrollmentLink { server: "https://tinh.example.vn".into(), code: "ABCD-EFGH-JKMN".into() };
+        assert_eq!(link.text(), "thanthien:enroll?server=https://tinh.example.vn&code=ABCD-EFGH-JKMN");
+        assert_eq!(EnrollmentLink::parse(&link.text()), Some(link));
+        for bad in [
+            "",
+            "https://tinh.example.vn",
+            "thanthien:enroll?server=ftp://x&code=A",
+            "thanthien:enroll?server=https://x",
+            "thanthien:enroll?server=https://x&code=A B",
+            "thanthien:enroll?server=https://x&code=A&extra=1",
+        ] {
+            assert_eq!(EnrollmentLink::parse(bad), None, "{bad:?}");
         }
     }
 

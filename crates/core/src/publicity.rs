@@ -181,6 +181,7 @@ mod tests {
 
     fn official(name: &str, phone: &str, published: bool) -> Official {
         Official {
+            leader: false,
             id: Uuid::nil(),
             name: name.into(),
             title: "Công chức Văn phòng - Thống kê".into(),

@@ -70,6 +70,41 @@ pub struct PushRequest {
     pub events: Vec<Event>,
 }
 
+/// What a PC tells the province about itself at the end of each sync round (no register content):
+/// its build, what it still holds unsent, and when it last read the feedback mailbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceReport {
+    /// The app's version, e.g. "0.1.0" (at most 32 characters).
+    pub app_version: String,
+    /// Events written on the PC and not yet acknowledged by the server.
+    pub pending: u32,
+    #[serde(default)]
+    pub mailbox_read_at: Option<DateTime<Utc>>,
+}
+
+impl DeviceReport {
+    /// A report is input like any other: a version is a short word, and the mailbox cannot have
+    /// been read in the future (beyond the clock tolerance) nor before the communes existed.
+    pub fn check(&self, now: DateTime<Utc>) -> Result<(), String> {
+        let version_ok = !self.app_version.is_empty()
+            && self.app_version.chars().count() <= 32
+            && self.app_version.chars().all(|c| c.is_ascii_alphanumeric() || ".-+_".contains(c));
+        if !version_ok {
+            return Err(format!("phiên bản {:?} không hợp lệ", self.app_version.chars().take(40).collect::<String>()));
+        }
+        if let Some(at) = self.mailbox_read_at {
+            crate::clock::check_instant(at, now).map_err(|e| match e {
+                crate::clock::OutOfRange::Ahead(by) => {
+                    format!("thời điểm đọc hộp thư đi trước giờ máy chủ {}", crate::clock::offset_text(by))
+                }
+                crate::clock::OutOfRange::BeforeCommunes => "thời điểm đọc hộp thư trước 01/07/2025".to_owned(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
 /// A push as the server reads it: each event decoded on its own, so one unreadable envelope is
 /// refused alone and never stops the batch.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::visit::Ticket;
 use thanthien_core::wire::{
-    check_protocol, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire, ReferenceResponse,
-    MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    check_protocol, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire,
+    ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
 };
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -22,6 +22,7 @@ pub fn router(pool: PgPool) -> Router {
         .route("/enroll", post(enroll))
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
+        .route("/sync/report", post(report))
         .route("/reference", get(reference))
         // The limit applies after decompression, so a small zip bomb cannot grow past it.
         .layer(axum::extract::DefaultBodyLimit::max(2 * MAX_BATCH_BYTES))
@@ -119,6 +120,17 @@ async fn pull(
         more: page.more,
         server_time: Some(chrono::Utc::now()),
     }))
+}
+
+/// A PC's report at the end of its sync round, checked like any input.
+async fn report(
+    State(pool): State<PgPool>,
+    Device(auth): Device,
+    Json(report): Json<DeviceReport>,
+) -> Result<axum::http::StatusCode> {
+    report.check(chrono::Utc::now()).map_err(Error::BadRequest)?;
+    db::record_device_report(&pool, &auth, &report).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -555,7 +555,11 @@ async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
 }
 
 /// A commune's week as its stored steps give it, and the latest clock among them.
-async fn week_approval(conn: &mut PgConnection, commune: &str, week: Uuid) -> Result<(WeekApproval, Option<Hlc>)> {
+pub(crate) async fn week_approval(
+    conn: &mut PgConnection,
+    commune: &str,
+    week: Uuid,
+) -> Result<(WeekApproval, Option<Hlc>)> {
     let steps: Vec<(String, serde_json::Value, Option<String>)> = sqlx::query_as(
         "SELECT hlc, payload, user_name FROM event WHERE commune_code = $1 AND entity = 'week' AND entity_id = $2",
     )
@@ -792,6 +796,29 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> R
         next_cursor = cursor;
     }
     Ok(PullPage { events, next_cursor, more })
+}
+
+/// Keeps what a PC reported about itself, in its commune's wall.
+pub async fn record_device_report(
+    pool: &PgPool,
+    auth: &DeviceAuth,
+    report: &thanthien_core::wire::DeviceReport,
+) -> Result<()> {
+    let mut tx = walled(pool, &auth.commune_code).await?;
+    sqlx::query(
+        "UPDATE device SET app_version = $2, pending_events = $3, mailbox_read_at = $4, reported_at = now(),
+             last_seen_at = now()
+         WHERE id = $1 AND commune_code = $5",
+    )
+    .bind(auth.device_id)
+    .bind(&report.app_version)
+    .bind(i32::try_from(report.pending).unwrap_or(i32::MAX))
+    .bind(report.mailbox_read_at)
+    .bind(&auth.commune_code)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Publishes a new version of reference data after checking it reads as its kind.

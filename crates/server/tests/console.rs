@@ -365,3 +365,155 @@ async fn the_pages_are_served_and_the_console_is_off_without_its_login(pool: PgP
     let refused = thanthien_province::serve(listener, both, std::future::pending()).await.unwrap_err();
     assert!(refused.to_string().contains("bypasses row-level security"), "{refused}");
 }
+
+/// An event of `body` by `device`, clocked at `at` (a register entry typed last week).
+fn event_at(commune: &str, device: Uuid, seq: i64, at: DateTime<Utc>, body: EventBody) -> serde_json::Value {
+    let hlc = Hlc { wall_ms: at.timestamp_millis() as u64, counter: 0, device };
+    serde_json::to_value(Event::new(commune, device, seq, hlc, Uuid::now_v7(), &body, Some("lan.nt".into()))).unwrap()
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_plan_judges_each_item_on_what_the_pcs_synced_and_the_commune_page_shows_it(pool: PgPool) {
+    use thanthien_core::camera::{CameraChange, CameraInput, CameraListed};
+    use thanthien_core::feedback::FeedbackBoxOpened;
+    use thanthien_core::official::{OfficialInput, OfficialListed};
+    use thanthien_core::plan::{PlanItem, Scoreboard, Standing};
+    use thanthien_core::province::{CommunePage, IssuedCode};
+    use thanthien_core::publicity::{BoardFormat, Published, Venue};
+    use thanthien_core::wire::DeviceReport;
+
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    server.commune("B").await;
+    let week = Week::of(Utc::now()).previous();
+    let wednesday = week.bounds().0 + Duration::hours(50);
+    let (device, token) = server.device("A").await;
+    let official = |name: &str, title: &str, published: bool, leader: bool| {
+        EventBody::Official(
+            OfficialListed::parse(OfficialInput {
+                name: name.into(),
+                title: title.into(),
+                phone: Some("0912345678".into()),
+                phone_published: published,
+                leader,
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+    };
+    let published =
+        |venue| EventBody::Publication(Published { format: BoardFormat::Pdf, venue, place: None, at: wednesday });
+    let opened =
+        FeedbackBoxOpened::parse(wednesday, vec!["Lê Thị Hoa".into(), "Trần Văn Nam".into()], 2, None).unwrap();
+    let camera =
+        CameraListed::parse(CameraInput { name: "Quầy 1".into(), counter: Some(1), ..Default::default() }).unwrap();
+    let events = [
+        event_at("A", device, 1, wednesday, published(Venue::NoticeBoard)),
+        event_at("A", device, 2, wednesday, published(Venue::Portal)),
+        event_at("A", device, 3, wednesday, official("Nguyễn Văn Chủ", "Chủ tịch UBND", true, true)),
+        event_at("A", device, 4, wednesday, official("Lê Thị Hoa", "Công chức Tư pháp - Hộ tịch", false, false)),
+        event_at("A", device, 5, wednesday, EventBody::FeedbackBox(opened)),
+        event_at("A", device, 6, wednesday, EventBody::Camera(CameraChange::Listed(camera))),
+    ];
+    let pushed = server.http_push(&token, &events).await;
+    assert!(pushed.results.iter().all(|r| r.reason.is_none()), "{pushed:?}");
+    // The PC's report: its build, what it holds unsent, when it last read the mailbox.
+    let report = |body: serde_json::Value| {
+        server
+            .http
+            .post(format!("{}/v1/sync/report", server.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .bearer_auth(&token)
+            .json(&body)
+    };
+    let good = DeviceReport {
+        app_version: "0.1.0".into(),
+        pending: 3,
+        mailbox_read_at: Some(Utc::now() - Duration::hours(5)),
+    };
+    assert_eq!(report(serde_json::to_value(&good).unwrap()).send().await.unwrap().status(), 204);
+    for bad in [
+        serde_json::json!({ "app_version": "0.1.0", "pending": 1, "mailbox_read_at": "2099-01-01T00:00:00Z" }),
+        serde_json::json!({ "app_version": "<script>", "pending": 1 }),
+        serde_json::json!({ "app_version": "0.1.0", "pending": -1 }),
+        serde_json::json!({ "app_version": "0.1.0", "pending": 1, "mail": "nội dung thư" }),
+    ] {
+        assert!(report(bad.clone()).send().await.unwrap().status().is_client_error(), "{bad}");
+    }
+
+    let password = server.account("quantri", "province-admin").await;
+    let (cookie, session) = server.sign_in("quantri", &password).await;
+    let board: Scoreboard =
+        get(&server, &format!("/v1/console/plan?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    let a = board.communes.iter().find(|c| c.commune_code == "A").unwrap();
+    let standing = |item: PlanItem| a.lines.iter().find(|l| l.item == item).unwrap().clone();
+    assert_eq!(standing(PlanItem::ProceduresPublished).standing, Standing::Met);
+    let phones = standing(PlanItem::PhonesPublished);
+    assert_eq!((phones.standing, phones.evidence.as_str()), (Standing::Partly, "Lãnh đạo 1/1 · cán bộ 1/2 (50,0%)"));
+    assert_eq!(standing(PlanItem::FeedbackBox).standing, Standing::Met);
+    assert_eq!(standing(PlanItem::Mailbox).standing, Standing::Met);
+    assert_eq!(standing(PlanItem::Cameras).standing, Standing::NoData, "a camera, but no approved week");
+    assert_eq!(standing(PlanItem::Satisfaction).standing, Standing::NoData);
+    let b = board.communes.iter().find(|c| c.commune_code == "B").unwrap();
+    assert!(b.lines.iter().all(|l| matches!(l.standing, Standing::NotMet | Standing::NoData)), "{b:?}");
+    let box_met = board.met.iter().find(|(i, _)| *i == PlanItem::FeedbackBox).unwrap().1;
+    assert_eq!(box_met.text(), "1/2 (50,0%)");
+    // The witnesses' names are evidence for the commune, not for the province's pages.
+    let text = get(&server, &format!("/v1/console/plan?week={week}"), Some(&cookie)).await.text().await.unwrap();
+    assert!(!text.contains("Trần Văn Nam") && !text.contains("0912345678"), "{text}");
+
+    // The commune's page: its PC with its report, and a refused event's kind and reason.
+    let bad = event_at("A", device, 7, Utc::now() + Duration::days(30), published(Venue::Zalo));
+    assert!(server.http_push(&token, &[bad]).await.results[0].reason.is_some());
+    let page: CommunePage =
+        get(&server, &format!("/v1/console/communes/A?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(page.devices.len(), 1);
+    let pc = &page.devices[0];
+    assert_eq!((pc.series, pc.app_version.as_deref(), pc.pending, pc.rejected), ('A', Some("0.1.0"), Some(3), 1));
+    assert_eq!(page.problems[0].kind.as_deref(), Some("publication.recorded"));
+    assert!(page.report.is_empty() && page.plan.len() == PlanItem::ALL.len());
+    assert_eq!(get(&server, "/v1/console/communes/KHONG", Some(&cookie)).await.status(), 404);
+
+    // An admin adds a commune, issues a code (text and QR) that enrols a PC, and revokes it.
+    let add = post(
+        &server,
+        "/v1/console/communes",
+        &cookie,
+        &session.csrf,
+        serde_json::json!({ "code": "26740", "name": "Xã Phước Tân", "district": "Long Thành" }),
+    )
+    .await;
+    assert_eq!(add.status(), 204);
+    let bad_code = post(
+        &server,
+        "/v1/console/communes",
+        &cookie,
+        &session.csrf,
+        serde_json::json!({ "code": "26 740", "name": "Xã" }),
+    )
+    .await;
+    assert_eq!(bad_code.status(), 400);
+    let issued: IssuedCode =
+        post(&server, "/v1/console/communes/26740/enrollment-codes", &cookie, &session.csrf, serde_json::json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert!(issued.qr_svg.starts_with("<?xml") || issued.qr_svg.contains("<svg"), "{}", issued.qr_svg);
+    let link = thanthien_core::province::EnrollmentLink::parse(&issued.link).unwrap();
+    assert_eq!(link.code, issued.code);
+    let new_pc = Uuid::new_v4();
+    assert_eq!(server.try_enroll(&issued.code, new_pc).await.status(), 200);
+    let unknown =
+        post(&server, "/v1/console/communes/KHONG/enrollment-codes", &cookie, &session.csrf, serde_json::json!({}))
+            .await;
+    assert_eq!(unknown.status(), 404);
+    let revoke = format!("/v1/console/devices/{new_pc}/revoke");
+    assert_eq!(post(&server, &revoke, &cookie, &session.csrf, serde_json::json!({})).await.status(), 204);
+    assert_eq!(post(&server, &revoke, &cookie, &session.csrf, serde_json::json!({})).await.status(), 404);
+    let audit: Vec<thanthien_core::province::AuditEntry> =
+        get(&server, "/v1/console/audit", Some(&cookie)).await.json().await.unwrap();
+    for action in ["commune.add", "enroll-code", "revoke"] {
+        assert_eq!(audit.iter().filter(|a| a.action == action).count(), 1, "{action}");
+    }
+}

@@ -18,9 +18,11 @@ use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::account::{Denial, ProvinceRole};
+use thanthien_core::plan::Scoreboard;
 use thanthien_core::province::{
     AuditEntry, ConsoleSession, Overview, ReportDeadline, ReturnRequest, SignInRequest, CSRF_HEADER,
 };
+use thanthien_core::province::{CodeRequest, CommunePage, EnrollmentLink, IssuedCode, NewCommune};
 use thanthien_core::summary::Week;
 
 pub use assets::{first_load_bytes, router as pages};
@@ -50,6 +52,11 @@ pub fn router(console: Console) -> Router {
     Router::new()
         .route("/session", post(sign_in).get(session).delete(sign_out))
         .route("/overview", get(overview))
+        .route("/plan", get(plan))
+        .route("/communes", post(add_commune))
+        .route("/communes/{code}", get(commune))
+        .route("/communes/{code}/enrollment-codes", post(issue_code))
+        .route("/devices/{id}/revoke", post(revoke))
         .route("/weeks/{commune}/{week}/accept", post(accept))
         .route("/weeks/{commune}/{week}/return", post(send_back))
         .route("/audit", get(audit))
@@ -179,6 +186,100 @@ async fn overview(
     let now = Utc::now();
     let week = chosen_week(q.week, now)?;
     Ok(Json(queries::overview(console.pool()?, week, console.deadline, now).await?))
+}
+
+async fn plan(
+    State(console): State<Console>,
+    Signed(_): Signed,
+    Query(q): Query<WeekQuery>,
+) -> Result<Json<Scoreboard>> {
+    let now = Utc::now();
+    let week = chosen_week(q.week, now)?;
+    Ok(Json(queries::scoreboard(console.pool()?, week, now).await?))
+}
+
+async fn commune(
+    State(console): State<Console>,
+    Signed(_): Signed,
+    Path(code): Path<String>,
+    Query(q): Query<WeekQuery>,
+) -> Result<Json<CommunePage>> {
+    let now = Utc::now();
+    let week = chosen_week(q.week, now)?;
+    let page = queries::commune_page(console.pool()?, &code, week, console.deadline, now).await?;
+    page.map(Json).ok_or_else(|| Error::NotFound(format!("Không có xã/phường mã {code}.")))
+}
+
+async fn add_commune(
+    State(console): State<Console>,
+    Admin(who): Admin,
+    Json(req): Json<NewCommune>,
+) -> Result<StatusCode> {
+    let pool = console.pool()?;
+    let (code, name) = (req.code.trim(), req.name.trim());
+    let district = req.district.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let code_ok = !code.is_empty() && code.chars().count() <= 16 && code.chars().all(|c| c.is_ascii_alphanumeric());
+    if !code_ok {
+        return Err(Error::BadRequest("Mã xã/phường chỉ gồm chữ và số, tối đa 16 ký tự.".into()));
+    }
+    if name.is_empty() || name.chars().count() > 100 || district.is_some_and(|d| d.chars().count() > 100) {
+        return Err(Error::BadRequest("Tên xã/phường (và khu vực) phải có, tối đa 100 ký tự.".into()));
+    }
+    if name.chars().chain(district.unwrap_or("").chars()).any(char::is_control) {
+        return Err(Error::BadRequest("Tên không được chứa ký tự điều khiển.".into()));
+    }
+    db::add_commune_in(pool, code, name, district).await?;
+    accounts::audit(pool, &who.username, "commune.add", Some(code), Some(name)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The address PCs reach this server at, as the browser did: scheme from the TLS proxy, host
+/// from the request.
+fn public_origin(headers: &HeaderMap) -> String {
+    let tls = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .unwrap_or("localhost");
+    format!("{}://{host}", if tls { "https" } else { "http" })
+}
+
+async fn issue_code(
+    State(console): State<Console>,
+    Admin(who): Admin,
+    Path(commune): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<CodeRequest>,
+) -> Result<Json<IssuedCode>> {
+    let pool = console.pool()?;
+    let hours = req.valid_hours.unwrap_or(72);
+    if !(1..=720).contains(&hours) {
+        return Err(Error::BadRequest("Mã có hiệu lực từ 1 đến 720 giờ.".into()));
+    }
+    let code = crate::new_enrollment_code();
+    let expires_at = Utc::now() + Duration::hours(i64::from(hours));
+    db::add_enrollment_code(pool, &commune, &code, expires_at, req.device).await.map_err(|e| match e {
+        Error::BadRequest(m) => Error::NotFound(m),
+        e => e,
+    })?;
+    let target = req.device.map_or_else(|| commune.clone(), |d| d.to_string());
+    let detail = format!("đến {}", thanthien_core::time::local_text(expires_at));
+    accounts::audit(pool, &who.username, "enroll-code", Some(&target), Some(&detail)).await?;
+    let link = EnrollmentLink { server: public_origin(&headers), code: code.clone() }.text();
+    let qr_svg = qrcode::QrCode::new(link.as_bytes())
+        .map(|qr| qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build())
+        .map_err(|e| Error::BadRequest(e.to_string()))?;
+    Ok(Json(IssuedCode { code, link, qr_svg, expires_at }))
+}
+
+async fn revoke(State(console): State<Console>, Admin(who): Admin, Path(id): Path<uuid::Uuid>) -> Result<StatusCode> {
+    let pool = console.pool()?;
+    if !db::revoke_device(pool, id).await? {
+        return Err(Error::NotFound("Không có máy nào đang hoạt động với mã này.".into()));
+    }
+    accounts::audit(pool, &who.username, "revoke", Some(&id.to_string()), None).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn week_of(text: String) -> Result<Week> {

@@ -5,9 +5,17 @@ use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use thanthien_core::account::ProvinceRole;
+use thanthien_core::approval::week_id;
 use thanthien_core::approval::ApprovalStatus;
-use thanthien_core::province::{is_silent, ConsoleSession, Overview, OverviewRow, ReportDeadline, ReportStatus};
-use thanthien_core::summary::Week;
+use thanthien_core::plan::{judge, CommunePlan, PlanFacts, Scoreboard};
+use thanthien_core::province::{
+    is_silent, CommunePage, ConsoleSession, DeviceLine, Overview, OverviewRow, ReportDeadline, ReportStatus,
+    SyncProblem,
+};
+use thanthien_core::report::WeeklySummary;
+use thanthien_core::summary::{Targets, Week, WeekFigures};
+use thanthien_core::visit::Ticket;
+use uuid::Uuid;
 
 pub async fn open_session(pool: &PgPool, token: &str, username: &str, csrf: &str) -> Result<()> {
     // Ended sessions go when a new one opens: the table holds live sessions only.
@@ -61,6 +69,16 @@ pub async fn close_session(pool: &PgPool, token: &str) -> Result<()> {
 
 /// Every commune's report of `week`, as of `now`.
 pub async fn overview(pool: &PgPool, week: Week, deadline: ReportDeadline, now: DateTime<Utc>) -> Result<Overview> {
+    overview_of(pool, week, deadline, now, None).await
+}
+
+async fn overview_of(
+    pool: &PgPool,
+    week: Week,
+    deadline: ReportDeadline,
+    now: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<Overview> {
     let (start, end) = week.bounds();
     // Clocks are stored as fixed-width text that sorts like the value: the week's range of them.
     let clock = |at: DateTime<Utc>| format!("{:016}", at.timestamp_millis().max(0));
@@ -79,11 +97,13 @@ pub async fn overview(pool: &PgPool, week: Week, deadline: ReportDeadline, now: 
                 (SELECT max(d.last_seen_at) FROM device d WHERE d.commune_code = c.code),
                 EXISTS (SELECT 1 FROM event e WHERE e.commune_code = c.code AND e.hlc >= $2 AND e.hlc < $3)
          FROM commune c LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = $1
+         WHERE $4::text IS NULL OR c.code = $4
          ORDER BY c.code",
     )
     .bind(week.to_string())
     .bind(clock(start))
     .bind(clock(end))
+    .bind(only)
     .fetch_all(pool)
     .await?;
     let rows = rows
@@ -106,4 +126,295 @@ pub async fn overview(pool: &PgPool, week: Week, deadline: ReportDeadline, now: 
         })
         .collect();
     Ok(Overview::new(week, deadline, rows))
+}
+
+/// The facts behind the plan's items, for every commune (or one), as of `as_of` (the week's end,
+/// or now while it runs).
+pub async fn plan_facts(
+    pool: &PgPool,
+    week: Week,
+    as_of: DateTime<Utc>,
+    only: Option<&str>,
+) -> Result<std::collections::HashMap<String, PlanFacts>> {
+    use std::collections::HashMap;
+    let (start, end) = week.bounds();
+    let clock = format!("{:016}", (as_of.timestamp_millis() + 1).max(0));
+    let mut facts: HashMap<String, PlanFacts> = HashMap::new();
+
+    type Latest = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let publications: Vec<Latest> = sqlx::query_as(
+        "SELECT commune_code,
+                max((payload->>'at')::timestamptz) FILTER (WHERE payload->>'venue' = 'notice_board'),
+                max((payload->>'at')::timestamptz) FILTER (WHERE payload->>'venue' IN ('portal', 'fanpage', 'zalo'))
+         FROM event
+         WHERE kind = 'publication.recorded' AND (payload->>'at')::timestamptz <= $1
+           AND ($2::text IS NULL OR commune_code = $2)
+         GROUP BY commune_code",
+    )
+    .bind(as_of)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (code, board, online) in publications {
+        let f = facts.entry(code).or_default();
+        (f.notice_board_at, f.online_at) = (board, online);
+    }
+
+    // The directory as it stood: each entry's latest listing up to then.
+    let officials: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT commune_code, count(*) FILTER (WHERE active), count(*) FILTER (WHERE active AND published),
+                count(*) FILTER (WHERE active AND leader), count(*) FILTER (WHERE active AND leader AND published)
+         FROM (SELECT DISTINCT ON (commune_code, entity_id) commune_code,
+                      COALESCE((payload->>'active')::boolean, true) AS active,
+                      COALESCE((payload->>'phone_published')::boolean, false) AS published,
+                      COALESCE((payload->>'leader')::boolean, false) AS leader
+               FROM event
+               WHERE kind = 'official.listed' AND hlc < $1 AND ($2::text IS NULL OR commune_code = $2)
+               ORDER BY commune_code, entity_id, hlc DESC) o
+         GROUP BY commune_code",
+    )
+    .bind(&clock)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(0);
+    for (code, active, published, leaders, leaders_published) in officials {
+        let f = facts.entry(code).or_default();
+        (f.officials, f.phones_published, f.leaders, f.leader_phones_published) =
+            (count(active), count(published), count(leaders), count(leaders_published));
+    }
+
+    let boxes: Vec<(String, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT commune_code, count(*) FILTER (WHERE opened >= $2 AND opened < $3), max(opened)
+         FROM (SELECT commune_code, (payload->>'opened_at')::timestamptz AS opened FROM event
+               WHERE kind = 'feedback_box.opened' AND ($4::text IS NULL OR commune_code = $4)) b
+         WHERE opened <= $1
+         GROUP BY commune_code",
+    )
+    .bind(as_of)
+    .bind(start)
+    .bind(end)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (code, in_week, last) in boxes {
+        let f = facts.entry(code).or_default();
+        (f.box_openings_in_week, f.last_box_opening) = (count(in_week), last);
+    }
+
+    let cameras: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT commune_code, count(*) FILTER (WHERE active)
+         FROM (SELECT DISTINCT ON (commune_code, entity_id) commune_code,
+                      COALESCE((payload->>'active')::boolean, true) AS active
+               FROM event
+               WHERE kind = 'camera.listed' AND hlc < $1 AND ($2::text IS NULL OR commune_code = $2)
+               ORDER BY commune_code, entity_id, hlc DESC) c
+         GROUP BY commune_code",
+    )
+    .bind(&clock)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (code, active) in cameras {
+        facts.entry(code).or_default().cameras = count(active);
+    }
+
+    let mailboxes: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "SELECT commune_code, max(mailbox_read_at) FROM device
+         WHERE $1::text IS NULL OR commune_code = $1 GROUP BY commune_code",
+    )
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (code, read) in mailboxes {
+        facts.entry(code).or_default().mailbox_read_at = read;
+    }
+
+    // The week's figures as the commune approved them (a returned week has none in force).
+    let figures: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "SELECT commune_code, figures FROM week_summary
+         WHERE week = $1 AND status IN ('approved', 'accepted') AND figures IS NOT NULL
+           AND ($2::text IS NULL OR commune_code = $2)",
+    )
+    .bind(week.to_string())
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    for (code, json) in figures {
+        match serde_json::from_value(json) {
+            Ok(figures) => facts.entry(code).or_default().figures = Some(figures),
+            // Stored by an older build: judged as no report rather than failing the page.
+            Err(e) => tracing::warn!(commune = %code, error = %e, "approved figures not readable"),
+        }
+    }
+    Ok(facts)
+}
+
+/// The communes: code, name, area, by code.
+pub async fn communes(pool: &PgPool, only: Option<&str>) -> Result<Vec<(String, String, Option<String>)>> {
+    Ok(sqlx::query_as("SELECT code, name, district FROM commune WHERE $1::text IS NULL OR code = $1 ORDER BY code")
+        .bind(only)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The plan's scoreboard of `week` at `now`.
+pub async fn scoreboard(pool: &PgPool, week: Week, now: DateTime<Utc>) -> Result<Scoreboard> {
+    let as_of = week.bounds().1.min(now);
+    let mut facts = plan_facts(pool, week, as_of, None).await?;
+    let communes = communes(pool, None)
+        .await?
+        .into_iter()
+        .map(|(commune_code, commune_name, district)| {
+            let f = facts.remove(&commune_code).unwrap_or_default();
+            CommunePlan { lines: judge(week, &f, now), commune_code, commune_name, district }
+        })
+        .collect();
+    Ok(Scoreboard::new(week, communes))
+}
+
+/// One commune's page for `week` at `now`; none for an unknown code.
+pub async fn commune_page(
+    pool: &PgPool,
+    code: &str,
+    week: Week,
+    deadline: ReportDeadline,
+    now: DateTime<Utc>,
+) -> Result<Option<CommunePage>> {
+    let Some((commune_code, commune_name, district)) = communes(pool, Some(code)).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let overview = overview_of(pool, week, deadline, now, Some(code)).await?;
+    let row = overview.rows.into_iter().next();
+    let summary: Vec<(String, Option<serde_json::Value>)> = sqlx::query_as(
+        "SELECT week, figures FROM week_summary WHERE commune_code = $1 AND week IN ($2, $3)
+           AND status IN ('approved', 'accepted')",
+    )
+    .bind(code)
+    .bind(week.to_string())
+    .bind(week.previous().to_string())
+    .fetch_all(pool)
+    .await?;
+    let figures_of = |w: Week| -> Option<WeekFigures> {
+        let json = summary.iter().find(|(k, _)| *k == w.to_string())?.1.clone()?;
+        serde_json::from_value(json).ok()
+    };
+    // The lines the desk prints: the approved week beside last week's approved figures (zeros
+    // where last week was not approved).
+    let report = match figures_of(week) {
+        Some(this_week) => {
+            let last_week = figures_of(week.previous()).unwrap_or_else(|| empty_figures(week.previous()));
+            let summary = WeeklySummary {
+                this_week,
+                last_week,
+                targets: Targets::default(),
+                approval: Default::default(),
+                amendments: Vec::new(),
+            };
+            thanthien_core::report::rows(&summary)
+        }
+        None => Vec::new(),
+    };
+    let mut conn = pool.acquire().await?;
+    let (approval, _) = crate::db::week_approval(&mut conn, code, week_id(week)).await?;
+    drop(conn);
+    let as_of = week.bounds().1.min(now);
+    let facts = plan_facts(pool, week, as_of, Some(code)).await?.remove(code).unwrap_or_default();
+    Ok(Some(CommunePage {
+        commune_code,
+        commune_name,
+        district,
+        week,
+        status: row.as_ref().map_or(ReportStatus::NotStarted, |r| r.status),
+        reported_at: row.as_ref().and_then(|r| r.reported_at),
+        on_time: row.as_ref().is_some_and(|r| r.on_time),
+        approvals: row.as_ref().map_or(0, |r| r.approvals),
+        report,
+        history: approval.view().steps,
+        plan: judge(week, &facts, now),
+        devices: devices(pool, code).await?,
+        problems: problems(pool, code).await?,
+    }))
+}
+
+fn empty_figures(week: Week) -> WeekFigures {
+    thanthien_core::summary::week_figures(&thanthien_core::summary::WeekInput {
+        week,
+        visits: &[],
+        dossiers: &[],
+        feedback: &[],
+        cameras: &[],
+        targets: Targets::default(),
+        as_of: week.bounds().1,
+    })
+}
+
+async fn devices(pool: &PgPool, code: &str) -> Result<Vec<DeviceLine>> {
+    type Row = (
+        Uuid,
+        Option<String>,
+        Option<i32>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        Option<String>,
+        Option<i32>,
+        i64,
+        i64,
+    );
+    // The province's own device for the commune (no number) is not a PC.
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT d.id, d.name, d.device_number, d.enrolled_at, d.last_seen_at, d.revoked_at, d.app_version,
+                d.pending_events,
+                (SELECT count(*) FROM event_quarantine q WHERE q.commune_code = d.commune_code AND q.device_id = d.id),
+                (SELECT count(*) FROM event_conflict c WHERE c.commune_code = d.commune_code AND c.device_id = d.id)
+         FROM device d WHERE d.commune_code = $1 AND d.device_number IS NOT NULL
+         ORDER BY d.device_number",
+    )
+    .bind(code)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, number, enrolled_at, last_seen_at, revoked_at, app_version, pending, rejected, conflicts)| {
+            DeviceLine {
+                id,
+                name,
+                series: Ticket::series_for(number.and_then(|n| u32::try_from(n).ok()).unwrap_or(1)),
+                enrolled_at,
+                last_seen_at,
+                revoked_at,
+                app_version,
+                pending: pending.and_then(|n| u32::try_from(n).ok()),
+                rejected: u32::try_from(rejected).unwrap_or(0),
+                conflicts: u32::try_from(conflicts).unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+/// The latest refusals and conflicts of a commune's PCs: kind and reason only, never the content.
+async fn problems(pool: &PgPool, code: &str) -> Result<Vec<SyncProblem>> {
+    type Row = (Uuid, i64, Option<String>, String, DateTime<Utc>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT device_id, seq, envelope->>'kind', reason, received_at FROM event_quarantine WHERE commune_code = $1
+         UNION ALL
+         SELECT device_id, seq, envelope->>'kind', 'Trùng số thứ tự với một sự kiện đã nhận, nội dung khác', received_at
+         FROM event_conflict WHERE commune_code = $1
+         ORDER BY received_at DESC LIMIT 200",
+    )
+    .bind(code)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(device_id, seq, kind, reason, received_at)| SyncProblem {
+            device_id,
+            seq,
+            // A kind is a short word; whatever else a bad envelope put there is not shown.
+            kind: kind.filter(|k| k.len() <= 64 && k.chars().all(|c| c.is_ascii_lowercase() || "._".contains(c))),
+            reason,
+            received_at,
+        })
+        .collect())
 }
