@@ -214,6 +214,16 @@ async fn the_province_sees_who_reported_accepts_one_week_and_returns_the_other_t
     assert!(rules.contains("trên 90%"), "{rules}");
     save_screenshot(&c, "console-ke-hoach.png").await;
 
+    // The rankings: every index, its minimum sample, the communes below it listed apart.
+    wait_for(&c, "#nav-rankings").await.click().await.unwrap();
+    c.goto(&format!("{base}/#xep-hang/{week}")).await.unwrap();
+    c.refresh().await.unwrap();
+    let ranking = wait_for(&c, "#ranking-feedback_on_time").await.text().await.unwrap();
+    assert!(ranking.contains("Chưa đủ mẫu") && ranking.contains("Phường Tam Hiệp (n = 0)"), "{ranking}");
+    save_screenshot(&c, "console-xep-hang.png").await;
+    c.goto(&format!("{base}/#ke-hoach/{week}")).await.unwrap();
+    c.refresh().await.unwrap();
+
     // Click through to the commune: its approved report, its history, its PC.
     wait_for(&c, "#plan-26734 a").await.click().await.unwrap();
     wait_for(&c, "#report").await;

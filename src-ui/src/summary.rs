@@ -10,6 +10,7 @@ use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
 use thanthien_core::report::{rows, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
 use thanthien_core::summary::Week;
+use thanthien_widgets::{Legend, PairedBars};
 
 #[component]
 pub fn SummaryScreen(role: Role) -> impl IntoView {
@@ -45,51 +46,19 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
             {move || summary.get().map(|s| view! {
                 <Approval summary=s.clone() role=role on_changed=move |s| summary.set(Some(s)) />
                 <div class="charts">
-                    <Bars title=t().chart_per_day
+                    <PairedBars legend=legend() title=t().chart_per_day
                         labels=vec!["T2", "T3", "T4", "T5", "T6", "T7", "CN"].into_iter().map(String::from).collect()
                         this=s.this_week.visits.per_day.to_vec() last=s.last_week.visits.per_day.to_vec() />
-                    <Bars title=t().chart_per_hour
+                    <PairedBars legend=legend() title=t().chart_per_hour
                         labels=(6..19).map(|h| format!("{h}h")).collect()
                         this=s.this_week.visits.per_hour[6..19].to_vec() last=s.last_week.visits.per_hour[6..19].to_vec() />
-                    <Bars title=t().chart_levels
+                    <PairedBars legend=legend() title=t().chart_levels
                         labels=vec!["1", "2", "3", "4", "5"].into_iter().map(String::from).collect()
                         this=s.this_week.satisfaction.distribution.to_vec() last=s.last_week.satisfaction.distribution.to_vec() />
                 </div>
                 <ReportTable summary=s />
             })}
         </section>
-    }
-}
-
-/// Paired bars (this week dark, last week light), every bar with its number above it.
-#[component]
-fn Bars(title: &'static str, labels: Vec<String>, this: Vec<u32>, last: Vec<u32>) -> impl IntoView {
-    let max = this.iter().chain(last.iter()).copied().max().unwrap_or(0).max(1);
-    let (slot, height, top) = (36.0_f64, 120.0_f64, 16.0_f64);
-    let width = slot * labels.len() as f64;
-    let bar = |value: u32, x: f64, class: &'static str| {
-        let h = height * f64::from(value) / f64::from(max);
-        view! {
-            <rect class=class x=x y=top + height - h width="12" height=h></rect>
-            <text class="value" x=x + 6.0 y=top + height - h - 3.0 text-anchor="middle">{value}</text>
-        }
-    };
-    view! {
-        <figure class="chart">
-            <figcaption>{title}<span class="legend"><i class="this"></i>{t().this_week}<i class="last"></i>{t().last_week}</span></figcaption>
-            <svg viewBox=format!("0 0 {width} {}", top + height + 18.0) role="img" aria-label=title>
-                {labels.iter().enumerate().map(|(i, label)| {
-                    let x = slot * i as f64 + 4.0;
-                    view! {
-                        <g>
-                            {bar(this.get(i).copied().unwrap_or(0), x, "this")}
-                            {bar(last.get(i).copied().unwrap_or(0), x + 14.0, "last")}
-                            <text class="label" x=x + 13.0 y=top + height + 14.0 text-anchor="middle">{label.clone()}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
-        </figure>
     }
 }
 
@@ -118,6 +87,11 @@ fn ReportTable(summary: WeeklySummary) -> impl IntoView {
             <tfoot><tr><td colspan="3" class="footnote">{format!("Ghi chú: {FOOTNOTE}")}</td></tr></tfoot>
         </table>
     }
+}
+
+/// This week and last, as the charts' legend names them.
+fn legend() -> Legend {
+    Legend { this: t().this_week, last: t().last_week }
 }
 
 /// The week's approval: its status and steps, the head's actions (absent for other roles), and

@@ -9,6 +9,7 @@ mod communes;
 mod i18n;
 mod overview;
 mod plan;
+mod rankings;
 mod week;
 
 use i18n::t;
@@ -28,18 +29,20 @@ fn main() {
 pub(crate) enum Page {
     Overview,
     Plan,
+    Rankings,
     Commune,
     Communes,
     Audit,
 }
 
 impl Page {
-    const ALL: [Page; 5] = [Page::Overview, Page::Plan, Page::Commune, Page::Communes, Page::Audit];
+    const ALL: [Page; 6] = [Page::Overview, Page::Plan, Page::Rankings, Page::Commune, Page::Communes, Page::Audit];
 
     pub(crate) fn anchor(self) -> &'static str {
         match self {
             Page::Overview => "#tong-quan",
             Page::Plan => "#ke-hoach",
+            Page::Rankings => "#xep-hang",
             Page::Commune => "#xa",
             Page::Communes => "#xa-phuong",
             Page::Audit => "#nhat-ky",
@@ -157,6 +160,7 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
             <nav>
                 {tab(Page::Overview, t().nav_overview, "nav-overview")}
                 {tab(Page::Plan, t().nav_plan, "nav-plan")}
+                {tab(Page::Rankings, t().nav_rankings, "nav-rankings")}
                 {tab(Page::Communes, t().nav_communes, "nav-communes")}
                 {tab(Page::Audit, t().nav_audit, "nav-audit")}
             </nav>
@@ -172,6 +176,7 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
                 <overview::Overview session=session.get_value() on_signed_out=on_signed_out />
             }.into_any(),
             Page::Plan => view! { <plan::Plan on_signed_out=on_signed_out /> }.into_any(),
+            Page::Rankings => view! { <rankings::RankingsPage on_signed_out=on_signed_out /> }.into_any(),
             // Keyed by the address, so another commune's link opens afresh.
             Page::Commune => view! {
                 <commune::Commune session=session.get_value() on_signed_out=on_signed_out />

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod procedure;
 pub mod province;
 pub mod publicity;
+pub mod ranking;
 pub mod report;
 pub mod summary;
 pub mod sync_policy;

@@ -98,7 +98,7 @@ impl ReportStatus {
 }
 
 /// A share written as the overview prints it: `part/whole`, and the percentage to one decimal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rate {
     pub part: u32,
     pub whole: u32,

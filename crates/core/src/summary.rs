@@ -340,6 +340,10 @@ pub struct Indexes {
     pub feedback_satisfaction: Option<f64>,
     /// Satisfied ratings of visits about a procedure, of all such ratings.
     pub procedure_satisfaction: Option<f64>,
+    /// The counts behind `procedure_satisfaction` (absent in summaries approved before they
+    /// were kept), so the province can rank with a minimum sample and pool weeks exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procedure_ratings: Option<crate::province::Rate>,
 }
 
 /// One week's figures.
@@ -407,13 +411,18 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
     let indexes = Indexes {
         feedback_on_time: share(feedback.answered_on_time, feedback.answered_on_time + feedback.answered_late),
         feedback_satisfaction: share(feedback.satisfied, feedback.rated),
-        procedure_satisfaction,
+        procedure_satisfaction: share(procedure_satisfaction.part, procedure_satisfaction.whole),
+        procedure_ratings: Some(procedure_satisfaction),
     };
     WeekFigures { week, visits: figures, satisfaction, feedback, dossiers, cameras, indexes }
 }
 
 /// The visits' figures, their satisfaction, and the procedure satisfaction index.
-fn visit_figures(visits: &[&Visit], end: DateTime<Utc>, targets: Targets) -> (VisitFigures, Satisfaction, Option<f64>) {
+fn visit_figures(
+    visits: &[&Visit],
+    end: DateTime<Utc>,
+    targets: Targets,
+) -> (VisitFigures, Satisfaction, crate::province::Rate) {
     let mut figures = VisitFigures { total: visits.len() as u32, ..Default::default() };
     let mut satisfaction = Satisfaction::default();
     let mut per_official_ratings: BTreeMap<String, (u32, u32)> = BTreeMap::new();
@@ -488,7 +497,8 @@ fn visit_figures(visits: &[&Visit], end: DateTime<Utc>, targets: Targets) -> (Vi
             satisfaction.below_sample.push(official);
         }
     }
-    (figures, satisfaction, share(procedure_satisfied, procedure_ratings))
+    let procedure = crate::province::Rate { part: procedure_satisfied, whole: procedure_ratings };
+    (figures, satisfaction, procedure)
 }
 
 fn feedback_figures(week: Week, items: &[FeedbackItem]) -> FeedbackFigures {

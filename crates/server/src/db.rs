@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
 use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
+use thanthien_core::province::Rate;
+use thanthien_core::ranking::IndexKind;
 use thanthien_core::summary::Week;
 use thanthien_core::wire::{
     Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease, Unreadable, MAX_PULL_BYTES,
@@ -588,12 +590,26 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
         ApprovalStep::Approved { at, figures } => Some((*at, figures, s.by.clone())),
         _ => None,
     });
+    // The counts behind each index ratio, for the rankings (see the migration `index_samples`).
+    let sample = |index: IndexKind| approved.as_ref().and_then(|(_, f, _)| index.sample(f));
+    let part = |r: Option<Rate>| r.map(|r| i32::try_from(r.part).unwrap_or(i32::MAX));
+    let whole = |r: Option<Rate>| r.map(|r| i32::try_from(r.whole).unwrap_or(i32::MAX));
+    let (on_time, satisfied, procedure) = (
+        sample(IndexKind::FeedbackOnTime),
+        sample(IndexKind::FeedbackSatisfaction),
+        sample(IndexKind::ProcedureSatisfaction),
+    );
     sqlx::query(
         "INSERT INTO week_summary
-             (commune_code, week, status, figures, approved_at, approved_by, approvals, reported_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+             (commune_code, week, status, figures, approved_at, approved_by, approvals, reported_at, updated_at,
+              feedback_on_time_part, feedback_on_time_whole, feedback_satisfaction_part,
+              feedback_satisfaction_whole, procedure_satisfaction_part, procedure_satisfaction_whole)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $11, $12, $13, $14)
          ON CONFLICT (commune_code, week) DO UPDATE SET status = $3, figures = $4, approved_at = $5,
-             approved_by = $6, approvals = $7, reported_at = $8, updated_at = now()",
+             approved_by = $6, approvals = $7, reported_at = $8, updated_at = now(),
+             feedback_on_time_part = $9, feedback_on_time_whole = $10, feedback_satisfaction_part = $11,
+             feedback_satisfaction_whole = $12, procedure_satisfaction_part = $13,
+             procedure_satisfaction_whole = $14",
     )
     .bind(&event.commune_id)
     .bind(stepped.week.to_string())
@@ -603,6 +619,12 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
     .bind(approved.as_ref().and_then(|(_, _, by)| by.clone()))
     .bind(approval.approvals() as i32)
     .bind(approval.reported_at())
+    .bind(part(on_time))
+    .bind(whole(on_time))
+    .bind(part(satisfied))
+    .bind(whole(satisfied))
+    .bind(part(procedure))
+    .bind(whole(procedure))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -32,9 +32,20 @@ fn step_event(commune: &str, device: Uuid, seq: i64, week: Week, step: ApprovalS
 
 /// A commune's PC submits `week` an hour before the deadline and approves it at `approved_at`.
 async fn report(server: &Server, commune: &str, week: Week, approved_at: DateTime<Utc>) -> (Uuid, String) {
+    report_with(server, commune, week, approved_at, |_| {}).await
+}
+
+/// The same, with the approved figures as `amend` leaves them.
+async fn report_with(
+    server: &Server,
+    commune: &str,
+    week: Week,
+    approved_at: DateTime<Utc>,
+    amend: impl FnOnce(&mut thanthien_core::summary::WeekFigures),
+) -> (Uuid, String) {
     let (device, token) = server.device(commune).await;
     let due = ReportDeadline::default().due(week);
-    let figures = week_figures(&WeekInput {
+    let mut figures = week_figures(&WeekInput {
         week,
         visits: &[],
         dossiers: &[],
@@ -43,6 +54,7 @@ async fn report(server: &Server, commune: &str, week: Week, approved_at: DateTim
         targets: Targets::default(),
         as_of: week.bounds().1,
     });
+    amend(&mut figures);
     let steps = [
         step_event(commune, device, 1, week, ApprovalStep::Submitted { at: due - Duration::hours(1) }),
         step_event(commune, device, 2, week, ApprovalStep::Approved { at: approved_at, figures: Box::new(figures) }),
@@ -516,4 +528,41 @@ async fn the_plan_judges_each_item_on_what_the_pcs_synced_and_the_commune_page_s
     for action in ["commune.add", "enroll-code", "revoke"] {
         assert_eq!(audit.iter().filter(|a| a.action == action).count(), 1, "{action}");
     }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn rankings_rank_with_a_minimum_sample_and_pool_the_provinces_trend(pool: PgPool) {
+    use thanthien_core::ranking::{IndexKind, Rankings};
+    let server = common::start(pool.clone()).await;
+    let week = reported_week();
+    let due = ReportDeadline::default().due(week);
+    for (code, on_time, late) in [("A", 18, 2), ("B", 9, 1), ("C", 2, 0), ("D", 7, 3)] {
+        server.commune(code).await;
+        report_with(&server, code, week, due, |f| {
+            (f.feedback.answered_on_time, f.feedback.answered_late) = (on_time, late);
+        })
+        .await;
+    }
+    server.commune("E").await;
+    let password = server.account("xem", "province-viewer").await;
+    let (cookie, _) = server.sign_in("xem", &password).await;
+    let r: Rankings =
+        get(&server, &format!("/v1/console/rankings?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    let on_time = r.indexes.iter().find(|i| i.index == IndexKind::FeedbackOnTime).unwrap();
+    let ranked: Vec<(u32, &str, String)> =
+        on_time.ranked.iter().map(|x| (x.rank, x.commune_code.as_str(), x.rate.text())).collect();
+    assert_eq!(
+        ranked,
+        [
+            (1, "A", "18/20 (90,0%)".to_owned()),
+            (1, "B", "9/10 (90,0%)".to_owned()),
+            (3, "D", "7/10 (70,0%)".to_owned())
+        ]
+    );
+    assert_eq!(on_time.below_sample.iter().map(|s| s.commune_code.as_str()).collect::<Vec<_>>(), ["C"]);
+    assert_eq!(on_time.no_report, ["E"]);
+    // The province's trend pools every reporting commune's answers: 36 of 42, this week only.
+    assert_eq!(on_time.trend.len(), 12);
+    assert_eq!(on_time.trend.last().unwrap(), &(week, thanthien_core::province::Rate { part: 36, whole: 42 }));
+    assert!(on_time.trend[..11].iter().all(|(_, r)| r.whole == 0));
 }

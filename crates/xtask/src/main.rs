@@ -238,6 +238,8 @@ fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Resu
     for file in ["index.html", "boot.js", "style.css"] {
         std::fs::copy(root.join(folder).join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
     }
+    // The charts both apps draw (crates/widgets) bring their one stylesheet.
+    std::fs::copy(root.join("crates/widgets/charts.css"), dist.join("charts.css")).context("copy charts.css")?;
     Ok(())
 }
 

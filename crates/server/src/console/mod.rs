@@ -23,6 +23,7 @@ use thanthien_core::province::{
     AuditEntry, ConsoleSession, Overview, ReportDeadline, ReturnRequest, SignInRequest, CSRF_HEADER,
 };
 use thanthien_core::province::{CodeRequest, CommunePage, EnrollmentLink, IssuedCode, NewCommune};
+use thanthien_core::ranking::Rankings;
 use thanthien_core::summary::Week;
 
 pub use assets::{first_load_bytes, router as pages};
@@ -53,6 +54,7 @@ pub fn router(console: Console) -> Router {
         .route("/session", post(sign_in).get(session).delete(sign_out))
         .route("/overview", get(overview))
         .route("/plan", get(plan))
+        .route("/rankings", get(rankings))
         .route("/communes", post(add_commune))
         .route("/communes/{code}", get(commune))
         .route("/communes/{code}/enrollment-codes", post(issue_code))
@@ -280,6 +282,15 @@ async fn revoke(State(console): State<Console>, Admin(who): Admin, Path(id): Pat
     }
     accounts::audit(pool, &who.username, "revoke", Some(&id.to_string()), None).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn rankings(
+    State(console): State<Console>,
+    Signed(_): Signed,
+    Query(q): Query<WeekQuery>,
+) -> Result<Json<Rankings>> {
+    let week = chosen_week(q.week, Utc::now())?;
+    Ok(Json(queries::rankings(console.pool()?, week).await?))
 }
 
 fn week_of(text: String) -> Result<Week> {

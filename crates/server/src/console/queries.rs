@@ -8,10 +8,12 @@ use thanthien_core::account::ProvinceRole;
 use thanthien_core::approval::week_id;
 use thanthien_core::approval::ApprovalStatus;
 use thanthien_core::plan::{judge, CommunePlan, PlanFacts, Scoreboard};
+use thanthien_core::province::Rate;
 use thanthien_core::province::{
     is_silent, CommunePage, ConsoleSession, DeviceLine, Overview, OverviewRow, ReportDeadline, ReportStatus,
     SyncProblem,
 };
+use thanthien_core::ranking::{pooled, rank, CommuneSample, IndexKind, Rankings, MIN_SAMPLE};
 use thanthien_core::report::WeeklySummary;
 use thanthien_core::summary::{Targets, Week, WeekFigures};
 use thanthien_core::visit::Ticket;
@@ -417,4 +419,98 @@ async fn problems(pool: &PgPool, code: &str) -> Result<Vec<SyncProblem>> {
             received_at,
         })
         .collect())
+}
+
+/// A commune's counts behind the index ratios of one week (every column NULL with no approved week).
+#[derive(sqlx::FromRow)]
+struct SampleRow {
+    code: String,
+    name: String,
+    week: Option<String>,
+    #[sqlx(rename = "feedback_on_time_part")]
+    on_time_part: Option<i32>,
+    #[sqlx(rename = "feedback_on_time_whole")]
+    on_time_whole: Option<i32>,
+    #[sqlx(rename = "feedback_satisfaction_part")]
+    satisfied_part: Option<i32>,
+    #[sqlx(rename = "feedback_satisfaction_whole")]
+    satisfied_whole: Option<i32>,
+    #[sqlx(rename = "procedure_satisfaction_part")]
+    procedure_part: Option<i32>,
+    #[sqlx(rename = "procedure_satisfaction_whole")]
+    procedure_whole: Option<i32>,
+}
+
+impl SampleRow {
+    /// Part and whole of each index, in `IndexKind::ALL` order.
+    fn cells(&self) -> [Option<i32>; 6] {
+        [
+            self.on_time_part,
+            self.on_time_whole,
+            self.satisfied_part,
+            self.satisfied_whole,
+            self.procedure_part,
+            self.procedure_whole,
+        ]
+    }
+}
+
+/// Every index of `week` ranked, with last week beside each commune and 12 weeks of the
+/// province's pooled ratio.
+pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
+    let mut weeks = vec![week];
+    while weeks.len() < 12 {
+        let earlier = weeks.last().copied().unwrap_or(week).previous();
+        weeks.push(earlier);
+    }
+    weeks.reverse();
+    let samples: Vec<SampleRow> = sqlx::query_as(
+        "SELECT c.code, c.name, w.week, w.feedback_on_time_part, w.feedback_on_time_whole,
+                w.feedback_satisfaction_part, w.feedback_satisfaction_whole,
+                w.procedure_satisfaction_part, w.procedure_satisfaction_whole
+         FROM commune c LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = ANY($1)
+              AND w.status IN ('approved', 'accepted')
+         ORDER BY c.code",
+    )
+    .bind(weeks.iter().map(ToString::to_string).collect::<Vec<_>>())
+    .fetch_all(pool)
+    .await?;
+    let rows = samples;
+    let rate = |part: Option<i32>, whole: Option<i32>| -> Option<Rate> {
+        Some(Rate { part: u32::try_from(part?).ok()?, whole: u32::try_from(whole?).ok()? })
+    };
+    let indexes = IndexKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &index)| {
+            let at = |cells: &[Option<i32>; 6]| rate(cells[2 * i], cells[2 * i + 1]);
+            let mut samples: Vec<CommuneSample> = Vec::new();
+            for row in &rows {
+                if samples.last().is_none_or(|s| s.commune_code != row.code) {
+                    samples.push(CommuneSample {
+                        commune_code: row.code.clone(),
+                        commune_name: row.name.clone(),
+                        this_week: None,
+                        last_week: None,
+                    });
+                }
+                let (Some(w), Some(s)) = (&row.week, samples.last_mut()) else { continue };
+                if *w == week.to_string() {
+                    s.this_week = at(&row.cells());
+                } else if *w == week.previous().to_string() {
+                    s.last_week = at(&row.cells());
+                }
+            }
+            let trend = weeks
+                .iter()
+                .map(|wk| {
+                    let text = wk.to_string();
+                    let rates = rows.iter().filter(|r| r.week.as_deref() == Some(&text)).filter_map(|r| at(&r.cells()));
+                    (*wk, pooled(rates))
+                })
+                .collect();
+            rank(index, samples, MIN_SAMPLE, trend)
+        })
+        .collect();
+    Ok(Rankings { week, min_sample: MIN_SAMPLE, indexes })
 }
