@@ -255,6 +255,26 @@ async fn the_province_sees_who_reported_accepts_one_week_and_returns_the_other_t
     c.refresh().await.unwrap();
     wait_for(&c, "#devices tbody tr").await;
 
+    // Reference data: a file with a problem is refused with its line; the clean one is published.
+    let files = tempfile::tempdir().unwrap();
+    let broken = files.path().join("thu-tuc-loi.json");
+    std::fs::write(&broken, "{\n  \"procedures\": [\n    { \"id\": \"HT-01\", \"linh_vuc\": \"Hộ tịch\", \"confidence\": \"primary\" }\n  ]\n}").unwrap();
+    let clean = files.path().join("thu-tuc.json");
+    std::fs::write(&clean, thanthien_core::procedure::STARTER_CATALOGUE).unwrap();
+    wait_for(&c, "#nav-reference").await.click().await.unwrap();
+    wait_for(&c, "#reference-file").await.send_keys(broken.to_str().unwrap()).await.unwrap();
+    wait_for(&c, "#reference-publish").await.click().await.unwrap();
+    let problems = wait_for(&c, "#reference-problems").await.text().await.unwrap();
+    assert!(problems.contains("procedures[0].ten_thu_tuc") && problems.contains("missing field"), "{problems}");
+    save_screenshot(&c, "console-du-lieu-loi.png").await;
+    c.execute("document.querySelector('#reference-file').value = ''", vec![]).await.unwrap();
+    wait_for(&c, "#reference-file").await.send_keys(clean.to_str().unwrap()).await.unwrap();
+    wait_for(&c, "#reference-publish").await.click().await.unwrap();
+    wait_text(&c, "#reference-published", "Đã công bố phiên bản 1").await;
+    let versions = wait_for(&c, "#versions tbody").await.text().await.unwrap();
+    assert!(versions.contains("Danh mục thủ tục hành chính") && versions.contains("quantri"), "{versions}");
+    save_screenshot(&c, "console-du-lieu.png").await;
+
     // A viewer: no action buttons, and the API refuses its act even with its own CSRF token.
     wait_for(&c, "#sign-out").await.click().await.unwrap();
     c.goto(&format!("{base}/#tong-quan/{week}")).await.unwrap();

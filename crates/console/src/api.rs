@@ -54,6 +54,27 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     finish(builder.header(CSRF_HEADER, csrf).json(body)).await
 }
 
+/// Uploads a reference data file as text: the outcome comes back on success (200) and on a
+/// file with problems (422) alike.
+pub async fn upload(path: &str, csrf: &str, text: String) -> Result<thanthien_core::reference::Upload, Failure> {
+    let request = Request::post(path)
+        .header(CSRF_HEADER, csrf)
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(text)
+        .map_err(unreachable)?;
+    let response = request.send().await.map_err(unreachable)?;
+    match response.status() {
+        200 | 422 => response.json().await.map_err(unreachable),
+        status => {
+            let message = match response.json::<ApiError>().await {
+                Ok(e) => e.message,
+                Err(_) => format!("Máy chủ trả lời lỗi {status}."),
+            };
+            Err(Failure { status, message })
+        }
+    }
+}
+
 pub fn post(path: &str) -> RequestBuilder {
     Request::post(path)
 }

@@ -10,6 +10,7 @@ mod i18n;
 mod overview;
 mod plan;
 mod rankings;
+mod reference;
 mod week;
 
 use i18n::t;
@@ -32,11 +33,13 @@ pub(crate) enum Page {
     Rankings,
     Commune,
     Communes,
+    Reference,
     Audit,
 }
 
 impl Page {
-    const ALL: [Page; 6] = [Page::Overview, Page::Plan, Page::Rankings, Page::Commune, Page::Communes, Page::Audit];
+    const ALL: [Page; 7] =
+        [Page::Overview, Page::Plan, Page::Rankings, Page::Commune, Page::Communes, Page::Reference, Page::Audit];
 
     pub(crate) fn anchor(self) -> &'static str {
         match self {
@@ -45,6 +48,7 @@ impl Page {
             Page::Rankings => "#xep-hang",
             Page::Commune => "#xa",
             Page::Communes => "#xa-phuong",
+            Page::Reference => "#du-lieu",
             Page::Audit => "#nhat-ky",
         }
     }
@@ -162,6 +166,7 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
                 {tab(Page::Plan, t().nav_plan, "nav-plan")}
                 {tab(Page::Rankings, t().nav_rankings, "nav-rankings")}
                 {tab(Page::Communes, t().nav_communes, "nav-communes")}
+                {tab(Page::Reference, t().nav_reference, "nav-reference")}
                 {tab(Page::Audit, t().nav_audit, "nav-audit")}
             </nav>
             <span class="spacer"></span>
@@ -183,6 +188,9 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
             }.into_any(),
             Page::Communes => view! {
                 <communes::Communes session=session.get_value() on_signed_out=on_signed_out />
+            }.into_any(),
+            Page::Reference => view! {
+                <reference::Reference session=session.get_value() on_signed_out=on_signed_out />
             }.into_any(),
             Page::Audit => view! { <audit::Audit on_signed_out=on_signed_out /> }.into_any(),
         }}

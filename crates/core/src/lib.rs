@@ -22,6 +22,7 @@ pub mod procedure;
 pub mod province;
 pub mod publicity;
 pub mod ranking;
+pub mod reference;
 pub mod report;
 pub mod summary;
 pub mod sync_policy;

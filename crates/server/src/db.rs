@@ -845,15 +845,46 @@ pub async fn record_device_report(
 
 /// Publishes a new version of reference data after checking it reads as its kind.
 pub async fn publish_reference(pool: &PgPool, kind: ReferenceKind, body: &str) -> Result<i64> {
-    kind.check(body).map_err(Error::BadRequest)?;
+    publish_reference_by(pool, kind, body, None).await
+}
+
+/// Publishes a new version, recording who: refused with every problem of the file, line by line.
+pub async fn publish_reference_by(pool: &PgPool, kind: ReferenceKind, body: &str, by: Option<&str>) -> Result<i64> {
+    let problems = thanthien_core::reference::problems(kind, body);
+    if !problems.is_empty() {
+        let lines: Vec<String> =
+            problems.iter().map(|p| format!("dòng {} ({}): {}", p.line, p.field, p.message)).collect();
+        return Err(Error::BadRequest(lines.join("\n")));
+    }
     let json: serde_json::Value = serde_json::from_str(body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    let (version,): (i64,) =
-        sqlx::query_as("INSERT INTO reference_release (kind, body) VALUES ($1, $2) RETURNING version")
-            .bind(kind.wire())
-            .bind(json)
-            .fetch_one(pool)
-            .await?;
+    let (version,): (i64,) = sqlx::query_as(
+        "INSERT INTO reference_release (kind, body, published_by) VALUES ($1, $2, $3) RETURNING version",
+    )
+    .bind(kind.wire())
+    .bind(json)
+    .bind(by)
+    .fetch_one(pool)
+    .await?;
     Ok(version)
+}
+
+/// Every published version, newest first: which kind, when, by whom (never the body).
+pub async fn reference_versions(pool: &PgPool) -> Result<Vec<thanthien_core::reference::Version>> {
+    let rows: Vec<(i64, String, DateTime<Utc>, Option<String>)> =
+        sqlx::query_as("SELECT version, kind, published_at, published_by FROM reference_release ORDER BY version DESC")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(version, kind, published_at, published_by)| {
+            Some(thanthien_core::reference::Version {
+                version,
+                kind: ReferenceKind::parse(&kind).ok()?,
+                published_at,
+                published_by,
+            })
+        })
+        .collect())
 }
 
 /// The newest release of each kind published after `after`: a device needs only the latest.

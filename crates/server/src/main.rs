@@ -235,7 +235,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reference { command: ReferenceCommand::Publish { kind, file } } => {
             let body = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let version = db::publish_reference(&pool, kind, &body).await?;
+            let version = db::publish_reference_by(&pool, kind, &body, Some(&os_user())).await?;
             accounts::audit(&pool, &os_user(), "reference.publish", Some(kind.wire()), Some(&format!("v{version}")))
                 .await?;
             println!("{version}");

@@ -566,3 +566,56 @@ async fn rankings_rank_with_a_minimum_sample_and_pool_the_provinces_trend(pool: 
     assert_eq!(on_time.trend.last().unwrap(), &(week, thanthien_core::province::Rate { part: 36, whole: 42 }));
     assert!(on_time.trend[..11].iter().all(|(_, r)| r.whole == 0));
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_reference_file_with_problems_is_refused_whole_with_each_line_and_a_clean_one_is_published(pool: PgPool) {
+    use thanthien_core::reference::{Upload, Version};
+    let server = common::start(pool.clone()).await;
+    let password = server.account("quantri", "province-admin").await;
+    let (cookie, session) = server.sign_in("quantri", &password).await;
+    let upload = |kind: &str, body: String, csrf: String| {
+        server
+            .http
+            .post(format!("{}/v1/console/reference/{kind}", server.base))
+            .header(reqwest::header::COOKIE, &cookie)
+            .header(CSRF_HEADER, csrf)
+            .body(body)
+            .send()
+    };
+    let broken = "{\n  \"procedures\": [\n    { \"id\": \"A\", \"linh_vuc\": \"Hộ tịch\", \"confidence\": \"primary\" },\n    { \"id\": \"A\", \"ten_thu_tuc\": \"X\", \"linh_vuc\": \"Hộ tịch\", \"confidence\": \"primary\" }\n  ]\n}";
+    let refused = upload("procedures", broken.into(), session.csrf.clone()).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let outcome: Upload = refused.json().await.unwrap();
+    let lines: Vec<(usize, &str)> = outcome.problems.iter().map(|p| (p.line, p.field.as_str())).collect();
+    assert_eq!(lines, [(3, "procedures[0].ten_thu_tuc"), (4, "procedures[1].id")]);
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM reference_release").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 0, "nothing published");
+    assert_eq!(upload("khac", "{}".into(), session.csrf.clone()).await.unwrap().status(), 404);
+    assert_eq!(upload("procedures", "{}".into(), "sai".into()).await.unwrap().status(), 403);
+
+    let clean =
+        upload("holidays", thanthien_core::calendar::STARTER_CALENDAR.into(), session.csrf.clone()).await.unwrap();
+    assert_eq!(clean.status(), 200);
+    let outcome: Upload = clean.json().await.unwrap();
+    let version = outcome.version.expect("published");
+    let versions: Vec<Version> = get(&server, "/v1/console/reference", Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!((versions[0].version, versions[0].published_by.as_deref()), (version, Some("quantri")));
+    // The PCs get it as before.
+    let (_, token) = {
+        server.commune("A").await;
+        server.device("A").await
+    };
+    let releases: thanthien_core::wire::ReferenceResponse = server
+        .http
+        .get(format!("{}/v1/reference", server.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(releases.releases.len(), 1);
+}

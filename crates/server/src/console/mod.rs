@@ -24,7 +24,9 @@ use thanthien_core::province::{
 };
 use thanthien_core::province::{CodeRequest, CommunePage, EnrollmentLink, IssuedCode, NewCommune};
 use thanthien_core::ranking::Rankings;
+use thanthien_core::reference::{Upload, Version};
 use thanthien_core::summary::Week;
+use thanthien_core::wire::ReferenceKind;
 
 pub use assets::{first_load_bytes, router as pages};
 
@@ -62,6 +64,8 @@ pub fn router(console: Console) -> Router {
         .route("/weeks/{commune}/{week}/accept", post(accept))
         .route("/weeks/{commune}/{week}/return", post(send_back))
         .route("/audit", get(audit))
+        .route("/reference", get(reference_versions))
+        .route("/reference/{kind}", post(publish_reference))
         .with_state(console)
 }
 
@@ -291,6 +295,29 @@ async fn rankings(
 ) -> Result<Json<Rankings>> {
     let week = chosen_week(q.week, Utc::now())?;
     Ok(Json(queries::rankings(console.pool()?, week).await?))
+}
+
+async fn reference_versions(State(console): State<Console>, Signed(_): Signed) -> Result<Json<Vec<Version>>> {
+    Ok(Json(db::reference_versions(console.pool()?).await?))
+}
+
+/// A file uploaded from the console: published when clean, else every problem (422) and
+/// nothing published.
+async fn publish_reference(
+    State(console): State<Console>,
+    Admin(who): Admin,
+    Path(kind): Path<String>,
+    body: String,
+) -> Result<Response> {
+    let pool = console.pool()?;
+    let kind = ReferenceKind::parse(&kind).map_err(|e| Error::NotFound(e.to_string()))?;
+    let problems = thanthien_core::reference::problems(kind, &body);
+    if !problems.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(Upload { version: None, problems })).into_response());
+    }
+    let version = db::publish_reference_by(pool, kind, &body, Some(&who.username)).await?;
+    accounts::audit(pool, &who.username, "reference.publish", Some(kind.wire()), Some(&format!("v{version}"))).await?;
+    Ok(Json(Upload { version: Some(version), problems: Vec::new() }).into_response())
 }
 
 fn week_of(text: String) -> Result<Week> {
