@@ -3,15 +3,14 @@
 //! and the publicity board as a poster, a web page and JSON, with its QR code. PDFs embed DejaVu
 //! Sans, so Vietnamese renders on any PC.
 
-use printpdf::{
-    LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon,
-    PolygonRing, Pt, TextItem, WindingOrder,
-};
+use printpdf::{LinePoint, Mm, Op, PaintMode, Point, Polygon, PolygonRing, WindingOrder};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::publicity::{Board, BoardFormat};
 use thanthien_core::report::{
     rows, status_line, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, AMENDMENTS, FOOTNOTE,
 };
+pub use thanthien_paper::PdfError;
+use thanthien_paper::{a4, Line, TOP};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
 #[derive(Debug, thiserror::Error)]
@@ -114,21 +113,6 @@ fn write_figure(sheet: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, figu
 /// Characters of a label that fit before the PDF's figure columns.
 const PDF_LABEL_CHARS: usize = 52;
 
-const REGULAR: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
-
-#[derive(Debug, thiserror::Error)]
-#[error("the embedded font cannot be read")]
-pub struct PdfError;
-
-/// One line of text on a page: where, which face, what.
-struct Line {
-    x: f32,
-    bold: bool,
-    size: f32,
-    text: String,
-}
-
 /// The summary as an A4 PDF: the title, then each section with its lines and both weeks' figures,
 /// as many pages as it takes, each numbered.
 pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
@@ -193,48 +177,6 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
         lines.push(vec![Line { x: 20.0, bold: false, size: 8.0, text: part }]);
     }
     a4(&format!("Báo cáo tuần {this}"), lines, Vec::new())
-}
-
-const LINE: f32 = 5.6;
-const TOP: f32 = 277.0;
-const BOTTOM: f32 = 22.0;
-
-/// Lays rows of text out on as many A4 pages as they take, each page numbered under `title`;
-/// `first_page` draws extra shapes on page 1 (the board's QR code).
-fn a4(title: &str, lines: Vec<Vec<Line>>, first_page: Vec<Op>) -> Result<Vec<u8>, PdfError> {
-    let mut doc = PdfDocument::new(title);
-    let regular = doc.add_font(&ParsedFont::from_bytes(REGULAR, 0, &mut Vec::new()).ok_or(PdfError)?);
-    let bold = doc.add_font(&ParsedFont::from_bytes(BOLD, 0, &mut Vec::new()).ok_or(PdfError)?);
-    let per_page = ((TOP - BOTTOM) / LINE) as usize;
-    let pages: Vec<&[Vec<Line>]> = lines.chunks(per_page).collect();
-    let count = pages.len();
-    let mut first_page = Some(first_page);
-    let pages = pages
-        .into_iter()
-        .enumerate()
-        .map(|(n, chunk)| {
-            let mut ops = first_page.take().unwrap_or_default();
-            let mut put = |x: f32, y: f32, is_bold: bool, size: f32, text: &str| {
-                let font = if is_bold { bold.clone() } else { regular.clone() };
-                ops.extend([
-                    Op::StartTextSection,
-                    Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) },
-                    Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
-                    Op::ShowText { items: vec![TextItem::Text(text.to_owned())] },
-                    Op::EndTextSection,
-                ]);
-            };
-            for (i, row) in chunk.iter().enumerate() {
-                let y = TOP - LINE * i as f32;
-                for line in row {
-                    put(line.x, y, line.bold, line.size, &line.text);
-                }
-            }
-            put(20.0, 12.0, false, 8.0, &format!("Thân Thiện · {title} · trang {}/{count}", n + 1));
-            PdfPage::new(Mm(210.0), Mm(297.0), ops)
-        })
-        .collect();
-    Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))
 }
 
 /// The QR code of `target` as black squares, `size` mm wide, its top-left corner at (x, top): one

@@ -161,6 +161,16 @@ async fn the_province_sees_who_reported_accepts_one_week_and_returns_the_other_t
     wait_text(&c, "#reporting-rate strong", "2/2 (100,0%)").await;
     wait_text(&c, "#on-time-rate strong", "1/2 (50,0%)").await;
     save_screenshot(&c, "console-tong-quan.png").await;
+    // The week's files, with the session's cookie, as the links fetch them.
+    let fetch = r#"const [path, done] = [arguments[0], arguments[arguments.length - 1]];
+        fetch(path).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), b.byteLength])),
+                         e => done('error ' + e));"#;
+    for id in ["#export-xlsx", "#export-pdf"] {
+        let href = wait_for(&c, id).await.attr("href").await.unwrap().unwrap();
+        let got = c.execute_async(fetch, vec![href.clone().into()]).await.unwrap();
+        assert_eq!(got[0], 200, "{href}: {got}");
+        assert!(got[2].as_u64().is_some_and(|n| n > 1000), "{href}: {got}");
+    }
 
     // Filter by area, then back.
     c.find(Locator::Css("#filter-district option[value='Long Thành']")).await.unwrap().click().await.unwrap();

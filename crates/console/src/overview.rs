@@ -101,6 +101,12 @@ pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send 
         <main class="page">
             <div class="title-row">
                 <h2>{t().overview_title}</h2>
+                <div class="exports">
+                    {move || week.get().map(|w| view! {
+                        <a id="export-xlsx" class="button" href=format!("/v1/console/export?week={w}&format=xlsx")>{t().export_xlsx}</a>
+                        <a id="export-pdf" class="button" href=format!("/v1/console/export?week={w}&format=pdf")>{t().export_pdf}</a>
+                    })}
+                </div>
                 <crate::week::WeekPicker week=week anchor=crate::Page::Overview.anchor() changed=changed />
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" id="overview-error">{e}</p> })}

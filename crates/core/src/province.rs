@@ -345,6 +345,104 @@ impl EnrollmentLink {
     }
 }
 
+/// The sections of the weekly report keyed by officials' names: each commune has its own, so
+/// they have no column in the province's table (the commune's page shows them).
+pub const PER_OFFICIAL_SECTIONS: [&str; 2] = ["Lượt tiếp theo cán bộ", "Theo cán bộ"];
+
+/// The province's week as one table, the rows of the xlsx and the PDF: one row per commune,
+/// the overview's columns, every comparable figure of its approved report (this week), and each
+/// item of the plan with its evidence. The same values as the pages, from the same types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekTable {
+    pub week: Week,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<crate::report::Cell>>,
+}
+
+/// Builds the table from the overview, the scoreboard and each commune's report lines.
+pub fn week_table(
+    overview: &Overview,
+    board: &crate::plan::Scoreboard,
+    reports: &std::collections::BTreeMap<String, Vec<crate::report::Row>>,
+) -> WeekTable {
+    use crate::report::Cell;
+    // Every comparable line any commune reported, sections in report order, lines in the order
+    // first met (a procedure only one commune served still gets its column).
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for rows in reports.values() {
+        let mut after: Option<usize> = None;
+        for r in rows.iter().filter(|r| !PER_OFFICIAL_SECTIONS.contains(&r.section.as_str())) {
+            let key = (r.section.clone(), r.label.clone());
+            match lines.iter().position(|k| *k == key) {
+                Some(at) => after = Some(at),
+                None => {
+                    let at = after.map_or_else(
+                        || lines.iter().rposition(|(s, _)| *s == r.section).map_or(lines.len(), |p| p + 1),
+                        |a| a + 1,
+                    );
+                    lines.insert(at, key);
+                    after = Some(at);
+                }
+            }
+        }
+    }
+    let mut headers: Vec<String> =
+        ["Mã", "Xã/phường", "Khu vực", "Trạng thái", "Duyệt lúc", "Đúng hạn", "Số lần duyệt", "Đồng bộ lần cuối"]
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect();
+    headers.extend(lines.iter().map(|(s, l)| format!("{s}: {l}")));
+    for item in crate::plan::PlanItem::ALL {
+        headers.push(item.label().to_owned());
+        headers.push(format!("{}: căn cứ", item.label()));
+    }
+    let text = |s: String| if s.is_empty() { Cell::Empty } else { Cell::Text(s) };
+    let rows = overview
+        .rows
+        .iter()
+        .map(|o| {
+            let mut row = vec![
+                Cell::Text(o.commune_code.clone()),
+                Cell::Text(o.commune_name.clone()),
+                text(o.district.clone().unwrap_or_default()),
+                Cell::Text(o.status.label().to_owned()),
+                text(o.reported_at.map(crate::time::local_text).unwrap_or_default()),
+                text(
+                    if o.status.is_reported() {
+                        if o.on_time {
+                            "Có"
+                        } else {
+                            "Không"
+                        }
+                    } else {
+                        ""
+                    }
+                    .to_owned(),
+                ),
+                Cell::Number(f64::from(o.approvals)),
+                text(o.last_sync.map(crate::time::local_text).unwrap_or_default()),
+            ];
+            let report = reports.get(&o.commune_code);
+            for (section, label) in &lines {
+                let figure = report.and_then(|r| r.iter().find(|x| x.section == *section && x.label == *label));
+                row.push(figure.map_or(Cell::Empty, |f| f.this_week.cell()));
+            }
+            let plan = board.communes.iter().find(|c| c.commune_code == o.commune_code);
+            for item in crate::plan::PlanItem::ALL {
+                match plan.and_then(|p| p.lines.iter().find(|l| l.item == *item)) {
+                    Some(l) => {
+                        row.push(Cell::Text(l.standing.label().to_owned()));
+                        row.push(Cell::Text(l.evidence.clone()));
+                    }
+                    None => row.extend([Cell::Empty, Cell::Empty]),
+                }
+            }
+            row
+        })
+        .collect();
+    WeekTable { week: overview.week, headers, rows }
+}
+
 /// Signing in to the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -427,6 +525,37 @@ mod tests {
         ] {
             assert_eq!(EnrollmentLink::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_week_table_has_a_column_per_comparable_line_and_none_per_official() {
+        use crate::report::{Cell, Figure, Row};
+        let line = |section: &str, label: &str, n: u32| Row {
+            section: section.into(),
+            label: label.into(),
+            this_week: Figure::Count(n),
+            last_week: Figure::Count(0),
+        };
+        let mut a = row("A", "Xã A", Some("Biên Hòa"), ReportStatus::Approved);
+        (a.on_time, a.approvals) = (true, 1);
+        let b = row("B", "Xã B", None, ReportStatus::NotStarted);
+        let overview = Overview::new(week47(), ReportDeadline::default(), vec![a, b]);
+        let board = crate::plan::Scoreboard::new(week47(), vec![]);
+        let reports = std::collections::BTreeMap::from([(
+            "A".to_owned(),
+            vec![
+                line("Lượt tiếp dân", "Tổng số lượt", 12),
+                line("Lượt tiếp theo thủ tục", "Đăng ký khai sinh", 5),
+                line("Lượt tiếp theo cán bộ", "Lê Thị Hoa", 12),
+            ],
+        )]);
+        let t = week_table(&overview, &board, &reports);
+        assert!(t.headers.contains(&"Lượt tiếp dân: Tổng số lượt".to_owned()));
+        assert!(!t.headers.iter().any(|h| h.contains("Lê Thị Hoa")), "no column per official");
+        assert_eq!(t.headers.len(), 8 + 2 + 2 * crate::plan::PlanItem::ALL.len());
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!((t.rows[0][5].clone(), t.rows[0][8].clone()), (Cell::Text("Có".into()), Cell::Number(12.0)));
+        assert_eq!((t.rows[1][3].clone(), t.rows[1][8].clone()), (Cell::Text("Chưa bắt đầu".into()), Cell::Empty));
     }
 
     #[test]

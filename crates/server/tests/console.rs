@@ -619,3 +619,49 @@ async fn a_reference_file_with_problems_is_refused_whole_with_each_line_and_a_cl
         .unwrap();
     assert_eq!(releases.releases.len(), 1);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_provinces_week_exports_as_a_spreadsheet_and_an_a4_pdf_with_the_pages_values(pool: PgPool) {
+    use calamine::Reader;
+    let server = common::start(pool.clone()).await;
+    let week = reported_week();
+    let due = ReportDeadline::default().due(week);
+    thanthien_province::db::add_commune_in(&pool, "26734", "Phường Tam Hiệp", Some("Biên Hòa")).await.unwrap();
+    thanthien_province::db::add_commune_in(&pool, "26740", "Xã Phước Tân", Some("Long Thành")).await.unwrap();
+    report_with(&server, "26734", week, due - Duration::hours(2), |f| f.visits.total = 41).await;
+    let password = server.account("xem", "province-viewer").await;
+    let (cookie, _) = server.sign_in("xem", &password).await;
+
+    let xlsx = get(&server, &format!("/v1/console/export?week={week}&format=xlsx"), Some(&cookie)).await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.headers()[reqwest::header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains(&format!("tong-hop-{week}.xlsx")));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), xlsx.bytes().await.unwrap()).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(file.path()).unwrap();
+    let sheet = book.worksheet_range(&format!("Tuần {week}")).unwrap();
+    let headers: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let total = headers.iter().position(|h| h == "Lượt tiếp dân: Tổng số lượt").expect("a column per figure");
+    assert!(headers.contains(&"Hòm thư góp ý: căn cứ".to_owned()), "{headers:?}");
+    let rows: Vec<Vec<String>> = sheet.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 2, "one row per commune");
+    assert_eq!((rows[0][1].as_str(), rows[0][3].as_str(), rows[0][5].as_str()), ("Phường Tam Hiệp", "Đã duyệt", "Có"));
+    assert_eq!(rows[0][total], "41");
+    assert_eq!((rows[1][3].as_str(), rows[1][total].as_str()), ("Chưa bắt đầu", ""));
+
+    let pdf = get(&server, &format!("/v1/console/export?week={week}&format=pdf"), Some(&cookie)).await;
+    assert_eq!(pdf.status(), 200);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), pdf.bytes().await.unwrap()).unwrap();
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(file.path()).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains(&format!("TỔNG HỢP BÁO CÁO TUẦN {week}")), "{text}");
+    assert!(
+        text.contains("Phường Tam Hiệp") && text.contains("Đúng") && text.contains("đã báo cáo 1/2 (50,0%)"),
+        "{text}"
+    );
+    assert_eq!(get(&server, &format!("/v1/console/export?week={week}&format=doc"), Some(&cookie)).await.status(), 400);
+    assert_eq!(get(&server, &format!("/v1/console/export?week={week}&format=pdf"), None).await.status(), 401);
+}

@@ -2,6 +2,7 @@
 //! a CSRF token on every state-changing request, viewers read only) and its embedded pages at `/`.
 
 mod assets;
+mod export;
 mod queries;
 
 use crate::accounts;
@@ -64,6 +65,7 @@ pub fn router(console: Console) -> Router {
         .route("/weeks/{commune}/{week}/accept", post(accept))
         .route("/weeks/{commune}/{week}/return", post(send_back))
         .route("/audit", get(audit))
+        .route("/export", get(export_week))
         .route("/reference", get(reference_versions))
         .route("/reference/{kind}", post(publish_reference))
         .with_state(console)
@@ -318,6 +320,46 @@ async fn publish_reference(
     let version = db::publish_reference_by(pool, kind, &body, Some(&who.username)).await?;
     accounts::audit(pool, &who.username, "reference.publish", Some(kind.wire()), Some(&format!("v{version}"))).await?;
     Ok(Json(Upload { version: Some(version), problems: Vec::new() }).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    week: Option<String>,
+    format: String,
+}
+
+/// The province's week as an xlsx or an A4 PDF, for any signed-in account.
+async fn export_week(
+    State(console): State<Console>,
+    Signed(_): Signed,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response> {
+    let pool = console.pool()?;
+    let now = Utc::now();
+    let week = chosen_week(q.week, now)?;
+    let overview = queries::overview(pool, week, console.deadline, now).await?;
+    let board = queries::scoreboard(pool, week, now).await?;
+    let (bytes, kind, extension) = match q.format.as_str() {
+        "xlsx" => {
+            let reports = queries::report_lines(pool, week).await?;
+            let table = thanthien_core::province::week_table(&overview, &board, &reports);
+            let bytes = export::xlsx(&table).map_err(|e| Error::BadRequest(e.to_string()))?;
+            (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        }
+        "pdf" => {
+            let bytes = export::pdf(&overview, &board).map_err(|e| Error::BadRequest(e.to_string()))?;
+            (bytes, "application/pdf", "pdf")
+        }
+        other => return Err(Error::BadRequest(format!("Định dạng {other:?} không có: xlsx hoặc pdf."))),
+    };
+    let disposition = format!("attachment; filename=\"tong-hop-{week}.{extension}\"");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
 }
 
 fn week_of(text: String) -> Result<Week> {

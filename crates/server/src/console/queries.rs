@@ -303,20 +303,7 @@ pub async fn commune_page(
     };
     // The lines the desk prints: the approved week beside last week's approved figures (zeros
     // where last week was not approved).
-    let report = match figures_of(week) {
-        Some(this_week) => {
-            let last_week = figures_of(week.previous()).unwrap_or_else(|| empty_figures(week.previous()));
-            let summary = WeeklySummary {
-                this_week,
-                last_week,
-                targets: Targets::default(),
-                approval: Default::default(),
-                amendments: Vec::new(),
-            };
-            thanthien_core::report::rows(&summary)
-        }
-        None => Vec::new(),
-    };
+    let report = figures_of(week).map(|this| report_of(this, figures_of(week.previous()))).unwrap_or_default();
     let mut conn = pool.acquire().await?;
     let (approval, _) = crate::db::week_approval(&mut conn, code, week_id(week)).await?;
     drop(conn);
@@ -337,6 +324,20 @@ pub async fn commune_page(
         devices: devices(pool, code).await?,
         problems: problems(pool, code).await?,
     }))
+}
+
+/// The lines the desk prints for an approved week beside last week's approved figures (zeros
+/// where last week was not approved).
+fn report_of(this_week: WeekFigures, last_week: Option<WeekFigures>) -> Vec<thanthien_core::report::Row> {
+    let last_week = last_week.unwrap_or_else(|| empty_figures(this_week.week.previous()));
+    let summary = WeeklySummary {
+        this_week,
+        last_week,
+        targets: Targets::default(),
+        approval: Default::default(),
+        amendments: Vec::new(),
+    };
+    thanthien_core::report::rows(&summary)
 }
 
 fn empty_figures(week: Week) -> WeekFigures {
@@ -513,4 +514,37 @@ pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
         })
         .collect();
     Ok(Rankings { week, min_sample: MIN_SAMPLE, indexes })
+}
+
+/// Each commune's approved report lines of `week` (this week's figures; last week's where it
+/// was approved too), for the province's spreadsheet.
+pub async fn report_lines(
+    pool: &PgPool,
+    week: Week,
+) -> Result<std::collections::BTreeMap<String, Vec<thanthien_core::report::Row>>> {
+    let rows: Vec<(String, String, serde_json::Value)> = sqlx::query_as(
+        "SELECT commune_code, week, figures FROM week_summary
+         WHERE week IN ($1, $2) AND status IN ('approved', 'accepted') AND figures IS NOT NULL",
+    )
+    .bind(week.to_string())
+    .bind(week.previous().to_string())
+    .fetch_all(pool)
+    .await?;
+    let mut this: std::collections::BTreeMap<String, WeekFigures> = Default::default();
+    let mut last: std::collections::BTreeMap<String, WeekFigures> = Default::default();
+    for (code, w, json) in rows {
+        let Ok(figures) = serde_json::from_value::<WeekFigures>(json) else { continue };
+        if w == week.to_string() {
+            this.insert(code, figures);
+        } else {
+            last.insert(code, figures);
+        }
+    }
+    Ok(this
+        .into_iter()
+        .map(|(code, this_week)| {
+            let last_week = last.remove(&code);
+            (code, report_of(this_week, last_week))
+        })
+        .collect())
 }
