@@ -51,7 +51,7 @@ fn Board(board: Scoreboard) -> impl IntoView {
     let week: Week = board.week;
     view! {
         <div class="cards">
-            {board.met.iter().map(|(item, rate)| view! {
+            {board.met.iter().map(|&thanthien_core::plan::ItemRate { item, rate }| view! {
                 <div class="card figure" id=format!("met-{}", item.wire())>
                     <span>{item.label()}</span><strong>{rate.text()}</strong><small>{t().plan_met}</small>
                 </div>

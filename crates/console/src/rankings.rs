@@ -80,10 +80,11 @@ fn Index(ranking: IndexRanking) -> impl IntoView {
     let trend: Vec<(String, Option<f64>, String)> = ranking
         .trend
         .iter()
-        .map(|(w, r)| {
+        .map(|p| {
+            let (w, r) = (p.week, p.rate);
             let label = w.to_string().split_once("-W").map_or_else(|| w.to_string(), |(_, n)| format!("T{n}"));
             let text = r.percent().map(|p| format!("{p:.1}").replace('.', ",")).unwrap_or_default();
-            (label, (r.whole > 0).then(|| share(*r)), text)
+            (label, (r.whole > 0).then(|| share(r)), text)
         })
         .collect();
     let below = ranking.below_sample.clone();

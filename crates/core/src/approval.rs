@@ -321,6 +321,7 @@ impl Default for ApprovalView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepView {
     pub at: DateTime<Utc>,
     pub label: String,

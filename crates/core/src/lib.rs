@@ -15,6 +15,8 @@ pub mod hlc;
 pub mod ipc;
 pub mod lunar;
 pub mod official;
+#[cfg(feature = "openapi")]
+mod openapi;
 #[cfg(feature = "passwords")]
 pub mod password;
 pub mod plan;

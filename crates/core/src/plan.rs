@@ -96,6 +96,7 @@ pub struct PlanFacts {
 
 /// One item of the plan for one commune.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanLine {
     pub item: PlanItem,
     pub standing: Standing,
@@ -244,6 +245,7 @@ fn on_time_standing(on_time: u32, late: u32) -> Standing {
 
 /// One commune's line of the scoreboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunePlan {
     pub commune_code: String,
     pub commune_name: String,
@@ -253,10 +255,19 @@ pub struct CommunePlan {
 
 /// The plan's scoreboard for one week: every commune, and per item how many met it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scoreboard {
     pub week: Week,
     pub communes: Vec<CommunePlan>,
-    pub met: Vec<(PlanItem, Rate)>,
+    pub met: Vec<ItemRate>,
+}
+
+/// How many communes met one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItemRate {
+    pub item: PlanItem,
+    pub rate: Rate,
 }
 
 impl Scoreboard {
@@ -269,7 +280,7 @@ impl Scoreboard {
                     .iter()
                     .filter(|c| c.lines.iter().any(|l| l.item == item && l.standing == Standing::Met))
                     .count();
-                (item, Rate { part: u32::try_from(part).unwrap_or(0), whole })
+                ItemRate { item, rate: Rate { part: u32::try_from(part).unwrap_or(0), whole } }
             })
             .collect();
         Scoreboard { week, communes, met }
@@ -374,7 +385,7 @@ mod tests {
             lines: judge(week47(), facts, now),
         };
         let board = Scoreboard::new(week47(), vec![plan("A", &met), plan("B", &PlanFacts::default())]);
-        let box_rate = board.met.iter().find(|(i, _)| *i == PlanItem::FeedbackBox).unwrap().1;
+        let box_rate = board.met.iter().find(|m| m.item == PlanItem::FeedbackBox).unwrap().rate;
         assert_eq!(box_rate.text(), "1/2 (50,0%)");
         assert!(PlanItem::ALL.iter().all(|i| !i.rule().is_empty()));
     }

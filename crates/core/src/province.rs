@@ -99,6 +99,7 @@ impl ReportStatus {
 
 /// A share written as the overview prints it: `part/whole`, and the percentage to one decimal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rate {
     pub part: u32,
     pub whole: u32,
@@ -120,6 +121,7 @@ impl Rate {
 
 /// One commune's line of the overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverviewRow {
     pub commune_code: String,
     pub commune_name: String,
@@ -137,6 +139,7 @@ pub struct OverviewRow {
 
 /// The overview of one week across the province's communes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     pub week: Week,
     pub due: DateTime<Utc>,
@@ -235,6 +238,7 @@ impl OverviewFilter {
 
 /// One PC of a commune as the console lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceLine {
     pub id: uuid::Uuid,
     pub name: Option<String>,
@@ -253,6 +257,7 @@ pub struct DeviceLine {
 /// An event of a commune the server refused or found in conflict: where from and why, never its
 /// content (it may hold a citizen's data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncProblem {
     pub device_id: uuid::Uuid,
     pub seq: i64,
@@ -264,6 +269,7 @@ pub struct SyncProblem {
 /// A commune's page: its week (status, the report's lines, the approval's history), its plan,
 /// its PCs and what the server refused from them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunePage {
     pub commune_code: String,
     pub commune_name: String,
@@ -284,6 +290,7 @@ pub struct CommunePage {
 
 /// Adding (or renaming) a commune from the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCommune {
     pub code: String,
@@ -294,6 +301,7 @@ pub struct NewCommune {
 
 /// Asking for an enrolment code: for a new PC, or to re-enrol one (`device`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     #[serde(default)]
@@ -306,6 +314,7 @@ pub struct CodeRequest {
 /// A one-time enrolment code as the console shows it: the text to read out, the QR code the
 /// desk's setup screen reads, and when it stops working.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedCode {
     pub code: String,
     pub link: String,
@@ -445,6 +454,7 @@ pub fn week_table(
 
 /// Signing in to the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub username: String,
@@ -454,6 +464,7 @@ pub struct SignInRequest {
 /// Who is signed in to the console, and the token every state-changing request must echo in the
 /// `X-CSRF-Token` header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsoleSession {
     pub username: String,
     pub full_name: String,
@@ -466,6 +477,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Sending a week back: the reason the commune will read.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     pub reason: String,
@@ -473,6 +485,7 @@ pub struct ReturnRequest {
 
 /// One act of the province, as the audit page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub username: String,

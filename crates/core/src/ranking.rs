@@ -45,6 +45,7 @@ pub const MIN_SAMPLE: u32 = 10;
 
 /// A commune's sample of one index in one week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommuneSample {
     pub commune_code: String,
     pub commune_name: String,
@@ -53,6 +54,7 @@ pub struct CommuneSample {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranked {
     pub rank: u32,
     pub commune_code: String,
@@ -64,13 +66,22 @@ pub struct Ranked {
 /// One index ranked: the ranked communes, those below the minimum sample (with their n), and
 /// those with no approved week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndexRanking {
     pub index: IndexKind,
     pub ranked: Vec<Ranked>,
     pub below_sample: Vec<CommuneSample>,
     pub no_report: Vec<String>,
     /// The province's pooled ratio, oldest week first (12 weeks up to the week ranked).
-    pub trend: Vec<(Week, Rate)>,
+    pub trend: Vec<TrendPoint>,
+}
+
+/// The province's pooled ratio of one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrendPoint {
+    pub week: Week,
+    pub rate: Rate,
 }
 
 /// Exact comparison of two ratios (no float rounding decides a rank).
@@ -80,7 +91,7 @@ fn by_value(a: Rate, b: Rate) -> Ordering {
 
 /// Ranks the communes with at least `min_sample` answers, highest ratio first; equal ratios
 /// share a rank and the next rank skips (1, 2, 2, 4), as Excel's RANK does.
-pub fn rank(index: IndexKind, samples: Vec<CommuneSample>, min_sample: u32, trend: Vec<(Week, Rate)>) -> IndexRanking {
+pub fn rank(index: IndexKind, samples: Vec<CommuneSample>, min_sample: u32, trend: Vec<TrendPoint>) -> IndexRanking {
     let (mut enough, rest): (Vec<CommuneSample>, Vec<CommuneSample>) =
         samples.into_iter().partition(|s| s.this_week.is_some_and(|r| r.whole >= min_sample && r.whole > 0));
     let (mut below_sample, none): (Vec<CommuneSample>, Vec<CommuneSample>) =
@@ -116,6 +127,7 @@ pub fn pooled(rates: impl IntoIterator<Item = Rate>) -> Rate {
 
 /// The whole ranking page of a week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rankings {
     pub week: Week,
     pub min_sample: u32,

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 /// One problem of a file: where (line, from 1) and which field, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     pub line: usize,
     pub field: String,
@@ -16,6 +17,7 @@ pub struct Problem {
 
 /// One published version of reference data, as the console lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Version {
     pub version: i64,
     pub kind: ReferenceKind,
@@ -25,6 +27,7 @@ pub struct Version {
 
 /// What a console upload came to: the version published, or every problem and nothing published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Upload {
     pub version: Option<i64>,
     pub problems: Vec<Problem>,

@@ -36,6 +36,7 @@ pub struct WeeklySummary {
 
 /// One figure as the report shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Figure {
     Count(u32),
@@ -97,6 +98,7 @@ pub enum Cell {
 
 /// One line of the report: a figure this week and last week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
     pub section: String,
     pub label: String,

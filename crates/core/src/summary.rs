@@ -73,7 +73,11 @@ impl TryFrom<String> for Week {
     fn try_from(text: String) -> Result<Week, String> {
         let bad = || format!("tuần phải có dạng 2026-W47, không phải {text:?}");
         let (year, week) = text.trim().split_once("-W").ok_or_else(bad)?;
-        let (year, week) = (year.parse().map_err(|_| bad())?, week.parse().map_err(|_| bad())?);
+        let (year, week): (i32, u32) = (year.parse().map_err(|_| bad())?, week.parse().map_err(|_| bad())?);
+        // A week anyone reports on: this century (the year 814 is a typing error, not a week).
+        if !(2000..=2099).contains(&year) {
+            return Err(bad());
+        }
         Week::new(year, week).ok_or_else(bad)
     }
 }
@@ -609,6 +613,9 @@ mod tests {
         assert_eq!(w.previous().to_string(), "2026-W46");
         assert_eq!(Week::try_from("2027-W01".to_owned()).unwrap().previous().to_string(), "2026-W53");
         assert!(Week::try_from("2026-W54".to_owned()).is_err() && Week::try_from("W47".to_owned()).is_err());
+        for typo in ["814-W26", "0260-W08", "20260-W01", "-2026-W01"] {
+            assert!(Week::try_from(typo.to_owned()).is_err(), "{typo}");
+        }
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn check_protocol(header: Option<&str>) -> Result<(), String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollRequest {
     pub code: String,
     pub device_id: Uuid,
@@ -42,12 +43,14 @@ pub struct EnrollRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Commune {
     pub code: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     /// The device's bearer token. Shown once; the server keeps only its hash.
     pub token: String,
@@ -73,6 +76,7 @@ pub struct PushRequest {
 /// What a PC tells the province about itself at the end of each sync round (no register content):
 /// its build, what it still holds unsent, and when it last read the feedback mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceReport {
     /// The app's version, e.g. "0.1.0" (at most 32 characters).
@@ -108,6 +112,7 @@ impl DeviceReport {
 /// A push as the server reads it: each event decoded on its own, so one unreadable envelope is
 /// refused alone and never stops the batch.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushWire {
     pub events: Vec<serde_json::Value>,
 }
@@ -139,6 +144,7 @@ impl PushWire {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushStatus {
     /// New, valid, stored.
@@ -152,6 +158,7 @@ pub enum PushStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResult {
     pub seq: i64,
     pub event_id: Uuid,
@@ -161,6 +168,7 @@ pub struct PushResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// Every seq of this device up to here is settled on the server.
     pub acked_through: i64,
@@ -173,6 +181,7 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PulledEvent {
     /// Server order: pass the last one seen as `after` next time.
     pub cursor: i64,
@@ -180,6 +189,7 @@ pub struct PulledEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub events: Vec<PulledEvent>,
     pub next_cursor: i64,
@@ -211,6 +221,7 @@ impl ReferenceKind {
 
 /// One published version of one kind of reference data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferenceRelease {
     pub version: i64,
     pub kind: ReferenceKind,
@@ -219,12 +230,14 @@ pub struct ReferenceRelease {
 
 /// `GET /v1/reference?after=V`: the newest release of each kind published after version V.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferenceResponse {
     pub releases: Vec<ReferenceRelease>,
 }
 
 /// Machine-readable reason of a refused request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApiErrorCode {
     Unauthorized,
@@ -246,6 +259,7 @@ pub enum ApiErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ApiErrorCode,
     pub message: String,

@@ -2,17 +2,18 @@
 
 use crate::db::{self, DeviceAuth};
 use crate::error::{Error, Result};
-use axum::extract::{FromRequestParts, Query, State};
+use crate::extract::{Json, Query};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::visit::Ticket;
 use thanthien_core::wire::{
-    check_protocol, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire,
+    check_protocol, ApiError, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire,
     ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
 };
 use tower_http::decompression::RequestDecompressionLayer;
@@ -30,7 +31,10 @@ pub fn router(pool: PgPool) -> Router {
     Router::new().route("/healthz", get(healthz)).nest("/v1", v1).with_state(pool)
 }
 
-async fn healthz(State(pool): State<PgPool>) -> Result<&'static str> {
+#[utoipa::path(get, path = "/healthz", tag = "sync",
+    responses((status = 200, description = "The database answers", body = String, content_type = "text/plain"),
+              (status = 500, body = ApiError)))]
+pub(crate) async fn healthz(State(pool): State<PgPool>) -> Result<&'static str> {
     sqlx::query("SELECT 1").execute(&pool).await?;
     Ok("ok")
 }
@@ -64,7 +68,12 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-async fn enroll(
+#[utoipa::path(post, path = "/v1/enroll", tag = "sync", request_body = EnrollRequest,
+    params(("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
+    responses((status = 200, body = EnrollResponse), (status = 400, body = ApiError), (status = 403, body = ApiError),
+              (status = 409, body = ApiError), (status = 413, body = ApiError), (status = 426, body = ApiError),
+              (status = 500, body = ApiError)))]
+pub(crate) async fn enroll(
     State(pool): State<PgPool>,
     headers: HeaderMap,
     Json(req): Json<EnrollRequest>,
@@ -83,7 +92,11 @@ async fn enroll(
     }))
 }
 
-async fn push(
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", request_body = PushWire, security(("device" = [])),
+    params(("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
+    responses((status = 200, body = PushResponse), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 413, body = ApiError), (status = 426, body = ApiError), (status = 500, body = ApiError)))]
+pub(crate) async fn push(
     State(pool): State<PgPool>,
     Device(auth): Device,
     Json(req): Json<PushWire>,
@@ -100,14 +113,19 @@ async fn push(
     }))
 }
 
-#[derive(Deserialize)]
-struct PullQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PullQuery {
     #[serde(default)]
     after: i64,
     limit: Option<i64>,
 }
 
-async fn pull(
+#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", security(("device" = [])),
+    params(PullQuery, ("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
+    responses((status = 200, body = PullResponse), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 426, body = ApiError), (status = 500, body = ApiError)))]
+pub(crate) async fn pull(
     State(pool): State<PgPool>,
     Device(auth): Device,
     Query(q): Query<PullQuery>,
@@ -123,7 +141,11 @@ async fn pull(
 }
 
 /// A PC's report at the end of its sync round, checked like any input.
-async fn report(
+#[utoipa::path(post, path = "/v1/sync/report", tag = "sync", request_body = DeviceReport, security(("device" = [])),
+    params(("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
+    responses((status = 204, description = "Kept"), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 413, body = ApiError), (status = 426, body = ApiError), (status = 500, body = ApiError)))]
+pub(crate) async fn report(
     State(pool): State<PgPool>,
     Device(auth): Device,
     Json(report): Json<DeviceReport>,
@@ -133,16 +155,21 @@ async fn report(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-struct ReferenceQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ReferenceQuery {
     #[serde(default)]
     after: i64,
 }
 
 /// Reference data for any enrolled device (it is the same for every commune).
-async fn reference(
+#[utoipa::path(get, path = "/v1/reference", tag = "sync", security(("device" = [])),
+    params(ReferenceQuery, ("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
+    responses((status = 200, body = ReferenceResponse), (status = 400, body = ApiError), (status = 401, body = ApiError),
+              (status = 426, body = ApiError), (status = 500, body = ApiError)))]
+pub(crate) async fn reference(
     State(pool): State<PgPool>,
-    Device(_): Device,
+    _device: Device,
     Query(q): Query<ReferenceQuery>,
 ) -> Result<Json<ReferenceResponse>> {
     Ok(Json(ReferenceResponse { releases: db::reference_after(&pool, q.after).await? }))

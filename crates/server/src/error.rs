@@ -33,6 +33,8 @@ pub enum Error {
     /// The server runs without a console database (`--console-database-url`).
     #[error("Bảng điều khiển của tỉnh chưa được bật trên máy chủ này.")]
     ConsoleOff,
+    #[error("Yêu cầu quá lớn.")]
+    TooLarge,
     #[error("a batch holds at most {max} events")]
     BatchTooLarge { max: usize },
     #[error("database error")]
@@ -53,6 +55,7 @@ impl Error {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, ApiErrorCode::NotFound),
             Error::Conflict(_) => (StatusCode::CONFLICT, ApiErrorCode::Conflict),
             Error::ConsoleOff => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::ConsoleOff),
+            Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
             Error::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
             Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }

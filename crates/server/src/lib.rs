@@ -6,6 +6,8 @@ pub mod api;
 pub mod console;
 pub mod db;
 pub mod error;
+mod extract;
+pub mod openapi;
 
 use rand::Rng;
 use sqlx::PgPool;
@@ -25,7 +27,10 @@ pub struct Serving {
 /// The whole HTTP application: the sync API, the console's API and its pages.
 pub fn app(serving: Serving) -> axum::Router {
     let console = console::Console { pool: serving.console, deadline: serving.deadline };
-    router(serving.devices).nest("/v1/console", console::router(console)).merge(console::pages())
+    router(serving.devices)
+        .nest("/v1/console", console::router(console))
+        .route("/v1/openapi.json", axum::routing::get(openapi::document))
+        .merge(console::pages())
 }
 
 /// Serves the sync API alone (no console) on `listener` until `shutdown` completes.

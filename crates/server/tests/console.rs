@@ -468,7 +468,7 @@ async fn the_plan_judges_each_item_on_what_the_pcs_synced_and_the_commune_page_s
     assert_eq!(standing(PlanItem::Satisfaction).standing, Standing::NoData);
     let b = board.communes.iter().find(|c| c.commune_code == "B").unwrap();
     assert!(b.lines.iter().all(|l| matches!(l.standing, Standing::NotMet | Standing::NoData)), "{b:?}");
-    let box_met = board.met.iter().find(|(i, _)| *i == PlanItem::FeedbackBox).unwrap().1;
+    let box_met = board.met.iter().find(|m| m.item == PlanItem::FeedbackBox).unwrap().rate;
     assert_eq!(box_met.text(), "1/2 (50,0%)");
     // The witnesses' names are evidence for the commune, not for the province's pages.
     let text = get(&server, &format!("/v1/console/plan?week={week}"), Some(&cookie)).await.text().await.unwrap();
@@ -563,8 +563,9 @@ async fn rankings_rank_with_a_minimum_sample_and_pool_the_provinces_trend(pool: 
     assert_eq!(on_time.no_report, ["E"]);
     // The province's trend pools every reporting commune's answers: 36 of 42, this week only.
     assert_eq!(on_time.trend.len(), 12);
-    assert_eq!(on_time.trend.last().unwrap(), &(week, thanthien_core::province::Rate { part: 36, whole: 42 }));
-    assert!(on_time.trend[..11].iter().all(|(_, r)| r.whole == 0));
+    let last = on_time.trend.last().unwrap();
+    assert_eq!((last.week, last.rate), (week, thanthien_core::province::Rate { part: 36, whole: 42 }));
+    assert!(on_time.trend[..11].iter().all(|p| p.rate.whole == 0));
 }
 
 #[sqlx::test(migrations = "./migrations")]

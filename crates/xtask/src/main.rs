@@ -11,6 +11,8 @@ use std::process::Command;
 /// Must equal the `wasm-bindgen` pin in src-ui/Cargo.toml.
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
+/// The API conformance test's fuzzer, from PyPI, in its own virtual environment.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The throwaway province's console account (`cargo xtask run --with-server`).
 const DEMO_PASSWORD: &str = "thanthien-demo";
@@ -198,7 +200,26 @@ fn setup() -> Result<()> {
     if !installed.contains(&format!("tauri-driver v{TAURI_DRIVER_VERSION}:")) {
         cmd(&cargo(), &["install", "tauri-driver", "--version", TAURI_DRIVER_VERSION, "--locked"]).status_ok()?;
     }
+    let schemathesis = schemathesis();
+    let have = output_of(schemathesis.to_str().context("path")?, &["--version"]).unwrap_or_default();
+    if !have.contains(SCHEMATHESIS_VERSION) {
+        let venv = venv()?;
+        cmd("python3", &["-m", "venv"]).arg(&venv).status_ok()?;
+        let pip = venv.join("bin/pip");
+        cmd(pip.to_str().context("path")?, &["install", "-q", &format!("schemathesis=={SCHEMATHESIS_VERSION}")])
+            .status_ok()?;
+    }
     Ok(())
+}
+
+/// The virtual environment `setup` makes for the Python tools the tests run.
+fn venv() -> Result<PathBuf> {
+    let home = std::env::var_os("HOME").context("HOME is not set")?;
+    Ok(PathBuf::from(home).join(".cache/thanthien-venv"))
+}
+
+fn schemathesis() -> PathBuf {
+    venv().map(|v| v.join("bin/schemathesis")).unwrap_or_else(|_| PathBuf::from("schemathesis"))
 }
 
 fn cargo_bin(name: &str) -> PathBuf {
@@ -349,6 +370,7 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
         .env("DATABASE_URL", pg.url())
         .env("THANTHIEN_TEST_ARTIFACTS", &artifacts)
         .env("TAURI_DRIVER", cargo_bin("tauri-driver"))
+        .env("THANTHIEN_SCHEMATHESIS", schemathesis())
         .status_ok()?;
     if extra.is_empty() {
         // A small run of the benchmark in the test profile, so it keeps working as the schema grows.

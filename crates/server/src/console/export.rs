@@ -118,7 +118,7 @@ pub fn pdf(overview: &Overview, board: &Scoreboard) -> Result<Vec<u8>, PdfError>
         "Các mục của kế hoạch (Đ: đạt · M: một phần · C: chưa đạt · –: chưa có số liệu)",
     )]);
     for (i, item) in PlanItem::ALL.iter().enumerate() {
-        let rate = board.met.iter().find(|(it, _)| it == item).map(|(_, r)| r.text()).unwrap_or_default();
+        let rate = board.met.iter().find(|m| m.item == *item).map(|m| m.rate.text()).unwrap_or_default();
         lines.push(vec![Line::new(12.0, false, 8.0, format!("{}. {} — đạt: {rate}", i + 1, item.label()))]);
         for part in wrap(item.rule(), 120) {
             lines.push(vec![Line::new(16.0, false, 7.0, part)]);

@@ -8,12 +8,13 @@ mod queries;
 use crate::accounts;
 use crate::db;
 use crate::error::{Error, Result};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use crate::extract::{Json, Path, Query};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use serde::Deserialize;
@@ -27,7 +28,7 @@ use thanthien_core::province::{CodeRequest, CommunePage, EnrollmentLink, IssuedC
 use thanthien_core::ranking::Rankings;
 use thanthien_core::reference::{Upload, Version};
 use thanthien_core::summary::Week;
-use thanthien_core::wire::ReferenceKind;
+use thanthien_core::wire::{ApiError, ReferenceKind};
 
 pub use assets::{first_load_bytes, router as pages};
 
@@ -136,7 +137,10 @@ fn session_cookie(headers: &HeaderMap, value: &str, max_age: Duration) -> Header
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("tt_console=; Max-Age=0"))
 }
 
-async fn sign_in(
+#[utoipa::path(post, path = "/v1/console/session", tag = "console", request_body = SignInRequest,
+    responses((status = 200, body = ConsoleSession, description = "Signed in; the session cookie is set"),
+              (status = 423, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn sign_in(
     State(console): State<Console>,
     headers: HeaderMap,
     Json(req): Json<SignInRequest>,
@@ -160,11 +164,15 @@ async fn sign_in(
     Ok(response)
 }
 
-async fn session(Signed(session): Signed) -> Json<ConsoleSession> {
+#[utoipa::path(get, path = "/v1/console/session", tag = "console", security(("console" = [])),
+    responses((status = 200, body = ConsoleSession), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn session(Signed(session): Signed) -> Json<ConsoleSession> {
     Json(session)
 }
 
-async fn sign_out(State(console): State<Console>, headers: HeaderMap, Signed(_): Signed) -> Result<Response> {
+#[utoipa::path(delete, path = "/v1/console/session", tag = "console", security(("console" = [], "csrf" = [])),
+    responses((status = 204, description = "Signed out"), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn sign_out(State(console): State<Console>, headers: HeaderMap, _signed: Signed) -> Result<Response> {
     if let Some(token) = cookie_token(&headers) {
         queries::close_session(console.pool()?, token).await?;
     }
@@ -173,8 +181,11 @@ async fn sign_out(State(console): State<Console>, headers: HeaderMap, Signed(_):
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct WeekQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct WeekQuery {
+    /// ISO week, e.g. 2026-W47; by default the last week that ended.
+    #[param(pattern = r"^[0-9]{4}-W[0-9]{2}$")]
     week: Option<String>,
 }
 
@@ -186,9 +197,11 @@ fn chosen_week(text: Option<String>, now: DateTime<Utc>) -> Result<Week> {
     }
 }
 
-async fn overview(
+#[utoipa::path(get, path = "/v1/console/overview", tag = "console", params(WeekQuery), security(("console" = [])),
+    responses((status = 200, body = Overview), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn overview(
     State(console): State<Console>,
-    Signed(_): Signed,
+    _signed: Signed,
     Query(q): Query<WeekQuery>,
 ) -> Result<Json<Overview>> {
     let now = Utc::now();
@@ -196,9 +209,11 @@ async fn overview(
     Ok(Json(queries::overview(console.pool()?, week, console.deadline, now).await?))
 }
 
-async fn plan(
+#[utoipa::path(get, path = "/v1/console/plan", tag = "console", params(WeekQuery), security(("console" = [])),
+    responses((status = 200, body = Scoreboard), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn plan(
     State(console): State<Console>,
-    Signed(_): Signed,
+    _signed: Signed,
     Query(q): Query<WeekQuery>,
 ) -> Result<Json<Scoreboard>> {
     let now = Utc::now();
@@ -206,9 +221,12 @@ async fn plan(
     Ok(Json(queries::scoreboard(console.pool()?, week, now).await?))
 }
 
-async fn commune(
+#[utoipa::path(get, path = "/v1/console/communes/{code}", tag = "console", security(("console" = [])),
+    params(("code" = String, Path, description = "The commune's code"), WeekQuery),
+    responses((status = 200, body = CommunePage), (status = 404, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn commune(
     State(console): State<Console>,
-    Signed(_): Signed,
+    _signed: Signed,
     Path(code): Path<String>,
     Query(q): Query<WeekQuery>,
 ) -> Result<Json<CommunePage>> {
@@ -218,7 +236,10 @@ async fn commune(
     page.map(Json).ok_or_else(|| Error::NotFound(format!("Không có xã/phường mã {code}.")))
 }
 
-async fn add_commune(
+#[utoipa::path(post, path = "/v1/console/communes", tag = "console", request_body = NewCommune,
+    security(("console" = [], "csrf" = [])),
+    responses((status = 204, description = "Saved"), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn add_commune(
     State(console): State<Console>,
     Admin(who): Admin,
     Json(req): Json<NewCommune>,
@@ -253,7 +274,10 @@ fn public_origin(headers: &HeaderMap) -> String {
     format!("{}://{host}", if tls { "https" } else { "http" })
 }
 
-async fn issue_code(
+#[utoipa::path(post, path = "/v1/console/communes/{code}/enrollment-codes", tag = "console", request_body = CodeRequest,
+    params(("code" = String, Path, description = "The commune's code")), security(("console" = [], "csrf" = [])),
+    responses((status = 200, body = IssuedCode), (status = 404, body = ApiError), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn issue_code(
     State(console): State<Console>,
     Admin(who): Admin,
     Path(commune): Path<String>,
@@ -281,7 +305,14 @@ async fn issue_code(
     Ok(Json(IssuedCode { code, link, qr_svg, expires_at }))
 }
 
-async fn revoke(State(console): State<Console>, Admin(who): Admin, Path(id): Path<uuid::Uuid>) -> Result<StatusCode> {
+#[utoipa::path(post, path = "/v1/console/devices/{id}/revoke", tag = "console",
+    params(("id" = uuid::Uuid, Path, description = "The PC's id")), security(("console" = [], "csrf" = [])),
+    responses((status = 204, description = "Revoked"), (status = 404, body = ApiError), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn revoke(
+    State(console): State<Console>,
+    Admin(who): Admin,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode> {
     let pool = console.pool()?;
     if !db::revoke_device(pool, id).await? {
         return Err(Error::NotFound("Không có máy nào đang hoạt động với mã này.".into()));
@@ -290,22 +321,32 @@ async fn revoke(State(console): State<Console>, Admin(who): Admin, Path(id): Pat
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn rankings(
+#[utoipa::path(get, path = "/v1/console/rankings", tag = "console", params(WeekQuery), security(("console" = [])),
+    responses((status = 200, body = Rankings), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn rankings(
     State(console): State<Console>,
-    Signed(_): Signed,
+    _signed: Signed,
     Query(q): Query<WeekQuery>,
 ) -> Result<Json<Rankings>> {
     let week = chosen_week(q.week, Utc::now())?;
     Ok(Json(queries::rankings(console.pool()?, week).await?))
 }
 
-async fn reference_versions(State(console): State<Console>, Signed(_): Signed) -> Result<Json<Vec<Version>>> {
+#[utoipa::path(get, path = "/v1/console/reference", tag = "console", security(("console" = [])),
+    responses((status = 200, body = Vec<Version>), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn reference_versions(State(console): State<Console>, _signed: Signed) -> Result<Json<Vec<Version>>> {
     Ok(Json(db::reference_versions(console.pool()?).await?))
 }
 
 /// A file uploaded from the console: published when clean, else every problem (422) and
 /// nothing published.
-async fn publish_reference(
+#[utoipa::path(post, path = "/v1/console/reference/{kind}", tag = "console",
+    request_body(content = String, content_type = "text/plain", description = "The file's JSON text"),
+    params(("kind" = ReferenceKind, Path, description = "procedures or holidays")), security(("console" = [], "csrf" = [])),
+    responses((status = 200, body = Upload, description = "Published"),
+              (status = 422, body = Upload, description = "Refused: every problem, nothing published"),
+              (status = 404, body = ApiError), (status = 413, body = ApiError), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn publish_reference(
     State(console): State<Console>,
     Admin(who): Admin,
     Path(kind): Path<String>,
@@ -322,16 +363,25 @@ async fn publish_reference(
     Ok(Json(Upload { version: Some(version), problems: Vec::new() }).into_response())
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ExportQuery {
+    /// ISO week, e.g. 2026-W47; by default the last week that ended.
+    #[param(pattern = r"^[0-9]{4}-W[0-9]{2}$")]
     week: Option<String>,
+    /// `xlsx` or `pdf`.
+    #[param(pattern = "^(xlsx|pdf)$")]
     format: String,
 }
 
 /// The province's week as an xlsx or an A4 PDF, for any signed-in account.
-async fn export_week(
+#[utoipa::path(get, path = "/v1/console/export", tag = "console", params(ExportQuery), security(("console" = [])),
+    responses((status = 200, description = "The file",
+               content((Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (Vec<u8> = "application/pdf"))),
+              (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn export_week(
     State(console): State<Console>,
-    Signed(_): Signed,
+    _signed: Signed,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response> {
     let pool = console.pool()?;
@@ -366,7 +416,11 @@ fn week_of(text: String) -> Result<Week> {
     Week::try_from(text).map_err(|e| Error::BadRequest(e.to_string()))
 }
 
-async fn accept(
+#[utoipa::path(post, path = "/v1/console/weeks/{commune}/{week}/accept", tag = "console",
+    params(("commune" = String, Path), ("week" = String, Path, description = "ISO week, e.g. 2026-W47", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
+    security(("console" = [], "csrf" = [])),
+    responses((status = 204, description = "Accepted"), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn accept(
     State(console): State<Console>,
     Admin(who): Admin,
     Path((commune, week)): Path<(String, String)>,
@@ -377,7 +431,11 @@ async fn accept(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn send_back(
+#[utoipa::path(post, path = "/v1/console/weeks/{commune}/{week}/return", tag = "console", request_body = ReturnRequest,
+    params(("commune" = String, Path), ("week" = String, Path, description = "ISO week, e.g. 2026-W47", pattern = r"^[0-9]{4}-W[0-9]{2}$")),
+    security(("console" = [], "csrf" = [])),
+    responses((status = 204, description = "Returned"), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 403, body = ApiError), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn send_back(
     State(console): State<Console>,
     Admin(who): Admin,
     Path((commune, week)): Path<(String, String)>,
@@ -391,6 +449,8 @@ async fn send_back(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn audit(State(console): State<Console>, Signed(_): Signed) -> Result<Json<Vec<AuditEntry>>> {
+#[utoipa::path(get, path = "/v1/console/audit", tag = "console", security(("console" = [])),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn audit(State(console): State<Console>, _signed: Signed) -> Result<Json<Vec<AuditEntry>>> {
     Ok(Json(accounts::audit_log(console.pool()?, 500).await?))
 }

@@ -13,7 +13,7 @@ use thanthien_core::province::{
     is_silent, CommunePage, ConsoleSession, DeviceLine, Overview, OverviewRow, ReportDeadline, ReportStatus,
     SyncProblem,
 };
-use thanthien_core::ranking::{pooled, rank, CommuneSample, IndexKind, Rankings, MIN_SAMPLE};
+use thanthien_core::ranking::{pooled, rank, CommuneSample, IndexKind, Rankings, TrendPoint, MIN_SAMPLE};
 use thanthien_core::report::WeeklySummary;
 use thanthien_core::summary::{Targets, Week, WeekFigures};
 use thanthien_core::visit::Ticket;
@@ -507,7 +507,7 @@ pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
                 .map(|wk| {
                     let text = wk.to_string();
                     let rates = rows.iter().filter(|r| r.week.as_deref() == Some(&text)).filter_map(|r| at(&r.cells()));
-                    (*wk, pooled(rates))
+                    TrendPoint { week: *wk, rate: pooled(rates) }
                 })
                 .collect();
             rank(index, samples, MIN_SAMPLE, trend)
