@@ -376,8 +376,24 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
         // A small run of the benchmark in the test profile, so it keeps working as the schema grows.
         cmd(&cargo(), &["test", "--bench", "store"]).env("THANTHIEN_BENCH_SAVES", "50").status_ok()?;
         cmd(&cargo(), &["test", "--bench", "summary"]).env("THANTHIEN_BENCH_VISITS_PER_DAY", "2").status_ok()?;
+        with_bench_database(&pg, |url| {
+            cmd(&cargo(), &["test", "-p", "thanthien-province", "--bench", "console"])
+                .env("DATABASE_URL", url)
+                .env("THANTHIEN_BENCH_COMMUNES", "20")
+                .env("THANTHIEN_BENCH_WEEKS", "13")
+                .status_ok()
+        })?;
     }
     Ok(())
+}
+
+/// Runs `f` with the URL of a new empty database, dropped afterwards whatever happens.
+fn with_bench_database(pg: &postgres::Postgres, f: impl FnOnce(&str) -> Result<()>) -> Result<()> {
+    let name = format!("thanthien_bench_{}", std::process::id());
+    let url = pg.create_database(&name)?;
+    let result = f(&url);
+    pg.drop_database(&name);
+    result
 }
 
 fn bench(root: &Path) -> Result<()> {
@@ -395,6 +411,21 @@ fn bench(root: &Path) -> Result<()> {
         anyhow::ensure!(out.status.success(), "the {bench} benchmark failed");
         bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
     }
+    // The province's console at national scale, on PostgreSQL.
+    let pg = postgres::ensure()?;
+    eprintln!("xtask: building and running the console benchmark (release, national scale)");
+    cmd(&cargo(), &["bench", "--no-run", "-p", "thanthien-province", "--bench", "console"]).status_ok()?;
+    with_bench_database(&pg, |url| {
+        let out = Command::new(cargo())
+            .args(["bench", "-p", "thanthien-province", "--bench", "console"])
+            .env("DATABASE_URL", url)
+            .stderr(std::process::Stdio::inherit())
+            .output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        anyhow::ensure!(out.status.success(), "the console benchmark failed");
+        bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
+        Ok(())
+    })?;
     let body = bodies.join("\n\n");
     let machine = output_of("uname", &["-srm"]).unwrap_or_default();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
