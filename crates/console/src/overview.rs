@@ -17,23 +17,7 @@ pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send 
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let week = RwSignal::new(crate::week::in_location(crate::Page::Overview.anchor()));
-    let load = move || {
-        let path = match week.get_untracked() {
-            Some(w) => format!("/v1/console/overview?week={w}"),
-            None => "/v1/console/overview".to_owned(),
-        };
-        spawn_local(async move {
-            match api::get::<Figures>(&path).await {
-                Ok(o) => {
-                    error.set(None);
-                    week.set(Some(o.week));
-                    figures.set(Some(o));
-                }
-                Err(e) if e.signed_out() => on_signed_out(),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || crate::week::load("/v1/console/overview", week, figures, error, |o| o.week, on_signed_out);
     load();
     let changed = move || {
         notice.set(None);

@@ -1,10 +1,8 @@
 //! Triển khai kế hoạch: every commune against every item of the plan, each cell with its
 //! standing and the evidence behind it, the rules printed below; a commune's name opens its page.
 
-use crate::api;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thanthien_core::plan::{PlanItem, Scoreboard};
 use thanthien_core::summary::Week;
 
@@ -13,22 +11,7 @@ pub fn Plan(on_signed_out: impl Fn() + Copy + Send + Sync + 'static) -> impl Int
     let board = RwSignal::new(None::<Scoreboard>);
     let error = RwSignal::new(None::<String>);
     let week = RwSignal::new(crate::week::in_location(crate::Page::Plan.anchor()));
-    let load = move || {
-        let path = match week.get_untracked() {
-            Some(w) => format!("/v1/console/plan?week={w}"),
-            None => "/v1/console/plan".to_owned(),
-        };
-        spawn_local(async move {
-            match api::get::<Scoreboard>(&path).await {
-                Ok(b) => {
-                    week.set(Some(b.week));
-                    board.set(Some(b));
-                }
-                Err(e) if e.signed_out() => on_signed_out(),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || crate::week::load("/v1/console/plan", week, board, error, |b| b.week, on_signed_out);
     load();
     view! {
         <main class="page">

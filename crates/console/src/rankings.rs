@@ -2,10 +2,8 @@
 //! rest listed apart with their n), last week beside, and the province's 12-week trend, as SVG
 //! charts with their numbers (the desk's charts, from crates/widgets).
 
-use crate::api;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use thanthien_core::province::Rate;
 use thanthien_core::ranking::{IndexRanking, Rankings};
 use thanthien_widgets::{Legend, ShareBars, ShareRow, Trend};
@@ -26,22 +24,7 @@ pub fn RankingsPage(on_signed_out: impl Fn() + Copy + Send + Sync + 'static) -> 
     let data = RwSignal::new(None::<Rankings>);
     let error = RwSignal::new(None::<String>);
     let week = RwSignal::new(crate::week::in_location(crate::Page::Rankings.anchor()));
-    let load = move || {
-        let path = match week.get_untracked() {
-            Some(w) => format!("/v1/console/rankings?week={w}"),
-            None => "/v1/console/rankings".to_owned(),
-        };
-        spawn_local(async move {
-            match api::get::<Rankings>(&path).await {
-                Ok(r) => {
-                    week.set(Some(r.week));
-                    data.set(Some(r));
-                }
-                Err(e) if e.signed_out() => on_signed_out(),
-                Err(e) => error.set(Some(e.message)),
-            }
-        });
-    };
+    let load = move || crate::week::load("/v1/console/rankings", week, data, error, |r| r.week, on_signed_out);
     load();
     view! {
         <main class="page">

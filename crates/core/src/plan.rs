@@ -73,6 +73,46 @@ crate::words::word_enum!(
     }
 );
 
+/// The few figures of an approved week the plan is judged on, kept beside the full figures so the
+/// scoreboard of 3,321 communes reads a few numbers each, not every figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanFigures {
+    pub checks_done: u32,
+    pub checks_missed: u32,
+    pub checks_failed: u32,
+    /// Camera outages not over at the week's end.
+    pub open_outages: u32,
+    pub ratings: u32,
+    pub share_satisfied: Option<f64>,
+    pub feedback_on_time: u32,
+    pub feedback_late: u32,
+    pub feedback_overdue: u32,
+    pub dossiers_on_time: u32,
+    pub dossiers_late: u32,
+    pub dossiers_still_out: u32,
+}
+
+impl PlanFigures {
+    pub fn of(f: &WeekFigures) -> PlanFigures {
+        let end = f.week.bounds().1;
+        let open = f.cameras.outages.iter().filter(|o| o.outage.to.is_none_or(|to| to > end)).count();
+        PlanFigures {
+            checks_done: f.cameras.checks_done,
+            checks_missed: f.cameras.checks_missed,
+            checks_failed: f.cameras.checks_failed,
+            open_outages: u32::try_from(open).unwrap_or(u32::MAX),
+            ratings: f.satisfaction.ratings,
+            share_satisfied: f.satisfaction.share_satisfied,
+            feedback_on_time: f.feedback.answered_on_time,
+            feedback_late: f.feedback.answered_late,
+            feedback_overdue: f.feedback.overdue,
+            dossiers_on_time: f.dossiers.returned_on_time,
+            dossiers_late: f.dossiers.returned_late,
+            dossiers_still_out: f.dossiers.still_out,
+        }
+    }
+}
+
 /// What the province knows of one commune: its registers as synced, and the week's approved
 /// figures if the commune approved the week.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,7 +131,7 @@ pub struct PlanFacts {
     /// The latest successful read of the feedback mailbox any of its PCs reported.
     pub mailbox_read_at: Option<DateTime<Utc>>,
     pub cameras: u32,
-    pub figures: Option<WeekFigures>,
+    pub figures: Option<PlanFigures>,
 }
 
 /// One item of the plan for one commune.
@@ -122,10 +162,10 @@ fn day(at: DateTime<Utc>) -> String {
 /// week's end, or now while it runs; the mailbox as of now, the only reading there is).
 pub fn judge(week: Week, facts: &PlanFacts, now: DateTime<Utc>) -> Vec<PlanLine> {
     let as_of = week.bounds().1.min(now);
-    PlanItem::ALL.iter().map(|&item| judge_item(item, week, facts, as_of, now)).collect()
+    PlanItem::ALL.iter().map(|&item| judge_item(item, facts, as_of, now)).collect()
 }
 
-fn judge_item(item: PlanItem, week: Week, f: &PlanFacts, as_of: DateTime<Utc>, now: DateTime<Utc>) -> PlanLine {
+fn judge_item(item: PlanItem, f: &PlanFacts, as_of: DateTime<Utc>, now: DateTime<Utc>) -> PlanLine {
     let line = |standing, evidence: String| PlanLine { item, standing, evidence };
     let never = "chưa có".to_owned();
     match item {
@@ -176,12 +216,11 @@ fn judge_item(item: PlanItem, week: Week, f: &PlanFacts, as_of: DateTime<Utc>, n
             line(standing, format!("Đọc được lần gần nhất: {last}"))
         }
         PlanItem::Cameras => {
-            let Some(figures) = &f.figures else {
+            let Some(c) = &f.figures else {
                 let standing = if f.cameras == 0 { Standing::NotMet } else { Standing::NoData };
                 return line(standing, format!("{} camera đăng ký · chưa có báo cáo tuần", f.cameras));
             };
-            let c = &figures.cameras;
-            let open = c.outages.iter().filter(|o| o.outage.to.is_none_or(|to| to > week.bounds().1)).count();
+            let open = c.open_outages;
             let standing = match (f.cameras, c.checks_missed == 0 && open == 0) {
                 (0, _) => Standing::NotMet,
                 (_, true) => Standing::Met,
@@ -196,8 +235,7 @@ fn judge_item(item: PlanItem, week: Week, f: &PlanFacts, as_of: DateTime<Utc>, n
             )
         }
         PlanItem::Satisfaction => {
-            let Some(figures) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
-            let s = &figures.satisfaction;
+            let Some(s) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
             match s.share_satisfied {
                 None => line(Standing::NoData, format!("{} lượt đánh giá", s.ratings)),
                 Some(share) => {
@@ -207,26 +245,24 @@ fn judge_item(item: PlanItem, week: Week, f: &PlanFacts, as_of: DateTime<Utc>, n
             }
         }
         PlanItem::FeedbackOnTime => {
-            let Some(figures) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
-            let fb = &figures.feedback;
-            let standing = on_time_standing(fb.answered_on_time, fb.answered_late + fb.overdue);
+            let Some(fb) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
+            let standing = on_time_standing(fb.feedback_on_time, fb.feedback_late + fb.feedback_overdue);
             line(
                 standing,
                 format!(
                     "Đúng hạn {} · trễ hạn {} · đang quá hạn {}",
-                    fb.answered_on_time, fb.answered_late, fb.overdue
+                    fb.feedback_on_time, fb.feedback_late, fb.feedback_overdue
                 ),
             )
         }
         PlanItem::DossiersOnTime => {
-            let Some(figures) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
-            let d = &figures.dossiers;
-            let standing = on_time_standing(d.returned_on_time, d.returned_late + d.still_out);
+            let Some(d) = &f.figures else { return line(Standing::NoData, "chưa có báo cáo tuần".into()) };
+            let standing = on_time_standing(d.dossiers_on_time, d.dossiers_late + d.dossiers_still_out);
             line(
                 standing,
                 format!(
                     "Trả đúng hẹn {} · trễ hẹn {} · quá hẹn chưa trả {}",
-                    d.returned_on_time, d.returned_late, d.still_out
+                    d.dossiers_on_time, d.dossiers_late, d.dossiers_still_out
                 ),
             )
         }
@@ -351,7 +387,7 @@ mod tests {
         f.cameras = 2;
         assert_eq!(standing(&judge(week47(), &f, now), PlanItem::Cameras), Standing::NoData);
         let mut approved = figures(week47(), &[]);
-        f.figures = Some(approved.clone());
+        f.figures = Some(PlanFigures::of(&approved));
         let lines = judge(week47(), &f, now);
         assert_eq!(standing(&lines, PlanItem::Cameras), Standing::Met);
         assert_eq!(standing(&lines, PlanItem::FeedbackOnTime), Standing::Met, "nothing owed, nothing late");
@@ -361,14 +397,14 @@ mod tests {
         approved.satisfaction.ratings = 10;
         (approved.feedback.answered_on_time, approved.feedback.overdue) = (3, 1);
         (approved.dossiers.returned_late, approved.dossiers.returned_on_time) = (2, 0);
-        f.figures = Some(approved.clone());
+        f.figures = Some(PlanFigures::of(&approved));
         let lines = judge(week47(), &f, now);
         assert_eq!(standing(&lines, PlanItem::Cameras), Standing::Partly);
         assert_eq!(standing(&lines, PlanItem::Satisfaction), Standing::NotMet, "90% is not above 90%");
         assert_eq!(standing(&lines, PlanItem::FeedbackOnTime), Standing::Partly);
         assert_eq!(standing(&lines, PlanItem::DossiersOnTime), Standing::NotMet);
         approved.satisfaction.share_satisfied = Some(0.91);
-        f.figures = Some(approved);
+        f.figures = Some(PlanFigures::of(&approved));
         let lines = judge(week47(), &f, now);
         assert_eq!(standing(&lines, PlanItem::Satisfaction), Standing::Met);
         assert_eq!(lines[5].evidence, "91,0% hài lòng trên 10 lượt đánh giá");

@@ -55,14 +55,15 @@ struct CatalogueFile {
     procedures: Vec<CatalogueEntry>,
 }
 
+/// One entry of the catalogue file as published (`reference` checks each on its own).
 #[derive(Deserialize)]
-struct CatalogueEntry {
-    id: String,
+pub(crate) struct CatalogueEntry {
+    pub(crate) id: String,
     ma_tthc: Option<String>,
-    ten_thu_tuc: String,
-    linh_vuc: String,
+    pub(crate) ten_thu_tuc: String,
+    pub(crate) linh_vuc: String,
     thoi_han_giai_quyet: Option<String>,
-    thoi_han_structured: Option<serde_json::Value>,
+    pub(crate) thoi_han_structured: Option<serde_json::Value>,
     le_phi: Option<String>,
     #[serde(default)]
     can_cu_phap_ly: Vec<String>,

@@ -288,6 +288,28 @@ pub struct CommunePage {
     pub problems: Vec<SyncProblem>,
 }
 
+/// A refusal's reason as the province may read it: what a parser quoted from the refused
+/// content ("invalid type: string \"Nguyễn Văn A\"…") is blanked, since it may be a citizen's data.
+pub fn without_quoted(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut quoted = false;
+    for c in reason.chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                out.push_str("\"…");
+                quoted = true;
+            }
+            ('"', true) => {
+                out.push('"');
+                quoted = false;
+            }
+            (c, false) => out.push(c),
+            (_, true) => {}
+        }
+    }
+    out
+}
+
 /// Adding (or renaming) a commune from the console.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -569,6 +591,13 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!((t.rows[0][5].clone(), t.rows[0][8].clone()), (Cell::Text("Có".into()), Cell::Number(12.0)));
         assert_eq!((t.rows[1][3].clone(), t.rows[1][8].clone()), (Cell::Text("Chưa bắt đầu".into()), Cell::Empty));
+    }
+
+    #[test]
+    fn a_reason_shown_to_the_province_keeps_no_quoted_content() {
+        let reason = "visit.arrived: invalid type: string \"Nguyễn Thị Riêng\", expected u8 at `trip`";
+        assert_eq!(without_quoted(reason), "visit.arrived: invalid type: string \"…\", expected u8 at `trip`");
+        assert_eq!(without_quoted("giờ đi trước 10 phút"), "giờ đi trước 10 phút");
     }
 
     #[test]

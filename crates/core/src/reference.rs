@@ -167,22 +167,6 @@ pub fn problems(kind: ReferenceKind, text: &str) -> Vec<Problem> {
     found.into_iter().map(|(field, message)| Problem { line: spans.line(text, &field), field, message }).collect()
 }
 
-/// One catalogue entry as the desk reads it (`procedure::parse_catalogue`), field by field.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Entry {
-    id: String,
-    ma_tthc: Option<String>,
-    ten_thu_tuc: String,
-    linh_vuc: String,
-    thoi_han_giai_quyet: Option<String>,
-    thoi_han_structured: Option<serde_json::Value>,
-    le_phi: Option<String>,
-    #[serde(default)]
-    can_cu_phap_ly: Vec<String>,
-    confidence: String,
-}
-
 fn check_procedures(value: &serde_json::Value, found: &mut Vec<(String, String)>) {
     let Some(list) = value.get("procedures").and_then(|p| p.as_array()) else {
         found.push(("procedures".into(), "thiếu danh sách `procedures`".into()));
@@ -197,7 +181,7 @@ fn check_procedures(value: &serde_json::Value, found: &mut Vec<(String, String)>
                 found.push((format!("{at}.id"), format!("thủ tục thứ {}: mã {id:?} đã có ở trên", i + 1)));
             }
         }
-        let entry: Entry = match serde_json::from_value(item.clone()) {
+        let entry: crate::procedure::CatalogueEntry = match serde_json::from_value(item.clone()) {
             Ok(e) => e,
             Err(e) => {
                 let message = e.to_string();

@@ -403,6 +403,21 @@ fn procedure_of(v: &Visit) -> String {
 /// Where visits with no procedure recorded go; it sorts last.
 pub const OTHER: &str = "Khác";
 
+impl WeekFigures {
+    /// A week with nothing in it: every count zero, every share and time absent.
+    pub fn empty(week: Week) -> WeekFigures {
+        week_figures(&WeekInput {
+            week,
+            visits: &[],
+            dossiers: &[],
+            feedback: &[],
+            cameras: &[],
+            targets: Targets::default(),
+            as_of: week.bounds().1,
+        })
+    }
+}
+
 /// Computes every figure of one week.
 pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
     let week = input.week;

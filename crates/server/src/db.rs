@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
 use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
+use thanthien_core::plan::PlanFigures;
 use thanthien_core::province::Rate;
 use thanthien_core::ranking::IndexKind;
 use thanthien_core::summary::Week;
@@ -603,13 +604,13 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
         "INSERT INTO week_summary
              (commune_code, week, status, figures, approved_at, approved_by, approvals, reported_at, updated_at,
               feedback_on_time_part, feedback_on_time_whole, feedback_satisfaction_part,
-              feedback_satisfaction_whole, procedure_satisfaction_part, procedure_satisfaction_whole)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $11, $12, $13, $14)
+              feedback_satisfaction_whole, procedure_satisfaction_part, procedure_satisfaction_whole, plan_figures)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (commune_code, week) DO UPDATE SET status = $3, figures = $4, approved_at = $5,
              approved_by = $6, approvals = $7, reported_at = $8, updated_at = now(),
              feedback_on_time_part = $9, feedback_on_time_whole = $10, feedback_satisfaction_part = $11,
              feedback_satisfaction_whole = $12, procedure_satisfaction_part = $13,
-             procedure_satisfaction_whole = $14",
+             procedure_satisfaction_whole = $14, plan_figures = $15",
     )
     .bind(&event.commune_id)
     .bind(stepped.week.to_string())
@@ -625,6 +626,7 @@ async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &Week
     .bind(whole(satisfied))
     .bind(part(procedure))
     .bind(whole(procedure))
+    .bind(approved.as_ref().and_then(|(_, f, _)| serde_json::to_value(PlanFigures::of(f)).ok()))
     .execute(&mut *conn)
     .await?;
     Ok(())

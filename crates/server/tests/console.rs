@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use thanthien_core::approval::{week_id, ApprovalStep, WeekStepped};
 use thanthien_core::event::EventBody;
 use thanthien_core::province::{Overview, ReportDeadline, ReportStatus, CSRF_HEADER};
-use thanthien_core::summary::{week_figures, Targets, Week, WeekInput};
+use thanthien_core::summary::Week;
 use thanthien_core::visit::{NewVisit, VisitArrived, VisitChange, VisitInput};
 use thanthien_core::wire::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 use thanthien_core::{Event, Hlc};
@@ -45,15 +45,7 @@ async fn report_with(
 ) -> (Uuid, String) {
     let (device, token) = server.device(commune).await;
     let due = ReportDeadline::default().due(week);
-    let mut figures = week_figures(&WeekInput {
-        week,
-        visits: &[],
-        dossiers: &[],
-        feedback: &[],
-        cameras: &[],
-        targets: Targets::default(),
-        as_of: week.bounds().1,
-    });
+    let mut figures = thanthien_core::summary::WeekFigures::empty(week);
     amend(&mut figures);
     let steps = [
         step_event(commune, device, 1, week, ApprovalStep::Submitted { at: due - Duration::hours(1) }),
@@ -283,18 +275,7 @@ async fn a_returned_week_needs_a_reason_reaches_the_communes_pull_and_can_be_app
             device,
             4,
             week,
-            ApprovalStep::Approved {
-                at: late,
-                figures: Box::new(week_figures(&WeekInput {
-                    week,
-                    visits: &[],
-                    dossiers: &[],
-                    feedback: &[],
-                    cameras: &[],
-                    targets: Targets::default(),
-                    as_of: week.bounds().1,
-                })),
-            },
+            ApprovalStep::Approved { at: late, figures: Box::new(thanthien_core::summary::WeekFigures::empty(week)) },
         ),
     ];
     let pushed = server.http_push(&token, &again).await;
@@ -332,6 +313,14 @@ async fn no_console_answer_holds_a_citizens_name_phone_or_id_number(pool: PgPool
         events.push(serde_json::to_value(event).unwrap());
     }
     assert_eq!(server.http_push(&token, &events).await.acked_through, 2);
+    // A refused event whose refusal would quote a citizen's name: the province sees the reason
+    // without it.
+    let mut bad = events[0].clone();
+    bad["seq"] = serde_json::json!(3);
+    bad["id"] = serde_json::json!(Uuid::now_v7());
+    bad["payload"]["trip"] = serde_json::json!(citizens[0].0);
+    let refused = server.http_push(&token, &[bad]).await;
+    assert!(refused.results[0].reason.as_deref().is_some_and(|r| r.contains(citizens[0].0)), "{refused:?}");
     let password = server.account("quantri", "province-admin").await;
     let (cookie, _) = server.sign_in("quantri", &password).await;
     for path in [
@@ -339,6 +328,11 @@ async fn no_console_answer_holds_a_citizens_name_phone_or_id_number(pool: PgPool
         "/v1/console/overview".to_owned(),
         "/v1/console/audit".to_owned(),
         "/v1/console/session".to_owned(),
+        format!("/v1/console/plan?week={week}"),
+        format!("/v1/console/rankings?week={week}"),
+        format!("/v1/console/communes/A?week={week}"),
+        "/v1/console/reference".to_owned(),
+        "/v1/openapi.json".to_owned(),
     ] {
         let response = get(&server, &path, Some(&cookie)).await;
         assert_eq!(response.status(), 200, "{path}");

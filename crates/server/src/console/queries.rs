@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use thanthien_core::account::ProvinceRole;
 use thanthien_core::approval::week_id;
 use thanthien_core::approval::ApprovalStatus;
-use thanthien_core::plan::{judge, CommunePlan, PlanFacts, Scoreboard};
+use thanthien_core::plan::{judge, CommunePlan, PlanFacts, PlanFigures, Scoreboard};
 use thanthien_core::province::Rate;
 use thanthien_core::province::{
     is_silent, CommunePage, ConsoleSession, DeviceLine, Overview, OverviewRow, ReportDeadline, ReportStatus,
@@ -55,11 +55,14 @@ pub async fn touch_session(pool: &PgPool, token: &str, now: DateTime<Utc>) -> Re
         close_session(pool, token).await?;
         return Ok(None);
     }
-    sqlx::query("UPDATE console_session SET last_seen_at = $2 WHERE token_hash = $1")
-        .bind(hash_secret(token))
-        .bind(now)
-        .execute(pool)
-        .await?;
+    // The idle clock restarts at most once a minute: a page's few reads write nothing.
+    if now - last_seen_at > chrono::Duration::minutes(1) {
+        sqlx::query("UPDATE console_session SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(hash_secret(token))
+            .bind(now)
+            .execute(pool)
+            .await?;
+    }
     let role = ProvinceRole::parse(&role).map_err(|e| Error::BadRequest(e.to_string()))?;
     Ok(Some(ConsoleSession { username, full_name, role, csrf }))
 }
@@ -97,7 +100,9 @@ async fn overview_of(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.code, c.name, c.district, w.status, w.reported_at, w.approvals,
                 (SELECT max(d.last_seen_at) FROM device d WHERE d.commune_code = c.code),
-                EXISTS (SELECT 1 FROM event e WHERE e.commune_code = c.code AND e.hlc >= $2 AND e.hlc < $3)
+                -- Entries of the week matter only where no step of it came.
+                w.status IS NOT NULL
+                    OR EXISTS (SELECT 1 FROM event e WHERE e.commune_code = c.code AND e.hlc >= $2 AND e.hlc < $3)
          FROM commune c LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = $1
          WHERE $4::text IS NULL OR c.code = $4
          ORDER BY c.code",
@@ -143,15 +148,17 @@ pub async fn plan_facts(
     let clock = format!("{:016}", (as_of.timestamp_millis() + 1).max(0));
     let mut facts: HashMap<String, PlanFacts> = HashMap::new();
 
+    // Each commune's latest publication at the office and online, up to then (an index each).
     type Latest = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
     let publications: Vec<Latest> = sqlx::query_as(
-        "SELECT commune_code,
-                max((payload->>'at')::timestamptz) FILTER (WHERE payload->>'venue' = 'notice_board'),
-                max((payload->>'at')::timestamptz) FILTER (WHERE payload->>'venue' IN ('portal', 'fanpage', 'zalo'))
-         FROM event
-         WHERE kind = 'publication.recorded' AND (payload->>'at')::timestamptz <= $1
-           AND ($2::text IS NULL OR commune_code = $2)
-         GROUP BY commune_code",
+        "SELECT c.code,
+                (SELECT max(payload_instant(e.payload->>'at')) FROM event e
+                 WHERE e.kind = 'publication.recorded' AND e.commune_code = c.code
+                   AND e.payload->>'venue' = 'notice_board' AND payload_instant(e.payload->>'at') <= $1),
+                (SELECT max(payload_instant(e.payload->>'at')) FROM event e
+                 WHERE e.kind = 'publication.recorded' AND e.commune_code = c.code
+                   AND e.payload->>'venue' IN ('portal', 'fanpage', 'zalo') AND payload_instant(e.payload->>'at') <= $1)
+         FROM commune c WHERE $2::text IS NULL OR c.code = $2",
     )
     .bind(as_of)
     .bind(only)
@@ -187,11 +194,15 @@ pub async fn plan_facts(
     }
 
     let boxes: Vec<(String, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "SELECT commune_code, count(*) FILTER (WHERE opened >= $2 AND opened < $3), max(opened)
-         FROM (SELECT commune_code, (payload->>'opened_at')::timestamptz AS opened FROM event
-               WHERE kind = 'feedback_box.opened' AND ($4::text IS NULL OR commune_code = $4)) b
-         WHERE opened <= $1
-         GROUP BY commune_code",
+        "SELECT c.code,
+                (SELECT count(*) FROM event e
+                 WHERE e.kind = 'feedback_box.opened' AND e.commune_code = c.code
+                   AND payload_instant(e.payload->>'opened_at') >= $2
+                   AND payload_instant(e.payload->>'opened_at') < least($3, $1 + interval '1 microsecond')),
+                (SELECT max(payload_instant(e.payload->>'opened_at')) FROM event e
+                 WHERE e.kind = 'feedback_box.opened' AND e.commune_code = c.code
+                   AND payload_instant(e.payload->>'opened_at') <= $1)
+         FROM commune c WHERE $4::text IS NULL OR c.code = $4",
     )
     .bind(as_of)
     .bind(start)
@@ -232,9 +243,10 @@ pub async fn plan_facts(
         facts.entry(code).or_default().mailbox_read_at = read;
     }
 
-    // The week's figures as the commune approved them (a returned week has none in force).
-    let figures: Vec<(String, serde_json::Value)> = sqlx::query_as(
-        "SELECT commune_code, figures FROM week_summary
+    // The week's figures as the commune approved them (a returned week has none in force): the
+    // few the plan reads, or, for a week approved before they were kept, all of them.
+    let figures: Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)> = sqlx::query_as(
+        "SELECT commune_code, plan_figures, CASE WHEN plan_figures IS NULL THEN figures END FROM week_summary
          WHERE week = $1 AND status IN ('approved', 'accepted') AND figures IS NOT NULL
            AND ($2::text IS NULL OR commune_code = $2)",
     )
@@ -242,8 +254,15 @@ pub async fn plan_facts(
     .bind(only)
     .fetch_all(pool)
     .await?;
-    for (code, json) in figures {
-        match serde_json::from_value(json) {
+    for (code, plan, full) in figures {
+        let read = match (plan, full) {
+            (Some(plan), _) => serde_json::from_value::<PlanFigures>(plan).map_err(|e| e.to_string()),
+            (None, Some(full)) => {
+                serde_json::from_value::<WeekFigures>(full).map(|f| PlanFigures::of(&f)).map_err(|e| e.to_string())
+            }
+            (None, None) => continue,
+        };
+        match read {
             Ok(figures) => facts.entry(code).or_default().figures = Some(figures),
             // Stored by an older build: judged as no report rather than failing the page.
             Err(e) => tracing::warn!(commune = %code, error = %e, "approved figures not readable"),
@@ -329,7 +348,7 @@ pub async fn commune_page(
 /// The lines the desk prints for an approved week beside last week's approved figures (zeros
 /// where last week was not approved).
 fn report_of(this_week: WeekFigures, last_week: Option<WeekFigures>) -> Vec<thanthien_core::report::Row> {
-    let last_week = last_week.unwrap_or_else(|| empty_figures(this_week.week.previous()));
+    let last_week = last_week.unwrap_or_else(|| WeekFigures::empty(this_week.week.previous()));
     let summary = WeeklySummary {
         this_week,
         last_week,
@@ -338,18 +357,6 @@ fn report_of(this_week: WeekFigures, last_week: Option<WeekFigures>) -> Vec<than
         amendments: Vec::new(),
     };
     thanthien_core::report::rows(&summary)
-}
-
-fn empty_figures(week: Week) -> WeekFigures {
-    thanthien_core::summary::week_figures(&thanthien_core::summary::WeekInput {
-        week,
-        visits: &[],
-        dossiers: &[],
-        feedback: &[],
-        cameras: &[],
-        targets: Targets::default(),
-        as_of: week.bounds().1,
-    })
 }
 
 async fn devices(pool: &PgPool, code: &str) -> Result<Vec<DeviceLine>> {
@@ -416,7 +423,7 @@ async fn problems(pool: &PgPool, code: &str) -> Result<Vec<SyncProblem>> {
             seq,
             // A kind is a short word; whatever else a bad envelope put there is not shown.
             kind: kind.filter(|k| k.len() <= 64 && k.chars().all(|c| c.is_ascii_lowercase() || "._".contains(c))),
-            reason,
+            reason: thanthien_core::province::without_quoted(&reason),
             received_at,
         })
         .collect())
@@ -480,13 +487,22 @@ pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
     let rate = |part: Option<i32>, whole: Option<i32>| -> Option<Rate> {
         Some(Rate { part: u32::try_from(part?).ok()?, whole: u32::try_from(whole?).ok()? })
     };
+    let names: Vec<String> = weeks.iter().map(ToString::to_string).collect();
+    let (this_week, last_week) = (names.len() - 1, names.len().saturating_sub(2));
+    // Which of the 12 weeks each row is, found once.
+    let slot: Vec<Option<usize>> =
+        rows.iter().map(|r| r.week.as_deref().and_then(|w| names.iter().position(|n| n == w))).collect();
     let indexes = IndexKind::ALL
         .iter()
         .enumerate()
         .map(|(i, &index)| {
-            let at = |cells: &[Option<i32>; 6]| rate(cells[2 * i], cells[2 * i + 1]);
+            let at = |row: &SampleRow| {
+                let cells = row.cells();
+                rate(cells[2 * i], cells[2 * i + 1])
+            };
             let mut samples: Vec<CommuneSample> = Vec::new();
-            for row in &rows {
+            let mut pooled_by_week = vec![Vec::new(); names.len()];
+            for (row, slot) in rows.iter().zip(&slot) {
                 if samples.last().is_none_or(|s| s.commune_code != row.code) {
                     samples.push(CommuneSample {
                         commune_code: row.code.clone(),
@@ -495,20 +511,21 @@ pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
                         last_week: None,
                     });
                 }
-                let (Some(w), Some(s)) = (&row.week, samples.last_mut()) else { continue };
-                if *w == week.to_string() {
-                    s.this_week = at(&row.cells());
-                } else if *w == week.previous().to_string() {
-                    s.last_week = at(&row.cells());
+                let (Some(slot), Some(s)) = (*slot, samples.last_mut()) else { continue };
+                let value = at(row);
+                if let Some(v) = value {
+                    pooled_by_week[slot].push(v);
+                }
+                if slot == this_week {
+                    s.this_week = value;
+                } else if slot == last_week {
+                    s.last_week = value;
                 }
             }
             let trend = weeks
                 .iter()
-                .map(|wk| {
-                    let text = wk.to_string();
-                    let rates = rows.iter().filter(|r| r.week.as_deref() == Some(&text)).filter_map(|r| at(&r.cells()));
-                    TrendPoint { week: *wk, rate: pooled(rates) }
-                })
+                .zip(pooled_by_week)
+                .map(|(wk, rates)| TrendPoint { week: *wk, rate: pooled(rates) })
                 .collect();
             rank(index, samples, MIN_SAMPLE, trend)
         })
