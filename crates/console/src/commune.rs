@@ -7,7 +7,7 @@ use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::ProvinceRole;
-use thanthien_core::province::{CodeRequest, CommunePage, ConsoleSession, IssuedCode};
+use thanthien_core::province::{CodeRequest, CommunePage, ConsoleSession, IssuedCode, ReportStatus};
 use thanthien_core::summary::Week;
 
 /// `#xa/CODE` or `#xa/CODE/2026-W46`.
@@ -70,6 +70,28 @@ pub fn Commune(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send +
             }
         });
     };
+    // The same two decisions as on Tổng quan, on the week this page shows.
+    let decide = move |commune: String, week: Week, reason: Option<String>| {
+        spawn_local(async move {
+            let csrf = csrf.get_value();
+            let result = match reason {
+                None => {
+                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{week}/accept")), &csrf, &())
+                        .await
+                }
+                Some(reason) => {
+                    let body = thanthien_core::province::ReturnRequest { reason };
+                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{week}/return")), &csrf, &body)
+                        .await
+                }
+            };
+            match result {
+                Ok(_) => load(),
+                Err(e) if e.signed_out() => on_signed_out(),
+                Err(e) => error.set(Some(e.message)),
+            }
+        });
+    };
     let anchor = format!("{}/{}", crate::Page::Commune.anchor(), code.get_value());
     view! {
         <main class="page">
@@ -81,6 +103,18 @@ pub fn Commune(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send +
                 <crate::week::WeekPicker week=week anchor=anchor changed=load />
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" id="commune-error">{e}</p> })}
+            {move || page.get().filter(|p| admin && p.status == ReportStatus::Approved).map(|p| {
+                let reason = RwSignal::new(String::new());
+                let (accept_code, return_code) = (p.commune_code.clone(), p.commune_code.clone());
+                let week = p.week;
+                view! {
+                    <section class="card inline-form" id="commune-decide">
+                        <button id="commune-accept" class="primary" on:click=move |_| decide(accept_code.clone(), week, None)>{t().accept}</button>
+                        <input id="commune-return-reason" placeholder=t().send_back_reason bind:value=reason />
+                        <button id="commune-return" on:click=move |_| decide(return_code.clone(), week, Some(reason.get_untracked()))>{t().send_back}</button>
+                    </section>
+                }
+            })}
             {move || page.get().map(|p| view! { <Week page=p /> })}
             {move || page.get().map(|p| view! { <Devices page=p admin=admin revoke=revoke /> })}
             {admin.then(|| view! {
@@ -165,6 +199,19 @@ fn Week(page: CommunePage) -> impl IntoView {
             {history}
             <h3>{t().report_title}</h3>
             {report}
+            {(!page.amendments.is_empty()).then(|| {
+                let text = |f: Option<thanthien_core::report::Figure>| f.map_or("—".to_owned(), |f| f.text());
+                view! {
+                    <h3>{t().amendments_title}</h3>
+                    <div class="table-wrap"><table id="amendments">
+                        <thead><tr><th></th><th class="num">{t().col_before}</th><th class="num">{t().col_after}</th></tr></thead>
+                        <tbody>{page.amendments.into_iter().map(|a| view! {
+                            <tr><td>{format!("{} · {}", a.section, a.label)}</td>
+                                <td class="num">{text(a.approved)}</td><td class="num">{text(a.now)}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                }
+            })}
             <h3>{t().nav_plan}</h3>
             <div class="table-wrap">
                 <table id="commune-plan">

@@ -282,6 +282,9 @@ pub struct CommunePage {
     /// The approved report's lines (this week beside last week), as the desk prints them; empty
     /// while the week is not approved.
     pub report: Vec<crate::report::Row>,
+    /// The lines the approval in force changed from the one before it (an amended week).
+    #[serde(default)]
+    pub amendments: Vec<crate::report::Amendment>,
     pub history: Vec<crate::approval::StepView>,
     pub plan: Vec<crate::plan::PlanLine>,
     pub devices: Vec<DeviceLine>,

@@ -381,6 +381,7 @@ pub fn to_csv(summary: &WeeklySummary) -> String {
 
 /// A line whose figure changed after the week was approved: the approved figure and today's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Amendment {
     pub section: String,
     pub label: String,

@@ -660,3 +660,46 @@ async fn the_provinces_week_exports_as_a_spreadsheet_and_an_a4_pdf_with_the_page
     assert_eq!(get(&server, &format!("/v1/console/export?week={week}&format=doc"), Some(&cookie)).await.status(), 400);
     assert_eq!(get(&server, &format!("/v1/console/export?week={week}&format=pdf"), None).await.status(), 401);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn an_amended_week_shows_on_the_communes_page_what_its_new_approval_changed(pool: PgPool) {
+    use thanthien_core::province::CommunePage;
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    let week = reported_week();
+    let due = ReportDeadline::default().due(week);
+    let (device, token) = report_with(&server, "A", week, due - Duration::hours(3), |f| f.visits.total = 41).await;
+    // The head reopens a paper-book day, and approves again with two more visits.
+    let mut amended = thanthien_core::summary::WeekFigures::empty(week);
+    amended.visits.total = 43;
+    let again = [
+        step_event(
+            "A",
+            device,
+            3,
+            week,
+            ApprovalStep::reopen(due - Duration::hours(2), "Nhập bổ sung sổ giấy".into()).unwrap(),
+        ),
+        step_event("A", device, 4, week, ApprovalStep::Submitted { at: due - Duration::minutes(90) }),
+        step_event(
+            "A",
+            device,
+            5,
+            week,
+            ApprovalStep::Approved { at: due - Duration::hours(1), figures: Box::new(amended) },
+        ),
+    ];
+    let pushed = server.http_push(&token, &again).await;
+    assert!(pushed.results.iter().all(|r| r.reason.is_none()), "{pushed:?}");
+    let password = server.account("xem", "province-viewer").await;
+    let (cookie, _) = server.sign_in("xem", &password).await;
+    let page: CommunePage =
+        get(&server, &format!("/v1/console/communes/A?week={week}"), Some(&cookie)).await.json().await.unwrap();
+    assert_eq!(page.approvals, 2);
+    let total = page.amendments.iter().find(|a| a.label == "Tổng số lượt").expect("the changed line is marked");
+    use thanthien_core::report::Figure;
+    assert_eq!((total.approved, total.now), (Some(Figure::Count(41)), Some(Figure::Count(43))));
+    assert_eq!(page.report.iter().find(|r| r.label == "Tổng số lượt").unwrap().this_week, Figure::Count(43));
+    // Reported at the first approval: an amendment by the commune does not move it.
+    assert_eq!(page.reported_at, Some(due - Duration::hours(3)));
+}

@@ -326,6 +326,28 @@ pub async fn commune_page(
     let mut conn = pool.acquire().await?;
     let (approval, _) = crate::db::week_approval(&mut conn, code, week_id(week)).await?;
     drop(conn);
+    // An amended week: the lines its approval in force changed from the approval before it.
+    let approved: Vec<&WeekFigures> = approval
+        .steps
+        .values()
+        .filter_map(|s| match &s.step {
+            thanthien_core::approval::ApprovalStep::Approved { figures, .. } => Some(figures.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let amendments = match (approved.len(), row.as_ref().is_some_and(|r| r.status.is_reported())) {
+        (n, true) if n >= 2 => {
+            let summary = |f: &WeekFigures| WeeklySummary {
+                this_week: f.clone(),
+                last_week: WeekFigures::empty(week.previous()),
+                targets: Targets::default(),
+                approval: Default::default(),
+                amendments: Vec::new(),
+            };
+            thanthien_core::report::amendments(&summary(approved[n - 2]), &summary(approved[n - 1]))
+        }
+        _ => Vec::new(),
+    };
     let as_of = week.bounds().1.min(now);
     let facts = plan_facts(pool, week, as_of, Some(code)).await?.remove(code).unwrap_or_default();
     Ok(Some(CommunePage {
@@ -338,6 +360,7 @@ pub async fn commune_page(
         on_time: row.as_ref().is_some_and(|r| r.on_time),
         approvals: row.as_ref().map_or(0, |r| r.approvals),
         report,
+        amendments,
         history: approval.view().steps,
         plan: judge(week, &facts, now),
         devices: devices(pool, code).await?,
