@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::Province;
+use common::{save_screenshot, Province};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use sqlx::PgPool;
@@ -87,14 +87,6 @@ async fn wait_text(c: &Client, css: &str, expected: &str) {
         assert!(started.elapsed() < std::time::Duration::from_secs(30), "{css}: {now:?}, expected {expected:?}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-}
-
-async fn save_screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-    let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(name), png).unwrap();
 }
 
 async fn sign_in(c: &Client, username: &str, password: &str) {

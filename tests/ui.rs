@@ -1,6 +1,9 @@
 //! The real app in its real webview, driven through tauri-driver + WebKitWebDriver (run under Xvfb
 //! by `cargo xtask test`): type a name, save, see the row, find it in the SQLite file.
 
+mod common;
+
+use common::save_screenshot;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpStream;
@@ -531,14 +534,6 @@ async fn wait_value(c: &Client, css: &str, value: &str) {
         assert!(started.elapsed() < Duration::from_secs(30), "{css}: {now:?}, expected {value:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-async fn save_screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
-    let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, PathBuf::from);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(name), png).unwrap();
 }
 
 /// (level, reasons) of every rating event in the file.

@@ -153,3 +153,12 @@ async fn relay(mut client: TcpStream, target: SocketAddr, mode: u8) {
     }
     let _ = cw.shutdown().await;
 }
+
+/// A screenshot of the WebDriver session's window, kept in the test artifacts folder.
+pub async fn save_screenshot(c: &fantoccini::Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, std::path::PathBuf::from);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), png).unwrap();
+}
