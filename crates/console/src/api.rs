@@ -75,6 +75,23 @@ pub async fn upload(path: &str, csrf: &str, text: String) -> Result<thanthien_co
     }
 }
 
+/// The province's decision on a commune's approved week: accept it, or return it with `reason`.
+pub async fn decide(
+    commune: &str,
+    week: thanthien_core::summary::Week,
+    reason: Option<String>,
+    csrf: &str,
+) -> Result<(), Failure> {
+    let path = |act: &str| format!("/v1/console/weeks/{commune}/{week}/{act}");
+    match reason {
+        None => send::<_, ()>(post(&path("accept")), csrf, &()).await.map(drop),
+        Some(reason) => {
+            let body = thanthien_core::province::ReturnRequest { reason };
+            send::<_, ()>(post(&path("return")), csrf, &body).await.map(drop)
+        }
+    }
+}
+
 pub fn post(path: &str) -> RequestBuilder {
     Request::post(path)
 }

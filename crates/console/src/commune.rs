@@ -73,20 +73,8 @@ pub fn Commune(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send +
     // The same two decisions as on Tổng quan, on the week this page shows.
     let decide = move |commune: String, week: Week, reason: Option<String>| {
         spawn_local(async move {
-            let csrf = csrf.get_value();
-            let result = match reason {
-                None => {
-                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{week}/accept")), &csrf, &())
-                        .await
-                }
-                Some(reason) => {
-                    let body = thanthien_core::province::ReturnRequest { reason };
-                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{week}/return")), &csrf, &body)
-                        .await
-                }
-            };
-            match result {
-                Ok(_) => load(),
+            match api::decide(&commune, week, reason, &csrf.get_value()).await {
+                Ok(()) => load(),
                 Err(e) if e.signed_out() => on_signed_out(),
                 Err(e) => error.set(Some(e.message)),
             }

@@ -8,7 +8,6 @@ use leptos::task::spawn_local;
 use thanthien_core::account::ProvinceRole;
 use thanthien_core::province::{
     sort_rows, ConsoleSession, Overview as Figures, OverviewColumn, OverviewFilter, OverviewRow, ReportStatus,
-    ReturnRequest,
 };
 
 #[component]
@@ -30,20 +29,10 @@ pub fn Overview(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send 
     let act = move |commune: String, reason: Option<String>| {
         let Some(w) = week.get_untracked() else { return };
         spawn_local(async move {
-            let csrf = csrf.get_value();
-            let result = match &reason {
-                None => {
-                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{w}/accept")), &csrf, &()).await
-                }
-                Some(reason) => {
-                    let body = ReturnRequest { reason: reason.clone() };
-                    api::send::<_, ()>(api::post(&format!("/v1/console/weeks/{commune}/{w}/return")), &csrf, &body)
-                        .await
-                }
-            };
-            match result {
-                Ok(_) => {
-                    let done = if reason.is_some() { t().returned_done } else { t().accepted_done };
+            let returning = reason.is_some();
+            match api::decide(&commune, w, reason, &csrf.get_value()).await {
+                Ok(()) => {
+                    let done = if returning { t().returned_done } else { t().accepted_done };
                     notice.set(Some(format!("{done}: {commune} · {w}")));
                     error.set(None);
                     load();

@@ -324,6 +324,26 @@ pub struct NewCommune {
     pub district: Option<String>,
 }
 
+impl NewCommune {
+    /// Trimmed and checked, as the command line and the console both add communes: a code of
+    /// letters and digits no longer than events carry it, a name (and area) of at most 100
+    /// characters with no control characters; an empty area is no area.
+    pub fn checked(self) -> Result<NewCommune, String> {
+        let max = crate::event::limits::COMMUNE_CHARS;
+        let code = self.code.trim().to_owned();
+        if code.is_empty() || code.chars().count() > max || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(format!("Mã xã/phường chỉ gồm chữ và số, tối đa {max} ký tự."));
+        }
+        let name = self.name.trim().to_owned();
+        let district = self.district.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+        let text_ok = |t: &str| t.chars().count() <= 100 && !t.chars().any(char::is_control);
+        if name.is_empty() || !text_ok(&name) || !district.as_deref().is_none_or(text_ok) {
+            return Err("Tên xã/phường (và khu vực) phải có, tối đa 100 ký tự, không có ký tự điều khiển.".into());
+        }
+        Ok(NewCommune { code, name, district })
+    }
+}
+
 /// Asking for an enrolment code: for a new PC, or to re-enrol one (`device`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -594,6 +614,27 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!((t.rows[0][5].clone(), t.rows[0][8].clone()), (Cell::Text("Có".into()), Cell::Number(12.0)));
         assert_eq!((t.rows[1][3].clone(), t.rows[1][8].clone()), (Cell::Text("Chưa bắt đầu".into()), Cell::Empty));
+    }
+
+    #[test]
+    fn a_new_commune_is_trimmed_and_checked() {
+        let new = |code: &str, name: &str, district: Option<&str>| NewCommune {
+            code: code.into(),
+            name: name.into(),
+            district: district.map(Into::into),
+        };
+        let ok = new(" 26734 ", " Phường Trấn Biên ", Some("  ")).checked().unwrap();
+        assert_eq!((ok.code.as_str(), ok.name.as_str(), ok.district), ("26734", "Phường Trấn Biên", None));
+        for bad in [
+            new("26 734", "Xã", None),
+            new("", "Xã", None),
+            new("12345678901234567", "Xã", None),
+            new("1", " ", None),
+            new("1", "Xã\u{0}", None),
+            new("1", "Xã", Some(&"x".repeat(101))),
+        ] {
+            assert!(bad.clone().checked().is_err(), "{bad:?}");
+        }
     }
 
     #[test]

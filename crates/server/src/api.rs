@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::routing::{get, post};
 use axum::Router;
-use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::visit::Ticket;
@@ -62,12 +61,6 @@ impl FromRequestParts<PgPool> for Device {
     }
 }
 
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
 #[utoipa::path(post, path = "/v1/enroll", tag = "sync", request_body = EnrollRequest,
     params(("x-thanthien-protocol" = String, Header, description = "Protocol version, e.g. 1.0")),
     responses((status = 200, body = EnrollResponse), (status = 400, body = ApiError), (status = 403, body = ApiError),
@@ -79,7 +72,7 @@ pub(crate) async fn enroll(
     Json(req): Json<EnrollRequest>,
 ) -> Result<Json<EnrollResponse>> {
     require_protocol(&headers)?;
-    let token = new_token();
+    let token = crate::new_secret();
     let name = req.device_name.as_deref().map(|n| n.chars().take(100).collect::<String>());
     let enrolled = db::enroll(&pool, &req.code, req.device_id, name.as_deref(), &token).await?;
     tracing::info!(device = %req.device_id, commune = %enrolled.commune.code, number = enrolled.device_number, "device enrolled");

@@ -9,7 +9,7 @@ pub mod error;
 mod extract;
 pub mod openapi;
 
-use rand::Rng;
+use rand::{Rng, RngCore};
 use sqlx::PgPool;
 use std::future::Future;
 use tokio::net::TcpListener;
@@ -61,6 +61,14 @@ pub async fn serve_with(
     tracing::info!(addr = %listener.local_addr()?, console = serving.console.is_some(), "serving");
     let app = app(serving).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// A new secret of 256 random bits as hex: a device token, a console session, a CSRF token
+/// (the server keeps only the first two's hashes).
+pub(crate) fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// A new one-time enrolment code, easy to read over the phone: `XXXX-XXXX-XXXX` from an

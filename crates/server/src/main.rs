@@ -218,10 +218,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?;
         }
         Command::Commune { command: CommuneCommand::Add { code, name, district } } => {
-            let (code, name) = (code.trim(), name.trim());
-            anyhow::ensure!(!code.is_empty() && !name.is_empty(), "commune code and name must not be empty");
-            let district = district.as_deref().map(str::trim).filter(|d| !d.is_empty());
-            db::add_commune_in(&pool, code, name, district).await?;
+            let thanthien_core::province::NewCommune { code, name, district } =
+                thanthien_core::province::NewCommune { code, name, district }.checked().map_err(anyhow::Error::msg)?;
+            db::add_commune_in(&pool, &code, &name, district.as_deref()).await?;
             eprintln!("commune {code} ({name}) saved");
         }
         Command::EnrollCode { commune, device, valid_hours } => {

@@ -16,7 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use serde::Deserialize;
 use sqlx::PgPool;
 use thanthien_core::account::{Denial, ProvinceRole};
@@ -121,17 +120,15 @@ impl FromRequestParts<Console> for Admin {
     }
 }
 
-fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+/// Whether the browser reached the province over TLS, as its reverse proxy says.
+fn over_tls(headers: &HeaderMap) -> bool {
+    headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// The session cookie: HttpOnly and SameSite=Strict always, Secure when the request came over
 /// TLS (the province's reverse proxy says so).
 fn session_cookie(headers: &HeaderMap, value: &str, max_age: Duration) -> HeaderValue {
-    let tls = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let secure = if tls { "; Secure" } else { "" };
+    let secure = if over_tls(headers) { "; Secure" } else { "" };
     let cookie =
         format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", max_age.num_seconds());
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("tt_console=; Max-Age=0"))
@@ -155,7 +152,7 @@ pub(crate) async fn sign_in(
         }
         Err(_) => return Err(Error::SignInRefused("Sai tên đăng nhập hoặc mật khẩu.".into())),
     };
-    let (token, csrf) = (new_secret(), new_secret());
+    let (token, csrf) = (crate::new_secret(), crate::new_secret());
     queries::open_session(pool, &token, &account.username, &csrf).await?;
     accounts::audit(pool, &account.username, "sign-in", None, None).await?;
     let session = ConsoleSession { username: account.username, full_name: account.full_name, role: account.role, csrf };
@@ -245,33 +242,21 @@ pub(crate) async fn add_commune(
     Json(req): Json<NewCommune>,
 ) -> Result<StatusCode> {
     let pool = console.pool()?;
-    let (code, name) = (req.code.trim(), req.name.trim());
-    let district = req.district.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    let code_ok = !code.is_empty() && code.chars().count() <= 16 && code.chars().all(|c| c.is_ascii_alphanumeric());
-    if !code_ok {
-        return Err(Error::BadRequest("Mã xã/phường chỉ gồm chữ và số, tối đa 16 ký tự.".into()));
-    }
-    if name.is_empty() || name.chars().count() > 100 || district.is_some_and(|d| d.chars().count() > 100) {
-        return Err(Error::BadRequest("Tên xã/phường (và khu vực) phải có, tối đa 100 ký tự.".into()));
-    }
-    if name.chars().chain(district.unwrap_or("").chars()).any(char::is_control) {
-        return Err(Error::BadRequest("Tên không được chứa ký tự điều khiển.".into()));
-    }
-    db::add_commune_in(pool, code, name, district).await?;
-    accounts::audit(pool, &who.username, "commune.add", Some(code), Some(name)).await?;
+    let NewCommune { code, name, district } = req.checked().map_err(Error::BadRequest)?;
+    db::add_commune_in(pool, &code, &name, district.as_deref()).await?;
+    accounts::audit(pool, &who.username, "commune.add", Some(&code), Some(&name)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The address PCs reach this server at, as the browser did: scheme from the TLS proxy, host
 /// from the request.
 fn public_origin(headers: &HeaderMap) -> String {
-    let tls = headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
         .unwrap_or("localhost");
-    format!("{}://{host}", if tls { "https" } else { "http" })
+    format!("{}://{host}", if over_tls(headers) { "https" } else { "http" })
 }
 
 #[utoipa::path(post, path = "/v1/console/communes/{code}/enrollment-codes", tag = "console", request_body = CodeRequest,
