@@ -703,3 +703,199 @@ async fn an_amended_week_shows_on_the_communes_page_what_its_new_approval_change
     // Reported at the first approval: an amendment by the commune does not move it.
     assert_eq!(page.reported_at, Some(due - Duration::hours(3)));
 }
+
+/// The plan's facts as the log itself gives them: every entry's latest listing and every
+/// series' latest instant up to `as_of`, replayed from the events (what the scoreboard read
+/// before it kept the timelines of the migration `plan_evidence`).
+async fn facts_from_the_log(
+    pool: &PgPool,
+    commune: &str,
+    week: Week,
+    as_of: DateTime<Utc>,
+) -> thanthien_core::plan::PlanFacts {
+    let clock = format!("{:016}", as_of.timestamp_millis() + 1);
+    let listed = |kind: &'static str| {
+        let clock = clock.clone();
+        async move {
+            let (listed, published, leaders, leaders_published): (i64, i64, i64, i64) = sqlx::query_as(
+                "SELECT count(*) FILTER (WHERE active), count(*) FILTER (WHERE active AND published),
+                        count(*) FILTER (WHERE active AND leader), count(*) FILTER (WHERE active AND leader AND published)
+                 FROM (SELECT DISTINCT ON (entity_id) COALESCE((payload->>'active')::boolean, true) AS active,
+                              COALESCE((payload->>'phone_published')::boolean, false) AS published,
+                              COALESCE((payload->>'leader')::boolean, false) AS leader
+                       FROM event WHERE kind = $1 AND commune_code = $2 AND hlc < $3
+                       ORDER BY entity_id, hlc DESC) o",
+            )
+            .bind(kind)
+            .bind(commune)
+            .bind(&clock)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            [listed, published, leaders, leaders_published].map(|n| u32::try_from(n).unwrap())
+        }
+    };
+    let latest = |kind: &'static str, field: &'static str, venues: &'static [&'static str]| async move {
+        let (at,): (Option<DateTime<Utc>>,) = sqlx::query_as(&format!(
+            "SELECT max(payload_instant(payload->>'{field}')) FROM event
+             WHERE kind = $1 AND commune_code = $2 AND payload_instant(payload->>'{field}') <= $3
+               AND (cardinality($4::text[]) = 0 OR payload->>'venue' = ANY($4))"
+        ))
+        .bind(kind)
+        .bind(commune)
+        .bind(as_of)
+        .bind(venues)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        at
+    };
+    let (start, end) = week.bounds();
+    let (in_week,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM event WHERE kind = 'feedback_box.opened' AND commune_code = $1
+           AND payload_instant(payload->>'opened_at') >= $2 AND payload_instant(payload->>'opened_at') <= $3
+           AND payload_instant(payload->>'opened_at') < $4",
+    )
+    .bind(commune)
+    .bind(start)
+    .bind(as_of)
+    .bind(end)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let [officials, phones_published, leaders, leader_phones_published] = listed("official.listed").await;
+    thanthien_core::plan::PlanFacts {
+        officials,
+        phones_published,
+        leaders,
+        leader_phones_published,
+        cameras: listed("camera.listed").await[0],
+        notice_board_at: latest("publication.recorded", "at", &["notice_board"]).await,
+        online_at: latest("publication.recorded", "at", &["portal", "fanpage", "zalo"]).await,
+        box_openings_in_week: u32::try_from(in_week).unwrap(),
+        last_box_opening: latest("feedback_box.opened", "opened_at", &[]).await,
+        ..Default::default()
+    }
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_plans_evidence_stands_as_the_log_says_at_every_instant_whatever_order_the_pcs_synced_in(pool: PgPool) {
+    use thanthien_core::camera::{CameraChange, CameraInput, CameraListed};
+    use thanthien_core::feedback::FeedbackBoxOpened;
+    use thanthien_core::official::{OfficialInput, OfficialListed};
+    use thanthien_core::publicity::{BoardFormat, Published, Venue};
+    use thanthien_province::console::queries::plan_facts;
+
+    let server = common::start(pool.clone()).await;
+    server.commune("A").await;
+    let (first, first_token) = server.device("A").await;
+    let (second, second_token) = server.device("A").await;
+    let week = Week::of(Utc::now()).previous().previous();
+    let monday = week.bounds().0;
+    // Three directory entries, each listed again and again (published, a leader, then gone), two
+    // cameras, publications at the board and online, box openings: from two PCs, each PC's
+    // events in its own order, both PCs sharing instants to the millisecond.
+    let entries = [Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()];
+    let cameras = [Uuid::now_v7(), Uuid::now_v7()];
+    let mut timeline: Vec<(Uuid, DateTime<Utc>, Uuid, EventBody)> = Vec::new();
+    let mut seed = 7_u64;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..60_i64 {
+        let device = if next(2) == 0 { first } else { second };
+        // Instants on a coarse grid, so that some coincide.
+        let at = monday + Duration::hours(7 * (next(40) as i64)) + Duration::milliseconds(next(2) as i64);
+        let (entity, body) = match i % 5 {
+            0 | 1 => {
+                let listed = OfficialListed::parse(OfficialInput {
+                    name: format!("Cán bộ {i}"),
+                    title: "Công chức".into(),
+                    phone: Some("0912345678".into()),
+                    phone_published: next(2) == 0,
+                    leader: next(3) == 0,
+                    ..Default::default()
+                })
+                .unwrap();
+                let listed = OfficialListed { active: next(4) != 0, ..listed };
+                (entries[next(3) as usize], EventBody::Official(listed))
+            }
+            2 => {
+                let input = CameraInput { name: format!("Quầy {i}"), active: next(3) != 0, ..Default::default() };
+                (
+                    cameras[next(2) as usize],
+                    EventBody::Camera(CameraChange::Listed(CameraListed::parse(input).unwrap())),
+                )
+            }
+            3 => {
+                let venue = [Venue::NoticeBoard, Venue::Portal, Venue::Zalo][next(3) as usize];
+                (Uuid::now_v7(), EventBody::Publication(Published { format: BoardFormat::Pdf, venue, place: None, at }))
+            }
+            _ => {
+                let opened = FeedbackBoxOpened::parse(at, vec!["Lê Thị Hoa".into(), "Trần Văn Nam".into()], 1, None);
+                (Uuid::now_v7(), EventBody::FeedbackBox(opened.unwrap()))
+            }
+        };
+        timeline.push((device, at, entity, body));
+    }
+    // Each PC clocks its own events in order; the second PC syncs its older ones last, in
+    // batches, so most of its events arrive after later ones.
+    let mut batches: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+    for (device, token) in [(first, &first_token), (second, &second_token)] {
+        let mut mine: Vec<_> = timeline.iter().filter(|(d, ..)| *d == device).collect();
+        mine.sort_by_key(|(_, at, ..)| *at);
+        let events: Vec<serde_json::Value> = mine
+            .iter()
+            .enumerate()
+            .map(|(seq, (_, at, entity, body))| {
+                let hlc = Hlc { wall_ms: at.timestamp_millis() as u64, counter: 0, device };
+                let event = Event::new("A", device, seq as i64 + 1, hlc, *entity, body, Some("lan.nt".into()));
+                serde_json::to_value(event).unwrap()
+            })
+            .collect();
+        for batch in events.chunks(7) {
+            batches.push((token.clone(), batch.to_vec()));
+        }
+    }
+    for (token, batch) in &batches {
+        let pushed = server.http_push(token, batch).await;
+        assert!(pushed.results.iter().all(|r| r.reason.is_none()), "{pushed:?}");
+    }
+
+    // At every instant an event names, a millisecond either side, and the week's bounds.
+    let mut instants: Vec<DateTime<Utc>> = timeline
+        .iter()
+        .flat_map(|(_, at, ..)| [*at - Duration::milliseconds(1), *at, *at + Duration::milliseconds(1)])
+        .chain([monday, week.bounds().1, monday - Duration::days(1)])
+        .collect();
+    instants.sort();
+    instants.dedup();
+    let mut seen = std::collections::HashSet::new();
+    for as_of in instants {
+        let mut kept = plan_facts(&pool, week, as_of, Some("A")).await.unwrap().remove("A").unwrap_or_default();
+        kept.mailbox_read_at = None;
+        let replayed = facts_from_the_log(&pool, "A", week, as_of).await;
+        assert_eq!(kept, replayed, "as of {as_of}");
+        seen.insert((replayed.officials, replayed.phones_published, replayed.leaders, replayed.cameras));
+    }
+    assert!(seen.len() > 5, "the directory changed along the way: {seen:?}");
+
+    // Kept as the events came, the timelines are the ones the whole log rebuilds at once.
+    let timelines = |pool: PgPool| async move {
+        // 'infinity' is no DateTime (sqlx panics on it): the latest row reads as None.
+        type Row = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>, i32, i32, i32, i32);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT event_id, series, at, NULLIF(until, 'infinity'), listed, published, leaders, leaders_published
+             FROM plan_evidence ORDER BY event_id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        rows
+    };
+    let kept = timelines(pool.clone()).await;
+    assert_eq!(kept.len(), timeline.len());
+    sqlx::query("SELECT plan_evidence_rebuild(NULL, NULL)").execute(&pool).await.unwrap();
+    assert_eq!(timelines(pool.clone()).await, kept);
+}

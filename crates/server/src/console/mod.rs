@@ -3,7 +3,7 @@
 
 mod assets;
 mod export;
-mod queries;
+pub mod queries;
 
 use crate::accounts;
 use crate::db;

@@ -97,22 +97,22 @@ async fn overview_of(
         Option<DateTime<Utc>>,
         bool,
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT c.code, c.name, c.district, w.status, w.reported_at, w.approvals,
-                (SELECT max(d.last_seen_at) FROM device d WHERE d.commune_code = c.code),
-                -- Entries of the week matter only where no step of it came.
+    // Hash joins over the week's rows; the order is made below (a collated sort cost more).
+    let sql = format!(
+        "SELECT c.code, c.name, c.district, w.status, w.reported_at, w.approvals, d.last_sync,
+                -- Entries of the week matter only where no step came.
                 w.status IS NOT NULL
                     OR EXISTS (SELECT 1 FROM event e WHERE e.commune_code = c.code AND e.hlc >= $2 AND e.hlc < $3)
-         FROM commune c LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = $1
-         WHERE $4::text IS NULL OR c.code = $4
-         ORDER BY c.code",
-    )
-    .bind(week.to_string())
-    .bind(clock(start))
-    .bind(clock(end))
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
+         FROM commune c
+         LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = $1
+         LEFT JOIN (SELECT commune_code, max(last_seen_at) AS last_sync FROM device GROUP BY commune_code) d
+                ON d.commune_code = c.code
+         WHERE true {}",
+        narrowed("c.code", only, 4)
+    );
+    let query = sqlx::query_as(&sql).bind(week.to_string()).bind(clock(start)).bind(clock(end));
+    let mut rows: Vec<Row> = narrow(query, only).fetch_all(pool).await?;
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let rows = rows
         .into_iter()
         .map(|(commune_code, commune_name, district, status, reported_at, approvals, last_sync, has_entries)| {
@@ -135,6 +135,24 @@ async fn overview_of(
     Ok(Overview::new(week, deadline, rows))
 }
 
+/// The SQL that narrows a query to one commune, if it is: `AND <column> = $<param>`, spelt out
+/// rather than `($n IS NULL OR <column> = $n)`, whose generic plan (the one PostgreSQL settles on
+/// after five runs) expects a single row and probes an index once per commune.
+fn narrowed(column: &str, only: Option<&str>, param: usize) -> String {
+    only.map_or_else(String::new, |_| format!("AND {column} = ${param}"))
+}
+
+/// Binds the commune `narrowed` named, if any (its parameter comes last).
+fn narrow<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    only: Option<&'q str>,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    match only {
+        Some(code) => query.bind(code),
+        None => query,
+    }
+}
+
 /// The facts behind the plan's items, for every commune (or one), as of `as_of` (the week's end,
 /// or now while it runs).
 pub async fn plan_facts(
@@ -145,115 +163,69 @@ pub async fn plan_facts(
 ) -> Result<std::collections::HashMap<String, PlanFacts>> {
     use std::collections::HashMap;
     let (start, end) = week.bounds();
-    let clock = format!("{:016}", (as_of.timestamp_millis() + 1).max(0));
+    // Every series of the plan's evidence as it stood then, a row each (see the migration
+    // `plan_evidence`): the directory and the cameras as listed, the latest publications and
+    // box opening.
+    let held_sql = format!(
+        "SELECT commune_code, series, at, listed, published, leaders, leaders_published
+         FROM plan_evidence WHERE until > $1 AND at <= $1 {}",
+        narrowed("commune_code", only, 2)
+    );
+    let boxes_sql = format!(
+        "SELECT commune_code, count(*) FROM plan_evidence
+         WHERE series = 'box_opened' AND at >= $1 AND at < $2 {} GROUP BY commune_code",
+        narrowed("commune_code", only, 3)
+    );
+    let mailboxes_sql = format!(
+        "SELECT commune_code, max(mailbox_read_at) FROM device WHERE true {} GROUP BY commune_code",
+        narrowed("commune_code", only, 1)
+    );
+    // The week's figures as the commune approved them (a returned week has none in force): the
+    // few the plan reads, or, for a week approved before they were kept, all of them.
+    let figures_sql = format!(
+        "SELECT commune_code, plan_figures, CASE WHEN plan_figures IS NULL THEN figures END FROM week_summary
+         WHERE week = $1 AND status IN ('approved', 'accepted') AND figures IS NOT NULL {}",
+        narrowed("commune_code", only, 2)
+    );
+    type Held = (String, String, DateTime<Utc>, i32, i32, i32, i32);
+    type Opened = (String, i64);
+    type Read = (String, Option<DateTime<Utc>>);
+    type Figures = (String, Option<serde_json::Value>, Option<serde_json::Value>);
+    let until = end.min(as_of + chrono::Duration::microseconds(1));
+    // Four reads of their own, on as many connections at once.
+    let (held, boxes, mailboxes, figures): (Vec<Held>, Vec<Opened>, Vec<Read>, Vec<Figures>) = tokio::try_join!(
+        narrow(sqlx::query_as(&held_sql).bind(as_of), only).fetch_all(pool),
+        narrow(sqlx::query_as(&boxes_sql).bind(start).bind(until), only).fetch_all(pool),
+        narrow(sqlx::query_as(&mailboxes_sql), only).fetch_all(pool),
+        narrow(sqlx::query_as(&figures_sql).bind(week.to_string()), only).fetch_all(pool),
+    )?;
+
     let mut facts: HashMap<String, PlanFacts> = HashMap::new();
-
-    // Each commune's latest publication at the office and online, up to then (an index each).
-    type Latest = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
-    let publications: Vec<Latest> = sqlx::query_as(
-        "SELECT c.code,
-                (SELECT max(payload_instant(e.payload->>'at')) FROM event e
-                 WHERE e.kind = 'publication.recorded' AND e.commune_code = c.code
-                   AND e.payload->>'venue' = 'notice_board' AND payload_instant(e.payload->>'at') <= $1),
-                (SELECT max(payload_instant(e.payload->>'at')) FROM event e
-                 WHERE e.kind = 'publication.recorded' AND e.commune_code = c.code
-                   AND e.payload->>'venue' IN ('portal', 'fanpage', 'zalo') AND payload_instant(e.payload->>'at') <= $1)
-         FROM commune c WHERE $2::text IS NULL OR c.code = $2",
-    )
-    .bind(as_of)
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
-    for (code, board, online) in publications {
-        let f = facts.entry(code).or_default();
-        (f.notice_board_at, f.online_at) = (board, online);
-    }
-
-    // The directory as it stood: each entry's latest listing up to then.
-    let officials: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT commune_code, count(*) FILTER (WHERE active), count(*) FILTER (WHERE active AND published),
-                count(*) FILTER (WHERE active AND leader), count(*) FILTER (WHERE active AND leader AND published)
-         FROM (SELECT DISTINCT ON (commune_code, entity_id) commune_code,
-                      COALESCE((payload->>'active')::boolean, true) AS active,
-                      COALESCE((payload->>'phone_published')::boolean, false) AS published,
-                      COALESCE((payload->>'leader')::boolean, false) AS leader
-               FROM event
-               WHERE kind = 'official.listed' AND hlc < $1 AND ($2::text IS NULL OR commune_code = $2)
-               ORDER BY commune_code, entity_id, hlc DESC) o
-         GROUP BY commune_code",
-    )
-    .bind(&clock)
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
     let count = |n: i64| u32::try_from(n).unwrap_or(0);
-    for (code, active, published, leaders, leaders_published) in officials {
+    for (code, series, at, listed, published, leaders, leaders_published) in held {
         let f = facts.entry(code).or_default();
-        (f.officials, f.phones_published, f.leaders, f.leader_phones_published) =
-            (count(active), count(published), count(leaders), count(leaders_published));
+        match series.as_str() {
+            "directory" => {
+                (f.officials, f.phones_published, f.leaders, f.leader_phones_published) = (
+                    count(listed.into()),
+                    count(published.into()),
+                    count(leaders.into()),
+                    count(leaders_published.into()),
+                );
+            }
+            "cameras" => f.cameras = count(listed.into()),
+            "notice_board" => f.notice_board_at = Some(at),
+            "online" => f.online_at = Some(at),
+            "box_opened" => f.last_box_opening = Some(at),
+            other => tracing::warn!(series = other, "unknown series of plan evidence"),
+        }
     }
-
-    let boxes: Vec<(String, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "SELECT c.code,
-                (SELECT count(*) FROM event e
-                 WHERE e.kind = 'feedback_box.opened' AND e.commune_code = c.code
-                   AND payload_instant(e.payload->>'opened_at') >= $2
-                   AND payload_instant(e.payload->>'opened_at') < least($3, $1 + interval '1 microsecond')),
-                (SELECT max(payload_instant(e.payload->>'opened_at')) FROM event e
-                 WHERE e.kind = 'feedback_box.opened' AND e.commune_code = c.code
-                   AND payload_instant(e.payload->>'opened_at') <= $1)
-         FROM commune c WHERE $4::text IS NULL OR c.code = $4",
-    )
-    .bind(as_of)
-    .bind(start)
-    .bind(end)
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
-    for (code, in_week, last) in boxes {
-        let f = facts.entry(code).or_default();
-        (f.box_openings_in_week, f.last_box_opening) = (count(in_week), last);
+    for (code, in_week) in boxes {
+        facts.entry(code).or_default().box_openings_in_week = count(in_week);
     }
-
-    let cameras: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT commune_code, count(*) FILTER (WHERE active)
-         FROM (SELECT DISTINCT ON (commune_code, entity_id) commune_code,
-                      COALESCE((payload->>'active')::boolean, true) AS active
-               FROM event
-               WHERE kind = 'camera.listed' AND hlc < $1 AND ($2::text IS NULL OR commune_code = $2)
-               ORDER BY commune_code, entity_id, hlc DESC) c
-         GROUP BY commune_code",
-    )
-    .bind(&clock)
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
-    for (code, active) in cameras {
-        facts.entry(code).or_default().cameras = count(active);
-    }
-
-    let mailboxes: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as(
-        "SELECT commune_code, max(mailbox_read_at) FROM device
-         WHERE $1::text IS NULL OR commune_code = $1 GROUP BY commune_code",
-    )
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
     for (code, read) in mailboxes {
         facts.entry(code).or_default().mailbox_read_at = read;
     }
-
-    // The week's figures as the commune approved them (a returned week has none in force): the
-    // few the plan reads, or, for a week approved before they were kept, all of them.
-    let figures: Vec<(String, Option<serde_json::Value>, Option<serde_json::Value>)> = sqlx::query_as(
-        "SELECT commune_code, plan_figures, CASE WHEN plan_figures IS NULL THEN figures END FROM week_summary
-         WHERE week = $1 AND status IN ('approved', 'accepted') AND figures IS NOT NULL
-           AND ($2::text IS NULL OR commune_code = $2)",
-    )
-    .bind(week.to_string())
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
     for (code, plan, full) in figures {
         let read = match (plan, full) {
             (Some(plan), _) => serde_json::from_value::<PlanFigures>(plan).map_err(|e| e.to_string()),
@@ -273,18 +245,16 @@ pub async fn plan_facts(
 
 /// The communes: code, name, area, by code.
 pub async fn communes(pool: &PgPool, only: Option<&str>) -> Result<Vec<(String, String, Option<String>)>> {
-    Ok(sqlx::query_as("SELECT code, name, district FROM commune WHERE $1::text IS NULL OR code = $1 ORDER BY code")
-        .bind(only)
-        .fetch_all(pool)
-        .await?)
+    let sql =
+        format!("SELECT code, name, district FROM commune WHERE true {} ORDER BY code", narrowed("code", only, 1));
+    Ok(narrow(sqlx::query_as(&sql), only).fetch_all(pool).await?)
 }
 
 /// The plan's scoreboard of `week` at `now`.
 pub async fn scoreboard(pool: &PgPool, week: Week, now: DateTime<Utc>) -> Result<Scoreboard> {
     let as_of = week.bounds().1.min(now);
-    let mut facts = plan_facts(pool, week, as_of, None).await?;
-    let communes = communes(pool, None)
-        .await?
+    let (mut facts, communes) = tokio::try_join!(plan_facts(pool, week, as_of, None), communes(pool, None))?;
+    let communes = communes
         .into_iter()
         .map(|(commune_code, commune_name, district)| {
             let f = facts.remove(&commune_code).unwrap_or_default();
@@ -452,12 +422,11 @@ async fn problems(pool: &PgPool, code: &str) -> Result<Vec<SyncProblem>> {
         .collect())
 }
 
-/// A commune's counts behind the index ratios of one week (every column NULL with no approved week).
+/// A commune's counts behind the index ratios of one approved week.
 #[derive(sqlx::FromRow)]
 struct SampleRow {
-    code: String,
-    name: String,
-    week: Option<String>,
+    commune_code: String,
+    week: String,
     #[sqlx(rename = "feedback_on_time_part")]
     on_time_part: Option<i32>,
     #[sqlx(rename = "feedback_on_time_whole")]
@@ -495,60 +464,55 @@ pub async fn rankings(pool: &PgPool, week: Week) -> Result<Rankings> {
         weeks.push(earlier);
     }
     weeks.reverse();
-    let samples: Vec<SampleRow> = sqlx::query_as(
-        "SELECT c.code, c.name, w.week, w.feedback_on_time_part, w.feedback_on_time_whole,
-                w.feedback_satisfaction_part, w.feedback_satisfaction_whole,
-                w.procedure_satisfaction_part, w.procedure_satisfaction_whole
-         FROM commune c LEFT JOIN week_summary w ON w.commune_code = c.code AND w.week = ANY($1)
-              AND w.status IN ('approved', 'accepted')
-         ORDER BY c.code",
-    )
-    .bind(weeks.iter().map(ToString::to_string).collect::<Vec<_>>())
-    .fetch_all(pool)
-    .await?;
-    let rows = samples;
-    let rate = |part: Option<i32>, whole: Option<i32>| -> Option<Rate> {
-        Some(Rate { part: u32::try_from(part?).ok()?, whole: u32::try_from(whole?).ok()? })
-    };
     let names: Vec<String> = weeks.iter().map(ToString::to_string).collect();
+    // The counts are read from their index alone (migration `ranking_samples`); communes come
+    // apart, so a commune with no approved week still ranks as "no report".
+    let (communes, rows): (_, Vec<SampleRow>) = tokio::try_join!(communes(pool, None), async {
+        let rows = sqlx::query_as(
+            "SELECT commune_code, week, feedback_on_time_part, feedback_on_time_whole,
+                    feedback_satisfaction_part, feedback_satisfaction_whole,
+                    procedure_satisfaction_part, procedure_satisfaction_whole
+             FROM week_summary WHERE week = ANY($1) AND status IN ('approved', 'accepted')",
+        )
+        .bind(&names)
+        .fetch_all(pool)
+        .await?;
+        Ok::<_, Error>(rows)
+    },)?;
+    // Each commune's counts in each of the 12 weeks, placed once.
+    let place: std::collections::HashMap<&str, usize> =
+        communes.iter().enumerate().map(|(i, (code, ..))| (code.as_str(), i)).collect();
+    let mut cells: Vec<Vec<Option<[Option<i32>; 6]>>> = vec![vec![None; names.len()]; communes.len()];
+    for row in &rows {
+        if let (Some(&c), Some(slot)) =
+            (place.get(row.commune_code.as_str()), names.iter().position(|n| *n == row.week))
+        {
+            cells[c][slot] = Some(row.cells());
+        }
+    }
     let (this_week, last_week) = (names.len() - 1, names.len().saturating_sub(2));
-    // Which of the 12 weeks each row is, found once.
-    let slot: Vec<Option<usize>> =
-        rows.iter().map(|r| r.week.as_deref().and_then(|w| names.iter().position(|n| n == w))).collect();
     let indexes = IndexKind::ALL
         .iter()
         .enumerate()
         .map(|(i, &index)| {
-            let at = |row: &SampleRow| {
-                let cells = row.cells();
-                rate(cells[2 * i], cells[2 * i + 1])
+            let rate = |week: &Option<[Option<i32>; 6]>| -> Option<Rate> {
+                let cells = week.as_ref()?;
+                Some(Rate { part: u32::try_from(cells[2 * i]?).ok()?, whole: u32::try_from(cells[2 * i + 1]?).ok()? })
             };
-            let mut samples: Vec<CommuneSample> = Vec::new();
-            let mut pooled_by_week = vec![Vec::new(); names.len()];
-            for (row, slot) in rows.iter().zip(&slot) {
-                if samples.last().is_none_or(|s| s.commune_code != row.code) {
-                    samples.push(CommuneSample {
-                        commune_code: row.code.clone(),
-                        commune_name: row.name.clone(),
-                        this_week: None,
-                        last_week: None,
-                    });
-                }
-                let (Some(slot), Some(s)) = (*slot, samples.last_mut()) else { continue };
-                let value = at(row);
-                if let Some(v) = value {
-                    pooled_by_week[slot].push(v);
-                }
-                if slot == this_week {
-                    s.this_week = value;
-                } else if slot == last_week {
-                    s.last_week = value;
-                }
-            }
+            let samples = communes
+                .iter()
+                .zip(&cells)
+                .map(|((code, name, _), weeks)| CommuneSample {
+                    commune_code: code.clone(),
+                    commune_name: name.clone(),
+                    this_week: rate(&weeks[this_week]),
+                    last_week: rate(&weeks[last_week]),
+                })
+                .collect();
             let trend = weeks
                 .iter()
-                .zip(pooled_by_week)
-                .map(|(wk, rates)| TrendPoint { week: *wk, rate: pooled(rates) })
+                .enumerate()
+                .map(|(slot, &week)| TrendPoint { week, rate: pooled(cells.iter().filter_map(|w| rate(&w[slot]))) })
                 .collect();
             rank(index, samples, MIN_SAMPLE, trend)
         })
