@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "request_rating",
     "rating_request",
     "submit_rating",
+    "show_rating_window",
     "list_today_visits",
     "list_procedures",
     "list_officials",

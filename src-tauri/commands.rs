@@ -149,9 +149,23 @@ pub async fn dossiers_at_risk(office: Shared<'_>) -> Result<Vec<DossierAtRisk>, 
 
 /// The desk asks the citizen-facing window to collect a rating for a finished visit.
 #[tauri::command]
-pub async fn request_rating(id: Uuid, office: Shared<'_>) -> Result<RatingRequest, CommandError> {
+pub async fn request_rating(
+    id: Uuid,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<RatingRequest, CommandError> {
     let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
-    Ok(office.rating.request(&store, id).await?)
+    let request = office.rating.request(&store, id).await?;
+    crate::rating::window::show(&app);
+    Ok(request)
+}
+
+/// The desk brings the citizen-facing window up (on a PC with one monitor it is hidden otherwise).
+#[tauri::command]
+pub fn show_rating_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
+    office.session.acting(&office.store, Permission::Desk, Utc::now())?;
+    crate::rating::window::show(&app);
+    Ok(())
 }
 
 /// Rating window: what it is asked to collect, if anything.
@@ -162,9 +176,15 @@ pub fn rating_request(office: Shared<'_>) -> Option<RatingRequest> {
 
 /// Rating window: the citizen's answer to the pending request (and nothing else).
 #[tauri::command]
-pub async fn submit_rating(level: u8, reasons: Vec<RatingReason>, office: Shared<'_>) -> Result<(), CommandError> {
+pub async fn submit_rating(
+    level: u8,
+    reasons: Vec<RatingReason>,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<(), CommandError> {
     office.rating.submit(level, reasons).await?;
     office.engine.nudge();
+    crate::rating::window::step_back(app);
     Ok(())
 }
 

@@ -67,6 +67,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
     tracing::info!(path = %store.path().display(), "store open");
     let engine = sync::Engine::new(store.clone());
     let rating = rating::RatingDesk::default();
+    let placed = store.clone();
     tauri::Builder::default()
         .manage(commands::Office {
             store,
@@ -75,8 +76,9 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             rating,
             exports: export_dir(),
         })
-        .setup(move |_app| {
+        .setup(move |app| {
             tauri::async_runtime::spawn(engine.run());
+            tauri::async_runtime::spawn(rating::window::place(app.handle().clone(), placed));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -91,6 +93,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::request_rating,
             commands::rating_request,
             commands::submit_rating,
+            commands::show_rating_window,
             commands::list_today_visits,
             commands::list_procedures,
             commands::list_officials,

@@ -48,7 +48,7 @@ pub async fn configure(
     if server.is_empty() || username.is_empty() || password.is_empty() {
         return Err(StoreError::Invalid(vec![InputError::MailboxNotSet]));
     }
-    let in_os_store = secret::save(&credential_account(&server, &username), &password).await;
+    let in_os_store = secret::save(secret::Vault::Mailbox, &credential_account(&server, &username), &password).await;
     let password = (!in_os_store).then_some(password);
     store.set_mailbox(&MailboxSettings { server, username, password, ca_file }).await?;
     Ok(in_os_store)
@@ -69,9 +69,9 @@ async fn import_once(store: &Store) -> Result<MailboxReport, MailboxError> {
     let settings = store.mailbox_settings().await?.ok_or(MailboxError::NotSet)?;
     let password = match &settings.password {
         Some(p) => p.clone(),
-        None => {
-            secret::load(&credential_account(&settings.server, &settings.username)).await.ok_or(MailboxError::NotSet)?
-        }
+        None => secret::load(secret::Vault::Mailbox, &credential_account(&settings.server, &settings.username))
+            .await
+            .ok_or(MailboxError::NotSet)?,
     };
     let (host, port) = match settings.server.rsplit_once(':') {
         Some((host, port)) if port.parse::<u16>().is_ok() => (host.to_owned(), port.parse().unwrap_or(993)),

@@ -4,7 +4,24 @@
 
 use std::time::Duration;
 
-const SERVICE: &str = "vn.thanthien.mailbox";
+/// What a secret opens: each under its own service name in the credential store.
+#[derive(Debug, Clone, Copy)]
+pub enum Vault {
+    /// The feedback mailbox's password, under the server and user it opens.
+    Mailbox,
+    /// The token this PC shows the province, under the PC's device id.
+    DeviceToken,
+}
+
+impl Vault {
+    fn service(self) -> &'static str {
+        match self {
+            Vault::Mailbox => "vn.thanthien.mailbox",
+            Vault::DeviceToken => "vn.thanthien.device",
+        }
+    }
+}
+
 /// A credential store that does not answer quickly is treated as absent, not waited on.
 const WAIT: Duration = Duration::from_secs(3);
 
@@ -23,13 +40,13 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> keyring::Result<T> +
 }
 
 /// Saves `secret` under `account`; false when there is no credential store to keep it.
-pub async fn save(account: &str, secret: &str) -> bool {
+pub async fn save(vault: Vault, account: &str, secret: &str) -> bool {
     let (account, secret) = (account.to_owned(), secret.to_owned());
-    blocking(move || keyring::Entry::new(SERVICE, &account)?.set_password(&secret)).await.is_some()
+    blocking(move || keyring::Entry::new(vault.service(), &account)?.set_password(&secret)).await.is_some()
 }
 
 /// The secret saved under `account`, if the credential store has it.
-pub async fn load(account: &str) -> Option<String> {
+pub async fn load(vault: Vault, account: &str) -> Option<String> {
     let account = account.to_owned();
-    blocking(move || keyring::Entry::new(SERVICE, &account)?.get_password()).await
+    blocking(move || keyring::Entry::new(vault.service(), &account)?.get_password()).await
 }

@@ -622,3 +622,113 @@ async fn the_publicity_board_as_poster_page_and_data_with_a_qr_code_that_scans()
         list.stdout
     );
 }
+
+/// The command line inside a desktop-like session: a session bus (dbus-run-session) with a Secret
+/// Service (gnome-keyring, unlocked as a login would), every step of `script` on the same bus.
+/// `$BIN` is `thanthien --data-dir <dir>`.
+async fn in_desktop_session(home: &Path, dir: &Path, script: &str) -> Run {
+    let script = format!(
+        "set -e\nprintf 'mat-khau-phien' | gnome-keyring-daemon --unlock --components=secrets >/dev/null\n{script}"
+    );
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("HOME", home)
+        .env("BIN", format!("{} --data-dir {}", env!("CARGO_BIN_EXE_thanthien"), dir.display()))
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("XDG_DATA_HOME")
+        .env("RUST_LOG", "info")
+        .output()
+        .await
+        .unwrap();
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Whether any file of the data folder (database, its journal, the logs) holds `secret`.
+fn data_folder_holds(dir: &Path, secret: &str) -> bool {
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if std::fs::read(&path).unwrap().windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+async fn token_columns(dir: &Path) -> (Option<String>, bool) {
+    let store = thanthien::store::Store::open(dir).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", store.path().display())).await.unwrap();
+    let row = sqlx::query_as("SELECT token, token_in_os_store FROM local_device").fetch_one(&pool).await.unwrap();
+    store.close().await;
+    row
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_before_moves_there(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "26734").await;
+    let url = format!("http://{}", province.addr);
+
+    // Enrolled in a desktop session: the token is in the Secret Service and nowhere in the data
+    // folder, and the round reads it from there.
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let code = common::code_for(&pool, "26734").await;
+    let run = in_desktop_session(
+        home.path(),
+        dir.path(),
+        &format!(
+            "$BIN enroll --server {url} --code {code}\n$BIN visit add --name 'Đỗ Thị Phương' >/dev/null\n$BIN sync\n\
+             secret-tool search --all service vn.thanthien.device"
+        ),
+    )
+    .await;
+    assert!(run.ok, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("Đã gửi 1 bản ghi"), "{}", run.stdout);
+    let token = run.stdout.lines().find_map(|l| l.strip_prefix("secret = ")).expect("the token in the store").trim();
+    let (known,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM device WHERE token_hash = $1)")
+        .bind(thanthien_province::db::hash_secret(token))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(known, "the stored secret is the token the province issued");
+    assert_eq!(token_columns(dir.path()).await, (None, true));
+    assert!(!data_folder_holds(dir.path(), token));
+
+    // Enrolled with no credential store: the token stays in the database and the log says so;
+    // the first start in a desktop session moves it to the store.
+    let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let code = common::code_for(&pool, "26734").await;
+    let enroll = Command::new(env!("CARGO_BIN_EXE_thanthien"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["enroll", "--server", &url, "--code", &code])
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", home.path())
+        .output()
+        .await
+        .unwrap();
+    assert!(enroll.status.success(), "{}", String::from_utf8_lossy(&enroll.stderr));
+    let (kept_here, in_store) = token_columns(dir.path()).await;
+    let kept_here = kept_here.expect("the token kept in the database");
+    assert!(!in_store);
+    let log = std::fs::read_to_string(dir.path().join("logs").join("thanthien-cli.log")).unwrap();
+    assert!(log.contains("no OS credential store"), "{log}");
+    let run =
+        in_desktop_session(home.path(), dir.path(), "$BIN sync\nsecret-tool search --all service vn.thanthien.device")
+            .await;
+    assert!(run.ok, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains(&format!("secret = {kept_here}")), "{}", run.stdout);
+    assert_eq!(token_columns(dir.path()).await, (None, true));
+    assert!(!data_folder_holds(dir.path(), &kept_here), "no copy left in the database's free pages or journal");
+}

@@ -15,6 +15,7 @@ const DRIVER_PORT: u16 = 4444;
 const ENTER: &str = "\u{E007}";
 const F2: &str = "\u{E032}";
 const F6: &str = "\u{E036}";
+const F10: &str = "\u{E03A}";
 const ESCAPE: &str = "\u{E00C}";
 
 /// tauri-driver (and the WebKitWebDriver it starts), stopped with SIGTERM so both exit.
@@ -184,8 +185,28 @@ async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::W
     }
 }
 
+/// How many shown (mapped) windows of the X display have `title` in theirs (xdotool, on Xvfb).
+fn shown_windows(title: &str) -> usize {
+    let out = std::process::Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output();
+    String::from_utf8_lossy(&out.expect("xdotool (cargo xtask setup installs it)").stdout).lines().count()
+}
+
+/// Waits until the shown windows with `title` number `count`.
+async fn wait_shown(title: &str, count: usize) {
+    let started = Instant::now();
+    while shown_windows(title) != count {
+        assert!(started.elapsed() < Duration::from_secs(15), "{title}: {} shown, not {count}", shown_windows(title));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+const RATING_TITLE: &str = "Đánh giá mức độ hài lòng";
+
 async fn scenario(c: &Client, data: &Path) {
     let (main, rating) = windows(c).await;
+    // One monitor (Xvfb): the office starts on the desk's window, the citizen's waits hidden.
+    wait_shown("Tiếp dân", 1).await;
+    assert_eq!(shown_windows(RATING_TITLE), 0, "the rating window must not open over the desk at start");
     c.switch_to_window(main.clone()).await.unwrap();
     // Nothing but the sign-in screen until someone signs in; a wrong password says how many
     // tries are left.
@@ -258,8 +279,9 @@ async fn scenario(c: &Client, data: &Path) {
 
     save_screenshot(c, "tiep-dan.png").await;
 
-    // The finished visit is offered for rating on the citizen-facing window.
-    c.switch_to_window(rating).await.unwrap();
+    // The finished visit is offered for rating on the citizen-facing window, which comes up.
+    wait_shown(RATING_TITLE, 1).await;
+    c.switch_to_window(rating.clone()).await.unwrap();
     assert!(wait_for(c, ".rating-screen .muted").await.text().await.unwrap().ends_with("Lê Thị Hoa"));
     wait_for(c, "#rate-2").await.click().await.unwrap();
     wait_for(c, "#reason-1").await.click().await.unwrap();
@@ -278,7 +300,11 @@ async fn scenario(c: &Client, data: &Path) {
     }
     let answer = c.execute_async(probe, vec!["rating_request".into()]).await.unwrap();
     assert_eq!(answer, "allowed");
+    // On one monitor it steps back once the thanks were read; F10 at the desk brings it up.
+    wait_shown(RATING_TITLE, 0).await;
     c.switch_to_window(main).await.unwrap();
+    wait_for(c, "#visitor-name").await.send_keys(F10).await.unwrap();
+    wait_shown(RATING_TITLE, 1).await;
     apology_slip(c, data).await;
     feedback_register(c, data).await;
     // The receptionist has no Báo cáo tuần, and registering a camera is not hers to do.

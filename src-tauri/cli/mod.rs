@@ -289,6 +289,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
 
 /// The same round the window's "Đồng bộ ngay" runs, recorded for its sync badge.
 async fn sync(store: &Store) -> Result<(), CliError> {
+    crate::sync::keep_token_in_os_store(store).await?;
     let report = Engine::new(store.clone()).sync_now().await?;
     let status = store.sync_status().await?;
     println!(

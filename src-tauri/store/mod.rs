@@ -67,7 +67,16 @@ pub struct Enrollment {
     pub device_id: Uuid,
     pub commune: Commune,
     pub server_url: String,
-    pub token: String,
+    pub token: DeviceToken,
+}
+
+/// Where this PC's device token is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceToken {
+    /// In this database: the PC has no OS credential store.
+    Here(String),
+    /// In the OS credential store, under the PC's device id (`secret::Vault::DeviceToken`).
+    InOsStore,
 }
 
 #[derive(Clone)]
@@ -214,16 +223,45 @@ impl Store {
     }
 
     pub async fn enrollment(&self) -> Result<Option<Enrollment>> {
-        type Row = (Option<String>, Option<String>, Option<String>, Option<String>);
-        let row: Option<Row> = sqlx::query_as("SELECT commune_code, commune_name, server_url, token FROM local_device")
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(match row {
-            Some((Some(code), Some(name), Some(server_url), Some(token))) => {
-                Some(Enrollment { device_id: self.device_id, commune: Commune { code, name }, server_url, token })
-            }
-            _ => None,
-        })
+        type Row = (Option<String>, Option<String>, Option<String>, Option<String>, bool);
+        let row: Option<Row> =
+            sqlx::query_as("SELECT commune_code, commune_name, server_url, token, token_in_os_store FROM local_device")
+                .fetch_optional(&self.reader)
+                .await?;
+        let Some((Some(code), Some(name), Some(server_url), token, in_os_store)) = row else { return Ok(None) };
+        let token = match (token, in_os_store) {
+            (_, true) => DeviceToken::InOsStore,
+            (Some(token), false) => DeviceToken::Here(token),
+            (None, false) => return Ok(None),
+        };
+        Ok(Some(Enrollment { device_id: self.device_id, commune: Commune { code, name }, server_url, token }))
+    }
+
+    /// The monitor the citizen's rating window was last left on (this PC's own, never synced).
+    pub async fn rating_monitor(&self) -> Result<Option<String>> {
+        let (name,): (Option<String>,) =
+            sqlx::query_as("SELECT rating_monitor FROM local_device").fetch_one(&self.reader).await?;
+        Ok(name)
+    }
+
+    pub async fn set_rating_monitor(&self, name: &str) -> Result<()> {
+        sqlx::query("UPDATE local_device SET rating_monitor = ?").bind(name).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    /// The device token is now in the OS credential store: this database forgets it, its bytes
+    /// overwritten (secure_delete) and the journal folded back, so no copy stays in the file.
+    pub async fn token_moved_to_os_store(&self) -> Result<()> {
+        let mut conn = self.writer.acquire().await?;
+        sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
+        let moved =
+            sqlx::query("UPDATE local_device SET token = NULL, token_in_os_store = 1 WHERE commune_code IS NOT NULL")
+                .execute(&mut *conn)
+                .await;
+        sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await?;
+        moved?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+        Ok(())
     }
 
     /// The office's name for report headings: the commune the province enrolled this PC in.
@@ -231,18 +269,25 @@ impl Store {
         Ok(self.enrollment().await?.map_or_else(|| "UBND xã, phường".to_owned(), |e| e.commune.name))
     }
 
-    /// Saves the province's answer to enrolment; own events written before now join the commune.
-    pub async fn set_enrollment(&self, server_url: &str, enrolled: &EnrollResponse) -> Result<()> {
+    /// Saves the province's answer to enrolment (its token only where the OS credential store
+    /// did not take it); own events written before now join the commune.
+    pub async fn set_enrollment(
+        &self,
+        server_url: &str,
+        enrolled: &EnrollResponse,
+        token_in_os_store: bool,
+    ) -> Result<()> {
         let commune = &enrolled.commune;
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, last_error = NULL,
-                 ticket_series = ?",
+            "UPDATE local_device SET commune_code = ?, commune_name = ?, server_url = ?, token = ?, token_in_os_store = ?,
+                 last_error = NULL, ticket_series = ?",
         )
         .bind(&commune.code)
         .bind(&commune.name)
         .bind(server_url)
-        .bind(&enrolled.token)
+        .bind((!token_in_os_store).then_some(&enrolled.token))
+        .bind(token_in_os_store)
         // An answer from a server of another build must never stop the desk from recording
         // arrivals: a letter that cannot start a ticket falls back to A.
         .bind(if enrolled.ticket_series.is_ascii_uppercase() { enrolled.ticket_series } else { 'A' }.to_string())
@@ -418,22 +463,23 @@ impl Store {
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus> {
-        let (commune_name, token, last_seq, acked_seq, last_success_at, last_error): (
+        let (commune_name, enrolled, last_seq, acked_seq, last_success_at, last_error): (
             Option<String>,
-            Option<String>,
+            bool,
             i64,
             i64,
             Option<String>,
             Option<String>,
         ) = sqlx::query_as(
-            "SELECT commune_name, token, last_seq, acked_seq, last_success_at, last_error FROM local_device",
+            "SELECT commune_name, token IS NOT NULL OR token_in_os_store, last_seq, acked_seq, last_success_at, last_error
+             FROM local_device",
         )
         .fetch_one(&self.reader)
         .await?;
         let (rejected,): (i64,) = sqlx::query_as("SELECT count(*) FROM sync_rejection").fetch_one(&self.reader).await?;
         let clock_warning = self.clock_offset().map(thanthien_core::clock::wrong_clock_warning);
         Ok(SyncStatus {
-            enrolled: token.is_some(),
+            enrolled,
             commune_name,
             pending: last_seq - acked_seq,
             last_success_at: last_success_at.map(|t| parse_stamp(&t)).transpose()?,

@@ -1,7 +1,8 @@
 //! The sync client: enrols this PC, pushes its outbox and pulls the commune's other PCs' events,
 //! in the background while the app is open. Being offline is normal, never an error dialog.
 
-use crate::store::{Enrollment, Store, StoreError};
+use crate::secret::{self, Vault};
+use crate::store::{DeviceToken, Store, StoreError};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
@@ -39,8 +40,46 @@ pub enum SyncError {
     Refused(String),
     #[error("Địa chỉ máy chủ không hợp lệ: {0}")]
     BadServerUrl(String),
+    #[error(
+        "Không đọc được khóa của máy này trong kho mật khẩu của hệ điều hành: xin tỉnh cấp mã đăng ký lại dành \
+         riêng cho máy này (mã máy {0})."
+    )]
+    TokenLost(uuid::Uuid),
     #[error("Lỗi lưu trữ trên máy này.")]
     Store(#[from] StoreError),
+}
+
+/// Where and as whom this PC talks to the province in a round.
+struct Line {
+    server_url: String,
+    token: String,
+}
+
+impl Line {
+    async fn of(store: &Store) -> Result<Line, SyncError> {
+        let enrollment = store.enrollment().await?.ok_or(SyncError::NotEnrolled)?;
+        let token = match enrollment.token {
+            DeviceToken::Here(token) => token,
+            DeviceToken::InOsStore => secret::load(Vault::DeviceToken, &enrollment.device_id.to_string())
+                .await
+                .ok_or(SyncError::TokenLost(enrollment.device_id))?,
+        };
+        Ok(Line { server_url: enrollment.server_url, token })
+    }
+}
+
+/// Moves the device token of a PC enrolled before it was kept in the OS credential store there,
+/// at start; where there is no store it stays in the database, and the log says so.
+pub async fn keep_token_in_os_store(store: &Store) -> Result<(), StoreError> {
+    let Some(enrollment) = store.enrollment().await? else { return Ok(()) };
+    let DeviceToken::Here(token) = &enrollment.token else { return Ok(()) };
+    if secret::save(Vault::DeviceToken, &enrollment.device_id.to_string(), token).await {
+        store.token_moved_to_os_store().await?;
+        tracing::info!("the device token moved to the OS credential store");
+    } else {
+        tracing::warn!("no OS credential store: the device token stays in the local database");
+    }
+    Ok(())
 }
 
 impl From<SyncError> for CommandError {
@@ -112,19 +151,14 @@ impl Client {
     }
 
     /// An authenticated GET of protocol v1.
-    async fn get<T: DeserializeOwned>(
-        &self,
-        enrollment: &Enrollment,
-        path: &str,
-        query: &[(&str, &str)],
-    ) -> Result<T, SyncError> {
-        let mut url = Self::url(&enrollment.server_url, path)?;
+    async fn get<T: DeserializeOwned>(&self, line: &Line, path: &str, query: &[(&str, &str)]) -> Result<T, SyncError> {
+        let mut url = Self::url(&line.server_url, path)?;
         url.query_pairs_mut().extend_pairs(query);
         let response = self
             .http
             .get(url)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+            .header(AUTHORIZATION, format!("Bearer {}", line.token))
             .send()
             .await
             .map_err(SyncError::Offline)?;
@@ -147,14 +181,18 @@ impl Client {
         if let Some(server_time) = enrolled.server_time {
             store.record_server_time(server_time).await?;
         }
-        store.set_enrollment(server_url.trim_end_matches('/'), &enrolled).await?;
+        let in_os_store = secret::save(Vault::DeviceToken, &store.device_id().to_string(), &enrolled.token).await;
+        if !in_os_store {
+            tracing::warn!("no OS credential store: the device token is kept in the local database");
+        }
+        store.set_enrollment(server_url.trim_end_matches('/'), &enrolled, in_os_store).await?;
         Ok(enrolled.commune)
     }
 
     /// One round: push the whole outbox, then pull until caught up. Safe to interrupt anywhere:
     /// the store only moves its cursors after the server's answer is saved.
     pub async fn sync_once(&self, store: &Store) -> Result<SyncReport, SyncError> {
-        let enrollment = store.enrollment().await?.ok_or(SyncError::NotEnrolled)?;
+        let line = Line::of(store).await?;
         let mut report = SyncReport::default();
         loop {
             let events = store.outbox(MAX_BATCH_EVENTS, MAX_BATCH_BYTES).await?;
@@ -166,9 +204,9 @@ impl Client {
                 gzip(&serde_json::to_vec(&PushRequest { events }).map_err(|e| SyncError::Refused(e.to_string()))?);
             let response = self
                 .http
-                .post(Self::url(&enrollment.server_url, "/v1/sync/push")?)
+                .post(Self::url(&line.server_url, "/v1/sync/push")?)
                 .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-                .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+                .header(AUTHORIZATION, format!("Bearer {}", line.token))
                 .header(CONTENT_TYPE, "application/json")
                 .header(CONTENT_ENCODING, "gzip")
                 .body(body)
@@ -196,7 +234,7 @@ impl Client {
         loop {
             let after = store.pull_cursor().await?.to_string();
             let query = [("after", after.as_str()), ("limit", &MAX_PULL_LIMIT.to_string())];
-            let page: PullResponse = self.get(&enrollment, "/v1/sync/pull", &query).await?;
+            let page: PullResponse = self.get(&line, "/v1/sync/pull", &query).await?;
             // Before the page: its events are judged against the server's time.
             if let Some(server_time) = page.server_time {
                 store.record_server_time(server_time).await?;
@@ -207,16 +245,16 @@ impl Client {
             }
         }
         let held = store.reference_version().await?.to_string();
-        let releases: ReferenceResponse = self.get(&enrollment, "/v1/reference", &[("after", held.as_str())]).await?;
+        let releases: ReferenceResponse = self.get(&line, "/v1/reference", &[("after", held.as_str())]).await?;
         report.reference = store.apply_reference(&releases.releases).await?;
-        self.report_device(store, &enrollment).await;
+        self.report_device(store, &line).await;
         Ok(report)
     }
 
     /// Tells the province this PC's build, what it still holds unsent and when it last read the
     /// feedback mailbox. Best effort: the round's data is already safe, and an older server
     /// without the endpoint must not turn a good round into a failed one.
-    async fn report_device(&self, store: &Store, enrollment: &Enrollment) {
+    async fn report_device(&self, store: &Store, line: &Line) {
         let (status, mailbox) = match (store.sync_status().await, store.mailbox_status().await) {
             (Ok(s), Ok(m)) => (s, m),
             (Err(e), _) | (_, Err(e)) => return tracing::warn!(error = %e, "no device report this round"),
@@ -226,12 +264,12 @@ impl Client {
             pending: u32::try_from(status.pending.max(0)).unwrap_or(u32::MAX),
             mailbox_read_at: mailbox.last_import_at,
         };
-        let Ok(url) = Self::url(&enrollment.server_url, "/v1/sync/report") else { return };
+        let Ok(url) = Self::url(&line.server_url, "/v1/sync/report") else { return };
         let sent = self
             .http
             .post(url)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
-            .header(AUTHORIZATION, format!("Bearer {}", enrollment.token))
+            .header(AUTHORIZATION, format!("Bearer {}", line.token))
             .json(&report)
             .send()
             .await;
@@ -311,6 +349,9 @@ impl Engine {
 
     /// The background loop: at start, shortly after writes, every 5 minutes, backing off on failure.
     pub async fn run(self) {
+        if let Err(e) = keep_token_in_os_store(&self.store).await {
+            tracing::warn!(error = %e, "the device token was not moved to the OS credential store");
+        }
         let mut failures: u32 = 0;
         let mut last_mail: Option<std::time::Instant> = None;
         loop {

@@ -1,5 +1,6 @@
 //! The Tiếp dân screen: the arrival form, this desk's counter ("Gọi tiếp" and the citizen being
-//! served), and today's queue. Keyboard first: Enter saves, F2 calls next, F4/F6/F7/F8 finish.
+//! served), and today's queue. Keyboard first: Enter saves, F2 calls next, F4/F6/F7/F8/F9 finish,
+//! F10 brings the citizen's rating window up.
 
 use crate::api;
 use crate::i18n::t;
@@ -248,6 +249,13 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
         };
         submit_finish(visit, input);
     };
+    let show_rating = move || {
+        spawn_local(async move {
+            if let Err(e) = api::show_rating_window().await {
+                error.set(Some(e));
+            }
+        })
+    };
     // F-keys work wherever the focus is, so the receptionist never reaches for the mouse.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if finishing.get_untracked().is_some() {
@@ -256,6 +264,11 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
                 finishing.set(None);
                 error.set(None);
             }
+            return;
+        }
+        if ev.key() == "F10" {
+            ev.prevent_default();
+            show_rating();
             return;
         }
         let action = match ev.key().as_str() {
@@ -300,6 +313,9 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
             </div>
             <button id="call-next" class="primary" type="button" on:click=move |_| call_next()>
                 {t().call_next}" " <kbd>"F2"</kbd>
+            </button>
+            <button id="show-rating" type="button" on:click=move |_| show_rating()>
+                {t().show_rating}" " <kbd>"F10"</kbd>
             </button>
             {move || notice.get().map(|n| view! { <div class="notice">{n}</div> })}
             {move || problem().map(|m| view! { <div class="form-error" id="desk-error">{m}</div> })}

@@ -46,6 +46,12 @@ const APT_PACKAGES: &[&str] = &[
     // The province's console is tested in a real browser.
     "chromium",
     "chromium-driver",
+    // The device token's test runs the CLI in a session bus with a Secret Service.
+    "dbus",
+    "gnome-keyring",
+    "libsecret-tools",
+    // The UI test asks the X display which windows are shown.
+    "xdotool",
 ];
 
 #[derive(Parser)]

@@ -122,6 +122,11 @@ pub async fn request_rating(id: Uuid) -> Result<RatingRequest, CommandError> {
     call("request_rating", &VisitArgs { id }).await
 }
 
+/// Brings the citizen's rating window up (on one monitor it stays hidden until asked).
+pub async fn show_rating_window() -> Result<(), CommandError> {
+    call("show_rating_window", &NoArgs {}).await
+}
+
 pub async fn rating_request() -> Result<Option<RatingRequest>, CommandError> {
     call("rating_request", &NoArgs {}).await
 }

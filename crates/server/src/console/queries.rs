@@ -181,11 +181,15 @@ pub async fn plan_facts(
         narrowed("commune_code", only, 1)
     );
     // The week's figures as the commune approved them (a returned week has none in force): the
-    // few the plan reads, or, for a week approved before they were kept, all of them.
+    // few the plan reads, from the index (migration `ranking_samples`), or, for a week approved
+    // before they were kept, all of them.
     let figures_sql = format!(
-        "SELECT commune_code, plan_figures, CASE WHEN plan_figures IS NULL THEN figures END FROM week_summary
-         WHERE week = $1 AND status IN ('approved', 'accepted') AND figures IS NOT NULL {}",
-        narrowed("commune_code", only, 2)
+        "SELECT commune_code, plan_figures, NULL::jsonb FROM week_summary
+         WHERE week = $1 AND status IN ('approved', 'accepted') AND plan_figures IS NOT NULL {narrow}
+         UNION ALL
+         SELECT commune_code, NULL, figures FROM week_summary
+         WHERE week = $1 AND status IN ('approved', 'accepted') AND plan_figures IS NULL AND figures IS NOT NULL {narrow}",
+        narrow = narrowed("commune_code", only, 2)
     );
     type Held = (String, String, DateTime<Utc>, i32, i32, i32, i32);
     type Opened = (String, i64);
