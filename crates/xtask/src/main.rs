@@ -421,6 +421,7 @@ fn bench(root: &Path) -> Result<()> {
     let pg = postgres::ensure()?;
     eprintln!("xtask: building and running the console benchmark (release, national scale)");
     cmd(&cargo(), &["bench", "--no-run", "-p", "thanthien-province", "--bench", "console"]).status_ok()?;
+    cmd("sync", &[]).status_ok()?;
     with_bench_database(&pg, |url| {
         let out = Command::new(cargo())
             .args(["bench", "-p", "thanthien-province", "--bench", "console"])
