@@ -77,8 +77,19 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             exports: export_dir(),
         })
         .setup(move |app| {
+            use tauri::Manager;
             tauri::async_runtime::spawn(engine.run());
             tauri::async_runtime::spawn(rating::window::place(app.handle().clone(), placed));
+            // The app is the desk's window: closing it ends the app, the citizen's window (often
+            // hidden, and never closed on its own) included.
+            if let Some(desk) = app.get_webview_window("main") {
+                let app = app.handle().clone();
+                desk.on_window_event(move |event| {
+                    if matches!(event, tauri::WindowEvent::Destroyed) {
+                        app.exit(0);
+                    }
+                });
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -108,28 +108,35 @@ pub mod window {
         remember_moves(&rating, store);
     }
 
-    /// Each move, once the window rests for a second, records the monitor it is on.
+    /// Closing the window only hides it (the desk still needs it for the next rating); each move,
+    /// once the window rests for a second, records the monitor it is on.
     fn remember_moves(rating: &WebviewWindow, store: Store) {
         let moves = Arc::new(AtomicU64::new(0));
         let window = rating.clone();
-        rating.on_window_event(move |event| {
-            if !matches!(event, WindowEvent::Moved(_)) {
-                return;
+        rating.on_window_event(move |event| match event {
+            WindowEvent::CloseRequested { api, .. } => {
+                api.prevent_close();
+                if let Err(e) = window.hide() {
+                    tracing::warn!(error = %e, "the rating window could not be hidden");
+                }
             }
-            let this = moves.fetch_add(1, Ordering::SeqCst) + 1;
-            let (moves, window, store) = (moves.clone(), window.clone(), store.clone());
-            tauri::async_runtime::spawn(async move {
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                if moves.load(Ordering::SeqCst) != this {
-                    return;
-                }
-                let name = window.current_monitor().ok().flatten().and_then(|m| m.name().cloned());
-                if let Some(name) = name {
-                    if let Err(e) = store.set_rating_monitor(&name).await {
-                        tracing::warn!(error = %e, "the rating window's monitor was not saved");
+            WindowEvent::Moved(_) => {
+                let this = moves.fetch_add(1, Ordering::SeqCst) + 1;
+                let (moves, window, store) = (moves.clone(), window.clone(), store.clone());
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    if moves.load(Ordering::SeqCst) != this {
+                        return;
                     }
-                }
-            });
+                    let name = window.current_monitor().ok().flatten().and_then(|m| m.name().cloned());
+                    if let Some(name) = name {
+                        if let Err(e) = store.set_rating_monitor(&name).await {
+                            tracing::warn!(error = %e, "the rating window's monitor was not saved");
+                        }
+                    }
+                });
+            }
+            _ => {}
         });
     }
 

@@ -14,21 +14,30 @@ struct Run {
     stderr: String,
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            ok: out.status.success(),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
+/// The command line as on a PC with no desktop session: no display, no session bus (so no OS
+/// credential store either: a developer's own keyring is never written to).
 async fn thanthien(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_thanthien"))
         .arg("--data-dir")
         .arg(dir)
         .args(args)
         .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("RUST_LOG", "warn")
         .output()
         .await
         .unwrap();
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    Run::from(out)
 }
 
 async fn list(dir: &Path) -> Vec<Value> {
@@ -642,11 +651,7 @@ async fn in_desktop_session(home: &Path, dir: &Path, script: &str) -> Run {
         .output()
         .await
         .unwrap();
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    Run::from(out)
 }
 
 /// Whether any file of the data folder (database, its journal, the logs) holds `secret`.
@@ -708,17 +713,8 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
     // the first start in a desktop session moves it to the store.
     let (home, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let code = common::code_for(&pool, "26734").await;
-    let enroll = Command::new(env!("CARGO_BIN_EXE_thanthien"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["enroll", "--server", &url, "--code", &code])
-        .env_remove("DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("HOME", home.path())
-        .output()
-        .await
-        .unwrap();
-    assert!(enroll.status.success(), "{}", String::from_utf8_lossy(&enroll.stderr));
+    let enroll = thanthien(dir.path(), &["enroll", "--server", &url, "--code", &code]).await;
+    assert!(enroll.ok, "{}", enroll.stderr);
     let (kept_here, in_store) = token_columns(dir.path()).await;
     let kept_here = kept_here.expect("the token kept in the database");
     assert!(!in_store);
