@@ -77,6 +77,9 @@ pub mod window {
     /// A monitor other than the desk's, if the PC has one: the remembered one first.
     fn own_monitor(desk: &WebviewWindow, remembered: Option<&str>) -> Option<Monitor> {
         let monitors = desk.available_monitors().ok()?;
+        if monitors.len() < 2 {
+            return None;
+        }
         let desks = desk.current_monitor().ok().flatten().or_else(|| desk.primary_monitor().ok().flatten());
         let is_desks = |m: &Monitor| desks.as_ref().is_some_and(|d| d.position() == m.position());
         let others: Vec<Monitor> = monitors.into_iter().filter(|m| !is_desks(m)).collect();
