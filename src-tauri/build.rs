@@ -50,6 +50,15 @@ const COMMANDS: &[&str] = &[
     "record_publication",
     "publications",
     "rate_feedback",
+    "enroll",
+    "enrollment_status",
+    "desk_settings",
+    "set_idle_lock",
+    "choose_export_folder",
+    "set_office_hours",
+    "save_official",
+    "take_off_official",
+    "finish_setup",
 ];
 
 fn main() {

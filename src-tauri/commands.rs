@@ -15,9 +15,11 @@ use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState, SyncReport, SyncStatus,
+    Changed, CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest,
+    SessionState, SyncReport, SyncStatus,
 };
-use thanthien_core::official::Official;
+use thanthien_core::official::{Official, OfficialInput};
+use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
@@ -43,13 +45,15 @@ impl From<StoreError> for CommandError {
 }
 
 /// What the window's commands work with, managed once: the store, the sync engine, who is signed
-/// in, the rating window's desk and the folder exports are saved in.
+/// in, the rating window's desk, and the folder exports are saved in until the admin chooses one.
 pub struct Office {
     pub store: Store,
     pub engine: Engine,
     pub session: Session,
     pub rating: RatingDesk,
-    pub exports: PathBuf,
+    pub default_exports: PathBuf,
+    /// `THANTHIEN_IDLE_LOCK_SECS` set the idle lock for this run: the stored setting waits.
+    pub idle_lock_overridden: bool,
 }
 
 type Shared<'a> = State<'a, Office>;
@@ -80,11 +84,40 @@ impl Office {
         Ok(&self.store)
     }
 
+    /// The folder save dialogs open in: the admin's choice, else the default.
+    async fn export_folder(&self) -> Result<PathBuf, CommandError> {
+        Ok(self.store.export_dir().await?.unwrap_or_else(|| self.default_exports.clone()))
+    }
+
+    /// Asks where to save `file_name` with the system's save dialog, opened in the export folder
+    /// over the desk's window; `None` when the person cancels.
+    async fn where_to_save(&self, app: &tauri::AppHandle, file_name: &str) -> Result<Option<PathBuf>, CommandError> {
+        use tauri::Manager;
+        use tauri_plugin_dialog::DialogExt;
+        let folder = self.export_folder().await?;
+        if let Err(e) = std::fs::create_dir_all(&folder) {
+            tracing::warn!(error = %e, folder = %folder.display(), "the export folder cannot be made");
+        }
+        let (chosen, answer) = tokio::sync::oneshot::channel();
+        let mut dialog = app.dialog().file().set_title(SAVE_TITLE).set_directory(&folder).set_file_name(file_name);
+        if let Some(desk) = app.get_webview_window("main") {
+            dialog = dialog.set_parent(&desk);
+        }
+        dialog.save_file(move |path| {
+            let _ = chosen.send(path);
+        });
+        let path = answer.await.ok().flatten();
+        Ok(path.and_then(|p| p.into_path().map_err(|e| tracing::warn!(error = %e, "not a file path")).ok()))
+    }
+
     /// The local day, by this PC's trusted time.
     fn today(&self) -> NaiveDate {
         local_day(self.store.now())
     }
 }
+
+/// The save dialog's title (its window's name, which the UI tests look for).
+pub const SAVE_TITLE: &str = "Lưu tệp - Thân Thiện";
 
 /// An export that could not be written, for the log and the screen.
 fn export_failed(e: impl std::fmt::Debug + std::fmt::Display) -> CommandError {
@@ -156,6 +189,7 @@ pub async fn request_rating(
 ) -> Result<RatingRequest, CommandError> {
     let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
     let request = office.rating.request(&store, id).await?;
+    office.engine.announcer().announce(Changed::RatingRequested);
     crate::rating::window::show(&app);
     Ok(request)
 }
@@ -183,6 +217,7 @@ pub async fn submit_rating(
     app: tauri::AppHandle,
 ) -> Result<(), CommandError> {
     office.rating.submit(level, reasons).await?;
+    office.engine.announcer().announce(Changed::Rating);
     office.engine.nudge();
     crate::rating::window::step_back(app);
     Ok(())
@@ -398,6 +433,7 @@ pub async fn session_state(office: Shared<'_>) -> Result<SessionState, CommandEr
         first_start: !office.store.has_accounts().await?,
         signed_in: office.session.current(Utc::now()),
         idle_lock_secs: office.session.idle_limit().num_seconds(),
+        setup_pending: office.store.setup_pending().await?,
     })
 }
 
@@ -454,16 +490,22 @@ pub async fn step_week(week: Week, action: WeekAction, office: Shared<'_>) -> Re
     office.write(Permission::Approve, |s| async move { s.step_week(week, action, s.now()).await }).await
 }
 
-/// Writes the week's summary as xlsx, pdf or csv into the exports folder; returns the file's path.
+/// Writes the week's summary as xlsx, pdf or csv where the save dialog says (opened in the export
+/// folder); returns the file's path, or nothing when the person cancelled.
 #[tauri::command]
-pub async fn export_week(week: Week, format: ExportFormat, office: Shared<'_>) -> Result<String, CommandError> {
+pub async fn export_week(
+    week: Week,
+    format: ExportFormat,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<Option<String>, CommandError> {
     let store = office.read(Permission::Review)?;
     let summary = store.weekly_summary(week, store.now()).await?;
     let name = store.office_name().await?;
-    let path = office.exports.join(format.file_name(week));
+    let Some(path) = office.where_to_save(&app, &format.file_name(week)).await? else { return Ok(None) };
     crate::report::export_to(&summary, format, &name, &path).map_err(export_failed)?;
     tracing::info!(path = %path.display(), "weekly summary exported");
-    Ok(path.display().to_string())
+    Ok(Some(path.display().to_string()))
 }
 
 /// The publicity board as it would be published now, with its QR code as SVG (if a feedback
@@ -476,16 +518,23 @@ pub async fn publicity_board(office: Shared<'_>) -> Result<(Board, Option<String
     Ok((board, qr))
 }
 
-/// Writes the board as pdf, html or json into the exports folder; returns the file's path.
+/// Writes the board as pdf, html or json where the save dialog says; returns the file's path, or
+/// nothing when the person cancelled.
 #[tauri::command]
-pub async fn export_board(format: BoardFormat, office: Shared<'_>) -> Result<String, CommandError> {
+pub async fn export_board(
+    format: BoardFormat,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<Option<String>, CommandError> {
     let store = office.read(Permission::Registry)?;
     let board = store.board(store.now()).await?;
-    let path = office.exports.join(format!("cong-khai.{}", format.wire()));
+    let Some(path) = office.where_to_save(&app, &format!("cong-khai.{}", format.wire())).await? else {
+        return Ok(None);
+    };
     crate::report::board_export(&board, format)
         .and_then(|bytes| crate::report::write_file(&path, &bytes))
         .map_err(export_failed)?;
-    Ok(path.display().to_string())
+    Ok(Some(path.display().to_string()))
 }
 
 /// Records where and when the board was published.
@@ -504,4 +553,103 @@ pub async fn record_publication(
 #[tauri::command]
 pub async fn publications(office: Shared<'_>) -> Result<Vec<Publication>, CommandError> {
     Ok(office.read(Permission::Registry)?.publications().await?)
+}
+
+// Setting up the PC and the office (the first-start wizard and Cài đặt).
+
+/// Joins the province with the code its console shows (the admin's act); answers where this PC
+/// now stands. Also re-enrols a PC with the code the province made for it.
+#[tauri::command]
+pub async fn enroll(server_url: String, code: String, office: Shared<'_>) -> Result<EnrollmentStatus, CommandError> {
+    office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
+    let commune = office.engine.enroll(server_url.trim(), &code).await?;
+    tracing::info!(commune = %commune.code, "enrolled from the window");
+    Ok(office.store.enrollment_status(crate::sync::hostname()).await?)
+}
+
+#[tauri::command]
+pub async fn enrollment_status(office: Shared<'_>) -> Result<EnrollmentStatus, CommandError> {
+    Ok(office.read(Permission::Accounts)?.enrollment_status(crate::sync::hostname()).await?)
+}
+
+/// This PC's settings and the office hours, for whoever may change either.
+#[tauri::command]
+pub async fn desk_settings(office: Shared<'_>) -> Result<DeskSettings, CommandError> {
+    let store = office.read(Permission::Registry)?;
+    let default = u32::try_from(thanthien_core::account::IDLE_LOCK_MINUTES).unwrap_or(10);
+    Ok(DeskSettings {
+        idle_lock_minutes: store.idle_lock_minutes().await?.unwrap_or(default),
+        idle_lock_overridden: office.idle_lock_overridden,
+        export_dir: office.export_folder().await?.display().to_string(),
+        office_hours: store.reference().hours,
+    })
+}
+
+/// The admin sets how long this PC waits before it locks the screen; in force at once.
+#[tauri::command]
+pub async fn set_idle_lock(minutes: u32, office: Shared<'_>) -> Result<(), CommandError> {
+    let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
+    let limit = store.set_idle_lock_minutes(minutes).await?;
+    if !office.idle_lock_overridden {
+        office.session.set_idle_limit(limit);
+    }
+    Ok(())
+}
+
+/// The admin chooses the export folder with the system's folder dialog; answers the folder, or
+/// nothing when the person cancelled.
+#[tauri::command]
+pub async fn choose_export_folder(office: Shared<'_>, app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
+    let (chosen, answer) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(FOLDER_TITLE).set_directory(office.export_folder().await?);
+    if let Some(desk) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&desk);
+    }
+    dialog.pick_folder(move |path| {
+        let _ = chosen.send(path);
+    });
+    let Some(folder) = answer.await.ok().flatten().and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    store.set_export_dir(&folder).await?;
+    Ok(Some(folder.display().to_string()))
+}
+
+/// The folder dialog's title.
+pub const FOLDER_TITLE: &str = "Chọn thư mục lưu tệp - Thân Thiện";
+
+/// The office hours for every PC of the commune (an event that syncs).
+#[tauri::command]
+pub async fn set_office_hours(
+    morning: String,
+    afternoon: String,
+    office: Shared<'_>,
+) -> Result<OfficeHours, CommandError> {
+    let hours = OfficeHours::parse(&morning, &afternoon).map_err(|e| CommandError::invalid(&[e]))?;
+    office.write(Permission::Registry, |s| async move { s.set_office_hours(hours).await }).await?;
+    Ok(hours)
+}
+
+/// Adds an official to the directory (no id) or corrects an entry (an event that syncs).
+#[tauri::command]
+pub async fn save_official(
+    id: Option<Uuid>,
+    input: OfficialInput,
+    office: Shared<'_>,
+) -> Result<Official, CommandError> {
+    office.write(Permission::Registry, |s| async move { s.list_official(id, input).await }).await
+}
+
+/// Takes an official off the directory: kept in the log, gone from the desk's lists and the board.
+#[tauri::command]
+pub async fn take_off_official(id: Uuid, office: Shared<'_>) -> Result<(), CommandError> {
+    office.write(Permission::Registry, |s| async move { s.take_off_official(id).await }).await
+}
+
+/// The admin finished or skipped the first-start wizard; every step stays in Cài đặt.
+#[tauri::command]
+pub async fn finish_setup(office: Shared<'_>) -> Result<(), CommandError> {
+    let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
+    Ok(store.finish_setup().await?)
 }

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod live;
 pub mod mailbox;
 pub mod probe;
 pub mod rating;
@@ -21,8 +22,8 @@ pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER))
 }
 
-/// Where the window saves exports: `THANTHIEN_EXPORT_DIR`, else "Thân Thiện" in the user's
-/// Documents folder (where an office worker looks for a file to print or attach).
+/// Where the save dialogs open until the admin chooses a folder: `THANTHIEN_EXPORT_DIR`, else
+/// "Thân Thiện" in the user's Documents folder (where an office worker looks for a file to print or attach).
 pub fn export_dir() -> PathBuf {
     std::env::var_os("THANTHIEN_EXPORT_DIR").filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
         dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("Thân Thiện")
@@ -51,14 +52,27 @@ pub fn init_logging(default: &str, file: Option<&std::path::Path>) {
     };
 }
 
-/// The idle time before the screen locks: core's default, or `THANTHIEN_IDLE_LOCK_SECS` (for a
-/// PC at a counter that needs a shorter one, and for tests).
-fn idle_limit() -> chrono::Duration {
+/// The idle lock set for this run by `THANTHIEN_IDLE_LOCK_SECS` (the tests' short one), which
+/// wins over the admin's setting in Cài đặt.
+fn idle_lock_override() -> Option<chrono::Duration> {
     std::env::var("THANTHIEN_IDLE_LOCK_SECS")
         .ok()
         .and_then(|v| v.parse::<i64>().ok())
         .filter(|secs| *secs > 0)
-        .map_or(chrono::Duration::minutes(thanthien_core::account::IDLE_LOCK_MINUTES), chrono::Duration::seconds)
+        .map(chrono::Duration::seconds)
+}
+
+/// The idle time before the screen locks: the override, else the admin's setting, else core's default.
+async fn idle_limit(store: &store::Store) -> chrono::Duration {
+    if let Some(limit) = idle_lock_override() {
+        return limit;
+    }
+    let set = store.idle_lock_minutes().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "the idle lock setting is unreadable; the default applies");
+        None
+    });
+    set.and_then(|m| thanthien_core::account::idle_lock(m).ok())
+        .unwrap_or(chrono::Duration::minutes(thanthien_core::account::IDLE_LOCK_MINUTES))
 }
 
 /// Opens the window. Returns when the user closes it.
@@ -68,16 +82,22 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
     let engine = sync::Engine::new(store.clone());
     let rating = rating::RatingDesk::default();
     let placed = store.clone();
+    let clock = store.clone();
+    let idle = tauri::async_runtime::block_on(idle_limit(&store));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(commands::Office {
             store,
             engine: engine.clone(),
-            session: session::Session::new(idle_limit()),
+            session: session::Session::new(idle),
             rating,
-            exports: export_dir(),
+            default_exports: export_dir(),
+            idle_lock_overridden: idle_lock_override().is_some(),
         })
         .setup(move |app| {
             use tauri::Manager;
+            engine.announcer().attach(app.handle().clone());
+            tauri::async_runtime::spawn(live::announce_shift_ends(clock, engine.announcer().clone()));
             tauri::async_runtime::spawn(engine.run());
             tauri::async_runtime::spawn(rating::window::place(app.handle().clone(), placed));
             // The app is the desk's window: closing it ends the app, the citizen's window (often
@@ -141,6 +161,15 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::record_publication,
             commands::publications,
             commands::rate_feedback,
+            commands::enroll,
+            commands::enrollment_status,
+            commands::desk_settings,
+            commands::set_idle_lock,
+            commands::choose_export_folder,
+            commands::set_office_hours,
+            commands::save_official,
+            commands::take_off_official,
+            commands::finish_setup,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

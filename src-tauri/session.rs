@@ -3,6 +3,7 @@
 
 use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use thanthien_core::account::{idle_locked, Denial, Permission, SignedIn, IDLE_LOCK_MINUTES};
 
@@ -14,7 +15,8 @@ struct Active {
 /// One window, one person at a time: signing in replaces whoever was there.
 pub struct Session {
     active: Mutex<Option<Active>>,
-    idle_limit: Duration,
+    /// Seconds; the admin may change it in Cài đặt while the app runs.
+    idle_limit: AtomicI64,
 }
 
 impl Default for Session {
@@ -25,11 +27,15 @@ impl Default for Session {
 
 impl Session {
     pub fn new(idle_limit: Duration) -> Session {
-        Session { active: Mutex::new(None), idle_limit }
+        Session { active: Mutex::new(None), idle_limit: AtomicI64::new(idle_limit.num_seconds()) }
     }
 
     pub fn idle_limit(&self) -> Duration {
-        self.idle_limit
+        Duration::seconds(self.idle_limit.load(Ordering::Relaxed))
+    }
+
+    pub fn set_idle_limit(&self, limit: Duration) {
+        self.idle_limit.store(limit.num_seconds(), Ordering::Relaxed);
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<Active>> {
@@ -51,7 +57,7 @@ impl Session {
     /// The person signed in, unless the session has been idle past the limit (it then ends).
     pub fn current(&self, now: DateTime<Utc>) -> Option<SignedIn> {
         let mut slot = self.slot();
-        if slot.as_ref().is_some_and(|a| idle_locked(a.last_activity, now, self.idle_limit)) {
+        if slot.as_ref().is_some_and(|a| idle_locked(a.last_activity, now, self.idle_limit())) {
             tracing::info!("screen locked after idle time");
             *slot = None;
         }

@@ -328,3 +328,67 @@ async fn the_officials_directory_lists_corrects_and_refuses_bad_entries() {
     );
     assert_eq!(s.events().await.unwrap().len(), 3, "a refusal writes nothing");
 }
+
+#[tokio::test]
+async fn an_official_taken_off_leaves_the_lists_but_not_the_log() {
+    use thanthien_core::event::EventBody;
+    use thanthien_core::official::OfficialInput;
+    let desk = common::desk().await;
+    let store = desk.store.by("hung.lv");
+    let input = |name: &str| OfficialInput {
+        name: name.into(),
+        title: "Công chức Tư pháp - Hộ tịch".into(),
+        phone: Some("0912345678".into()),
+        phone_published: true,
+        ..Default::default()
+    };
+    let kept = store.list_official(None, input("Lê Thị Hoa")).await.unwrap();
+    let gone = store.list_official(None, input("Trần Thị Bích")).await.unwrap();
+    store.take_off_official(gone.id).await.unwrap();
+    assert_eq!(store.officials().await.unwrap(), [kept]);
+    // The log keeps both listings of her, the last one inactive, made by the head.
+    let listings: Vec<_> = store.events().await.unwrap().into_iter().filter(|e| e.entity_id == gone.id).collect();
+    assert_eq!(listings.len(), 2);
+    let last = listings.last().unwrap();
+    assert_eq!(last.user.as_deref(), Some("hung.lv"));
+    assert!(matches!(last.body().unwrap(), EventBody::Official(o) if !o.active && o.name.as_str() == "Trần Thị Bích"));
+    // Taking off someone not (or no longer) listed is refused by name, and writes nothing.
+    let events = store.events().await.unwrap().len();
+    for id in [gone.id, uuid::Uuid::now_v7()] {
+        assert!(matches!(
+            store.take_off_official(id).await,
+            Err(StoreError::Invalid(e)) if e == [InputError::OfficialNotFound]
+        ));
+    }
+    assert_eq!(store.events().await.unwrap().len(), events);
+}
+
+#[tokio::test]
+async fn the_first_admin_starts_the_wizard_and_the_pc_keeps_its_own_settings() {
+    let desk = common::desk().await;
+    let store = &desk.store;
+    assert!(!store.setup_pending().await.unwrap());
+    let admin = thanthien_core::account::AccountInput {
+        username: "quantri".into(),
+        full_name: "Phạm Quản Trị".into(),
+        role: "admin".into(),
+        password: "Mật khẩu 2026".into(),
+    };
+    store.create_account(admin, true, Utc::now()).await.unwrap();
+    assert!(store.setup_pending().await.unwrap());
+    store.finish_setup().await.unwrap();
+    assert!(!store.setup_pending().await.unwrap());
+    assert_eq!(store.idle_lock_minutes().await.unwrap(), None);
+    assert_eq!(store.set_idle_lock_minutes(3).await.unwrap(), chrono::Duration::minutes(3));
+    for wrong in [0, 61] {
+        assert!(matches!(store.set_idle_lock_minutes(wrong).await, Err(StoreError::Invalid(_))));
+    }
+    store.set_export_dir(std::path::Path::new("/srv/xa/bao-cao")).await.unwrap();
+    // Kept across a restart, and never an event: the PC's own settings do not sync.
+    let events = store.events().await.unwrap().len();
+    store.close().await;
+    let reopened = Store::open(desk.dir.path()).await.unwrap();
+    assert_eq!(reopened.idle_lock_minutes().await.unwrap(), Some(3));
+    assert_eq!(reopened.export_dir().await.unwrap(), Some("/srv/xa/bao-cao".into()));
+    assert_eq!(reopened.events().await.unwrap().len(), events);
+}

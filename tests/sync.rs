@@ -243,6 +243,18 @@ async fn an_unenrolled_desk_and_a_bad_code_get_clear_errors(pool: PgPool) {
     assert!(matches!(client.sync_once(&desk.store).await, Err(SyncError::NotEnrolled)));
     let url = format!("http://{}", province.addr);
     assert!(matches!(client.enroll(&desk.store, &url, "NOPE-NOPE-NOPE").await, Err(SyncError::EnrollmentCodeInvalid)));
+    // Used and expired codes each say so, in words that tell the admin what to do next.
+    let used = common::code_for(&pool, "A").await;
+    client.enroll(&common::desk().await.store, &url, &used).await.unwrap();
+    let refused = client.enroll(&desk.store, &url, &used).await.unwrap_err();
+    assert!(matches!(refused, SyncError::EnrollmentCodeUsed), "{refused:?}");
+    assert!(refused.to_string().contains("đã được dùng"), "{refused}");
+    let expired = thanthien_province::new_enrollment_code();
+    let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+    thanthien_province::db::add_enrollment_code(&pool, "A", &expired, past, None).await.unwrap();
+    let refused = client.enroll(&desk.store, &url, &expired).await.unwrap_err();
+    assert!(matches!(refused, SyncError::EnrollmentCodeExpired), "{refused:?}");
+    assert!(refused.to_string().contains("hết hạn"), "{refused}");
     assert!(desk.store.enrollment().await.unwrap().is_none());
     assert!(matches!(client.enroll(&desk.store, "not a url", "X").await, Err(SyncError::BadServerUrl(_))));
     province.stop();

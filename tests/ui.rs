@@ -3,82 +3,11 @@
 
 mod common;
 
+use common::desk_ui::*;
 use common::save_screenshot;
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use std::net::TcpStream;
+use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-
-const DRIVER_PORT: u16 = 4444;
-const ENTER: &str = "\u{E007}";
-const F2: &str = "\u{E032}";
-const F6: &str = "\u{E036}";
-const F10: &str = "\u{E03A}";
-const ESCAPE: &str = "\u{E00C}";
-
-/// tauri-driver (and the WebKitWebDriver it starts), stopped with SIGTERM so both exit.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_driver(data_dir: &Path) -> Driver {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "the UI test opens the app window: run it with `cargo xtask test` (which provides Xvfb)"
-    );
-    let program = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
-    let child = Command::new(&program)
-        .env("THANTHIEN_DATA_DIR", data_dir)
-        .env("THANTHIEN_EXPORT_DIR", data_dir.join("exports"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program:?} ({e}); `cargo xtask setup` installs it"));
-    let driver = Driver(child);
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "tauri-driver did not open port {DRIVER_PORT}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    driver
-}
-
-async fn connect() -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_thanthien") }));
-    ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{DRIVER_PORT}"))
-        .await
-        .expect("WebDriver session with the app")
-}
-
-async fn wait_for(c: &Client, css: &str) -> Element {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-}
-
-/// Waits until `css` matches exactly `n` elements.
-async fn wait_count(c: &Client, css: &str, n: usize) {
-    let started = Instant::now();
-    loop {
-        let found = c.find_all(Locator::Css(css)).await.unwrap().len();
-        if found == n {
-            return;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "{css}: {found} elements, expected {n}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 async fn visit_names_in_file(db: &Path) -> Vec<String> {
     use sqlx::Connection;
@@ -139,23 +68,6 @@ const RECEPTIONIST: &str = "lan.nt";
 const HEAD: &str = "hung.lv";
 const PASSWORD: &str = "Mật khẩu 2026";
 
-/// Signs in on the sign-in screen, keyboard only.
-async fn sign_in(c: &Client, username: &str, password: &str) {
-    let name = wait_for(c, "#sign-in-username").await;
-    name.clear().await.unwrap();
-    name.send_keys(username).await.unwrap();
-    wait_for(c, "#sign-in-password").await.send_keys(&format!("{password}{ENTER}")).await.unwrap();
-}
-
-/// Calls a command the way the page's own code does; "allowed" or "refused: <message>".
-async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> String {
-    let probe = r#"const done = arguments[arguments.length - 1];
-        window.__TAURI__.core.invoke(arguments[0], arguments[1])
-            .then(() => done('allowed'), e => done('refused: ' + (e.message || e)));"#;
-    let answer = c.execute_async(probe, vec![command.into(), args]).await.unwrap();
-    answer.as_str().unwrap_or_default().to_owned()
-}
-
 /// The desk window and the rating window, told apart by what they render (which one the
 /// driver attaches to first is not fixed).
 async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::WindowHandle) {
@@ -181,21 +93,6 @@ async fn windows(c: &Client) -> (fantoccini::wd::WindowHandle, fantoccini::wd::W
             }
             panic!("the desk and rating windows did not both render: {seen:#?}");
         }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// How many shown (mapped) windows of the X display have `title` in theirs (xdotool, on Xvfb).
-fn shown_windows(title: &str) -> usize {
-    let out = std::process::Command::new("xdotool").args(["search", "--onlyvisible", "--name", title]).output();
-    String::from_utf8_lossy(&out.expect("xdotool (cargo xtask setup installs it)").stdout).lines().count()
-}
-
-/// Waits until the shown windows with `title` number `count`.
-async fn wait_shown(title: &str, count: usize) {
-    let started = Instant::now();
-    while shown_windows(title) != count {
-        assert!(started.elapsed() < Duration::from_secs(15), "{title}: {} shown, not {count}", shown_windows(title));
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -365,6 +262,8 @@ async fn publicity_board(c: &Client, data: &Path) {
     // No feedback mailbox on this PC yet: the board says there is no QR code rather than show a dead one.
     wait_for(c, "#board-no-qr").await;
     wait_for(c, "#board-export-pdf").await.click().await.unwrap();
+    // The save dialog opens in the export folder with the file's name: Enter saves it there.
+    accept_save_dialog().await;
     let saved = wait_for(c, "#board-export-result").await.text().await.unwrap();
     assert!(saved.ends_with("cong-khai.pdf"), "{saved}");
     assert!(std::fs::read(data.join("exports").join("cong-khai.pdf")).unwrap().starts_with(b"%PDF-"));
@@ -414,6 +313,7 @@ async fn weekly_summary(c: &Client, data: &Path) {
     save_screenshot(c, "bao-cao-tuan.png").await;
     // Exported from the window: the spreadsheet holds the week's approved total and its status.
     wait_for(c, "#export-xlsx").await.click().await.unwrap();
+    accept_save_dialog().await;
     let saved = wait_for(c, "#export-result").await.text().await.unwrap();
     let path = PathBuf::from(saved.trim_start_matches("Đã lưu tệp:").trim());
     assert_eq!(path, data.join("exports").join(format!("bao-cao-tuan-{last_week}.xlsx")), "{saved}");
@@ -550,18 +450,6 @@ async fn apology_slip(c: &Client, data: &Path) {
 }
 
 /// Waits until the input `css` holds `value` (filled in asynchronously).
-async fn wait_value(c: &Client, css: &str, value: &str) {
-    let started = Instant::now();
-    loop {
-        let now = wait_for(c, css).await.prop("value").await.unwrap().unwrap_or_default();
-        if now == value {
-            return;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "{css}: {now:?}, expected {value:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// (level, reasons) of every rating event in the file.
 async fn ratings_in_file(db: &Path) -> Vec<(i64, String)> {
     use sqlx::Connection;

@@ -60,6 +60,8 @@ impl Store {
             if n > 0 {
                 return Err(StoreError::Denied(Denial::AccountsExist));
             }
+            // The new admin is led through joining the province and setting up the office.
+            sqlx::query("UPDATE local_device SET setup_pending = 1").execute(&mut *tx).await?;
         }
         let done = sqlx::query(
             "INSERT OR IGNORE INTO account (username, full_name, role, password_hash, created_at, created_by)

@@ -8,6 +8,7 @@ mod mailbox;
 mod officials;
 mod publicity;
 mod reference;
+mod settings;
 mod summary;
 mod visits;
 

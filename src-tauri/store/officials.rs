@@ -6,6 +6,7 @@ use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::official::{Official, OfficialInput, OfficialListed};
+use thanthien_core::visit::InputError;
 use uuid::Uuid;
 
 impl Store {
@@ -18,6 +19,36 @@ impl Store {
         project(&mut tx, &event, &listed).await?;
         tx.commit().await?;
         self.officials().await?.into_iter().find(|o| o.id == id).ok_or_else(|| corrupt("a listed official is missing"))
+    }
+
+    /// Takes an official off the directory: a listing of the same entry, inactive. The log keeps
+    /// every earlier listing; the desk's lists and the public board no longer show them.
+    pub async fn take_off_official(&self, id: Uuid) -> Result<()> {
+        type Row = (String, String, Option<String>, Option<i64>, bool, bool);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT name, title, phone, counter, phone_published, leader FROM official WHERE id = ? AND active",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some((name, title, phone, counter, phone_published, leader)) = row else {
+            return Err(StoreError::Invalid(vec![InputError::OfficialNotFound]));
+        };
+        let input = OfficialInput {
+            name,
+            title,
+            phone,
+            counter: counter.and_then(|c| u16::try_from(c).ok()),
+            phone_published,
+            leader,
+        };
+        let listed = OfficialListed { active: false, ..OfficialListed::parse(input).map_err(StoreError::Invalid)? };
+        let mut tx = self.begin_write().await?;
+        let event = self.append(&mut tx, &EventBody::Official(listed.clone()), id).await?;
+        project(&mut tx, &event, &listed).await?;
+        tx.commit().await?;
+        tracing::info!(official = %id, by = ?self.user, "official taken off the directory");
+        Ok(())
     }
 
     /// The active officials, by counter then name.

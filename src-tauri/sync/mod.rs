@@ -1,6 +1,7 @@
 //! The sync client: enrols this PC, pushes its outbox and pulls the commune's other PCs' events,
 //! in the background while the app is open. Being offline is normal, never an error dialog.
 
+use crate::live::Announcer;
 use crate::secret::{self, Vault};
 use crate::store::{DeviceToken, Store, StoreError};
 use flate2::write::GzEncoder;
@@ -10,7 +11,7 @@ use serde::de::DeserializeOwned;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
-use thanthien_core::ipc::{CommandError, ErrorKind, SyncReport};
+use thanthien_core::ipc::{Changed, CommandError, ErrorKind, SyncReport};
 use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, Commune, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushRequest,
@@ -29,8 +30,12 @@ pub enum SyncError {
     ProtocolUnsupported,
     #[error("Máy chủ tỉnh không chấp nhận máy này (mã thiết bị bị thu hồi hoặc không hợp lệ).")]
     Unauthorized,
-    #[error("Mã đăng ký không đúng, đã dùng hoặc đã hết hạn.")]
+    #[error("Mã đăng ký không đúng: xin kiểm tra lại từng ký tự và địa chỉ máy chủ tỉnh.")]
     EnrollmentCodeInvalid,
+    #[error("Mã đăng ký này đã được dùng cho một máy khác; mỗi mã chỉ dùng được một lần: xin tỉnh cấp mã mới.")]
+    EnrollmentCodeUsed,
+    #[error("Mã đăng ký đã hết hạn: xin tỉnh cấp mã mới.")]
+    EnrollmentCodeExpired,
     #[error(
         "Máy này đã đăng ký với máy chủ tỉnh. Muốn đăng ký lại, xin tỉnh cấp mã đăng ký lại dành riêng cho máy này \
          (mã máy {0})."
@@ -141,6 +146,8 @@ impl Client {
             Some((ApiErrorCode::ProtocolUnsupported, _)) => SyncError::ProtocolUnsupported,
             Some((ApiErrorCode::Unauthorized, _)) => SyncError::Unauthorized,
             Some((ApiErrorCode::EnrollmentCodeInvalid, _)) => SyncError::EnrollmentCodeInvalid,
+            Some((ApiErrorCode::EnrollmentCodeUsed, _)) => SyncError::EnrollmentCodeUsed,
+            Some((ApiErrorCode::EnrollmentCodeExpired, _)) => SyncError::EnrollmentCodeExpired,
             Some((ApiErrorCode::DeviceTaken, message)) => match device {
                 Some(device) => SyncError::AlreadyEnrolled(device),
                 None => SyncError::Refused(message),
@@ -288,7 +295,8 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-fn hostname() -> Option<String> {
+/// The name this PC gives the province.
+pub fn hostname() -> Option<String> {
     std::env::var("HOSTNAME")
         .ok()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
@@ -303,11 +311,33 @@ pub struct Engine {
     client: Client,
     wake: Arc<Notify>,
     round: Arc<Mutex<()>>,
+    announcer: Announcer,
 }
 
 impl Engine {
     pub fn new(store: Store) -> Engine {
-        Engine { store, client: Client::new(), wake: Arc::new(Notify::new()), round: Arc::new(Mutex::new(())) }
+        Engine {
+            store,
+            client: Client::new(),
+            wake: Arc::new(Notify::new()),
+            round: Arc::new(Mutex::new(())),
+            announcer: Announcer::default(),
+        }
+    }
+
+    /// Where the engine tells the window a round ended or letters came.
+    pub fn announcer(&self) -> &Announcer {
+        &self.announcer
+    }
+
+    /// Joins the province with a code (between rounds, never during one), then syncs shortly.
+    pub async fn enroll(&self, server_url: &str, code: &str) -> Result<Commune, SyncError> {
+        let enrolled = {
+            let _one_at_a_time = self.round.lock().await;
+            self.client.enroll(&self.store, server_url, code).await?
+        };
+        self.nudge();
+        Ok(enrolled)
     }
 
     /// A local write happened: sync shortly.
@@ -327,6 +357,8 @@ impl Engine {
         if let Err(e) = self.store.record_sync_result(note.as_deref()).await {
             tracing::error!(error = %e, "cannot record the sync outcome");
         }
+        let pulled = result.as_ref().map_or(0, |r| r.pulled + r.reference);
+        self.announcer.announce(Changed::Synced { pulled });
         result
     }
 
@@ -340,6 +372,7 @@ impl Engine {
         match crate::mailbox::import(&self.store).await {
             Ok(report) if report.imported > 0 => {
                 tracing::info!(imported = report.imported, "feedback mailbox read");
+                self.announcer.announce(Changed::Mailbox);
                 self.nudge();
             }
             Ok(_) | Err(crate::mailbox::MailboxError::NotSet) => {}

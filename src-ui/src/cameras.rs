@@ -15,26 +15,21 @@ use uuid::Uuid;
 #[component]
 pub fn CameraScreen(role: thanthien_core::account::Role) -> impl IntoView {
     let registry = role.may(thanthien_core::account::Permission::Registry);
-    let cameras = RwSignal::new(Vec::<Camera>::new());
+    let live = crate::live::live();
+    // Reloaded on a shift's end (a check not done becomes a missed one) and on any register change.
+    let loaded = crate::live::registers_resource(api::list_cameras);
+    let cameras = crate::live::loaded(loaded);
     let checking = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<CommandError>);
-    let refresh = move || {
-        spawn_local(async move {
-            match api::list_cameras().await {
-                Ok(list) => cameras.set(list),
-                Err(e) => leptos::logging::error!("list_cameras: {e}"),
-            }
-        })
-    };
-    crate::keep_fresh(refresh);
+    let refresh = move || live.wrote();
     let probing = RwSignal::new(false);
     let probe = move |_| {
         probing.set(true);
         spawn_local(async move {
             match api::probe_cameras().await {
-                Ok(list) => {
+                Ok(_) => {
                     error.set(None);
-                    cameras.set(list);
+                    refresh();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -58,6 +53,7 @@ pub fn CameraScreen(role: thanthien_core::account::Role) -> impl IntoView {
         <div class="column">
             <section class="cameras">
                 <h2>{t().cameras_title}</h2>
+                <crate::live::LoadProblem resource=loaded what=t().cameras_title />
                 {move || if cameras.get().is_empty() {
                     view! { <p class="empty">{t().no_cameras}</p> }.into_any()
                 } else {

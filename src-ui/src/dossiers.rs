@@ -22,7 +22,7 @@ struct Slip {
 
 #[component]
 pub fn DossiersAtRisk(
-    dossiers: RwSignal<Vec<DossierAtRisk>>,
+    dossiers: Signal<Vec<DossierAtRisk>>,
     office: Signal<Option<String>>,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

@@ -18,17 +18,11 @@ use crate::show::{day_of as day, field_error as field_message};
 
 #[component]
 pub fn FeedbackScreen() -> impl IntoView {
-    let items = RwSignal::new(Vec::<FeedbackItem>::new());
+    let live = crate::live::live();
+    let loaded = crate::live::registers_resource(api::feedback_register);
+    let items = crate::live::loaded(loaded);
     let selected = RwSignal::new(None::<Uuid>);
-    let refresh = move || {
-        spawn_local(async move {
-            match api::feedback_register().await {
-                Ok(list) => items.set(list),
-                Err(e) => leptos::logging::error!("feedback_register: {e}"),
-            }
-        })
-    };
-    crate::keep_fresh(refresh);
+    let refresh = move || live.wrote();
     let current = Memo::new(move |_| selected.get().and_then(|id| items.get().into_iter().find(|i| i.id == id)));
     view! {
         <div class="column">
@@ -37,6 +31,7 @@ pub fn FeedbackScreen() -> impl IntoView {
             <Mailbox on_read=refresh />
         </div>
         <div class="column">
+            <crate::live::LoadProblem resource=loaded what=t().screen_feedback />
             <Overdue items=items selected=selected />
             <Register items=items selected=selected />
         </div>
@@ -175,7 +170,7 @@ fn left_class(item: &FeedbackItem) -> &'static str {
 
 /// The overdue items on their own, so none hides further down the register.
 #[component]
-fn Overdue(items: RwSignal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>) -> impl IntoView {
+fn Overdue(items: Signal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>) -> impl IntoView {
     let overdue = Memo::new(move |_| items.get().into_iter().filter(|i| i.deadline.is_overdue()).collect::<Vec<_>>());
     view! {
         <section class="overdue-feedback" id="overdue-feedback" class:has-overdue=move || !overdue.get().is_empty()>
@@ -201,7 +196,7 @@ fn Overdue(items: RwSignal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>)
 }
 
 #[component]
-fn Register(items: RwSignal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>) -> impl IntoView {
+fn Register(items: Signal<Vec<FeedbackItem>>, selected: RwSignal<Option<Uuid>>) -> impl IntoView {
     view! {
         <section class="register">
             <h2>{t().register}</h2>

@@ -8,8 +8,6 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::ipc::CommandError;
-use thanthien_core::official::Official;
-use thanthien_core::procedure::Procedure;
 use thanthien_core::visit::lifecycle::QueueState;
 use thanthien_core::visit::{FinishInput, InputField, Outcome, Visit, VisitInput};
 
@@ -22,13 +20,9 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<CommandError>);
     let saved = RwSignal::new(false);
     let name_input = NodeRef::<leptos::html::Input>::new();
-    let catalogue = RwSignal::new(Vec::<Procedure>::new());
-    spawn_local(async move {
-        match api::list_procedures().await {
-            Ok(list) => catalogue.set(list),
-            Err(e) => leptos::logging::error!("list_procedures: {e}"),
-        }
-    });
+    // The province may send a newer catalogue: a sync round that pulled it reloads this.
+    let catalogue_loaded = crate::live::registers_resource(api::list_procedures);
+    let catalogue = crate::live::loaded(catalogue_loaded);
     // The catalogue entry the typed text names (id, national code or exact name), shown with its
     // legal time and fee; values the catalogue's sources do not confirm are marked as such.
     let known = Memo::new(move |_| {
@@ -72,6 +66,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     view! {
         <section class="visit-form">
             <h2>{t().new_visit}</h2>
+            <crate::live::LoadProblem resource=catalogue_loaded what=t().procedure />
             <form on:submit=submit novalidate>
                 <label for="visitor-name">{t().visitor_name}</label>
                 <input id="visitor-name" node_ref=name_input autofocus autocomplete="off"
@@ -134,19 +129,16 @@ fn store(key: &str, value: &str) {
 /// This desk: its counter and official (remembered on this PC), "Gọi tiếp", and the citizen
 /// being served with the ways the visit can end.
 #[component]
-pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let counter = RwSignal::new(stored("desk.counter").unwrap_or_else(|| "1".into()));
     let official = RwSignal::new(stored("desk.official").unwrap_or_default());
     let error = RwSignal::new(None::<CommandError>);
     let notice = RwSignal::new(None::<&'static str>);
     // The directory offers the names; picking one also sets that official's counter.
-    let directory = RwSignal::new(Vec::<Official>::new());
-    spawn_local(async move {
-        match api::list_officials().await {
-            Ok(list) => directory.set(list),
-            Err(e) => leptos::logging::error!("list_officials: {e}"),
-        }
-    });
+    // Reloaded when the directory may have changed (an official added or taken off here or on
+    // another PC).
+    let directory_loaded = crate::live::registers_resource(api::list_officials);
+    let directory = crate::live::loaded(directory_loaded);
     let pick_official = move |name: String| {
         let their_counter = directory.with_untracked(|d| d.iter().find(|o| o.name == name).and_then(|o| o.counter));
         if let Some(c) = their_counter {
@@ -296,6 +288,7 @@ pub fn DeskPanel(visits: RwSignal<Vec<Visit>>, on_changed: impl Fn() + Copy + Se
     view! {
         <section class="desk">
             <h2>{t().my_desk}</h2>
+            <crate::live::LoadProblem resource=directory_loaded what=t().directory_title />
             <div class="desk-settings">
                 <label>{t().counter}
                     <input id="counter" type="number" min="1" max="99" prop:value=counter
@@ -388,7 +381,7 @@ fn waited_minutes(arrived_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 /// Today's queue: who waits (longest first, with live waiting time) and who is done.
 #[component]
 pub fn Queue(
-    visits: RwSignal<Vec<Visit>>,
+    visits: Signal<Vec<Visit>>,
     now: RwSignal<DateTime<Utc>>,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {

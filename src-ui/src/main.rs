@@ -1,5 +1,6 @@
 //! Thân Thiện desk UI (Leptos CSR): the Tiếp dân screen (arrivals, the desk, the queue, dossiers
-//! at risk with their apology slips), the Góp ý – Phản ánh and Camera registers, and the sync badge.
+//! at risk with their apology slips), the Góp ý – Phản ánh and Camera registers, Cài đặt, the
+//! first-start wizard and the sync badge, in a side bar layout made for 1366×768 office screens.
 
 mod account;
 mod api;
@@ -8,8 +9,10 @@ mod dossiers;
 mod feedback;
 mod front_desk;
 mod i18n;
+mod live;
 mod publicity;
 mod rating;
+mod settings;
 mod show;
 mod summary;
 
@@ -20,7 +23,6 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 use thanthien_core::account::{Permission, SignedIn};
 use thanthien_core::ipc::{SessionState, SyncStatus};
-use thanthien_core::visit::Visit;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -32,19 +34,7 @@ fn main() {
     }
 }
 
-/// Runs `refresh` now and every 5 s while the calling component lives: other PCs' entries arrive
-/// by sync in the background, and days left change at midnight.
-pub(crate) fn keep_fresh(refresh: impl Fn() + Clone + 'static) {
-    refresh();
-    let timer = set_interval_with_handle(refresh, Duration::from_secs(5)).ok();
-    on_cleanup(move || {
-        if let Some(timer) = timer {
-            timer.clear();
-        }
-    });
-}
-
-/// The screens reached from the header.
+/// The screens reached from the side bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Screen {
     FrontDesk,
@@ -62,26 +52,77 @@ impl Screen {
             Screen::FrontDesk | Screen::Feedback | Screen::Cameras => Permission::Desk,
             Screen::Summary => Permission::Review,
             Screen::Publicity => Permission::Registry,
-            Screen::Settings => Permission::Accounts,
+            Screen::Settings => Permission::Registry,
         }
     }
+
+    /// The side bar's label.
+    fn label(self) -> &'static str {
+        match self {
+            Screen::FrontDesk => t().screen_front_desk,
+            Screen::Feedback => t().screen_feedback,
+            Screen::Cameras => t().screen_cameras,
+            Screen::Summary => t().screen_summary,
+            Screen::Publicity => t().screen_publicity,
+            Screen::Settings => t().screen_settings,
+        }
+    }
+
+    /// The one line under the screen's name that says what it is for.
+    fn hint(self) -> &'static str {
+        match self {
+            Screen::FrontDesk => t().hint_front_desk,
+            Screen::Feedback => t().hint_feedback,
+            Screen::Cameras => t().hint_cameras,
+            Screen::Summary => t().hint_summary,
+            Screen::Publicity => t().hint_publicity,
+            Screen::Settings => t().hint_settings,
+        }
+    }
+
+    /// The element id tests and shortcuts find its side bar entry by.
+    fn tab_id(self) -> &'static str {
+        match self {
+            Screen::FrontDesk => "tab-front-desk",
+            Screen::Feedback => "tab-feedback",
+            Screen::Cameras => "tab-cameras",
+            Screen::Summary => "tab-summary",
+            Screen::Publicity => "tab-publicity",
+            Screen::Settings => "tab-settings",
+        }
+    }
+
+    /// A small drawn icon beside the label (no icon font: office PCs lack them).
+    fn icon(self) -> &'static str {
+        match self {
+            Screen::FrontDesk => "M4 20v-2a6 6 0 0 1 12 0v2M10 10a4 4 0 1 0 0-8 4 4 0 0 0 0 8",
+            Screen::Feedback => "M3 4h18v12H8l-5 4z",
+            Screen::Cameras => "M3 7h12v10H3zM15 10l6-3v10l-6-3",
+            Screen::Summary => "M4 20V10M10 20V4M16 20v-7M2 20h20",
+            Screen::Publicity => "M4 3h16v18H4zM8 8h8M8 12h8M8 16h5",
+            Screen::Settings => "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3",
+        }
+    }
+
+    const ALL: [Screen; 6] =
+        [Screen::FrontDesk, Screen::Feedback, Screen::Cameras, Screen::Summary, Screen::Publicity, Screen::Settings];
 }
 
-/// The sign-in screen until someone signs in; then their screens, until they lock or go idle.
+/// The sign-in screen until someone signs in; the first-start wizard for the admin who just made
+/// the PC's first account; then their screens, until they lock or go idle.
 #[component]
 fn Root() -> impl IntoView {
+    live::Live::start();
     let state = RwSignal::new(None::<SessionState>);
-    let load = move || {
-        spawn_local(async move {
-            match api::session_state().await {
-                Ok(s) => state.set(Some(s)),
-                Err(e) => leptos::logging::error!("session_state: {e}"),
-            }
-        })
-    };
-    load();
-    // Only a change of person (or of first start) re-renders the screens, not every identical answer.
-    let shown = Memo::new(move |_| state.get().map(|s| (s.first_start, s.signed_in)));
+    let problem = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        match api::session_state().await {
+            Ok(s) => state.set(Some(s)),
+            Err(e) => problem.set(Some(e.summary())),
+        }
+    });
+    // Only a change of person, of first start or of the wizard re-renders the screens.
+    let shown = Memo::new(move |_| state.get().map(|s| (s.first_start, s.signed_in, s.setup_pending)));
     let signed_out = move || {
         state.update(|s| {
             if let Some(s) = s {
@@ -90,13 +131,34 @@ fn Root() -> impl IntoView {
             }
         })
     };
+    let set_up = move || {
+        state.update(|s| {
+            if let Some(s) = s {
+                s.setup_pending = false
+            }
+        })
+    };
     move || {
         match (shown.get(), state.get_untracked()) {
-        (Some((_, Some(who))), Some(s)) => view! { <App who=who idle_secs=s.idle_lock_secs on_locked=signed_out /> }.into_any(),
-        (Some((_, None)), Some(s)) => view! {
-            <account::Gate state=s on_signed_in=move |who| state.update(|s| if let Some(s) = s { s.signed_in = Some(who); s.first_start = false; }) />
-        }.into_any(),
-        _ => view! { <main class="gate"></main> }.into_any(),
+        (Some((_, Some(who), true)), _) if who.role.may(Permission::Accounts) => {
+            view! { <settings::Wizard on_done=set_up /> }.into_any()
+        }
+        (Some((_, Some(who), _)), Some(s)) => {
+            view! { <App who=who idle_secs=s.idle_lock_secs on_locked=signed_out /> }.into_any()
+        }
+        (Some((first, None, _)), Some(s)) => view! {
+            <account::Gate state=s on_signed_in=move |who| state.update(|s| if let Some(s) = s {
+                s.signed_in = Some(who);
+                // The first account starts the wizard.
+                s.setup_pending |= first;
+                s.first_start = false;
+            }) />
+        }
+        .into_any(),
+        _ => view! {
+            <main class="gate">{move || problem.get().map(|p| view! { <div class="form-error" role="alert">{p}</div> })}</main>
+        }
+        .into_any(),
     }
     }
 }
@@ -104,6 +166,7 @@ fn Root() -> impl IntoView {
 #[component]
 fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     account::watch_idle(idle_secs, on_locked);
+    let live = live::live();
     let role = who.role;
     let desk = role.may(Permission::Desk);
     let screen = RwSignal::new(if desk { Screen::FrontDesk } else { Screen::Settings });
@@ -113,98 +176,97 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
             on_locked();
         })
     };
-    let visits = RwSignal::new(Vec::<Visit>::new());
-    let status = RwSignal::new(None::<SyncStatus>);
-    let dossiers = RwSignal::new(Vec::new());
-    let refresh_visits = move || {
-        if !desk {
-            return;
+    // Today's visits and the dossiers at risk: reloaded when the registers may have changed.
+    let visits_loaded = live::registers_resource(move || async move {
+        if desk {
+            api::list_today_visits().await
+        } else {
+            Ok(Vec::new())
         }
-        spawn_local(async move {
-            match api::list_today_visits().await {
-                Ok(list) => visits.set(list),
-                Err(e) => leptos::logging::error!("list_today_visits: {e}"),
-            }
-            match api::dossiers_at_risk().await {
-                Ok(list) => dossiers.set(list),
-                Err(e) => leptos::logging::error!("dossiers_at_risk: {e}"),
-            }
-        })
-    };
+    });
+    let dossiers_loaded = live::registers_resource(move || async move {
+        if desk {
+            api::dossiers_at_risk().await
+        } else {
+            Ok(Vec::new())
+        }
+    });
+    let visits = live::loaded(visits_loaded);
+    let dossiers = live::loaded(dossiers_loaded);
+    let status_loaded = LocalResource::new(move || {
+        live.sync();
+        api::sync_status()
+    });
+    let status = Signal::derive(move || status_loaded.get().and_then(Result::ok));
     let office = Signal::derive(move || status.get().and_then(|s| s.commune_name));
-    let refresh_status = move || {
-        spawn_local(async move {
-            if let Ok(s) = api::sync_status().await {
-                status.set(Some(s));
-            }
-        })
-    };
+    // The live waiting times: the clock moves the minutes shown, it loads nothing.
     let now = RwSignal::new(Utc::now());
-    refresh_visits();
-    refresh_status();
-    // Other PCs' visits arrive by sync in the background; the lists, the badge and the live
-    // waiting times follow.
-    set_interval(
-        move || {
-            now.set(Utc::now());
-            refresh_visits();
-            refresh_status();
-        },
-        Duration::from_secs(5),
-    );
+    let clock = set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(30)).ok();
+    on_cleanup(move || {
+        if let Some(clock) = clock {
+            clock.clear();
+        }
+    });
+    let wrote = move || live.wrote();
 
     view! {
-        <header>
-            <h1>{t().app_name}</h1>
-            <nav>
-                {[(Screen::FrontDesk, "tab-front-desk", t().screen_front_desk),
-                  (Screen::Feedback, "tab-feedback", t().screen_feedback),
-                  (Screen::Cameras, "tab-cameras", t().screen_cameras),
-                  (Screen::Summary, "tab-summary", t().screen_summary),
-                  (Screen::Publicity, "tab-publicity", t().screen_publicity),
-                  (Screen::Settings, "tab-settings", t().screen_settings)]
-                    .into_iter()
-                    .filter(|(target, _, _)| role.may(target.permission()))
-                    .map(|(target, id, label)| view! {
-                        <button id=id class="tab" class:active=move || screen.get() == target
-                            on:click=move |_| screen.set(target)>{label}</button>
-                    })
-                    .collect_view()}
-            </nav>
-            <span class="commune">{move || status.get().and_then(|s| s.commune_name).unwrap_or_default()}</span>
-            <span class="spacer"></span>
-            <SyncBadge status=status on_synced=move || { refresh_visits(); refresh_status(); } />
-            <span class="user" id="signed-in-user" title=role.label()>{who.full_name.clone()}</span>
-            <button id="lock-screen" on:click=lock>{t().lock_screen}</button>
-        </header>
-        {desk.then(|| view! {
-        <main class:hidden=move || screen.get() != Screen::FrontDesk>
-            <div class="column">
-                <front_desk::VisitForm on_saved=move |visit: Visit| {
-                    visits.update(|list| list.insert(0, visit));
-                    refresh_status();
-                } />
-                <front_desk::DeskPanel visits=visits on_changed=move || { refresh_visits(); refresh_status(); } />
+        <div class="shell">
+            <aside class="sidebar">
+                <div class="brand">{t().app_name}</div>
+                <div class="commune" id="office-name">{move || office.get().unwrap_or_default()}</div>
+                <nav>
+                    {Screen::ALL
+                        .into_iter()
+                        .filter(|target| role.may(target.permission()))
+                        .map(|target| view! {
+                            <button id=target.tab_id() class="tab" class:active=move || screen.get() == target
+                                title=target.hint() on:click=move |_| screen.set(target)>
+                                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d=target.icon() /></svg>
+                                <span>{target.label()}</span>
+                            </button>
+                        })
+                        .collect_view()}
+                </nav>
+            </aside>
+            <div class="workspace">
+                <header>
+                    <div class="where">
+                        <h1 id="screen-title">{move || screen.get().label()}</h1>
+                        <p class="screen-hint" id="screen-hint" title=move || screen.get().hint()>{move || screen.get().hint()}</p>
+                    </div>
+                    <SyncBadge status=status on_synced=wrote />
+                    <span class="user" id="signed-in-user" title=role.label()>{who.full_name.clone()}</span>
+                    <button id="lock-screen" on:click=lock>{t().lock_screen}</button>
+                </header>
+                {desk.then(|| view! {
+                <main class="front-desk" class:hidden=move || screen.get() != Screen::FrontDesk>
+                    <div class="column">
+                        <front_desk::VisitForm on_saved=move |_| wrote() />
+                        <front_desk::DeskPanel visits=visits on_changed=wrote />
+                    </div>
+                    <div class="column">
+                        <live::LoadProblem resource=visits_loaded what=t().screen_front_desk />
+                        <live::LoadProblem resource=dossiers_loaded what=t().screen_front_desk />
+                        <dossiers::DossiersAtRisk dossiers=dossiers office=office on_changed=wrote />
+                        <front_desk::Queue visits=visits now=now on_changed=wrote />
+                    </div>
+                </main>
+                })}
+                {move || match screen.get() {
+                    Screen::FrontDesk => None,
+                    Screen::Publicity => Some(view! { <main class="publicity-screen"><publicity::PublicityScreen /></main> }.into_any()),
+                    Screen::Settings => Some(view! { <main class="settings-screen"><settings::SettingsScreen role=role /></main> }.into_any()),
+                    Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
+                    Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),
+                    Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen role=role /></main> }.into_any()),
+                }}
             </div>
-            <div class="column">
-                <dossiers::DossiersAtRisk dossiers=dossiers office=office on_changed=move || refresh_visits() />
-                <front_desk::Queue visits=visits now=now on_changed=move || { refresh_visits(); refresh_status(); } />
-            </div>
-        </main>
-        })}
-        {move || match screen.get() {
-            Screen::FrontDesk => None,
-            Screen::Publicity => Some(view! { <main class="publicity-screen"><publicity::PublicityScreen /></main> }.into_any()),
-            Screen::Settings => Some(view! { <main class="settings-screen"><account::AccountsScreen /></main> }.into_any()),
-            Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
-            Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),
-            Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen role=role /></main> }.into_any()),
-        }}
+        </div>
     }
 }
 
 #[component]
-fn SyncBadge(status: RwSignal<Option<SyncStatus>>, on_synced: impl Fn() + Copy + 'static) -> impl IntoView {
+fn SyncBadge(status: Signal<Option<SyncStatus>>, on_synced: impl Fn() + Copy + 'static) -> impl IntoView {
     let busy = RwSignal::new(false);
     let sync_now = move |_| {
         busy.set(true);

@@ -31,7 +31,8 @@ pub fn PublicityScreen() -> impl IntoView {
     let export = move |format: BoardFormat| {
         spawn_local(async move {
             match api::export_board(format).await {
-                Ok(path) => exported.set(Some(format!("{} {path}", t().exported_to))),
+                Ok(Some(path)) => exported.set(Some(format!("{} {path}", t().exported_to))),
+                Ok(None) => exported.set(Some(t().export_cancelled.to_owned())),
                 Err(e) => error.set(Some(e.summary())),
             }
         })

@@ -40,38 +40,39 @@ pub fn RatingApp() -> impl IntoView {
     let low_level = RwSignal::new(None::<u8>);
     let chosen = RwSignal::new(Vec::<RatingReason>::new());
     let error = RwSignal::new(None::<String>);
-    // The desk's request arrives by polling: the window may call nothing else.
-    set_interval(
-        move || {
-            if screen.get_untracked() == Screen::Thanks {
-                return;
-            }
-            spawn_local(async move {
-                let answer = api::rating_request().await;
-                // A poll sent before the citizen's rating went in can answer after it: the thanks
-                // screen stays until its own timer ends.
-                if screen.get_untracked() == Screen::Thanks {
-                    return;
-                }
-                if let Ok(request) = answer {
-                    let next = request.map_or(Screen::Idle, Screen::Asking);
-                    if screen.get_untracked() != next {
-                        low_level.set(None);
-                        chosen.set(Vec::new());
-                        screen.set(next);
-                    }
-                }
-            });
-        },
-        Duration::from_millis(700),
-    );
+    // The app announces the desk's request; the window then reads it (all it may call besides
+    // submitting), and once at start for a request made before it opened.
+    let live = crate::live::Live::start();
+    let asked = LocalResource::new(move || {
+        live.rating();
+        api::rating_request()
+    });
+    Effect::new(move |_| {
+        let Some(Ok(request)) = asked.get() else { return };
+        // The thanks screen stays until its own timer ends, which then reads the request again.
+        if screen.get_untracked() == Screen::Thanks {
+            return;
+        }
+        let next = request.map_or(Screen::Idle, Screen::Asking);
+        if screen.get_untracked() != next {
+            low_level.set(None);
+            chosen.set(Vec::new());
+            screen.set(next);
+        }
+    });
     let send = move |level: u8, reasons: Vec<RatingReason>| {
         spawn_local(async move {
             match api::submit_rating(level, &reasons).await {
                 Ok(()) => {
                     error.set(None);
                     screen.set(Screen::Thanks);
-                    set_timeout(move || screen.set(Screen::Idle), THANKS_FOR);
+                    set_timeout(
+                        move || {
+                            screen.set(Screen::Idle);
+                            asked.refetch();
+                        },
+                        THANKS_FOR,
+                    );
                 }
                 Err(e) => error.set(Some(e.message)),
             }

@@ -17,8 +17,11 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
     let week = RwSignal::new(Week::of(Utc::now()));
     let summary = RwSignal::new(None::<WeeklySummary>);
     let error = RwSignal::new(None::<String>);
+    let live = crate::live::live();
+    // Reloaded for another week, and when other PCs' entries arrive.
     Effect::new(move |_| {
         let chosen = week.get();
+        live.registers();
         spawn_local(async move {
             match api::weekly_summary(Some(chosen)).await {
                 Ok(s) => {
@@ -190,7 +193,13 @@ fn Exports(week: RwSignal<Week>) -> impl IntoView {
     let result = RwSignal::new(None::<Result<String, String>>);
     let export = move |format: ExportFormat| {
         let chosen = week.get_untracked();
-        spawn_local(async move { result.set(Some(api::export_week(chosen, format).await.map_err(|e| e.summary()))) });
+        spawn_local(async move {
+            let saved = api::export_week(chosen, format).await.map_err(|e| e.summary());
+            result.set(Some(saved.map(|path| match path {
+                Some(path) => format!("{} {path}", t().exported_to),
+                None => t().export_cancelled.to_owned(),
+            })))
+        });
     };
     view! {
         <div class="row exports">
@@ -200,7 +209,7 @@ fn Exports(week: RwSignal<Week>) -> impl IntoView {
                 </button>
             }).collect_view()}
             {move || result.get().map(|r| match r {
-                Ok(path) => view! { <span class="notice" id="export-result">{format!("{} {path}", t().exported_to)}</span> }.into_any(),
+                Ok(said) => view! { <span class="notice" id="export-result">{said}</span> }.into_any(),
                 Err(e) => view! { <span class="form-error" id="export-result">{e}</span> }.into_any(),
             })}
         </div>

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod desk_ui;
+
 use sqlx::PgPool;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -156,6 +156,20 @@ impl Attempts {
 }
 
 /// Whether a session last active at `last_activity` has been idle long enough to lock.
+/// The idle lock an admin may set, in minutes: a counter PC in the public hall wants a short one,
+/// and past an hour a PC left open is open to anyone passing.
+pub const IDLE_LOCK_LIMITS: (u32, u32) = (1, 60);
+
+/// The idle lock of `minutes`, if within the limits.
+pub fn idle_lock(minutes: u32) -> Result<Duration, InputError> {
+    let (min, max) = IDLE_LOCK_LIMITS;
+    if (min..=max).contains(&minutes) {
+        Ok(Duration::minutes(i64::from(minutes)))
+    } else {
+        Err(InputError::IdleLockInvalid { min, max })
+    }
+}
+
 pub fn idle_locked(last_activity: DateTime<Utc>, now: DateTime<Utc>, limit: Duration) -> bool {
     now - last_activity >= limit
 }
@@ -265,6 +279,11 @@ mod tests {
 
     #[test]
     fn the_screen_locks_after_the_idle_limit() {
+        assert_eq!(idle_lock(1), Ok(Duration::minutes(1)));
+        assert_eq!(idle_lock(60), Ok(Duration::minutes(60)));
+        for wrong in [0, 61, u32::MAX] {
+            assert_eq!(idle_lock(wrong), Err(InputError::IdleLockInvalid { min: 1, max: 60 }), "{wrong}");
+        }
         let limit = Duration::minutes(IDLE_LOCK_MINUTES);
         assert!(!idle_locked(t(0, 0), t(9, 59), limit));
         assert!(idle_locked(t(0, 0), t(10, 0), limit));

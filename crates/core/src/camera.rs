@@ -300,6 +300,18 @@ impl Shift {
         vietnam().from_local_datetime(&local).single().map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
     }
 
+    /// The first moment after `now` a shift ends (today's morning or afternoon, or tomorrow's
+    /// morning): a check not done by then is a missed one.
+    pub fn next_end(now: DateTime<Utc>, hours: &OfficeHours) -> DateTime<Utc> {
+        let today = now.with_timezone(&vietnam()).date_naive();
+        let tomorrow = today.succ_opt().unwrap_or(today);
+        [(today, Half::Morning), (today, Half::Afternoon), (tomorrow, Half::Morning)]
+            .into_iter()
+            .map(|(day, half)| Shift { day, half }.end(hours))
+            .find(|end| *end > now)
+            .unwrap_or(now + chrono::Duration::days(1))
+    }
+
     pub fn label(self) -> String {
         let half = match self.half {
             Half::Morning => "sáng",
@@ -438,6 +450,17 @@ mod tests {
     }
 
     const ALL_PASS: &str = "live=pass,recording=pass,clock=pass,retention=pass,signage=na";
+
+    #[test]
+    fn the_next_shift_end_is_the_next_closing_time() {
+        let hours = OfficeHours::default();
+        // 16/11/2026 (Monday), local times; closing at 11:30 and 17:00.
+        assert_eq!(Shift::next_end(local(2026, 11, 16, 8, 0), &hours), local(2026, 11, 16, 11, 30));
+        assert_eq!(Shift::next_end(local(2026, 11, 16, 11, 30), &hours), local(2026, 11, 16, 17, 0));
+        assert_eq!(Shift::next_end(local(2026, 11, 16, 12, 0), &hours), local(2026, 11, 16, 17, 0));
+        assert_eq!(Shift::next_end(local(2026, 11, 16, 17, 0), &hours), local(2026, 11, 17, 11, 30));
+        assert_eq!(Shift::next_end(local(2026, 11, 16, 23, 59), &hours), local(2026, 11, 17, 11, 30));
+    }
 
     #[test]
     fn addresses_give_the_probe_its_host_port_and_protocol() {

@@ -110,7 +110,62 @@ pub struct SessionState {
     pub signed_in: Option<crate::account::SignedIn>,
     /// The UI locks the screen after this many idle seconds (the commands enforce it too).
     pub idle_lock_secs: i64,
+    /// The first-start wizard is not finished or skipped yet: an admin signing in sees it.
+    #[serde(default)]
+    pub setup_pending: bool,
 }
+
+/// This PC's place in the province, for Cài đặt and the wizard's answer to a code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentStatus {
+    pub device_id: uuid::Uuid,
+    /// The name this PC gives the province (its host name).
+    pub device_name: Option<String>,
+    pub server_url: Option<String>,
+    pub commune_code: Option<String>,
+    pub commune_name: Option<String>,
+    /// The letter that starts this PC's tickets (A001, B001…).
+    pub ticket_series: String,
+    pub sync: SyncStatus,
+}
+
+/// This PC's own settings (never synced), and the commune's office hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSettings {
+    pub idle_lock_minutes: u32,
+    /// Set by `THANTHIEN_IDLE_LOCK_SECS` for this run: the setting is not in force.
+    pub idle_lock_overridden: bool,
+    /// The folder save dialogs open in.
+    pub export_dir: String,
+    pub office_hours: crate::procedure::OfficeHours,
+}
+
+/// What changed behind the screens, sent to the window as the Tauri event [`CHANGED_EVENT`]:
+/// each screen reloads what it shows when one it depends on arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Changed {
+    /// A sync round ended: the badge, and whatever it pulled from the commune's other PCs.
+    Synced { pulled: usize },
+    /// The feedback mailbox imported letters.
+    Mailbox,
+    /// A citizen rated a visit at the rating window.
+    Rating,
+    /// The desk asked the citizen's window for a rating.
+    RatingRequested,
+    /// A camera check shift passed unchecked.
+    ShiftMissed,
+}
+
+impl Changed {
+    /// Whether the commune's registers (visits, feedback, cameras, directory) may differ now.
+    pub fn registers(self) -> bool {
+        !matches!(self, Changed::Synced { pulled: 0 } | Changed::RatingRequested)
+    }
+}
+
+/// The Tauri event name of [`Changed`].
+pub const CHANGED_EVENT: &str = "thanthien-changed";
 
 /// What one sync round did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

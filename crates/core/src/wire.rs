@@ -242,7 +242,12 @@ pub struct ReferenceResponse {
 pub enum ApiErrorCode {
     Unauthorized,
     ProtocolUnsupported,
+    /// The code is not one the province made (mistyped, or for another server).
     EnrollmentCodeInvalid,
+    /// The code enrolled a PC already: each code enrols one.
+    EnrollmentCodeUsed,
+    /// The code's validity ended before it was used.
+    EnrollmentCodeExpired,
     BadRequest,
     BatchTooLarge,
     /// Enrolment with the id of a device that exists: re-enrolling is the province's act.

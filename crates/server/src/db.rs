@@ -226,14 +226,21 @@ pub async fn enroll(
     token: &str,
 ) -> Result<Enrolled> {
     let mut tx = pool.begin().await?;
+    let hash = hash_secret(&normalise_code(code));
     let row: Option<(String, String, Option<Uuid>)> =
         sqlx::query_as("SELECT commune_code, commune_name, for_device FROM claim_enrollment_code($1, $2)")
-            .bind(hash_secret(&normalise_code(code)))
+            .bind(&hash)
             .bind(device_id)
             .fetch_optional(&mut *tx)
             .await?;
     let Some((commune_code, commune_name, for_device)) = row else {
-        return Err(Error::EnrollmentCodeInvalid);
+        let (state,): (Option<String>,) =
+            sqlx::query_as("SELECT enrollment_code_state($1)").bind(&hash).fetch_one(&mut *tx).await?;
+        return Err(match state.as_deref() {
+            Some("used") => Error::EnrollmentCodeUsed,
+            Some("expired") => Error::EnrollmentCodeExpired,
+            _ => Error::EnrollmentCodeInvalid,
+        });
     };
     sqlx::query("SELECT set_config('thanthien.commune', $1, true)").bind(&commune_code).execute(&mut *tx).await?;
     // The commune row is locked so two PCs enrolling at once cannot get the same number.

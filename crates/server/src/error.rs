@@ -11,8 +11,12 @@ pub enum Error {
     Unauthorized,
     #[error("{0}")]
     ProtocolUnsupported(String),
-    #[error("the enrolment code is unknown, already used or expired")]
+    #[error("the enrolment code is not one the province made")]
     EnrollmentCodeInvalid,
+    #[error("the enrolment code has enrolled a PC already")]
+    EnrollmentCodeUsed,
+    #[error("the enrolment code has expired")]
+    EnrollmentCodeExpired,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -47,6 +51,8 @@ impl Error {
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),
             Error::ProtocolUnsupported(_) => (StatusCode::UPGRADE_REQUIRED, ApiErrorCode::ProtocolUnsupported),
             Error::EnrollmentCodeInvalid => (StatusCode::FORBIDDEN, ApiErrorCode::EnrollmentCodeInvalid),
+            Error::EnrollmentCodeUsed => (StatusCode::FORBIDDEN, ApiErrorCode::EnrollmentCodeUsed),
+            Error::EnrollmentCodeExpired => (StatusCode::FORBIDDEN, ApiErrorCode::EnrollmentCodeExpired),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, ApiErrorCode::BadRequest),
             Error::DeviceTaken(_) => (StatusCode::CONFLICT, ApiErrorCode::DeviceTaken),
             Error::SignedOut | Error::SignInRefused(_) => (StatusCode::UNAUTHORIZED, ApiErrorCode::Unauthorized),

@@ -81,7 +81,7 @@ async fn enrolment_refuses_used_unknown_and_expired_codes(pool: PgPool) {
     assert_eq!(s.try_enroll(&typed, Uuid::new_v4()).await.status(), 200);
     assert_eq!(
         error_of(s.try_enroll(&code, Uuid::new_v4()).await).await,
-        (403, ApiErrorCode::EnrollmentCodeInvalid),
+        (403, ApiErrorCode::EnrollmentCodeUsed),
         "used"
     );
     assert_eq!(
@@ -92,7 +92,7 @@ async fn enrolment_refuses_used_unknown_and_expired_codes(pool: PgPool) {
     let expired = s.code_for("26734", Duration::minutes(-1)).await;
     assert_eq!(
         error_of(s.try_enroll(&expired, Uuid::new_v4()).await).await,
-        (403, ApiErrorCode::EnrollmentCodeInvalid),
+        (403, ApiErrorCode::EnrollmentCodeExpired),
         "expired"
     );
     assert_eq!(count(&s.pool, "device").await, 1);

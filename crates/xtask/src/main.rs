@@ -366,7 +366,7 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     let kind = if pg.is_temporary() { "a temporary cluster" } else { "an existing server" };
     eprintln!("xtask: PostgreSQL at {} ({kind}); test artifacts in {}", pg.url_redacted(), artifacts.display());
     // The whole run gets a virtual display: the UI test opens the real app window.
-    let mut args: Vec<String> = ["-a", "-s", "-screen 0 1280x800x24", &cargo(), "test", "--no-fail-fast"]
+    let mut args: Vec<String> = ["-a", "-s", "-screen 0 1366x768x24", &cargo(), "test", "--no-fail-fast"]
         .iter()
         .map(|s| s.to_string())
         .collect();

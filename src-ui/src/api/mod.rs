@@ -9,9 +9,11 @@ use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    CommandError, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState, SyncReport, SyncStatus,
+    CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState,
+    SyncReport, SyncStatus,
 };
-use thanthien_core::official::Official;
+use thanthien_core::official::{Official, OfficialInput};
+use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
@@ -359,7 +361,8 @@ pub async fn reset_password(username: &str, password: &str) -> Result<(), Comman
     call("reset_password", &Args { username, password }).await
 }
 
-pub async fn export_week(week: Week, format: ExportFormat) -> Result<String, CommandError> {
+/// The saved file's path; nothing when the person cancelled the save dialog.
+pub async fn export_week(week: Week, format: ExportFormat) -> Result<Option<String>, CommandError> {
     #[derive(Serialize)]
     struct Args {
         week: Week,
@@ -372,7 +375,8 @@ pub async fn publicity_board() -> Result<(Board, Option<String>), CommandError> 
     call("publicity_board", &NoArgs {}).await
 }
 
-pub async fn export_board(format: BoardFormat) -> Result<String, CommandError> {
+/// The saved file's path; nothing when the person cancelled the save dialog.
+pub async fn export_board(format: BoardFormat) -> Result<Option<String>, CommandError> {
     #[derive(Serialize)]
     struct Args {
         format: BoardFormat,
@@ -405,4 +409,62 @@ pub async fn rate_feedback(id: Uuid, satisfied: bool) -> Result<FeedbackItem, Co
         satisfied: bool,
     }
     call("rate_feedback", &Args { id, satisfied }).await
+}
+
+// Setting up the PC and the office.
+
+pub async fn enroll(server_url: &str, code: &str) -> Result<EnrollmentStatus, CommandError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        server_url: &'a str,
+        code: &'a str,
+    }
+    call("enroll", &Args { server_url, code }).await
+}
+
+pub async fn enrollment_status() -> Result<EnrollmentStatus, CommandError> {
+    call("enrollment_status", &NoArgs {}).await
+}
+
+pub async fn desk_settings() -> Result<DeskSettings, CommandError> {
+    call("desk_settings", &NoArgs {}).await
+}
+
+pub async fn set_idle_lock(minutes: u32) -> Result<(), CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        minutes: u32,
+    }
+    call("set_idle_lock", &Args { minutes }).await
+}
+
+pub async fn choose_export_folder() -> Result<Option<String>, CommandError> {
+    call("choose_export_folder", &NoArgs {}).await
+}
+
+pub async fn set_office_hours(morning: &str, afternoon: &str) -> Result<OfficeHours, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        morning: &'a str,
+        afternoon: &'a str,
+    }
+    call("set_office_hours", &Args { morning, afternoon }).await
+}
+
+pub async fn save_official(id: Option<Uuid>, input: &OfficialInput) -> Result<Official, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        id: Option<Uuid>,
+        input: &'a OfficialInput,
+    }
+    call("save_official", &Args { id, input }).await
+}
+
+pub async fn take_off_official(id: Uuid) -> Result<(), CommandError> {
+    call("take_off_official", &VisitArgs { id }).await
+}
+
+pub async fn finish_setup() -> Result<(), CommandError> {
+    call("finish_setup", &NoArgs {}).await
 }

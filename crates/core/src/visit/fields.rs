@@ -136,6 +136,10 @@ pub enum InputError {
     OfficeHoursInvalid,
     #[error("Vui lòng nhập chức danh của cán bộ.")]
     OfficialTitleMissing,
+    #[error("Không tìm thấy cán bộ này trong danh bạ.")]
+    OfficialNotFound,
+    #[error("Thời gian tự khóa màn hình phải từ {min} đến {max} phút.")]
+    IdleLockInvalid { min: u32, max: u32 },
     #[error("Số thứ tự không hợp lệ.")]
     TicketInvalid,
     #[error("Vui lòng ghi quầy hoặc cán bộ nhận chuyển.")]
@@ -371,9 +375,10 @@ impl InputError {
             InputError::NoteEmpty | InputError::NoteTooLong { .. } => InputField::Note,
             InputError::PhoneInvalid => InputField::Phone,
             InputError::CitizenIdInvalid => InputField::CitizenId,
-            InputError::OfficialEmpty | InputError::OfficialTooLong { .. } | InputError::OfficialTitleMissing => {
-                InputField::Official
-            }
+            InputError::OfficialEmpty
+            | InputError::OfficialTooLong { .. }
+            | InputError::OfficialTitleMissing
+            | InputError::OfficialNotFound => InputField::Official,
             InputError::CounterInvalid => InputField::Counter,
             InputError::AppointmentMissing | InputError::AppointmentUnexpected => InputField::Appointment,
             InputError::RatingLevelInvalid
@@ -381,7 +386,9 @@ impl InputError {
             | InputError::ReasonsOnlyWhenDissatisfied
             | InputError::AlreadyRated
             | InputError::NoRatingRequested => InputField::Rating,
-            InputError::InTheFuture | InputError::OfficeHoursInvalid => InputField::Time,
+            InputError::InTheFuture | InputError::OfficeHoursInvalid | InputError::IdleLockInvalid { .. } => {
+                InputField::Time
+            }
             InputError::TripInvalid => InputField::Trip,
             InputError::OutcomeInvalid
             | InputError::VisitNotFound
