@@ -14,10 +14,7 @@ impl Store {
     pub async fn list_official(&self, id: Option<Uuid>, input: OfficialInput) -> Result<Official> {
         let listed = OfficialListed::parse(input).map_err(StoreError::Invalid)?;
         let id = id.unwrap_or_else(Uuid::now_v7);
-        let mut tx = self.begin_write().await?;
-        let event = self.append(&mut tx, &EventBody::Official(listed.clone()), id).await?;
-        project(&mut tx, &event, &listed).await?;
-        tx.commit().await?;
+        self.keep_listing(id, &listed).await?;
         self.officials().await?.into_iter().find(|o| o.id == id).ok_or_else(|| corrupt("a listed official is missing"))
     }
 
@@ -43,11 +40,17 @@ impl Store {
             leader,
         };
         let listed = OfficialListed { active: false, ..OfficialListed::parse(input).map_err(StoreError::Invalid)? };
+        self.keep_listing(id, &listed).await?;
+        tracing::info!(official = %id, by = ?self.user, "official taken off the directory");
+        Ok(())
+    }
+
+    /// One listing of entry `id`: its event and its projection, in one transaction.
+    async fn keep_listing(&self, id: Uuid, listed: &OfficialListed) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let event = self.append(&mut tx, &EventBody::Official(listed.clone()), id).await?;
-        project(&mut tx, &event, &listed).await?;
+        project(&mut tx, &event, listed).await?;
         tx.commit().await?;
-        tracing::info!(official = %id, by = ?self.user, "official taken off the directory");
         Ok(())
     }
 
