@@ -138,11 +138,17 @@ pub fn OfficeHoursCard(on_saved: impl Fn() + Copy + 'static) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let settings = registers_resource(api::desk_settings);
+    // The fields follow the hours in force when they change (here or on another PC), not on every
+    // reload: a sync round while someone types must not undo their typing.
+    let shown = StoredValue::new(None::<thanthien_core::procedure::OfficeHours>);
     Effect::new(move |_| {
         if let Some(Ok(s)) = settings.get() {
             let h = s.office_hours;
-            morning.set(format!("{}-{}", hh_mm(h.morning.0), hh_mm(h.morning.1)));
-            afternoon.set(format!("{}-{}", hh_mm(h.afternoon.0), hh_mm(h.afternoon.1)));
+            if shown.get_value() != Some(h) {
+                shown.set_value(Some(h));
+                morning.set(format!("{}-{}", hh_mm(h.morning.0), hh_mm(h.morning.1)));
+                afternoon.set(format!("{}-{}", hh_mm(h.afternoon.0), hh_mm(h.afternoon.1)));
+            }
         }
     });
     let live = live();
@@ -310,9 +316,13 @@ fn IdleLockCard() -> impl IntoView {
     let minutes = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
+    let shown = StoredValue::new(None::<u32>);
     Effect::new(move |_| {
         if let Some(Ok(s)) = settings.get() {
-            minutes.set(s.idle_lock_minutes.to_string());
+            if shown.get_value() != Some(s.idle_lock_minutes) {
+                shown.set_value(Some(s.idle_lock_minutes));
+                minutes.set(s.idle_lock_minutes.to_string());
+            }
         }
     });
     let save = move |e: ev::SubmitEvent| {
