@@ -576,9 +576,8 @@ pub async fn enrollment_status(office: Shared<'_>) -> Result<EnrollmentStatus, C
 #[tauri::command]
 pub async fn desk_settings(office: Shared<'_>) -> Result<DeskSettings, CommandError> {
     let store = office.read(Permission::Registry)?;
-    let default = u32::try_from(thanthien_core::account::IDLE_LOCK_MINUTES).unwrap_or(10);
     Ok(DeskSettings {
-        idle_lock_minutes: store.idle_lock_minutes().await?.unwrap_or(default),
+        idle_lock_minutes: thanthien_core::account::idle_lock_minutes_in_force(store.idle_lock_minutes().await?),
         idle_lock_overridden: office.idle_lock_overridden,
         export_dir: office.export_folder().await?.display().to_string(),
         office_hours: store.reference().hours,

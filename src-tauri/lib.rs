@@ -71,8 +71,7 @@ async fn idle_limit(store: &store::Store) -> chrono::Duration {
         tracing::warn!(error = %e, "the idle lock setting is unreadable; the default applies");
         None
     });
-    set.and_then(|m| thanthien_core::account::idle_lock(m).ok())
-        .unwrap_or(chrono::Duration::minutes(thanthien_core::account::IDLE_LOCK_MINUTES))
+    chrono::Duration::minutes(i64::from(thanthien_core::account::idle_lock_minutes_in_force(set)))
 }
 
 /// Opens the window. Returns when the user closes it.

@@ -21,7 +21,7 @@ pub struct Session {
 
 impl Default for Session {
     fn default() -> Self {
-        Session::new(Duration::minutes(IDLE_LOCK_MINUTES))
+        Session::new(Duration::minutes(i64::from(IDLE_LOCK_MINUTES)))
     }
 }
 

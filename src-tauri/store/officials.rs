@@ -21,24 +21,10 @@ impl Store {
     /// Takes an official off the directory: a listing of the same entry, inactive. The log keeps
     /// every earlier listing; the desk's lists and the public board no longer show them.
     pub async fn take_off_official(&self, id: Uuid) -> Result<()> {
-        type Row = (String, String, Option<String>, Option<i64>, bool, bool);
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT name, title, phone, counter, phone_published, leader FROM official WHERE id = ? AND active",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
-        .await?;
-        let Some((name, title, phone, counter, phone_published, leader)) = row else {
+        let Some(entry) = self.officials().await?.into_iter().find(|o| o.id == id) else {
             return Err(StoreError::Invalid(vec![InputError::OfficialNotFound]));
         };
-        let input = OfficialInput {
-            name,
-            title,
-            phone,
-            counter: counter.and_then(|c| u16::try_from(c).ok()),
-            phone_published,
-            leader,
-        };
+        let input = OfficialInput::from(entry);
         let listed = OfficialListed { active: false, ..OfficialListed::parse(input).map_err(StoreError::Invalid)? };
         self.keep_listing(id, &listed).await?;
         tracing::info!(official = %id, by = ?self.user, "official taken off the directory");

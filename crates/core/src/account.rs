@@ -11,7 +11,7 @@ pub const MAX_FAILURES: u32 = 5;
 /// How long a locked account stays locked.
 pub const LOCK_MINUTES: i64 = 15;
 /// Idle time after which the screen locks and the next command needs the password again.
-pub const IDLE_LOCK_MINUTES: i64 = 10;
+pub const IDLE_LOCK_MINUTES: u32 = 10;
 /// The shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 8;
 
@@ -160,6 +160,12 @@ impl Attempts {
 /// and past an hour a PC left open is open to anyone passing.
 pub const IDLE_LOCK_LIMITS: (u32, u32) = (1, 60);
 
+/// The idle lock in force, in minutes: the admin's setting when it is within the limits (one
+/// stored by another build might not be), else the default.
+pub fn idle_lock_minutes_in_force(set: Option<u32>) -> u32 {
+    set.filter(|m| idle_lock(*m).is_ok()).unwrap_or(IDLE_LOCK_MINUTES)
+}
+
 /// The idle lock of `minutes`, if within the limits.
 pub fn idle_lock(minutes: u32) -> Result<Duration, InputError> {
     let (min, max) = IDLE_LOCK_LIMITS;
@@ -284,7 +290,10 @@ mod tests {
         for wrong in [0, 61, u32::MAX] {
             assert_eq!(idle_lock(wrong), Err(InputError::IdleLockInvalid { min: 1, max: 60 }), "{wrong}");
         }
-        let limit = Duration::minutes(IDLE_LOCK_MINUTES);
+        assert_eq!(idle_lock_minutes_in_force(Some(3)), 3);
+        assert_eq!(idle_lock_minutes_in_force(None), IDLE_LOCK_MINUTES);
+        assert_eq!(idle_lock_minutes_in_force(Some(500)), IDLE_LOCK_MINUTES);
+        let limit = Duration::minutes(i64::from(IDLE_LOCK_MINUTES));
         assert!(!idle_locked(t(0, 0), t(9, 59), limit));
         assert!(idle_locked(t(0, 0), t(10, 0), limit));
     }

@@ -85,6 +85,20 @@ pub struct Official {
     pub leader: bool,
 }
 
+impl From<Official> for OfficialInput {
+    /// The entry as typed again: what a correction or a taking off starts from.
+    fn from(o: Official) -> Self {
+        OfficialInput {
+            name: o.name,
+            title: o.title,
+            phone: o.phone,
+            counter: o.counter,
+            phone_published: o.phone_published,
+            leader: o.leader,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
