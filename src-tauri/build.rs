@@ -59,6 +59,8 @@ const COMMANDS: &[&str] = &[
     "save_official",
     "take_off_official",
     "finish_setup",
+    "update_status",
+    "install_update",
 ];
 
 fn main() {

@@ -567,6 +567,40 @@ pub async fn enroll(server_url: String, code: String, office: Shared<'_>) -> Res
     Ok(office.store.enrollment_status(crate::sync::hostname()).await?)
 }
 
+/// Whether the province offers a newer version, and whether the signed-in user may install it.
+#[tauri::command]
+pub async fn update_status(office: Shared<'_>) -> Result<thanthien_core::ipc::UpdateStatus, CommandError> {
+    office.signed_in()?;
+    Ok(thanthien_core::ipc::UpdateStatus {
+        running: crate::version().to_owned(),
+        offer: office.engine.update_offer(),
+        can_install: office.read(Permission::Accounts).is_ok(),
+    })
+}
+
+/// The admin installs the offered update: downloaded, its signature checked, installed; then the
+/// app gives way to the new version (Windows: the installer starts it when done; Linux: the new
+/// binary is started here). A refused file leaves everything as it was and says why.
+#[tauri::command]
+pub async fn install_update(app: tauri::AppHandle, office: Shared<'_>) -> Result<(), CommandError> {
+    office.read(Permission::Accounts)?;
+    match office.engine.install_update().await? {
+        crate::update::Installed::Replaced(exe) => {
+            std::process::Command::new(&exe).args(std::env::args_os().skip(1)).spawn().map_err(|e| {
+                tracing::error!(error = %e, exe = %exe.display(), "the new version did not start");
+                CommandError::new(
+                    thanthien_core::ipc::ErrorKind::Internal,
+                    "Đã cài bản mới nhưng chưa mở lại được: xin đóng và mở lại Thân Thiện.",
+                )
+            })?;
+        }
+        crate::update::Installed::InstallerStarted => {}
+    }
+    tracing::info!("quitting for the update");
+    app.exit(0);
+    Ok(())
+}
+
 #[tauri::command]
 pub async fn enrollment_status(office: Shared<'_>) -> Result<EnrollmentStatus, CommandError> {
     Ok(office.read(Permission::Accounts)?.enrollment_status(crate::sync::hostname()).await?)

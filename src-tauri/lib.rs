@@ -11,15 +11,18 @@ pub mod secret;
 pub mod session;
 pub mod store;
 pub mod sync;
+pub mod update;
 
 use std::path::PathBuf;
 
-/// Where the store lives: `--data-dir`, else `THANTHIEN_DATA_DIR`, else the OS app-data folder
-/// (the same folder Tauri's `app_data_dir` names, so the window and the CLI share one store).
+/// Where the store lives: `--data-dir`, else `THANTHIEN_DATA_DIR`, else the OS's local app-data
+/// folder (Tauri's `app_local_data_dir`: `%LOCALAPPDATA%` on Windows, which stays on the PC where a
+/// roaming profile would copy the store around the network; `~/.local/share` on Linux). The window
+/// and the command line share this one store.
 pub fn data_dir(explicit: Option<PathBuf>) -> PathBuf {
     explicit
         .or_else(|| std::env::var_os("THANTHIEN_DATA_DIR").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER))
+        .unwrap_or_else(|| dirs::data_local_dir().unwrap_or_else(|| PathBuf::from(".")).join(IDENTIFIER))
 }
 
 /// Where the save dialogs open until the admin chooses a folder: `THANTHIEN_EXPORT_DIR`, else
@@ -28,6 +31,20 @@ pub fn export_dir() -> PathBuf {
     std::env::var_os("THANTHIEN_EXPORT_DIR").filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
         dirs::document_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")).join("Thân Thiện")
     })
+}
+
+/// This build's version: the package's unless the binary was built with another
+/// (`THANTHIEN_VERSION`, read by main.rs alone so only it recompiles: the update test builds a
+/// "next" version this way). It is what the PC reports to the province and updates compare with.
+pub fn version() -> &'static str {
+    VERSION.get().copied().unwrap_or(env!("CARGO_PKG_VERSION"))
+}
+
+static VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Set once by main.rs, before anything reads it.
+pub fn set_version(version: &'static str) {
+    let _ = VERSION.set(version);
 }
 
 /// Tauri's bundle identifier (tauri.conf.json).
@@ -169,6 +186,8 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::save_official,
             commands::take_off_official,
             commands::finish_setup,
+            commands::update_status,
+            commands::install_update,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

@@ -670,14 +670,6 @@ fn data_folder_holds(dir: &Path, secret: &str) -> bool {
     false
 }
 
-async fn token_columns(dir: &Path) -> (Option<String>, bool) {
-    let store = thanthien::store::Store::open(dir).await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", store.path().display())).await.unwrap();
-    let row = sqlx::query_as("SELECT token, token_in_os_store FROM local_device").fetch_one(&pool).await.unwrap();
-    store.close().await;
-    row
-}
-
 #[sqlx::test(migrations = "crates/server/migrations")]
 async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_before_moves_there(pool: PgPool) {
     let province = Province::start(&pool).await;
@@ -706,7 +698,7 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
         .await
         .unwrap();
     assert!(known, "the stored secret is the token the province issued");
-    assert_eq!(token_columns(dir.path()).await, (None, true));
+    assert_eq!(common::token_columns(dir.path()).await, (None, true));
     assert!(!data_folder_holds(dir.path(), token));
 
     // Enrolled with no credential store: the token stays in the database and the log says so;
@@ -715,7 +707,7 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
     let code = common::code_for(&pool, "26734").await;
     let enroll = thanthien(dir.path(), &["enroll", "--server", &url, "--code", &code]).await;
     assert!(enroll.ok, "{}", enroll.stderr);
-    let (kept_here, in_store) = token_columns(dir.path()).await;
+    let (kept_here, in_store) = common::token_columns(dir.path()).await;
     let kept_here = kept_here.expect("the token kept in the database");
     assert!(!in_store);
     let log = std::fs::read_to_string(dir.path().join("logs").join("thanthien-cli.log")).unwrap();
@@ -725,6 +717,6 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
             .await;
     assert!(run.ok, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(&format!("secret = {kept_here}")), "{}", run.stdout);
-    assert_eq!(token_columns(dir.path()).await, (None, true));
+    assert_eq!(common::token_columns(dir.path()).await, (None, true));
     assert!(!data_folder_holds(dir.path(), &kept_here), "no copy left in the database's free pages or journal");
 }

@@ -83,6 +83,11 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     let past = chrono::Utc::now() - chrono::Duration::minutes(5);
     thanthien_province::db::add_enrollment_code(&pool, COMMUNE, &expired, past, None).await.unwrap();
 
+    // Releases in this test are signed with the test-only key, which the app (a debug build,
+    // started by the driver with this process's environment) and the server here then trust.
+    let keys = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/keys");
+    std::env::set_var("THANTHIEN_UPDATE_PUBLIC_KEY", std::fs::read_to_string(keys.join("update-test.pub")).unwrap());
+
     let data = tempfile::tempdir().unwrap();
     let _driver = start_driver(data.path());
     let c = connect().await;
@@ -260,6 +265,38 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         tokio::time::sleep(Duration::from_millis(300)).await;
         save_screenshot(&c, file).await;
     }
+
+    // The province publishes a release: after a round the banner says so with its notes; the
+    // office head is told to ask the admin, the admin installs. This release verifies but is no
+    // program (tests/keys), so the app refuses to put it in place and keeps its version.
+    let signature = std::fs::read_to_string(keys.join("sample-linux.minisig")).unwrap();
+    let release = thanthien_province::updates::NewRelease {
+        version: "0.2.0",
+        platform: thanthien_core::update::Platform::LinuxX86_64,
+        file_name: "thanthien",
+        file: b"ban cap nhat\n",
+        signature: &signature,
+        notes: "Sửa lỗi in phiếu hẹn.",
+    };
+    thanthien_province::updates::publish(&pool, release, Some("cli:so-noi-vu")).await.unwrap();
+    invoke(&c, "sync_now", serde_json::json!({})).await;
+    assert!(wait_text(&c, "#update-banner", "0.2.0").await.contains("Có bản cập nhật"));
+    wait_text(&c, "#update-notes", "Sửa lỗi in phiếu hẹn.").await;
+    wait_text(&c, "#update-banner .ask-admin", "quản trị viên").await;
+    wait_count(&c, "#install-update", 0).await;
+    wait_for(&c, "#lock-screen").await.click().await.unwrap();
+    sign_in(&c, ADMIN, PASSWORD).await;
+    invoke(&c, "sync_now", serde_json::json!({})).await;
+    wait_for(&c, "#install-update").await.click().await.unwrap();
+    wait_text(&c, "#update-problem", "không chạy được").await;
+    save_screenshot(&c, "cap-nhat-bi-tu-choi.png").await;
+    let app_dir = std::path::Path::new(env!("CARGO_BIN_EXE_thanthien")).parent().unwrap();
+    let left: Vec<_> = std::fs::read_dir(app_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".new"))
+        .collect();
+    assert!(left.is_empty(), "nothing left beside the app: {left:?}");
     let _ = c.close().await;
     province.stop();
 }

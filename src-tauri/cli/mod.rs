@@ -44,6 +44,12 @@ pub enum Command {
     },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
+    /// Whether the province offers a newer version of the app; --install downloads it, checks its
+    /// signature and installs it (the binary replaced on Linux; the installer run on Windows).
+    Update {
+        #[arg(long)]
+        install: bool,
+    },
     /// The officials directory (name, title, phone, counter; whether the phone is published).
     Official {
         #[command(subcommand)]
@@ -203,6 +209,17 @@ pub enum CliError {
     Input(String),
     #[error("không ghi được kết quả: {0}")]
     Output(#[from] std::io::Error),
+    #[error("{0}")]
+    Update(crate::update::InstallError),
+}
+
+impl From<crate::update::InstallError> for CliError {
+    fn from(e: crate::update::InstallError) -> Self {
+        match e {
+            crate::update::InstallError::Sync(e) => e.into(),
+            e => CliError::Update(e),
+        }
+    }
 }
 
 /// A refusal's one line: each refused field's own sentence, else the message.
@@ -282,6 +299,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         Command::Summary { week, json } => weekly::summary(&store, week, json).await,
         Command::Export { week, format, out } => weekly::export(&store, week, format, &out).await,
         Command::Sync => sync(&store).await,
+        Command::Update { install } => update(&store, install).await,
     };
     store.close().await;
     result
@@ -290,7 +308,8 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
 /// The same round the window's "Đồng bộ ngay" runs, recorded for its sync badge.
 async fn sync(store: &Store) -> Result<(), CliError> {
     crate::sync::keep_token_in_os_store(store).await?;
-    let report = Engine::new(store.clone()).sync_now().await?;
+    let engine = Engine::new(store.clone());
+    let report = engine.sync_now().await?;
     let status = store.sync_status().await?;
     println!(
         "Đã gửi {} bản ghi, nhận {} bản ghi, bị từ chối {}; còn chờ gửi {}.",
@@ -301,6 +320,41 @@ async fn sync(store: &Store) -> Result<(), CliError> {
     }
     if report.reference > 0 {
         println!("Đã cập nhật {} bộ dữ liệu dùng chung từ tỉnh (danh mục thủ tục, lịch nghỉ).", report.reference);
+    }
+    if let Some(release) = engine.update_offer() {
+        println!(
+            "Có bản cập nhật {} (đang dùng {}): thanthien update --install để cài.",
+            release.version,
+            crate::version()
+        );
+    }
+    Ok(())
+}
+
+/// What the province offers; with `install`, the update installed and the new version started.
+async fn update(store: &Store, install: bool) -> Result<(), CliError> {
+    let client = Client::new();
+    let Some(release) = client.update_offer(store).await? else {
+        println!("Đang dùng bản mới nhất ({}).", crate::version());
+        return Ok(());
+    };
+    println!("Có bản cập nhật {} (đang dùng {}).", release.version, crate::version());
+    if !release.notes.is_empty() {
+        println!("{}", release.notes);
+    }
+    if !install {
+        println!("Cài bằng: thanthien update --install");
+        return Ok(());
+    }
+    match crate::update::install(&client, store, &release).await? {
+        crate::update::Installed::Replaced(exe) => {
+            // Started again: the new binary answers with its own version.
+            let out = std::process::Command::new(&exe).arg("--version").output()?;
+            println!("Đã cài bản {}; chạy lại: {}", release.version, String::from_utf8_lossy(&out.stdout).trim());
+        }
+        crate::update::Installed::InstallerStarted => {
+            println!("Đang chạy trình cài bản {}; Thân Thiện sẽ tự mở lại khi cài xong.", release.version);
+        }
     }
     Ok(())
 }

@@ -13,12 +13,16 @@ use std::sync::Arc;
 use std::time::Duration;
 use thanthien_core::ipc::{Changed, CommandError, ErrorKind, SyncReport};
 use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
+use thanthien_core::update::{self, AppRelease, Platform, UpdateOffer};
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, Commune, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushRequest,
     PushResponse, PushStatus, ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
 use tokio::sync::{Mutex, Notify};
+
+/// How long an update's file may take to come: a 10 MB installer over a commune's slow line.
+const UPDATE_DOWNLOAD: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -117,7 +121,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(60))
-            .user_agent(concat!("thanthien/", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!("thanthien/{}", crate::version()))
             .build()
             .unwrap_or_default();
         Client { http }
@@ -170,6 +174,39 @@ impl Client {
             .await
             .map_err(SyncError::Offline)?;
         Self::answer(response).await
+    }
+
+    /// The newest release the province offers for this PC's platform, if it is newer than the
+    /// running build.
+    pub async fn update_offer(&self, store: &Store) -> Result<Option<AppRelease>, SyncError> {
+        let Some(platform) = Platform::current() else { return Ok(None) };
+        let line = Line::of(store).await?;
+        let offer: UpdateOffer = self.get(&line, "/v1/update", &[("platform", platform.wire())]).await?;
+        Ok(offer.release.filter(|r| r.platform == platform && update::is_newer(&r.version, crate::version())))
+    }
+
+    /// A release's file as the server holds it (its signature is checked by the caller).
+    pub async fn update_file(&self, store: &Store, release: &AppRelease) -> Result<Vec<u8>, SyncError> {
+        let line = Line::of(store).await?;
+        let mut url = Self::url(&line.server_url, "/v1/update/file")?;
+        url.query_pairs_mut().extend_pairs([("platform", release.platform.wire()), ("version", &release.version)]);
+        let response = self
+            .http
+            .get(url)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header(AUTHORIZATION, format!("Bearer {}", line.token))
+            // An installer over a commune's slow line takes longer than a sync page.
+            .timeout(UPDATE_DOWNLOAD)
+            .send()
+            .await
+            .map_err(SyncError::Offline)?;
+        if !response.status().is_success() {
+            return Err(Self::answer::<serde_json::Value>(response)
+                .await
+                .err()
+                .unwrap_or(SyncError::Refused("máy chủ không gửi tệp cập nhật".to_owned())));
+        }
+        Ok(response.bytes().await.map_err(SyncError::Offline)?.to_vec())
     }
 
     /// Trades a one-time code for a device token and saves the enrolment.
@@ -267,7 +304,7 @@ impl Client {
             (Err(e), _) | (_, Err(e)) => return tracing::warn!(error = %e, "no device report this round"),
         };
         let report = DeviceReport {
-            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            app_version: crate::version().to_owned(),
             pending: u32::try_from(status.pending.max(0)).unwrap_or(u32::MAX),
             mailbox_read_at: mailbox.last_import_at,
         };
@@ -312,6 +349,8 @@ pub struct Engine {
     wake: Arc<Notify>,
     round: Arc<Mutex<()>>,
     announcer: Announcer,
+    /// The newer release the province offered on the last round that could ask.
+    offer: Arc<std::sync::Mutex<Option<AppRelease>>>,
 }
 
 impl Engine {
@@ -322,6 +361,7 @@ impl Engine {
             wake: Arc::new(Notify::new()),
             round: Arc::new(Mutex::new(())),
             announcer: Announcer::default(),
+            offer: Arc::default(),
         }
     }
 
@@ -359,7 +399,42 @@ impl Engine {
         }
         let pulled = result.as_ref().map_or(0, |r| r.pulled + r.reference);
         self.announcer.announce(Changed::Synced { pulled });
+        if result.is_ok() {
+            self.ask_for_update().await;
+        }
         result
+    }
+
+    /// Asks the province for a newer release after a good round. Best effort: a server without
+    /// releases, or one that fails to answer, leaves the PC on its version and the round good.
+    async fn ask_for_update(&self) {
+        match self.client.update_offer(&self.store).await {
+            Ok(offer) => {
+                let new = {
+                    let mut held = self.offer.lock().unwrap_or_else(|e| e.into_inner());
+                    let new = offer.as_ref().map(|r| &r.version) != held.as_ref().map(|r| &r.version);
+                    *held = offer;
+                    new
+                };
+                if new {
+                    self.announcer.announce(Changed::Update);
+                }
+            }
+            Err(e) => tracing::info!(error = %e, "no update offer this round"),
+        }
+    }
+
+    /// The newer release the province offers, as of the last round.
+    pub fn update_offer(&self) -> Option<AppRelease> {
+        self.offer.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Downloads the offered release, checks its signature and installs it (see `crate::update`).
+    /// Rounds go on meanwhile: a slow download must not hold the registers back, and a round is
+    /// safe to end anywhere when the app then gives way to the new version.
+    pub async fn install_update(&self) -> Result<crate::update::Installed, crate::update::InstallError> {
+        let release = self.update_offer().ok_or(crate::update::InstallError::NothingNewer)?;
+        crate::update::install(&self.client, &self.store, &release).await
     }
 
     /// Reads the feedback mailbox at most every `PERIODIC`, when this PC is online (or not enrolled

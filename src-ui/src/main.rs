@@ -238,6 +238,7 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                     <span class="user" id="signed-in-user" title=role.label()>{who.full_name.clone()}</span>
                     <button id="lock-screen" on:click=lock>{t().lock_screen}</button>
                 </header>
+                <UpdateBanner />
                 {desk.then(|| view! {
                 <main class="front-desk" class:hidden=move || screen.get() != Screen::FrontDesk>
                     <div class="column">
@@ -262,6 +263,54 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                 }}
             </div>
         </div>
+    }
+}
+
+/// "Có bản cập nhật" with the province's notes, once a sync round found a newer release; the admin
+/// installs it from here (the app then restarts on the new version), anyone else is told to ask.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let live = live::live();
+    let status = LocalResource::new(move || {
+        live.sync();
+        api::update_status()
+    });
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let install = move |_| {
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            // On success the app quits for the new version; only a refusal comes back.
+            if let Err(e) = api::install_update().await {
+                problem.set(Some(e.message));
+                busy.set(false);
+            }
+        });
+    };
+    move || {
+        let s = status.get().and_then(Result::ok)?;
+        let offer = s.offer?;
+        Some(view! {
+            <section class="update-banner" id="update-banner" role="status">
+                <strong>{format!("{} {}", t().update_available, offer.version)}</strong>
+                <span class="running">{format!(" ({} {})", t().update_running, s.running)}</span>
+                <p class="notes" id="update-notes">{offer.notes}</p>
+                {if s.can_install {
+                    view! {
+                        <button id="install-update" on:click=install disabled=busy>
+                            {move || if busy.get() { t().update_installing } else { t().update_install }}
+                        </button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <span class="ask-admin">{t().update_ask_admin}</span> }.into_any()
+                }}
+                <Show when=move || problem.get().is_some()>
+                    <p class="form-error" role="alert" id="update-problem">{move || problem.get()}</p>
+                </Show>
+            </section>
+        })
     }
 }
 

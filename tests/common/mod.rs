@@ -164,3 +164,13 @@ pub async fn save_screenshot(c: &fantoccini::Client, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(name), png).unwrap();
 }
+
+/// Where a data folder keeps the PC's device token: the column (when no OS credential store took
+/// it), and whether it is in the OS credential store.
+pub async fn token_columns(dir: &std::path::Path) -> (Option<String>, bool) {
+    let store = thanthien::store::Store::open(dir).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", store.path().display())).await.unwrap();
+    let row = sqlx::query_as("SELECT token, token_in_os_store FROM local_device").fetch_one(&pool).await.unwrap();
+    store.close().await;
+    row
+}

@@ -11,6 +11,7 @@ mod overview;
 mod plan;
 mod rankings;
 mod reference;
+mod releases;
 mod week;
 
 use i18n::t;
@@ -34,12 +35,21 @@ pub(crate) enum Page {
     Commune,
     Communes,
     Reference,
+    Releases,
     Audit,
 }
 
 impl Page {
-    const ALL: [Page; 7] =
-        [Page::Overview, Page::Plan, Page::Rankings, Page::Commune, Page::Communes, Page::Reference, Page::Audit];
+    const ALL: [Page; 8] = [
+        Page::Overview,
+        Page::Plan,
+        Page::Rankings,
+        Page::Commune,
+        Page::Communes,
+        Page::Reference,
+        Page::Releases,
+        Page::Audit,
+    ];
 
     pub(crate) fn anchor(self) -> &'static str {
         match self {
@@ -49,6 +59,7 @@ impl Page {
             Page::Commune => "#xa",
             Page::Communes => "#xa-phuong",
             Page::Reference => "#du-lieu",
+            Page::Releases => "#cap-nhat",
             Page::Audit => "#nhat-ky",
         }
     }
@@ -167,6 +178,7 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
                 {tab(Page::Rankings, t().nav_rankings, "nav-rankings")}
                 {tab(Page::Communes, t().nav_communes, "nav-communes")}
                 {tab(Page::Reference, t().nav_reference, "nav-reference")}
+                {tab(Page::Releases, t().nav_releases, "nav-releases")}
                 {tab(Page::Audit, t().nav_audit, "nav-audit")}
             </nav>
             <span class="spacer"></span>
@@ -192,6 +204,7 @@ fn Shell(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send + Sync 
             Page::Reference => view! {
                 <reference::Reference session=session.get_value() on_signed_out=on_signed_out />
             }.into_any(),
+            Page::Releases => view! { <releases::Releases on_signed_out=on_signed_out /> }.into_any(),
             Page::Audit => view! { <audit::Audit on_signed_out=on_signed_out /> }.into_any(),
         }}
     }

@@ -155,13 +155,24 @@ pub enum Changed {
     RatingRequested,
     /// A camera check shift passed unchecked.
     ShiftMissed,
+    /// The province offers a newer release of the app (or no longer does).
+    Update,
 }
 
 impl Changed {
     /// Whether the commune's registers (visits, feedback, cameras, directory) may differ now.
     pub fn registers(self) -> bool {
-        !matches!(self, Changed::Synced { pulled: 0 } | Changed::RatingRequested)
+        !matches!(self, Changed::Synced { pulled: 0 } | Changed::RatingRequested | Changed::Update)
     }
+}
+
+/// What the update banner shows: the running version, the newer release the province offers (as
+/// of the last sync round), and whether the signed-in user may install it (the admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateStatus {
+    pub running: String,
+    pub offer: Option<crate::update::AppRelease>,
+    pub can_install: bool,
 }
 
 /// The Tauri event name of [`Changed`].

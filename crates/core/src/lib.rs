@@ -31,6 +31,7 @@ pub mod sync_policy;
 #[cfg(test)]
 mod testing;
 pub mod time;
+pub mod update;
 pub mod visit;
 pub mod wire;
 pub mod words;

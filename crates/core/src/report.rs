@@ -346,7 +346,7 @@ impl ExportFormat {
 /// section, line, this week, last week; numbers plain, shares in per cent, times in minutes.
 pub fn to_csv(summary: &WeeklySummary) -> String {
     let field = |text: &str| {
-        if text.contains([',', '"', '\n']) {
+        if text.contains([',', '"', '\r', '\n']) {
             format!("\"{}\"", text.replace('"', "\"\""))
         } else {
             text.to_owned()
@@ -674,6 +674,7 @@ mod tests {
         assert!(csv.contains("Lượt tiếp theo thủ tục,\"Chứng thực, bản sao\",1,0\r\n"), "{csv}");
         assert!(csv.contains("Mức độ hài lòng,Tỷ lệ hài lòng,100,\r\n"), "{csv}");
         assert_eq!(csv.lines().count(), rows.len() + 2, "the header, the lines and the footnote");
+        assert!(!csv.replace("\r\n", "").contains(['\r', '\n']), "Excel's line ends, CRLF, and no other");
     }
 
     #[test]

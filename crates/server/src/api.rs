@@ -24,6 +24,8 @@ pub fn router(pool: PgPool) -> Router {
         .route("/sync/pull", get(pull))
         .route("/sync/report", post(report))
         .route("/reference", get(reference))
+        .route("/update", get(crate::updates::offer))
+        .route("/update/file", get(crate::updates::download))
         // The limit applies after decompression, so a small zip bomb cannot grow past it.
         .layer(axum::extract::DefaultBodyLimit::max(2 * MAX_BATCH_BYTES))
         .layer(RequestDecompressionLayer::new());

@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 mod extract;
 pub mod openapi;
+pub mod updates;
 
 use rand::{Rng, RngCore};
 use sqlx::PgPool;

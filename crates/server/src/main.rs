@@ -68,6 +68,12 @@ enum Command {
         #[arg(long, default_value_t = 72)]
         valid_hours: u32,
     },
+    /// App releases for the communes' PCs: publish a signed build; list releases and which PCs
+    /// run which version.
+    Release {
+        #[command(subcommand)]
+        command: ReleaseCommand,
+    },
     /// Publish reference data to every commune: a procedure catalogue or a holiday calendar.
     Reference {
         #[command(subcommand)]
@@ -136,6 +142,38 @@ enum ReferenceCommand {
         #[arg(long)]
         file: std::path::PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ReleaseCommand {
+    /// Publish a build every PC of its platform installs on its admin's click. The signature is
+    /// minisign's, made on the province's own PC with the trusted comment
+    /// "thanthien <version> <platform>"; it is checked here against the key built into the server.
+    Publish {
+        #[arg(long)]
+        version: String,
+        /// The Windows installer (ThanThien-<version>-setup.exe) or the Linux binary.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// The .minisig file.
+        #[arg(long)]
+        signature: std::path::PathBuf,
+        /// What changed, shown on each PC before it installs.
+        #[arg(long)]
+        notes: String,
+        /// windows-x86_64 or linux-x86_64; default: windows-x86_64 for an .exe, else linux-x86_64.
+        #[arg(long, value_parser = parse_platform)]
+        platform: Option<thanthien_core::update::Platform>,
+    },
+    /// The releases, and how many PCs run each version (from what they report when they sync).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_platform(text: &str) -> Result<thanthien_core::update::Platform, String> {
+    thanthien_core::update::Platform::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_deadline(text: &str) -> Result<thanthien_core::province::ReportDeadline, String> {
@@ -231,6 +269,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             accounts::audit(&pool, &os_user(), "enroll-code", Some(&target), Some(&format!("until {expires}"))).await?;
             println!("{code}");
             eprintln!("valid until {expires}");
+        }
+        Command::Release { command: ReleaseCommand::Publish { version, file, signature, notes, platform } } => {
+            use thanthien_core::update::Platform;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let signature =
+                std::fs::read_to_string(&signature).with_context(|| format!("cannot read {}", signature.display()))?;
+            let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let platform = platform.unwrap_or(if file_name.to_lowercase().ends_with(".exe") {
+                Platform::WindowsX86_64
+            } else {
+                Platform::LinuxX86_64
+            });
+            let new = thanthien_province::updates::NewRelease {
+                version: &version,
+                platform,
+                file_name: &file_name,
+                file: &bytes,
+                signature: &signature,
+                notes: &notes,
+            };
+            let release = thanthien_province::updates::publish(&pool, new, Some(&os_user())).await?;
+            let what = format!("{} {}", release.platform.wire(), release.version);
+            accounts::audit(&pool, &os_user(), "release.publish", Some(&what), None).await?;
+            eprintln!("bản {} cho {} đã phát hành ({} byte)", release.version, release.platform.wire(), release.size);
+        }
+        Command::Release { command: ReleaseCommand::List { json } } => {
+            let releases = thanthien_province::updates::adoption(&pool).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&releases)?);
+            } else {
+                for r in &releases.releases {
+                    let running = releases.in_use.iter().find(|v| v.version == r.version).map_or(0, |v| v.devices);
+                    println!(
+                        "{}\t{}\t{}\t{} máy đang chạy",
+                        r.version,
+                        r.platform.wire(),
+                        thanthien_core::time::local_text(r.published_at),
+                        running
+                    );
+                }
+                println!("Phiên bản các máy đang chạy:");
+                for v in &releases.in_use {
+                    println!("  {}\t{} máy\t{} xã", v.version, v.devices, v.communes);
+                }
+                if releases.unreported > 0 {
+                    println!("  chưa báo\t{} máy", releases.unreported);
+                }
+            }
         }
         Command::Reference { command: ReferenceCommand::Publish { kind, file } } => {
             let body = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of the sync API and the console's API, served at `/v1/openapi.json`:
 //! made from the handlers' annotations and the core types' schemas, never written by hand.
 
-use crate::{api, console};
+use crate::{api, console, updates};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -9,7 +9,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Thân Thiện · máy chủ tỉnh", description = "Sync protocol v1 for the communes' PCs, and the province's console API."),
     paths(
-        api::healthz, api::enroll, api::push, api::pull, api::report, api::reference,
+        api::healthz, api::enroll, api::push, api::pull, api::report, api::reference, updates::offer,
+        updates::download, console::releases,
         console::sign_in, console::session, console::sign_out, console::overview, console::plan,
         console::rankings, console::commune, console::add_commune, console::issue_code, console::revoke,
         console::accept, console::send_back, console::audit, console::reference_versions,

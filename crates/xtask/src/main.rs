@@ -1,7 +1,9 @@
 //! `cargo xtask setup | build | run | test | bench | dist`: the project's build steps in order,
 //! so a fresh machine with only Rust needs `cargo xtask run` or `cargo xtask test` and nothing else.
 
+mod installers;
 mod postgres;
+mod windows;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -52,6 +54,12 @@ const APT_PACKAGES: &[&str] = &[
     "libsecret-tools",
     // The UI test asks the X display which windows are shown.
     "xdotool",
+    // The Windows build: the mingw-w64 cross toolchain, NSIS for the installer, Wine to test both.
+    "mingw-w64",
+    "nsis",
+    "wine64",
+    // The update test signs releases as the province does.
+    "minisign",
 ];
 
 #[derive(Parser)]
@@ -86,8 +94,12 @@ enum Task {
     },
     /// Measure, and write BENCHMARKS.md.
     Bench,
-    /// Build the .deb installer.
-    Dist,
+    /// Build the .deb installer; with --windows, the Windows installer and the province server's
+    /// .exe instead (cross-compiled with mingw-w64, packed with makensis).
+    Dist {
+        #[arg(long)]
+        windows: bool,
+    },
 }
 
 fn main() {
@@ -116,11 +128,16 @@ fn run(task: Task) -> Result<()> {
             setup()?;
             bench(&root)
         }
-        Task::Dist => {
+        Task::Dist { windows } => {
             setup()?;
             build_ui(&root, true)?;
-            // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
-            cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()
+            if windows {
+                windows::dist(&root)?;
+            } else {
+                // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
+                cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()?;
+            }
+            installers::record(&root)
         }
     }
 }
@@ -195,8 +212,11 @@ fn setup() -> Result<()> {
             bail!("missing Debian packages; run as root:\n  sudo apt-get update && sudo {install}");
         }
     }
-    if !output_of("rustup", &["target", "list", "--installed"]).is_some_and(|t| t.lines().any(|l| l == WASM_TARGET)) {
-        cmd("rustup", &["target", "add", WASM_TARGET]).status_ok()?;
+    let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    for target in [WASM_TARGET, windows::TARGET] {
+        if !targets.lines().any(|l| l == target) {
+            cmd("rustup", &["target", "add", target]).status_ok()?;
+        }
     }
     let installed = output_of(&cargo(), &["install", "--list"]).unwrap_or_default();
     if !installed.contains(&format!("wasm-bindgen-cli v{WASM_BINDGEN_VERSION}:")) {
@@ -390,7 +410,50 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
                 .status_ok()
         })?;
     }
+    if extra.is_empty() {
+        // The update test installs this app built as the next version over this one.
+        let (next, version) = build_next(root)?;
+        cmd(&cargo(), &["test", "--test", "update", "--", "--ignored"])
+            .env("DATABASE_URL", pg.url())
+            .env("THANTHIEN_UPDATE_NEXT", &next)
+            .env("THANTHIEN_UPDATE_NEXT_VERSION", &version)
+            .status_ok()?;
+    }
+    // The Windows build under Wine, when `cargo xtask dist --windows` has made one (too slow to
+    // make on every run); otherwise the run's last line says it was skipped, and why.
+    let windows = windows::out_dir()?;
+    let built = windows.join("thanthien.exe").is_file()
+        && windows.join(windows::installer_name(&windows::version(root)?)).is_file();
+    if extra.is_empty() && built {
+        cmd(&cargo(), &["test", "--test", "windows", "--", "--ignored"])
+            .env("DATABASE_URL", pg.url())
+            .env("THANTHIEN_WINDOWS_BUILD", &windows)
+            .status_ok()?;
+    } else if extra.is_empty() {
+        println!(
+            "xtask: skipped: the Windows build under Wine (tests/windows.rs): no Windows build in {}; \
+             `cargo xtask dist --windows` makes one",
+            windows.display()
+        );
+    }
     Ok(())
+}
+
+/// This app built as the next patch version (`THANTHIEN_VERSION`, which only main.rs reads, so
+/// only it recompiles), copied aside for the update test; the next `cargo test` builds it back.
+fn build_next(root: &Path) -> Result<(PathBuf, String)> {
+    let current = windows::version(root)?;
+    let mut parts: Vec<u64> =
+        current.split(['-', '+']).next().unwrap_or_default().split('.').filter_map(|p| p.parse().ok()).collect();
+    anyhow::ensure!(parts.len() == 3, "tauri.conf.json's version {current:?} is not major.minor.patch");
+    parts[2] += 1;
+    let version = format!("{}.{}.{}", parts[0], parts[1], parts[2]);
+    cmd(&cargo(), &["build", "--bin", "thanthien"]).env("THANTHIEN_VERSION", &version).status_ok()?;
+    let dir = target_dir()?.join("update-test");
+    std::fs::create_dir_all(&dir)?;
+    let next = dir.join(format!("thanthien-{version}"));
+    std::fs::copy(target_dir()?.join("debug/thanthien"), &next).context("copy the next version's build")?;
+    Ok((next, version))
 }
 
 /// Runs `f` with the URL of a new empty database, dropped afterwards whatever happens.
@@ -433,6 +496,8 @@ fn bench(root: &Path) -> Result<()> {
         bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
         Ok(())
     })?;
+    // The installers are measured where they are built (`cargo xtask dist`); the section stays.
+    bodies.push(installers::section(root)?);
     let body = bodies.join("\n\n");
     let machine = output_of("uname", &["-srm"]).unwrap_or_default();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());

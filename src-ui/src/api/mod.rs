@@ -163,6 +163,15 @@ pub async fn sync_now() -> Result<SyncReport, CommandError> {
     call("sync_now", &NoArgs {}).await
 }
 
+pub async fn update_status() -> Result<thanthien_core::ipc::UpdateStatus, CommandError> {
+    call("update_status", &NoArgs {}).await
+}
+
+/// Installs the offered update; on success the app gives way to the new version.
+pub async fn install_update() -> Result<(), CommandError> {
+    call("install_update", &NoArgs {}).await
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct AddFeedbackArgs<'a> {

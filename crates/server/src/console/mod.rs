@@ -67,6 +67,7 @@ pub fn router(console: Console) -> Router {
         .route("/audit", get(audit))
         .route("/export", get(export_week))
         .route("/reference", get(reference_versions))
+        .route("/releases", get(releases))
         .route("/reference/{kind}", post(publish_reference))
         .with_state(console)
 }
@@ -321,6 +322,16 @@ pub(crate) async fn rankings(
     responses((status = 200, body = Vec<Version>), (status = 400, body = ApiError), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
 pub(crate) async fn reference_versions(State(console): State<Console>, _signed: Signed) -> Result<Json<Vec<Version>>> {
     Ok(Json(db::reference_versions(console.pool()?).await?))
+}
+
+/// The app's releases and which versions the PCs run (from each PC's last report).
+#[utoipa::path(get, path = "/v1/console/releases", tag = "console", security(("console" = [])),
+    responses((status = 200, body = thanthien_core::update::Releases), (status = 401, body = ApiError), (status = 500, body = ApiError), (status = 503, body = ApiError)))]
+pub(crate) async fn releases(
+    State(console): State<Console>,
+    _signed: Signed,
+) -> Result<Json<thanthien_core::update::Releases>> {
+    Ok(Json(crate::updates::adoption(console.pool()?).await?))
 }
 
 /// A file uploaded from the console: published when clean, else every problem (422) and
