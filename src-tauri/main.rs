@@ -28,22 +28,64 @@ fn main() -> ExitCode {
     }
     let dir = thanthien::data_dir(cli.data_dir.clone());
     // The command line writes its details to a log file in the data folder and its one-line
-    // messages to the screen; the window logs its day to standard error.
+    // messages to the screen; the window logs its day to standard error, and on Windows, where a
+    // window program has none, to a file in the data folder.
     match cli.command {
         Some(_) => thanthien::init_logging("warn", Some(&dir.join("logs").join("thanthien-cli.log"))),
-        None => thanthien::init_logging("info,sqlx=warn", None),
+        None => {
+            let file = cfg!(windows).then(|| dir.join("logs").join("thanthien.log"));
+            thanthien::init_logging("info,sqlx=warn", file.as_deref())
+        }
     }
     match cli.command {
-        None => match thanthien::run_app(dir) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("thanthien: không mở được ứng dụng: {e:#}");
-                ExitCode::FAILURE
+        // Tauri panics when its window cannot be made (no display, no WebView2): said, not a crash.
+        None => match std::panic::catch_unwind(|| thanthien::run_app(dir)) {
+            Ok(Ok(())) => ExitCode::SUCCESS,
+            Ok(Err(e)) => window_failed(&format!("{e:#}")),
+            Err(panic) => {
+                let text = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+                window_failed(&text.unwrap_or_default())
             }
         },
         Some(command) => thanthien::cli::run(dir, command),
     }
 }
+
+/// The window could not open: said on standard error and, on Windows, in a message box with the
+/// likely cause and where to get it (the command line still works).
+fn window_failed(detail: &str) -> ExitCode {
+    let hint = if cfg!(windows) {
+        "Cửa sổ cần Microsoft Edge WebView2 Runtime (Windows 10 và 11 thường có sẵn); nếu máy chưa có, tải bản \
+         Evergreen tại https://go.microsoft.com/fwlink/p/?LinkId=2124703 rồi mở lại."
+    } else {
+        "Cửa sổ cần một phiên làm việc có màn hình."
+    };
+    let message = format!(
+        "Không mở được cửa sổ Thân Thiện ({detail}).\n\n{hint} Dữ liệu của xã không bị ảnh hưởng; dòng lệnh \
+         thanthien vẫn dùng được."
+    );
+    eprintln!("thanthien: {message}");
+    tracing::error!(detail, "the window did not open");
+    show_message(&message);
+    ExitCode::FAILURE
+}
+
+#[cfg(windows)]
+fn show_message(text: &str) {
+    use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
+    let wide = |s: &str| s.encode_utf16().chain(std::iter::once(0)).collect::<Vec<u16>>();
+    let (text, title) = (wide(text), wide("Thân Thiện"));
+    // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner window.
+    unsafe {
+        MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_OK | MB_ICONERROR);
+    }
+}
+
+#[cfg(not(windows))]
+fn show_message(_: &str) {}
 
 /// A Windows release build is a window program, which Windows starts with no console: typed in a
 /// Command Prompt, the command line would print nothing. It writes to the prompt it was typed in

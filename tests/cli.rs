@@ -77,6 +77,23 @@ async fn visit_add_prints_the_id_alone_and_list_shows_it() {
 }
 
 #[tokio::test]
+async fn the_window_that_cannot_open_says_why_and_exits_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_thanthien"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a plain failure, not a panic's 101: {stderr}");
+    assert!(stderr.contains("Không mở được cửa sổ Thân Thiện"), "{stderr}");
+    assert!(stderr.contains("dòng lệnh thanthien vẫn dùng được"), "{stderr}");
+}
+
+#[tokio::test]
 async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     for args in [

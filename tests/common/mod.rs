@@ -171,6 +171,9 @@ pub async fn token_columns(dir: &std::path::Path) -> (Option<String>, bool) {
     let store = thanthien::store::Store::open(dir).await.unwrap();
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", store.path().display())).await.unwrap();
     let row = sqlx::query_as("SELECT token, token_in_os_store FROM local_device").fetch_one(&pool).await.unwrap();
+    // Closed, not dropped: a dropped pool ends its connections later, and SQLite removes its
+    // -wal and -shm files then, under the feet of whoever reads the folder next.
+    pool.close().await;
     store.close().await;
     row
 }
