@@ -2,42 +2,15 @@
 
 mod common;
 
-use common::Province;
+use common::{Province, Run};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::path::Path;
 use tokio::process::Command;
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<std::process::Output> for Run {
-    fn from(out: std::process::Output) -> Run {
-        Run {
-            ok: out.status.success(),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
-    }
-}
-
-/// The command line as on a PC with no desktop session: no display, no session bus (so no OS
-/// credential store either: a developer's own keyring is never written to).
+/// This build's command line on `dir` (see `common::desk_cli`).
 async fn thanthien(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_thanthien"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    Run::from(out)
+    common::desk_cli(Path::new(env!("CARGO_BIN_EXE_thanthien")), dir, args).await
 }
 
 async fn list(dir: &Path) -> Vec<Value> {

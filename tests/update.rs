@@ -11,35 +11,15 @@
 
 mod common;
 
-use common::Province;
+use common::{Province, Run};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use thanthien_core::update::{trusted_comment, Platform};
 use thanthien_province::updates::{publish, NewRelease};
-use tokio::process::Command;
 
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
+/// The app at `exe` on the data folder `data` (see `common::desk_cli`).
 async fn run(exe: &Path, data: &Path, args: &[&str]) -> Run {
-    let out = Command::new(exe)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    common::desk_cli(exe, data, args).await
 }
 
 fn keys() -> PathBuf {

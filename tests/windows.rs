@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::Province;
+use common::{Province, Run};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
@@ -33,12 +33,6 @@ fn installer() -> PathBuf {
         .map(|e| e.path())
         .find(|p| p.to_string_lossy().ends_with("-setup.exe"))
         .expect("the installer beside the build")
-}
-
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
 }
 
 /// A Wine prefix of its own (a Windows PC's C: drive and registry), its home folder inside.
@@ -88,12 +82,7 @@ impl Wine {
     }
 
     async fn run(&self, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Run {
-        let out = self.command(program).args(args).output().await.unwrap();
-        Run {
-            ok: out.status.success(),
-            stdout: String::from_utf8(out.stdout).expect("UTF-8 on standard output"),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::from(self.command(program).args(args).output().await.unwrap())
     }
 
     /// The Windows command line, with no --data-dir: the store goes where Windows keeps it.
@@ -123,22 +112,9 @@ impl Wine {
     }
 }
 
+/// The Linux build's command line on the commune's other PC.
 async fn linux(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_thanthien"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    common::desk_cli(Path::new(env!("CARGO_BIN_EXE_thanthien")), dir, args).await
 }
 
 fn visits(run: &Run) -> Vec<Value> {

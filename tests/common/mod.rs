@@ -177,3 +177,37 @@ pub async fn token_columns(dir: &std::path::Path) -> (Option<String>, bool) {
     store.close().await;
     row
 }
+
+/// What a run of a program printed, and whether it succeeded.
+pub struct Run {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            ok: out.status.success(),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
+/// The command line of the app at `exe` on the data folder `dir`, as on a PC with no desktop
+/// session: no display, no session bus (so no OS credential store either: a developer's own
+/// keyring is never written to).
+pub async fn desk_cli(exe: &std::path::Path, dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = tokio::process::Command::new(exe)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    Run::from(out)
+}
