@@ -38,20 +38,38 @@ fn main() -> ExitCode {
         }
     }
     match cli.command {
-        // Tauri panics when its window cannot be made (no display, no WebView2): said, not a crash.
-        None => match std::panic::catch_unwind(|| thanthien::run_app(dir)) {
-            Ok(Ok(())) => ExitCode::SUCCESS,
-            Ok(Err(e)) => window_failed(&format!("{e:#}")),
-            Err(panic) => {
-                let text = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
-                window_failed(&text.unwrap_or_default())
-            }
+        None => match webview_missing() {
+            Some(why) => window_failed(&why),
+            None => open_window(dir),
         },
         Some(command) => thanthien::cli::run(dir, command),
     }
+}
+
+/// The window, until it is closed. Tauri panics when its window cannot be made (no display):
+/// said, not a crash.
+fn open_window(dir: std::path::PathBuf) -> ExitCode {
+    match std::panic::catch_unwind(|| thanthien::run_app(dir)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => window_failed(&format!("{e:#}")),
+        Err(panic) => {
+            let text =
+                panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+            window_failed(&text.unwrap_or_default())
+        }
+    }
+}
+
+/// Why the window cannot open before it is tried: on Windows, no WebView2 runtime (asked first, so
+/// the office reads it in Vietnamese rather than in Tauri's English box).
+#[cfg(windows)]
+fn webview_missing() -> Option<String> {
+    tauri::webview_version().err().map(|e| format!("không tìm thấy Microsoft Edge WebView2 Runtime: {e}"))
+}
+
+#[cfg(not(windows))]
+fn webview_missing() -> Option<String> {
+    None
 }
 
 /// The window could not open: said on standard error and, on Windows, in a message box with the

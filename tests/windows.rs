@@ -203,6 +203,22 @@ async fn the_windows_command_line_works_with_the_province_and_a_linux_pc(pool: P
     province.stop();
 }
 
+/// Wine has no WebView2 runtime (Microsoft's installer cannot be downloaded here): the window
+/// cannot run under Wine, and the app says so in Vietnamese, with where to get it, and exits.
+#[ignore = "needs the Windows build: cargo xtask dist --windows (cargo xtask test runs it when present)"]
+#[tokio::test]
+async fn without_webview2_the_window_says_why_in_vietnamese() {
+    let wine = Wine::new().await;
+    // With no display the message box cannot show; a box that waited for a click would fail here.
+    let window =
+        tokio::time::timeout(std::time::Duration::from_secs(120), wine.run(build().join("thanthien.exe"), &[]))
+            .await
+            .expect("the window's failure ends the program");
+    assert!(!window.ok);
+    assert!(window.stderr.contains("không tìm thấy Microsoft Edge WebView2 Runtime"), "{}", window.stderr);
+    assert!(window.stderr.contains("https://go.microsoft.com/fwlink/p/?LinkId=2124703"), "{}", window.stderr);
+}
+
 #[ignore = "needs the Windows build: cargo xtask dist --windows (cargo xtask test runs it when present)"]
 #[sqlx::test(migrations = "crates/server/migrations")]
 async fn the_windows_province_server_answers_healthz(pool: PgPool) {
