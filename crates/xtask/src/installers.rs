@@ -36,7 +36,7 @@ fn row(name: &str, file: Option<PathBuf>, goal: &str) -> String {
 /// The section as it stands: each installer's file, size and build time.
 pub fn section(root: &Path) -> Result<String> {
     let target = crate::target_dir()?;
-    let version = crate::windows::version(root)?;
+    let version = crate::app_version(root)?;
     let windows = crate::windows::out_dir()?.join(crate::windows::installer_name(&version));
     Ok(format!(
         "{HEADING}\n\nAs `cargo xtask dist` (the .deb) and `cargo xtask dist --windows` last built them here; \

@@ -151,6 +151,13 @@ fn root() -> Result<PathBuf> {
 }
 
 /// Cargo's target folder (honours CARGO_TARGET_DIR and .cargo/config).
+/// The app's version as tauri.conf.json states it: the one its installers carry and its updates
+/// are numbered from.
+fn app_version(root: &Path) -> Result<String> {
+    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json"))?)?;
+    Ok(conf["version"].as_str().context("tauri.conf.json has no version")?.to_owned())
+}
+
 fn target_dir() -> Result<PathBuf> {
     let out = Command::new(cargo()).args(["metadata", "--format-version", "1", "--no-deps"]).output()?;
     anyhow::ensure!(out.status.success(), "cargo metadata failed");
@@ -422,8 +429,8 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     // The Windows build under Wine, when `cargo xtask dist --windows` has made one (too slow to
     // make on every run); otherwise the run's last line says it was skipped, and why.
     let windows = windows::out_dir()?;
-    let built = windows.join("thanthien.exe").is_file()
-        && windows.join(windows::installer_name(&windows::version(root)?)).is_file();
+    let built =
+        windows.join("thanthien.exe").is_file() && windows.join(windows::installer_name(&app_version(root)?)).is_file();
     if extra.is_empty() && built {
         cmd(&cargo(), &["test", "--test", "windows", "--", "--ignored"])
             .env("DATABASE_URL", pg.url())
@@ -442,7 +449,7 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
 /// This app built as the next patch version (`THANTHIEN_VERSION`, which only main.rs reads, so
 /// only it recompiles), copied aside for the update test; the next `cargo test` builds it back.
 fn build_next(root: &Path) -> Result<(PathBuf, String)> {
-    let current = windows::version(root)?;
+    let current = app_version(root)?;
     let mut parts: Vec<u64> =
         current.split(['-', '+']).next().unwrap_or_default().split('.').filter_map(|p| p.parse().ok()).collect();
     anyhow::ensure!(parts.len() == 3, "tauri.conf.json's version {current:?} is not major.minor.patch");

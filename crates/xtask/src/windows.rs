@@ -19,12 +19,6 @@ pub fn installer_name(version: &str) -> String {
     format!("ThanThien-{version}-setup.exe")
 }
 
-/// The app's version as tauri.conf.json states it (the one the installer and updates carry).
-pub fn version(root: &Path) -> Result<String> {
-    let conf: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("tauri.conf.json"))?)?;
-    Ok(conf["version"].as_str().context("tauri.conf.json has no version")?.to_owned())
-}
-
 pub fn dist(root: &Path) -> Result<()> {
     cmd(
         &crate::cargo(),
@@ -53,7 +47,7 @@ pub fn dist(root: &Path) -> Result<()> {
     // The window loads WebView2 through Microsoft's loader DLL, imported by name: it ships beside
     // the .exe (webview2-com-sys carries it; its build script copies it into its out folder).
     std::fs::copy(webview2_loader(&release)?, out.join("WebView2Loader.dll")).context("copy WebView2Loader.dll")?;
-    let version = version(root)?;
+    let version = crate::app_version(root)?;
     let installer = out.join(installer_name(&version));
     let define = |name: &str, value: &Path| format!("-D{name}={}", value.display());
     cmd(
