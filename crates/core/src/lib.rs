@@ -19,6 +19,7 @@ pub mod official;
 mod openapi;
 #[cfg(feature = "passwords")]
 pub mod password;
+pub mod person;
 pub mod plan;
 pub mod procedure;
 pub mod province;

@@ -1,0 +1,99 @@
+//! One citizen's data, as Law 91/2025 on personal data has people ask for it: what a search for
+//! them means (a name without tone marks or case, a phone number in any of its spellings, or an
+//! identity number), whether a record is theirs, and how an identity number shows in lists
+//! (masked but for its last 4 digits).
+
+use crate::collation::fold;
+use crate::visit::{CitizenId, Phone};
+
+/// What someone typed to find one person's records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonQuery {
+    /// A 12-digit identity number (CCCD).
+    CitizenId(String),
+    /// A phone number, in its national form.
+    Phone(String),
+    /// A name or part of one, folded (lower case, no marks): every word must appear in the name.
+    Name(Vec<String>),
+}
+
+impl PersonQuery {
+    /// Reads a search: an identity number or a phone number when it reads as one (spaces, dots
+    /// and +84 allowed), else a name; none for a search with nothing to look for.
+    pub fn parse(text: &str) -> Option<PersonQuery> {
+        let text = text.trim();
+        if let Ok(id) = CitizenId::try_from(text.to_owned()) {
+            return Some(PersonQuery::CitizenId(id.as_str().to_owned()));
+        }
+        if let Ok(phone) = Phone::try_from(text.to_owned()) {
+            return Some(PersonQuery::Phone(phone.as_str().to_owned()));
+        }
+        let words: Vec<String> = fold(text).split_whitespace().map(str::to_owned).collect();
+        (!words.is_empty()).then_some(PersonQuery::Name(words))
+    }
+
+    /// Whether a record with these fields is the person searched for. A name matches when every
+    /// word searched is a whole word of the name ("thu" finds "Đặng Thị Thu", not "Thuận").
+    pub fn matches(&self, name: &str, phone: Option<&str>, citizen_id: Option<&str>) -> bool {
+        match self {
+            PersonQuery::CitizenId(id) => citizen_id == Some(id.as_str()),
+            PersonQuery::Phone(number) => phone == Some(number.as_str()),
+            PersonQuery::Name(words) => {
+                let name = fold(name);
+                let of_name: Vec<&str> = name.split_whitespace().collect();
+                words.iter().all(|w| of_name.contains(&w.as_str()))
+            }
+        }
+    }
+}
+
+/// An identity number as lists show it: every digit but the last 4 hidden ("••••••••1234").
+pub fn masked_citizen_id(id: &str) -> String {
+    let digits: Vec<char> = id.chars().filter(|c| !c.is_whitespace()).collect();
+    let shown = digits.len().saturating_sub(4);
+    digits.iter().enumerate().map(|(i, c)| if i < shown { '•' } else { *c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_search_reads_as_an_id_a_phone_or_a_name() {
+        assert_eq!(PersonQuery::parse(" 0790 9200 1234 "), Some(PersonQuery::CitizenId("079092001234".into())));
+        assert_eq!(PersonQuery::parse("+84 912.345.678"), Some(PersonQuery::Phone("0912345678".into())));
+        assert_eq!(
+            PersonQuery::parse("  Đặng  THỊ thu "),
+            Some(PersonQuery::Name(vec!["dang".into(), "thi".into(), "thu".into()]))
+        );
+        assert_eq!(PersonQuery::parse("   "), None);
+    }
+
+    #[test]
+    fn a_name_matches_word_for_word_without_marks_or_case() {
+        let q = PersonQuery::parse("dang thu").unwrap();
+        assert!(q.matches("Đặng Thị Thu", None, None));
+        assert!(q.matches("  ĐẶNG   thị THU ", None, None));
+        assert!(!q.matches("Đặng Thị Thuận", None, None), "a whole word, not a prefix");
+        assert!(!q.matches("Trần Thị Thu", None, None), "every word searched");
+        // Composed and decomposed forms of the same letters are the same name.
+        assert!(PersonQuery::parse("Hoa\u{300}ng").unwrap().matches("Hoàng Văn Em", None, None));
+    }
+
+    #[test]
+    fn a_phone_or_an_id_matches_that_field_alone() {
+        let phone = PersonQuery::parse("0912 345 678").unwrap();
+        assert!(phone.matches("Ai đó", Some("0912345678"), None));
+        assert!(!phone.matches("0912345678", None, None), "not a name");
+        let id = PersonQuery::parse("079092001234").unwrap();
+        assert!(id.matches("Ai đó", None, Some("079092001234")));
+        assert!(!id.matches("Ai đó", Some("079092001234"), None));
+    }
+
+    #[test]
+    fn an_id_shows_its_last_four_digits_only() {
+        assert_eq!(masked_citizen_id("079092001234"), "••••••••1234");
+        assert_eq!(masked_citizen_id("123"), "123", "nothing to hide in a short number");
+        assert_eq!(masked_citizen_id(""), "");
+    }
+}
