@@ -67,6 +67,48 @@ async fn the_window_that_cannot_open_says_why_and_exits_without_a_crash() {
 }
 
 #[tokio::test]
+async fn one_persons_records_are_found_by_name_phone_or_id_with_the_id_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        &["visit", "add", "--name", "Đặng Thị Thu", "--phone", "0912345678", "--citizen-id", "079092001234"][..],
+        &["visit", "add", "--name", "Đặng Thị Thuận"][..],
+        &[
+            "feedback",
+            "add",
+            "--channel",
+            "phone",
+            "--kind",
+            "recommendation",
+            "--content",
+            "Xin thêm ghế chờ",
+            "--submitter",
+            "Chị Thu",
+            "--contact",
+            "+84 912 345 678",
+        ][..],
+    ] {
+        let run = thanthien(d, args).await;
+        assert!(run.ok, "{args:?}: {}", run.stderr);
+    }
+    let by_name = thanthien(d, &["person", "find", "dang thi THU"]).await;
+    assert!(by_name.ok, "{}", by_name.stderr);
+    assert_eq!(by_name.stdout.lines().count(), 1, "{}", by_name.stdout);
+    assert!(by_name.stdout.contains("Đặng Thị Thu · 0912345678 · ••••••••1234"), "{}", by_name.stdout);
+    assert!(!by_name.stdout.contains("079092001234"), "the identity number is masked");
+    let by_phone: Value =
+        serde_json::from_str(&thanthien(d, &["person", "find", "0912.345.678", "--json"]).await.stdout).unwrap();
+    let registers: Vec<&str> = by_phone.as_array().unwrap().iter().map(|r| r["register"].as_str().unwrap()).collect();
+    assert_eq!(registers, ["visit", "feedback"], "the visit and the letter answering to the same phone");
+    let by_id = thanthien(d, &["person", "find", "0790 9200 1234"]).await;
+    assert!(by_id.stdout.contains("Đặng Thị Thu") && by_id.stdout.lines().count() == 1, "{}", by_id.stdout);
+    let nobody = thanthien(d, &["person", "find", "Lê Văn Tám"]).await;
+    assert!(nobody.ok && nobody.stdout.contains("Không có bản ghi nào"), "{}", nobody.stdout);
+    let empty = thanthien(d, &["person", "find", "  "]).await;
+    assert!(!empty.ok && empty.stderr.contains("nhập tên, số điện thoại"), "{}", empty.stderr);
+}
+
+#[tokio::test]
 async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     for args in [

@@ -4,6 +4,7 @@
 mod accounts;
 mod board;
 mod directory;
+mod person;
 mod registers;
 mod visits;
 mod weekly;
@@ -41,6 +42,11 @@ pub enum Command {
     Visit {
         #[command(subcommand)]
         command: visits::VisitCommand,
+    },
+    /// One citizen's records under the law on personal data (find them by name, phone or ID).
+    Person {
+        #[command(subcommand)]
+        command: person::PersonCommand,
     },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
@@ -298,6 +304,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         Command::Board { command } => board::board(&store, command).await,
         Command::Summary { week, json } => weekly::summary(&store, week, json).await,
         Command::Export { week, format, out } => weekly::export(&store, week, format, &out).await,
+        Command::Person { command } => person::person(&store, command).await,
         Command::Sync => sync(&store).await,
         Command::Update { install } => update(&store, install).await,
     };

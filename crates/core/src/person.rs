@@ -4,7 +4,11 @@
 //! (masked but for its last 4 digits).
 
 use crate::collation::fold;
-use crate::visit::{CitizenId, Phone};
+use crate::feedback::FeedbackItem;
+use crate::visit::{CitizenId, Phone, Visit};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// What someone typed to find one person's records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +49,74 @@ impl PersonQuery {
             }
         }
     }
+}
+
+/// The register a record of the person is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Register {
+    /// Sổ tiếp dân: a visit at the desk.
+    Visit,
+    /// Sổ góp ý – phản ánh: a letter, a call, a message.
+    Feedback,
+}
+
+impl Register {
+    pub fn label(self) -> &'static str {
+        match self {
+            Register::Visit => "Tiếp dân",
+            Register::Feedback => "Góp ý – Phản ánh",
+        }
+    }
+}
+
+/// One record holding the person's data, as the search lists it (the identity number masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub register: Register,
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    /// Every digit but the last 4 hidden.
+    pub citizen_id: Option<String>,
+    /// What it was about: the procedure of a visit, the kind of a piece of feedback.
+    pub about: Option<String>,
+}
+
+/// Every record of the person in the registers, oldest first. Feedback answers to a name and to
+/// a contact that may be a phone number (in any spelling); it holds no identity number.
+pub fn find(query: &PersonQuery, visits: &[Visit], feedback: &[FeedbackItem]) -> Vec<PersonRecord> {
+    let visits =
+        visits.iter().filter(|v| query.matches(&v.name, v.phone.as_deref(), v.citizen_id.as_deref())).map(|v| {
+            PersonRecord {
+                register: Register::Visit,
+                id: v.id,
+                at: v.arrived_at,
+                name: Some(v.name.clone()),
+                phone: v.phone.clone(),
+                citizen_id: v.citizen_id.as_deref().map(masked_citizen_id),
+                about: v.procedure.clone(),
+            }
+        });
+    let feedback = feedback
+        .iter()
+        .filter(|f| {
+            let phone = f.contact.as_ref().and_then(|c| Phone::try_from(c.clone()).ok());
+            query.matches(f.submitter.as_deref().unwrap_or_default(), phone.as_ref().map(Phone::as_str), None)
+        })
+        .map(|f| PersonRecord {
+            register: Register::Feedback,
+            id: f.id,
+            at: f.received_at,
+            name: f.submitter.clone(),
+            phone: f.contact.clone(),
+            citizen_id: None,
+            about: Some(f.kind.label().to_owned()),
+        });
+    let mut records: Vec<PersonRecord> = visits.chain(feedback).collect();
+    records.sort_by_key(|r| (r.at, r.id));
+    records
 }
 
 /// An identity number as lists show it: every digit but the last 4 hidden ("••••••••1234").
@@ -88,6 +160,30 @@ mod tests {
         let id = PersonQuery::parse("079092001234").unwrap();
         assert!(id.matches("Ai đó", None, Some("079092001234")));
         assert!(!id.matches("Ai đó", Some("079092001234"), None));
+    }
+
+    #[test]
+    fn the_persons_records_are_found_in_both_registers_oldest_first() {
+        use crate::feedback::{Channel, DeadlineState, Kind};
+        use crate::testing::{item, local, visit};
+        let mut first =
+            visit(local(2026, 11, 17, 8, 0), Some("Chứng thực bản sao"), None, None, None, None, None, None);
+        (first.name, first.phone, first.citizen_id) =
+            ("Đặng Thị Thu".into(), Some("0912345678".into()), Some("079092001234".into()));
+        let mut other = visit(local(2026, 11, 16, 8, 0), None, None, None, None, None, None, None);
+        other.name = "Đặng Thị Thuận".into();
+        let mut letter =
+            item(local(2026, 11, 10, 9, 0), Channel::Phone, Kind::Recommendation, DeadlineState::NoLimit, None);
+        (letter.submitter, letter.contact) = (Some("Thu".into()), Some("+84 912 345 678".into()));
+
+        let by_name =
+            find(&PersonQuery::parse("dang thi thu").unwrap(), &[first.clone(), other.clone()], &[letter.clone()]);
+        assert_eq!(by_name.len(), 1, "{by_name:?}");
+        assert_eq!(by_name[0].citizen_id.as_deref(), Some("••••••••1234"), "masked in the list");
+        let by_phone = find(&PersonQuery::parse("0912.345.678").unwrap(), &[first, other], &[letter]);
+        let registers: Vec<Register> = by_phone.iter().map(|r| r.register).collect();
+        assert_eq!(registers, [Register::Feedback, Register::Visit], "oldest first, the contact read as a phone");
+        assert_eq!(by_phone[0].about.as_deref(), Some(Kind::Recommendation.label()));
     }
 
     #[test]
