@@ -24,8 +24,6 @@ pub enum Installed {
 pub enum InstallError {
     #[error("Không có bản cập nhật nào mới hơn bản đang dùng.")]
     NothingNewer,
-    #[error("Tỉnh chưa có bản cập nhật cho hệ điều hành của máy này.")]
-    NoPlatform,
     #[error(transparent)]
     Sync(#[from] SyncError),
     #[error("{0}")]
@@ -55,13 +53,10 @@ impl From<InstallError> for thanthien_core::ipc::CommandError {
 /// Downloads, checks and installs `release`. Checked before anything is written where the app
 /// lives: the platform, that it is newer, and its signature over this version for this platform.
 pub async fn install(client: &Client, store: &Store, release: &AppRelease) -> Result<Installed, InstallError> {
-    let platform = Platform::current().ok_or(InstallError::NoPlatform)?;
-    if release.platform != platform {
-        return Err(InstallError::NoPlatform);
-    }
-    if !update::is_newer(&release.version, crate::version()) {
+    if !update::installable(release, crate::version()) {
         return Err(InstallError::NothingNewer);
     }
+    let platform = release.platform;
     let file = client.update_file(store, release).await?;
     if let Err(e) = update::verify(&update::key_in_force(), &file, &release.signature, &release.version, platform) {
         tracing::warn!(version = %release.version, error = %e, "update refused");

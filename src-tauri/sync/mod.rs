@@ -182,7 +182,7 @@ impl Client {
         let Some(platform) = Platform::current() else { return Ok(None) };
         let line = Line::of(store).await?;
         let offer: UpdateOffer = self.get(&line, "/v1/update", &[("platform", platform.wire())]).await?;
-        Ok(offer.release.filter(|r| r.platform == platform && update::is_newer(&r.version, crate::version())))
+        Ok(offer.release.filter(|r| update::installable(r, crate::version())))
     }
 
     /// A release's file as the server holds it (its signature is checked by the caller).
@@ -206,7 +206,16 @@ impl Client {
                 .err()
                 .unwrap_or(SyncError::Refused("máy chủ không gửi tệp cập nhật".to_owned())));
         }
-        Ok(response.bytes().await.map_err(SyncError::Offline)?.to_vec())
+        // The release said how big its file is: a server sending more is not read into memory.
+        let too_big = || SyncError::Refused(format!("tệp cập nhật không đúng cỡ đã công bố ({} byte)", release.size));
+        if response.content_length().is_some_and(|n| n > release.size) {
+            return Err(too_big());
+        }
+        let file = response.bytes().await.map_err(SyncError::Offline)?;
+        if file.len() as u64 != release.size {
+            return Err(too_big());
+        }
+        Ok(file.to_vec())
     }
 
     /// Trades a one-time code for a device token and saves the enrolment.

@@ -92,13 +92,24 @@ pub struct Releases {
 
 /// The newest of `releases` by version order (unreadable versions never win).
 pub fn newest(releases: Vec<AppRelease>) -> Option<AppRelease> {
-    releases.into_iter().filter(|r| version(&r.version).is_ok()).max_by(|a, b| {
-        let (a, b) = (
-            version(&a.version).unwrap_or(semver::Version::new(0, 0, 0)),
-            version(&b.version).unwrap_or(semver::Version::new(0, 0, 0)),
-        );
-        a.cmp_precedence(&b)
-    })
+    releases.into_iter().filter(|r| version(&r.version).is_ok()).max_by(|a, b| version_order(&a.version, &b.version))
+}
+
+/// Versions in semver order (a pre-release before its release, build metadata ignored); one
+/// that does not read as a version comes before every one that does, and among themselves such
+/// texts keep their alphabetical order.
+pub fn version_order(a: &str, b: &str) -> Ordering {
+    match (version(a), version(b)) {
+        (Ok(a), Ok(b)) => a.cmp_precedence(&b),
+        (Ok(_), Err(_)) => Ordering::Greater,
+        (Err(_), Ok(_)) => Ordering::Less,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// What a PC may install: a release for the platform it runs on, newer than `running`.
+pub fn installable(release: &AppRelease, running: &str) -> bool {
+    Platform::current() == Some(release.platform) && is_newer(&release.version, running)
 }
 
 /// The key releases are checked with: the built-in one. A debug build (the tests) takes
@@ -143,10 +154,7 @@ pub fn version(text: &str) -> Result<semver::Version, UpdateError> {
 /// Whether `offered` is newer than `running` (semver order; a pre-release before its release).
 /// An unreadable version is never newer.
 pub fn is_newer(offered: &str, running: &str) -> bool {
-    match (version(offered), version(running)) {
-        (Ok(o), Ok(r)) => o.cmp_precedence(&r) == Ordering::Greater,
-        _ => false,
-    }
+    version(offered).is_ok() && version(running).is_ok() && version_order(offered, running) == Ordering::Greater
 }
 
 /// The trusted comment a release's signature must carry: it binds the signature to one version
@@ -167,13 +175,14 @@ pub fn verify(
     let key = public_key_of(public_key)?;
     let signature =
         minisign_verify::Signature::decode(signature.trim()).map_err(|_| UpdateError::SignatureUnreadable)?;
-    // Checked first: the signature covers the comment too, so a comment that reads right on a
-    // signature that verifies is the signer's own statement.
+    key.verify(file, &signature, false).map_err(|_| UpdateError::SignatureMismatch)?;
+    // Only now is the comment the signer's own statement (the signature covers it too): a forged
+    // file is refused as such, whatever its comment claims.
     let expected = trusted_comment(version, platform);
     if signature.trusted_comment().trim() != expected {
         return Err(UpdateError::WrongRelease { expected });
     }
-    key.verify(file, &signature, false).map_err(|_| UpdateError::SignatureMismatch)
+    Ok(())
 }
 
 /// A minisign public key: the bare base64 line, or the .pub file with its comment line.
@@ -256,6 +265,9 @@ mod tests {
         let offered = newest(vec![release("0.9.0"), release("0.10.0"), release("bản mới"), release("0.10.0-rc.1")]);
         assert_eq!(offered.map(|r| r.version).as_deref(), Some("0.10.0"));
         assert_eq!(newest(vec![release("bản mới")]), None);
+        let mut in_use = vec!["0.9.0", "?", "0.10.0", "0.10.0-rc.1"];
+        in_use.sort_by(|a, b| version_order(b, a));
+        assert_eq!(in_use, ["0.10.0", "0.10.0-rc.1", "0.9.0", "?"], "newest first, unreadable last");
     }
 
     #[test]

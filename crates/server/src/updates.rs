@@ -119,12 +119,7 @@ pub async fn adoption(pool: &PgPool) -> Result<Releases> {
         })
         .collect();
     // Newest first; a version that does not read as one goes last.
-    in_use.sort_by(|a, b| match (update::version(&a.version), update::version(&b.version)) {
-        (Ok(a), Ok(b)) => b.cmp_precedence(&a),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        (Err(_), Err(_)) => a.version.cmp(&b.version),
-    });
+    in_use.sort_by(|a, b| update::version_order(&b.version, &a.version));
     Ok(Releases { releases: releases(pool, None).await?, in_use, unreported })
 }
 

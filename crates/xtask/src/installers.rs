@@ -10,15 +10,8 @@ const WINDOWS_GOAL_MB: f64 = 15.0;
 
 /// The newest file in `dir` whose name ends with `suffix`.
 fn newest(dir: &Path, suffix: &str) -> Option<PathBuf> {
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(suffix))
-        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
-        .collect();
-    files.sort();
-    files.pop().map(|(_, p)| p)
+    let files = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path());
+    crate::newest_file(files.filter(|p| p.to_string_lossy().ends_with(suffix)))
 }
 
 fn row(name: &str, file: Option<PathBuf>, goal: &str) -> String {

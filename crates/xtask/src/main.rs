@@ -158,6 +158,11 @@ fn app_version(root: &Path) -> Result<String> {
     Ok(conf["version"].as_str().context("tauri.conf.json has no version")?.to_owned())
 }
 
+/// The most recently written of `paths` that exist.
+fn newest_file(paths: impl Iterator<Item = PathBuf>) -> Option<PathBuf> {
+    paths.filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p))).max().map(|(_, p)| p)
+}
+
 fn target_dir() -> Result<PathBuf> {
     let out = Command::new(cargo()).args(["metadata", "--format-version", "1", "--no-deps"]).output()?;
     anyhow::ensure!(out.status.success(), "cargo metadata failed");

@@ -70,12 +70,9 @@ pub fn dist(root: &Path) -> Result<()> {
 
 /// The newest WebView2Loader.dll for x64 among webview2-com-sys's build outputs.
 fn webview2_loader(release: &Path) -> Result<PathBuf> {
-    let mut found: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(release.join("build"))?
+    let builds = std::fs::read_dir(release.join("build"))?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("webview2-com-sys-"))
-        .map(|e| e.path().join("out/x64/WebView2Loader.dll"))
-        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
-        .collect();
-    found.sort();
-    found.pop().map(|(_, p)| p).context("no WebView2Loader.dll in webview2-com-sys's build output")
+        .map(|e| e.path().join("out/x64/WebView2Loader.dll"));
+    crate::newest_file(builds).context("no WebView2Loader.dll in webview2-com-sys's build output")
 }
