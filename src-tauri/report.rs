@@ -296,3 +296,34 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportErro
     };
     write().map_err(|source| ExportError::Write { path: path.to_owned(), source })
 }
+
+/// What the commune holds about one person, as an A4 PDF to hand to them: each record under its
+/// heading, its fields as label and value (long values wrapped).
+pub fn person_pdf(file: &thanthien_core::person::PersonFile) -> Result<Vec<u8>, PdfError> {
+    let text = |x: f32, bold: bool, size: f32, text: String| Line { x, bold, size, text };
+    let made = thanthien_core::time::local_text(file.made_at);
+    let mut lines: Vec<Vec<Line>> = vec![
+        vec![text(20.0, true, 10.0, file.office.to_uppercase())],
+        vec![text(20.0, true, 14.0, "DỮ LIỆU CÁ NHÂN ĐANG LƯU GIỮ".into())],
+        vec![text(20.0, false, 9.0, format!("Theo Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 · lập lúc {made}"))],
+        Vec::new(),
+    ];
+    let sections = file.sections();
+    if sections.is_empty() {
+        lines.push(vec![text(20.0, false, 10.0, "Không có bản ghi nào của người này.".into())]);
+    }
+    for (heading, fields) in sections {
+        lines.push(vec![text(20.0, true, 10.0, heading)]);
+        for (label, value) in fields {
+            for (i, part) in wrap(&value, 70).into_iter().enumerate() {
+                let mut row = vec![text(70.0, false, 9.0, part)];
+                if i == 0 {
+                    row.push(text(24.0, false, 9.0, label.to_owned()));
+                }
+                lines.push(row);
+            }
+        }
+        lines.push(Vec::new());
+    }
+    a4("Dữ liệu cá nhân", lines, Vec::new())
+}

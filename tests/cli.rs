@@ -109,6 +109,80 @@ async fn one_persons_records_are_found_by_name_phone_or_id_with_the_id_masked() 
 }
 
 #[tokio::test]
+async fn a_person_gets_their_file_has_it_corrected_and_erased_once_the_law_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let add = ["visit", "add", "--name", "Võ Thị Mai", "--phone", "0912345678", "--citizen-id", "079092005678"];
+    let add = thanthien(d, &add).await;
+    assert!(add.ok, "{}", add.stderr);
+    let id = add.stdout.trim().to_owned();
+    let appointment = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive();
+    let day = appointment.format("%d/%m/%Y").to_string();
+    let finish = [
+        "visit",
+        "finish",
+        &id,
+        "--outcome",
+        "dossier-received",
+        "--appointment",
+        &appointment.to_string(),
+        "--appointment-reason",
+        "Hẹn theo đề nghị của người dân",
+    ];
+    let finish = thanthien(d, &finish).await;
+    assert!(finish.ok, "{}", finish.stderr);
+
+    // Her file, as a PDF and as JSON: her own identity number in full.
+    let pdf = d.join("Mai.pdf");
+    let export = thanthien(d, &["person", "export", "Võ Thị Mai", "--out", pdf.to_str().unwrap()]).await;
+    assert!(export.ok && export.stdout.contains("1 lượt tiếp dân"), "{}{}", export.stdout, export.stderr);
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("DỮ LIỆU CÁ NHÂN ĐANG LƯU GIỮ") && text.contains("079092005678"), "{text}");
+    assert!(text.contains("Võ Thị Mai") && text.contains(&day), "{text}");
+    let json = d.join("Mai.json");
+    assert!(thanthien(d, &["person", "export", "0912345678", "--out", json.to_str().unwrap()]).await.ok);
+    let file: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(file["visits"][0]["citizen_id"], "079092005678");
+    let odd = thanthien(d, &["person", "export", "Võ Thị Mai", "--out", d.join("Mai.txt").to_str().unwrap()]).await;
+    assert!(!odd.ok && odd.stderr.contains(".pdf hoặc .json"), "{}", odd.stderr);
+
+    // Her phone put right, at her request.
+    let correct = ["person", "correct", &id, "--phone", "0987 654 321", "--reason", "Chị Mai đổi số"];
+    let correct = thanthien(d, &correct).await;
+    assert!(correct.ok, "{}", correct.stderr);
+    let found = thanthien(d, &["person", "find", "0987654321"]).await;
+    assert!(found.stdout.contains("Võ Thị Mai · 0987654321"), "{}", found.stdout);
+    let nothing = thanthien(d, &["person", "correct", &id, "--reason", "không rõ"]).await;
+    assert!(!nothing.ok && nothing.stderr.contains("Chưa có trường nào cần sửa"), "{}", nothing.stderr);
+
+    // Asked, not confirmed: nothing goes.
+    let unconfirmed = thanthien(d, &["person", "erase", "Võ Thị Mai", "--reason", "Chị Mai yêu cầu"]).await;
+    assert!(unconfirmed.ok && unconfirmed.stdout.contains("Không xoá gì"), "{}", unconfirmed.stdout);
+    // Her dossier is not back yet: refused, with the date from which it can go.
+    let erase = ["person", "erase", "Võ Thị Mai", "--reason", "Chị Mai yêu cầu", "--yes"];
+    let held = thanthien(d, &erase).await;
+    assert!(!held.ok, "{}", held.stdout);
+    assert!(held.stderr.contains(&format!("Có thể xoá từ ngày {day}")), "{}", held.stderr);
+    assert!(thanthien(d, &["person", "find", "Võ Thị Mai"]).await.stdout.contains("0987654321"), "nothing erased");
+    // Returned: now it goes, everywhere in the record.
+    assert!(thanthien(d, &["visit", "return", &id]).await.ok);
+    let erased = thanthien(d, &erase).await;
+    assert!(
+        erased.ok && erased.stdout.contains("Đã xoá dữ liệu cá nhân trong 1 bản ghi"),
+        "{}{}",
+        erased.stdout,
+        erased.stderr
+    );
+    let gone = thanthien(d, &["person", "find", "0987654321"]).await;
+    assert!(gone.stdout.contains("Không có bản ghi nào"), "{}", gone.stdout);
+    let listed = thanthien(d, &["visit", "list"]).await.stdout;
+    assert!(listed.contains("(đã xoá)") && !listed.contains("Võ Thị Mai"), "{listed}");
+    let again = thanthien(d, &["person", "correct", &id, "--name", "Võ Thị Mai", "--reason", "nhập lại"]).await;
+    assert!(!again.ok && again.stderr.contains("đã được xoá"), "{}", again.stderr);
+}
+
+#[tokio::test]
 async fn bad_input_exits_non_zero_with_one_line_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     for args in [

@@ -1,11 +1,17 @@
 //! `thanthien person …`: one citizen's records under Law 91/2025 on personal data, for the
-//! province's audits and for answering a citizen who asks what the commune holds about them.
+//! province's audits and for answering a citizen who asks what the commune holds about them,
+//! to have it put right, or to have it erased.
 
 use super::{print_json, CliError};
 use crate::store::Store;
 use clap::Subcommand;
-use thanthien_core::person::{find, PersonQuery};
+use std::io::BufRead;
+use std::path::PathBuf;
+use thanthien_core::erasure::Grounds;
+use thanthien_core::person::{find, PersonFile, PersonQuery, PersonRecord};
 use thanthien_core::time::local_text;
+use thanthien_core::visit::CorrectionInput;
+use uuid::Uuid;
 
 #[derive(Subcommand)]
 pub enum PersonCommand {
@@ -17,30 +23,124 @@ pub enum PersonCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Everything held about the person, in full, as a file to hand to them: FILE.pdf or FILE.json.
+    Export {
+        text: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Puts a visit's personal data right (an amendment, synced): give the fields to change.
+    Correct {
+        /// The visit's id (as `person find` lists it).
+        #[arg(value_parser = crate::cli::parse_id)]
+        id: Uuid,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        citizen_id: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Who asked, and what was wrong.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Erases the person's name, phone and identity number from every record the law lets go,
+    /// on this PC and, through sync, everywhere; records still being handled are refused with
+    /// the date from which they can be erased. Asks first unless --yes.
+    Erase {
+        text: String,
+        /// Who asked, and when (kept with the erasure).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+fn query(text: &str) -> Result<PersonQuery, CliError> {
+    PersonQuery::parse(text)
+        .ok_or_else(|| CliError::Input("nhập tên, số điện thoại hoặc số định danh cần tìm".to_owned()))
 }
 
 pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliError> {
+    let today = thanthien_core::time::local_day(store.now());
     match command {
         PersonCommand::Find { text, json } => {
-            let query = PersonQuery::parse(&text)
-                .ok_or_else(|| CliError::Input("nhập tên, số điện thoại hoặc số định danh cần tìm".to_owned()))?;
-            let today = thanthien_core::time::local_day(store.now());
-            let records = find(&query, &store.all_visits().await?, &store.feedback_register(today).await?);
+            let records = find(&query(&text)?, &store.all_visits().await?, &store.feedback_register(today).await?);
             if json {
                 return print_json(&records);
             }
             if records.is_empty() {
                 println!("Không có bản ghi nào của người này.");
             }
-            for r in &records {
-                let fields: Vec<&str> =
-                    [r.name.as_deref(), r.phone.as_deref(), r.citizen_id.as_deref(), r.about.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                println!("{}\t{}\t{}\t{}", r.register.label(), local_text(r.at), fields.join(" · "), r.id);
+            records.iter().for_each(print_record);
+        }
+        PersonCommand::Export { text, out } => {
+            let file = PersonFile::gather(
+                &store.office_name().await?,
+                store.now(),
+                &query(&text)?,
+                &store.all_visits().await?,
+                &store.feedback_register(today).await?,
+            );
+            let bytes = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("pdf") => crate::report::person_pdf(&file).map_err(crate::report::ExportError::from)?,
+                Some("json") => serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?,
+                _ => return Err(CliError::Input("tệp xuất phải có đuôi .pdf hoặc .json".to_owned())),
+            };
+            crate::report::write_file(&out, &bytes)?;
+            println!(
+                "Đã xuất {} lượt tiếp dân và {} mục góp ý vào {}.",
+                file.visits.len(),
+                file.feedback.len(),
+                out.display()
+            );
+        }
+        PersonCommand::Correct { id, name, phone, citizen_id, note, reason } => {
+            let visit = store.correct_visit(id, CorrectionInput { name, phone, citizen_id, note, reason }).await?;
+            println!("Đã sửa lượt tiếp {} ({}).", visit.id, local_text(visit.arrived_at));
+        }
+        PersonCommand::Erase { text, reason, yes } => {
+            let query = query(&text)?;
+            let records = find(&query, &store.all_visits().await?, &store.feedback_register(today).await?);
+            if records.is_empty() {
+                println!("Không có bản ghi nào của người này.");
+                return Ok(());
+            }
+            records.iter().for_each(print_record);
+            if !yes && !confirmed(records.len())? {
+                println!("Không xoá gì.");
+                return Ok(());
+            }
+            let report = store.erase_person(&query, Grounds::Request, &reason).await?;
+            println!("Đã xoá dữ liệu cá nhân trong {} bản ghi.", report.erased.len());
+            if !report.refused.is_empty() {
+                let refusals: Vec<String> = report
+                    .refused
+                    .iter()
+                    .map(|(r, hold)| format!("{} {}: {}", r.register.label(), local_text(r.at), hold.text()))
+                    .collect();
+                return Err(CliError::Input(refusals.join("\n")));
             }
         }
     }
     Ok(())
+}
+
+fn print_record(r: &PersonRecord) {
+    let fields: Vec<&str> = [r.name.as_deref(), r.phone.as_deref(), r.citizen_id.as_deref(), r.about.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    println!("{}\t{}\t{}\t{}", r.register.label(), local_text(r.at), fields.join(" · "), r.id);
+}
+
+/// Asks on the terminal before an erasure, which cannot be undone.
+fn confirmed(count: usize) -> Result<bool, CliError> {
+    eprint!("Xoá vĩnh viễn họ tên, số điện thoại, số định danh trong {count} bản ghi trên? Gõ \"co\" để xoá: ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "co" | "có" | "yes" | "y"))
 }

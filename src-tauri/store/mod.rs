@@ -3,6 +3,7 @@
 
 mod accounts;
 mod cameras;
+mod erasure;
 mod feedback;
 mod mailbox;
 mod officials;
@@ -12,6 +13,7 @@ mod settings;
 mod summary;
 mod visits;
 
+pub use erasure::ErasureReport;
 pub use mailbox::MailboxSettings;
 pub use reference::Reference;
 
@@ -113,6 +115,9 @@ impl Store {
             // A visit the receptionist saw saved must survive a power cut.
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // What a row held is overwritten when it goes (an erased citizen's name, a token
+            // moved to the OS store), not left in free space for anyone who copies the file.
+            .pragma("secure_delete", "ON")
             // The CLI and the window may write at once: wait for the other rather than fail.
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
@@ -253,16 +258,10 @@ impl Store {
     /// The device token is now in the OS credential store: this database forgets it, its bytes
     /// overwritten (secure_delete) and the journal folded back, so no copy stays in the file.
     pub async fn token_moved_to_os_store(&self) -> Result<()> {
-        let mut conn = self.writer.acquire().await?;
-        sqlx::query("PRAGMA secure_delete = ON").execute(&mut *conn).await?;
-        let moved =
-            sqlx::query("UPDATE local_device SET token = NULL, token_in_os_store = 1 WHERE commune_code IS NOT NULL")
-                .execute(&mut *conn)
-                .await;
-        sqlx::query("PRAGMA secure_delete = OFF").execute(&mut *conn).await?;
-        moved?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
-        Ok(())
+        sqlx::query("UPDATE local_device SET token = NULL, token_in_os_store = 1 WHERE commune_code IS NOT NULL")
+            .execute(&self.writer)
+            .await?;
+        self.fold_journal().await
     }
 
     /// The office's name for report headings: the commune the province enrolled this PC in.
@@ -440,6 +439,9 @@ impl Store {
         if pulled.iter().any(|p| p.event.entity == "office") {
             self.load_reference().await?;
         }
+        if pulled.iter().any(|p| thanthien_core::erasure::ERASURE_KINDS.contains(&p.event.kind.as_str())) {
+            self.fold_journal().await?;
+        }
         Ok(new)
     }
 
@@ -599,7 +601,20 @@ async fn out_of_order(
     body: &EventBody,
 ) -> Result<Option<InputError>> {
     use thanthien_core::camera::CameraChange;
+    use thanthien_core::feedback::FeedbackChange;
+    use thanthien_core::visit::VisitChange;
+    let held =
+        |hold: Option<thanthien_core::erasure::Hold>| hold.map_or(Ok(()), |hold| Err(InputError::ErasureHeld { hold }));
     let checked = match body {
+        // An erasure the law does not allow yet, whichever PC sent it, erases nothing here.
+        EventBody::Visit(change @ VisitChange::Erased(_)) => {
+            let state = visits::load_state(tx, event.entity_id).await?;
+            state.check_start(change).and_then(|()| held(state.erasure_hold()))
+        }
+        EventBody::Feedback(change @ FeedbackChange::Erased(_)) => {
+            let state = feedback::load_state(tx, event.entity_id).await?;
+            state.check_start(change).and_then(|()| held(state.erasure_hold(None)))
+        }
         EventBody::Visit(change) => visits::load_state(tx, event.entity_id).await?.check_start(change),
         EventBody::Feedback(change) => feedback::load_state(tx, event.entity_id).await?.check_start(change),
         EventBody::Camera(CameraChange::Checked(check)) => {
@@ -611,8 +626,22 @@ async fn out_of_order(
     Ok(checked.err())
 }
 
-/// Folds one event into its projection: the same core rule on every PC.
+/// Folds one event into its projection: the same core rule on every PC. An erasure, and any
+/// later event of an erased record, blanks the record's stored copies (`erasure::blank_record`).
 async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event, body: &EventBody, prior: Prior) -> Result<()> {
+    project_one(tx, event, body, prior).await?;
+    if matches!(body, EventBody::Visit(_) | EventBody::Feedback(_)) && erasure::is_erased(tx, event.entity_id).await? {
+        erasure::blank_record(tx, event.entity_id).await?;
+    }
+    Ok(())
+}
+
+async fn project_one(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    body: &EventBody,
+    prior: Prior,
+) -> Result<()> {
     match body {
         EventBody::Visit(change) => visits::project(tx, event, change, prior).await.map(drop),
         EventBody::OfficeHours(hours) => reference::project_hours(tx, event, hours).await,

@@ -10,9 +10,9 @@ use thanthien_core::procedure;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle;
 use thanthien_core::visit::{
-    appointment_risk, DossierAtRisk, FinishInput, InputError, NewVisit, Note, Outcome, ProcedureText, RatingLevel,
-    RatingReason, Ticket, Visit, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitInput, VisitRated,
-    VisitRescheduled, VisitReturned, VisitState,
+    appointment_risk, CorrectionInput, DossierAtRisk, FinishInput, InputError, NewVisit, Note, Outcome, ProcedureText,
+    RatingLevel, RatingReason, Ticket, Visit, VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished,
+    VisitInput, VisitRated, VisitRescheduled, VisitReturned, VisitState,
 };
 use uuid::Uuid;
 
@@ -121,6 +121,13 @@ impl Store {
         let rescheduled_at = self.instant(at)?;
         let change = VisitChange::Rescheduled(VisitRescheduled { rescheduled_at, appointment, reason, apology });
         self.change_visit(id, change).await
+    }
+
+    /// Puts a visit's personal data right at the person's request (Law 91/2025): an amendment
+    /// event, synced like any other, naming why.
+    pub async fn correct_visit(&self, id: Uuid, input: CorrectionInput) -> Result<Visit> {
+        let amended = VisitAmended::parse(input).map_err(StoreError::Invalid)?;
+        self.change_visit(id, VisitChange::Amended(amended)).await
     }
 
     /// The result of a received dossier went back to the citizen.

@@ -6,6 +6,7 @@
 
 use crate::approval::WeekStepped;
 use crate::camera::{CameraChange, CameraChecked, CameraListed};
+use crate::erasure::Erased;
 use crate::feedback::{
     FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackRated,
     FeedbackReceived, FeedbackStatusSet,
@@ -169,6 +170,7 @@ event_kinds! {
     "visit.rescheduled" => Visit(VisitChange::Rescheduled): VisitRescheduled,
     "visit.returned" => Visit(VisitChange::Returned): VisitReturned,
     "visit.rated" => Visit(VisitChange::Rated): VisitRated,
+    "visit.erased" => Visit(VisitChange::Erased): Erased,
     "office.hours_set" => OfficeHours: OfficeHours,
     "official.listed" => Official: OfficialListed,
     "feedback.received" => Feedback(FeedbackChange::Received): FeedbackReceived,
@@ -177,6 +179,7 @@ event_kinds! {
     "feedback.coded" => Feedback(FeedbackChange::Coded): FeedbackCoded,
     "feedback.classified" => Feedback(FeedbackChange::Classified): FeedbackClassified,
     "feedback.rated" => Feedback(FeedbackChange::Rated): FeedbackRated,
+    "feedback.erased" => Feedback(FeedbackChange::Erased): Erased,
     "feedback_box.opened" => FeedbackBox: FeedbackBoxOpened,
     "camera.listed" => Camera(CameraChange::Listed): CameraListed,
     "camera.checked" => Camera(CameraChange::Checked): CameraChecked,
@@ -472,6 +475,8 @@ mod tests {
             name: name.map(|n| n.to_owned().try_into().unwrap()),
             procedure: None,
             note: note.map(|n| n.to_owned().try_into().unwrap()),
+            phone: None,
+            citizen_id: None,
             reason: "sửa lỗi gõ".into(),
         })
     }

@@ -2,6 +2,7 @@
 //! lifecycle, the statutory deadlines on the working-day calendar, and feedback-box openings.
 
 use crate::calendar::WorkCalendar;
+use crate::erasure::Hold;
 use crate::hlc::Hlc;
 use crate::procedure::{appointment_date, LegalTime, OfficeHours};
 use crate::time::local_day;
@@ -344,6 +345,7 @@ pub enum FeedbackChange {
     Coded(FeedbackCoded),
     Classified(FeedbackClassified),
     Rated(FeedbackRated),
+    Erased(crate::erasure::Erased),
 }
 
 impl FeedbackChange {
@@ -370,6 +372,7 @@ impl FeedbackChange {
             FeedbackChange::Received(r) => Some((Moment::Receipt, r.received_at)),
             FeedbackChange::StatusSet(s) => Some((Moment::StatusChange, s.at)),
             FeedbackChange::Answered(a) => Some((Moment::Answer, a.at)),
+            FeedbackChange::Erased(e) => Some((Moment::Erasure, e.at)),
             FeedbackChange::Coded(_) | FeedbackChange::Classified(_) | FeedbackChange::Rated(_) => None,
         }
     }
@@ -413,6 +416,9 @@ pub struct FeedbackState {
     /// The citizen's satisfaction with the handling, once asked.
     #[serde(default)]
     pub satisfied: Option<Register<bool>>,
+    /// The sender's data is erased: nothing more is recorded on the item.
+    #[serde(default)]
+    pub erased: Option<Register<crate::erasure::Erased>>,
 }
 
 impl FeedbackState {
@@ -428,6 +434,12 @@ impl FeedbackState {
             FeedbackChange::Coded(c) => merge(&mut self.code, c.national_code.clone(), hlc),
             FeedbackChange::Classified(c) => merge(&mut self.kind, c.kind, hlc),
             FeedbackChange::Rated(r) => merge(&mut self.satisfied, r.satisfied, hlc),
+            // The first erasure stands (see `VisitState::apply`).
+            FeedbackChange::Erased(e) => {
+                if self.erased.as_ref().is_none_or(|first| hlc < first.hlc) {
+                    self.erased = Some(Register { value: e.clone(), hlc });
+                }
+            }
         }
     }
 
@@ -455,9 +467,15 @@ impl FeedbackState {
         if self.received.is_none() && !matches!(change, FeedbackChange::Received(_)) {
             return Err(InputError::FeedbackNotFound);
         }
+        if self.erased.is_some() {
+            return Err(InputError::AlreadyErased);
+        }
         self.check_sequence(change)?;
         let finished = self.status().is_finished();
         match change {
+            FeedbackChange::Erased(_) => {
+                self.erasure_hold(None).map_or(Ok(()), |hold| Err(InputError::ErasureHeld { hold }))
+            }
             FeedbackChange::StatusSet(s) if finished && s.status != Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::StatusSet(_) if self.status() == Status::Closed => Err(InputError::FeedbackFinished),
             FeedbackChange::Answered(_) if finished => Err(InputError::FeedbackFinished),
@@ -490,6 +508,17 @@ impl FeedbackState {
             (Some((step, at)), Some((before, start))) if step != Moment::Receipt => not_before(step, at, before, start),
             _ => Ok(()),
         }
+    }
+
+    /// What keeps the sender's data from being erased now: the item is still being handled (a
+    /// petition the law gives a time limit must be answered first). With the commune's calendar
+    /// the refusal names the due date; the province's server, without it, names none.
+    pub fn erasure_hold(&self, calendar: Option<(&WorkCalendar, &OfficeHours, NaiveDate)>) -> Option<Hold> {
+        if self.status().is_finished() {
+            return None;
+        }
+        let due = calendar.and_then(|(calendar, hours, today)| self.deadline(calendar, hours, today).due);
+        Some(Hold::OpenPetition { due })
     }
 
     /// When the commune finished with the item: the first finishing step after the last step

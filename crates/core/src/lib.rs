@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod camera;
 pub mod clock;
 pub mod collation;
+pub mod erasure;
 pub mod event;
 pub mod feedback;
 pub mod hlc;

@@ -119,6 +119,76 @@ pub fn find(query: &PersonQuery, visits: &[Visit], feedback: &[FeedbackItem]) ->
     records
 }
 
+/// What the commune holds about one person, to hand to them (Law 91/2025, Điều 14: the right to
+/// know and to get one's data): every record in full, their own identity number unmasked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonFile {
+    /// The commune office that holds the data.
+    pub office: String,
+    pub made_at: DateTime<Utc>,
+    pub visits: Vec<Visit>,
+    pub feedback: Vec<FeedbackItem>,
+}
+
+impl PersonFile {
+    /// The person's records from the registers, oldest first.
+    pub fn gather(
+        office: &str,
+        made_at: DateTime<Utc>,
+        query: &PersonQuery,
+        visits: &[Visit],
+        feedback: &[FeedbackItem],
+    ) -> PersonFile {
+        let found = find(query, visits, feedback);
+        let wanted = |register, id| found.iter().any(|r| r.register == register && r.id == id);
+        let mut visits: Vec<Visit> = visits.iter().filter(|v| wanted(Register::Visit, v.id)).cloned().collect();
+        visits.sort_by_key(|v| (v.arrived_at, v.id));
+        let mut feedback: Vec<FeedbackItem> =
+            feedback.iter().filter(|f| wanted(Register::Feedback, f.id)).cloned().collect();
+        feedback.sort_by_key(|f| (f.received_at, f.id));
+        PersonFile { office: office.to_owned(), made_at, visits, feedback }
+    }
+
+    /// The file as a printed page reads it: a heading per record, then its fields as label and
+    /// value, only those that hold something.
+    pub fn sections(&self) -> Vec<(String, Vec<(&'static str, String)>)> {
+        use crate::time::local_text;
+        let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+        let mut sections = Vec::new();
+        for v in &self.visits {
+            let fields = [
+                ("Họ tên", Some(v.name.clone())),
+                ("Số điện thoại", v.phone.clone()),
+                ("Số định danh cá nhân", v.citizen_id.clone()),
+                ("Thủ tục", v.procedure.clone()),
+                ("Ghi chú", v.note.clone()),
+                ("Cán bộ tiếp", v.official.clone()),
+                ("Kết quả", v.outcome.map(|o| o.label().to_owned())),
+                ("Ngày hẹn trả", v.appointment.map(day)),
+                ("Đã trả kết quả", v.returned_at.map(local_text)),
+                ("Hướng dẫn bổ sung", v.guidance.clone()),
+                ("Mức hài lòng", v.rating.map(|r| format!("{r}/5"))),
+            ];
+            let heading = format!("{} — {}", Register::Visit.label(), local_text(v.arrived_at));
+            sections.push((heading, fields.into_iter().filter_map(|(l, v)| v.map(|v| (l, v))).collect()));
+        }
+        for f in &self.feedback {
+            let fields = [
+                ("Người gửi", f.submitter.clone()),
+                ("Liên hệ", f.contact.clone()),
+                ("Kênh", Some(f.channel.label().to_owned())),
+                ("Loại", Some(f.kind.label().to_owned())),
+                ("Nội dung", Some(f.content.clone())),
+                ("Trạng thái", Some(f.status.label().to_owned())),
+                ("Trả lời", f.answer.as_ref().map(|a| a.reply.to_string())),
+            ];
+            let heading = format!("{} — {}", Register::Feedback.label(), local_text(f.received_at));
+            sections.push((heading, fields.into_iter().filter_map(|(l, v)| v.map(|v| (l, v))).collect()));
+        }
+        sections
+    }
+}
+
 /// An identity number as lists show it: every digit but the last 4 hidden ("••••••••1234").
 pub fn masked_citizen_id(id: &str) -> String {
     let digits: Vec<char> = id.chars().filter(|c| !c.is_whitespace()).collect();
@@ -184,6 +254,27 @@ mod tests {
         let registers: Vec<Register> = by_phone.iter().map(|r| r.register).collect();
         assert_eq!(registers, [Register::Feedback, Register::Visit], "oldest first, the contact read as a phone");
         assert_eq!(by_phone[0].about.as_deref(), Some(Kind::Recommendation.label()));
+    }
+
+    #[test]
+    fn the_file_handed_to_the_person_holds_their_records_in_full() {
+        use crate::testing::{local, visit};
+        let mut theirs =
+            visit(local(2026, 11, 17, 8, 0), Some("Chứng thực bản sao"), None, None, None, None, None, None);
+        (theirs.name, theirs.citizen_id) = ("Đặng Thị Thu".into(), Some("079092001234".into()));
+        let other = visit(local(2026, 11, 18, 8, 0), None, None, None, None, None, None, None);
+        let query = PersonQuery::parse("079092001234").unwrap();
+        let file = PersonFile::gather("UBND xã Phú Hữu", local(2026, 11, 30, 9, 0), &query, &[other, theirs], &[]);
+        assert_eq!(file.visits.len(), 1);
+        let sections = file.sections();
+        assert_eq!(sections.len(), 1);
+        assert!(sections[0].0.starts_with("Tiếp dân — 08:00 17/11/2026"), "{:?}", sections[0].0);
+        assert!(
+            sections[0].1.contains(&("Số định danh cá nhân", "079092001234".to_owned())),
+            "their own number, unmasked"
+        );
+        assert!(sections[0].1.contains(&("Thủ tục", "Chứng thực bản sao".to_owned())));
+        assert!(!sections[0].1.iter().any(|(label, _)| *label == "Ngày hẹn trả"), "empty fields are left out");
     }
 
     #[test]

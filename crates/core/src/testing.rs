@@ -123,3 +123,22 @@ pub fn figures(week: Week, visits: &[Visit]) -> WeekFigures {
         as_of: DateTime::<Utc>::MAX_UTC,
     })
 }
+
+/// An event of `kind` carrying `payload` as stored, its envelope made up: for the rules that read
+/// payloads whatever their origin.
+pub fn event(kind: &str, payload: serde_json::Value) -> crate::event::Event {
+    let device = Uuid::from_u128(1);
+    crate::event::Event {
+        id: Uuid::now_v7(),
+        commune_id: "26734".into(),
+        device_id: device,
+        seq: 1,
+        hlc: Hlc { wall_ms: 1, counter: 0, device },
+        entity: kind.split('.').next().unwrap_or_default().to_owned(),
+        entity_id: Uuid::from_u128(2),
+        kind: kind.to_owned(),
+        payload,
+        schema: crate::event::SCHEMA_VERSION,
+        user: None,
+    }
+}

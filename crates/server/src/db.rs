@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
+use thanthien_core::erasure::ERASURE_KINDS;
 use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
 use thanthien_core::plan::PlanFigures;
 use thanthien_core::province::Rate;
@@ -315,26 +316,50 @@ pub async fn revoke_device(pool: &PgPool, device_id: Uuid) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-type EventRow = (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32, Option<String>);
+pub(crate) type EventRow =
+    (i64, Uuid, String, Uuid, i64, String, String, Uuid, String, serde_json::Value, i32, Option<String>);
 
-const EVENT_COLUMNS: &str =
+pub(crate) const EVENT_COLUMNS: &str =
     "server_seq, id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name";
 
-fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
+pub(crate) fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
     let (cursor, id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user) = row;
     let hlc = hlc.parse().map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
     let schema = u32::try_from(schema).map_err(|e| Error::Database(sqlx::Error::Decode(Box::new(e))))?;
     Ok((cursor, Event { id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user }))
 }
 
-async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Result<Option<Event>> {
-    let row: Option<EventRow> =
-        sqlx::query_as(&format!("SELECT {EVENT_COLUMNS} FROM event WHERE device_id = $1 AND seq = $2"))
+/// A device's stored event at `seq`, with the fingerprint it kept if it has been erased.
+async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Result<Option<(Event, Option<String>)>> {
+    let row: Option<RowWithHash> =
+        sqlx::query_as(&format!("SELECT {EVENT_COLUMNS}, erased_hash FROM event WHERE device_id = $1 AND seq = $2"))
             .bind(device_id)
             .bind(seq)
             .fetch_optional(&mut *conn)
             .await?;
-    row.map(event_from_row).transpose().map(|e| e.map(|(_, event)| event))
+    row.map(split_hash).map(|(row, hash)| event_from_row(row).map(|(_, event)| (event, hash))).transpose()
+}
+
+/// An event row and its `erased_hash`.
+pub(crate) type RowWithHash = (
+    i64,
+    Uuid,
+    String,
+    Uuid,
+    i64,
+    String,
+    String,
+    Uuid,
+    String,
+    serde_json::Value,
+    i32,
+    Option<String>,
+    Option<String>,
+);
+
+pub(crate) fn split_hash(row: RowWithHash) -> (EventRow, Option<String>) {
+    let (a, b, c, d, e, f, g, h, i, j, k, l, hash) = row;
+    ((a, b, c, d, e, f, g, h, i, j, k, l), hash)
 }
 
 /// NUL, which PostgreSQL cannot store in text or JSONB, shown as U+FFFD.
@@ -344,7 +369,7 @@ fn scrubbed(text: &str) -> String {
 
 /// A refused envelope as the province keeps it: as received, but for NULs (`scrubbed`), so
 /// keeping it never fails.
-fn scrub(value: &mut serde_json::Value) {
+pub(crate) fn scrub(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::String(text) if text.contains('\0') => *text = scrubbed(text),
         serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
@@ -448,8 +473,16 @@ pub async fn push(pool: &PgPool, auth: &DeviceAuth, events: Vec<Result<Event, Un
             // A resend compares in the form the province stored (the parsed one).
             let sent = event.body().map_or_else(|_| event.clone(), |body| event.with_body(&body));
             match stored_event(&mut tx, auth.device_id, event.seq).await? {
-                // Equal envelopes are a resend; JSON payloads compare as values, not as text.
-                Some(stored) if stored == sent => results.push(result(PushStatus::Duplicate, None)),
+                // Equal envelopes are a resend; JSON payloads compare as values, not as text. An
+                // erased event is compared by the fingerprint it kept of what it held.
+                Some((stored, erased_hash))
+                    if stored == sent
+                        || erased_hash
+                            .as_deref()
+                            .is_some_and(|h| h == thanthien_core::erasure::content_hash(&sent)) =>
+                {
+                    results.push(result(PushStatus::Duplicate, None))
+                }
                 Some(_) => {
                     record_conflict(&mut tx, &auth.commune_code, &event).await?;
                     results.push(result(PushStatus::Conflict, Some("một sự kiện khác đã mang số thứ tự này".into())));
@@ -509,28 +542,48 @@ async fn store_pushed(
     };
     let stored = event.with_body(&body);
     let mut savepoint = tx.begin().await?;
-    if let Some(reason) = out_of_order(&mut savepoint, &stored, &body).await? {
+    let record = record_so_far(&mut savepoint, &stored, &body).await?;
+    if let Err(e) = thanthien_core::event::check_start(&record.starts, &body) {
+        return Ok(Some(e.to_string()));
+    }
+    if let Some(reason) = crate::erasure::refusal(&mut savepoint, &stored, &body).await? {
         return Ok(Some(reason));
     }
-    if !insert_event(&mut savepoint, &stored).await? {
+    // A step of a record already erased comes in blanked, like the rest of the record.
+    let (stored, erased_hash) = match record.erased {
+        true => crate::erasure::blanked(&stored),
+        false => (stored, None),
+    };
+    if !insert_event(&mut savepoint, &stored, erased_hash.as_deref()).await? {
         return Ok(Some("một sự kiện cùng mã đã được lưu".to_owned()));
     }
-    if let EventBody::Week(stepped) = &body {
-        record_week_step(&mut savepoint, &stored, stepped).await?;
+    match &body {
+        EventBody::Week(stepped) => record_week_step(&mut savepoint, &stored, stepped).await?,
+        EventBody::Visit(thanthien_core::visit::VisitChange::Erased(_))
+        | EventBody::Feedback(thanthien_core::feedback::FeedbackChange::Erased(_)) => {
+            crate::erasure::blank_record(&mut savepoint, &stored.commune_id, stored.entity_id).await?;
+        }
+        _ => {}
     }
     savepoint.commit().await?;
     Ok(None)
 }
 
-/// Why a step cannot be stored: it is dated before the start of what it belongs to, by core's
-/// rule, against the start events this commune's log holds (earlier events of the same batch
-/// included: they are in the transaction).
-async fn out_of_order(conn: &mut PgConnection, event: &Event, body: &EventBody) -> Result<Option<String>> {
+/// What the commune's log knows of the record a pushed step belongs to (earlier events of the
+/// same batch included: they are in the transaction).
+struct RecordSoFar {
+    /// Its start events, which no step may precede (core's rule).
+    starts: Vec<Event>,
+    /// Whether its personal data has been erased.
+    erased: bool,
+}
+
+/// One probe of the record's index for both facts.
+async fn record_so_far(conn: &mut PgConnection, event: &Event, body: &EventBody) -> Result<RecordSoFar> {
     if !matches!(body, EventBody::Visit(_) | EventBody::Feedback(_) | EventBody::Camera(_)) {
-        return Ok(None);
+        return Ok(RecordSoFar { starts: Vec::new(), erased: false });
     }
-    // Spelt out (not a parameter) so the planner can use the partial index of the same kinds.
-    let kinds = START_KINDS.map(|k| format!("'{k}'")).join(", ");
+    let kinds = START_KINDS.iter().chain(&ERASURE_KINDS).map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM event
          WHERE commune_code = $1 AND entity_id = $2 AND kind IN ({kinds}) ORDER BY server_seq"
@@ -539,14 +592,16 @@ async fn out_of_order(conn: &mut PgConnection, event: &Event, body: &EventBody) 
     .bind(event.entity_id)
     .fetch_all(&mut *conn)
     .await?;
-    let starts: Vec<Event> = rows.into_iter().map(|row| event_from_row(row).map(|(_, e)| e)).collect::<Result<_>>()?;
-    Ok(thanthien_core::event::check_start(&starts, body).err().map(|e| e.to_string()))
+    let events: Vec<Event> = rows.into_iter().map(|row| event_from_row(row).map(|(_, e)| e)).collect::<Result<_>>()?;
+    let (erasures, starts): (Vec<Event>, Vec<Event>) =
+        events.into_iter().partition(|e| ERASURE_KINDS.contains(&e.kind.as_str()));
+    Ok(RecordSoFar { starts, erased: !erasures.is_empty() })
 }
 
-async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
+async fn insert_event(conn: &mut PgConnection, e: &Event, erased_hash: Option<&str>) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name, erased_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
     )
     .bind(e.id)
     .bind(&e.commune_id)
@@ -559,6 +614,7 @@ async fn insert_event(conn: &mut PgConnection, e: &Event) -> Result<bool> {
     .bind(&e.payload)
     .bind(e.schema as i32)
     .bind(&e.user)
+    .bind(erased_hash)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -697,7 +753,7 @@ async fn decide_week(
     let wall_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
     let hlc = Hlc::tick(last_hlc, wall_ms, device);
     let event = Event::new(commune, device, seq, hlc, entity_id, &body, Some("province".to_owned()));
-    insert_event(&mut tx, &event).await?;
+    insert_event(&mut tx, &event, None).await?;
     if let EventBody::Week(stepped) = &body {
         record_week_step(&mut tx, &event, stepped).await?;
     }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod console;
 pub mod db;
+mod erasure;
 pub mod error;
 mod extract;
 pub mod openapi;

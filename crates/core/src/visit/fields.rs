@@ -60,6 +60,8 @@ pub enum InputField {
     Week,
     /// A file to write or publish: its format, or where the board went up.
     Publication,
+    /// One person's data: its erasure or correction.
+    Person,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -132,6 +134,16 @@ pub enum InputError {
     GuidanceUnexpected,
     #[error("Hồ sơ này đã trả kết quả.")]
     AlreadyReturned,
+    #[error("Vui lòng ghi lý do xoá dữ liệu cá nhân (ai yêu cầu, ngày nào; tối đa 1000 ký tự).")]
+    ErasureReasonMissing,
+    #[error("{}", .hold.text())]
+    ErasureHeld { hold: crate::erasure::Hold },
+    #[error("Dữ liệu cá nhân của bản ghi này đã được xoá; không ghi thêm được.")]
+    AlreadyErased,
+    #[error("Vui lòng ghi lý do sửa (ai yêu cầu, sửa gì; tối đa 1000 ký tự).")]
+    CorrectionReasonMissing,
+    #[error("Chưa có trường nào cần sửa: nhập họ tên, số điện thoại, số CCCD hoặc ghi chú mới.")]
+    CorrectionEmpty,
     #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
     OfficeHoursInvalid,
     #[error("Vui lòng nhập chức danh của cán bộ.")]
@@ -255,6 +267,7 @@ pub enum Moment {
     Publication,
     /// Any time given for an entry, before the form knows which step it dates.
     Entry,
+    Erasure,
 }
 
 impl Moment {
@@ -276,6 +289,7 @@ impl Moment {
             Moment::BoxOpening => "Giờ mở hộp thư góp ý",
             Moment::Publication => "Giờ công khai",
             Moment::Entry => "Thời điểm ghi nhận",
+            Moment::Erasure => "Giờ xoá dữ liệu cá nhân",
         }
     }
 }
@@ -340,6 +354,7 @@ impl InputField {
             InputField::Reply => "Nội dung trả lời",
             InputField::Witnesses => "Người chứng kiến",
             InputField::Feedback => "Mục góp ý",
+            InputField::Person => "Dữ liệu cá nhân",
             InputField::Status => "Trạng thái",
             InputField::Channel => "Kênh tiếp nhận",
             InputField::Kind => "Loại",
@@ -433,6 +448,11 @@ impl InputError {
                 InputField::Publication
             }
             InputError::ControlCharacter { field, .. } => *field,
+            InputError::ErasureReasonMissing
+            | InputError::ErasureHeld { .. }
+            | InputError::AlreadyErased
+            | InputError::CorrectionReasonMissing
+            | InputError::CorrectionEmpty => InputField::Person,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }
             | InputError::BeforeCommunes { .. } => InputField::Time,
@@ -763,6 +783,7 @@ macro_rules! all_valid {
 
 all_valid!(A, B);
 all_valid!(A, B, C, D);
+all_valid!(A, B, C, D, E);
 all_valid!(A, B, C, D, E, F);
 all_valid!(A, B, C, D, E, F, G, H);
 

@@ -79,7 +79,50 @@ pub struct VisitAmended {
     pub procedure: Option<ProcedureText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Note>,
+    /// A corrected phone number (Law 91/2025: the person may have their data put right).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citizen_id: Option<CitizenId>,
     pub reason: String,
+}
+
+/// A correction as typed (the desk's form, `thanthien person correct`): the fields to put right,
+/// blank ones left as they are, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub citizen_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub reason: String,
+}
+
+impl VisitAmended {
+    /// Checks every field of a correction at once; one with nothing to correct is refused.
+    pub fn parse(input: CorrectionInput) -> Result<VisitAmended, Vec<InputError>> {
+        let reason = match input.reason.trim() {
+            "" => Err(InputError::CorrectionReasonMissing),
+            text if text.chars().count() > NOTE_MAX_CHARS => Err(InputError::CorrectionReasonMissing),
+            text => Ok(text.to_owned()),
+        };
+        let (name, phone, citizen_id, note, reason) = (
+            fields::optional::<VisitorName>(input.name),
+            fields::optional::<Phone>(input.phone),
+            fields::optional::<CitizenId>(input.citizen_id),
+            fields::optional::<Note>(input.note),
+            reason,
+        )
+            .all_valid()?;
+        if name.is_none() && phone.is_none() && citizen_id.is_none() && note.is_none() {
+            return Err(vec![InputError::CorrectionEmpty]);
+        }
+        Ok(VisitAmended { name, procedure: None, note, phone, citizen_id, reason })
+    }
 }
 
 /// One field's value and the clock of the event that set it: the higher clock wins.
@@ -118,6 +161,15 @@ pub struct VisitState {
     /// One rating per visit: if two PCs rate it while apart, the earlier clock wins everywhere.
     #[serde(default)]
     pub rating: Option<Register<VisitRated>>,
+    /// A phone number or identity number corrected after arrival: the latest clock wins over
+    /// the arrival's.
+    #[serde(default)]
+    pub phone: Option<Register<Phone>>,
+    #[serde(default)]
+    pub citizen_id: Option<Register<CitizenId>>,
+    /// The person's data is erased: nothing more is recorded on the visit.
+    #[serde(default)]
+    pub erased: Option<Register<crate::erasure::Erased>>,
 }
 
 /// The immutable facts of an arrival.
@@ -145,6 +197,7 @@ pub enum VisitChange {
     Rescheduled(VisitRescheduled),
     Returned(VisitReturned),
     Rated(VisitRated),
+    Erased(crate::erasure::Erased),
 }
 
 impl VisitChange {
@@ -158,6 +211,7 @@ impl VisitChange {
             VisitChange::Rescheduled(r) => Some((Moment::Reschedule, r.rescheduled_at)),
             VisitChange::Returned(r) => Some((Moment::Return, r.returned_at)),
             VisitChange::Rated(r) => Some((Moment::Rating, r.rated_at)),
+            VisitChange::Erased(e) => Some((Moment::Erasure, e.at)),
         }
     }
 
@@ -207,6 +261,12 @@ impl VisitState {
                 if let Some(note) = &m.note {
                     merge(&mut self.note, Some(note.clone()), hlc);
                 }
+                if let Some(phone) = &m.phone {
+                    merge(&mut self.phone, phone.clone(), hlc);
+                }
+                if let Some(id) = &m.citizen_id {
+                    merge(&mut self.citizen_id, id.clone(), hlc);
+                }
             }
             VisitChange::Called(call) => {
                 self.calls.entry(hlc).or_insert_with(|| call.clone());
@@ -219,6 +279,12 @@ impl VisitState {
                     self.rating = Some(Register { value: rating.clone(), hlc });
                 }
             }
+            // The first erasure stands: a second one (two PCs at once) erases nothing more.
+            VisitChange::Erased(erased) => {
+                if self.erased.as_ref().is_none_or(|first| hlc < first.hlc) {
+                    self.erased = Some(Register { value: erased.clone(), hlc });
+                }
+            }
         }
     }
 
@@ -227,9 +293,13 @@ impl VisitState {
         if self.arrival.is_none() && !matches!(change, VisitChange::Arrived(_)) {
             return Err(InputError::VisitNotFound);
         }
+        if self.erased.is_some() {
+            return Err(InputError::AlreadyErased);
+        }
         self.check_sequence(change)?;
         let finished = self.finish.as_ref().map(|f| f.value.outcome);
         match change {
+            VisitChange::Erased(_) => self.erasure_hold().map_or(Ok(()), |hold| Err(InputError::ErasureHeld { hold })),
             VisitChange::Called(_) if finished.is_some_and(|o| o != Outcome::NoShow) => {
                 Err(InputError::AlreadyFinished)
             }
@@ -265,7 +335,7 @@ impl VisitState {
         self.check_start(change)?;
         let finish = self.finish.as_ref().map(|f| &f.value);
         let follows = match change {
-            VisitChange::Arrived(_) | VisitChange::Amended(_) => None,
+            VisitChange::Arrived(_) | VisitChange::Amended(_) | VisitChange::Erased(_) => None,
             VisitChange::Called(_) => {
                 finish.filter(|f| f.outcome == Outcome::NoShow).map(|f| (Moment::Finish, f.finished_at))
             }
@@ -278,6 +348,14 @@ impl VisitState {
             (Some((step, at)), Some((before, start))) => not_before(step, at, before, start),
             _ => Ok(()),
         }
+    }
+
+    /// What keeps the visit's personal data from being erased now: a dossier received and not
+    /// yet returned. The desk, the server and every PC that pulls an erasure ask the same.
+    pub fn erasure_hold(&self) -> Option<crate::erasure::Hold> {
+        let received = self.finish.as_ref().is_some_and(|f| f.value.outcome == Outcome::DossierReceived);
+        (received && self.returned.is_none())
+            .then(|| crate::erasure::Hold::DossierNotReturned { appointment: self.appointment().map(|(day, _)| day) })
     }
 
     /// A visit can be rated once, after it finished.
@@ -307,6 +385,23 @@ impl VisitState {
         }
     }
 
+    /// The phone number in force: the latest correction, else the arrival's.
+    fn phone(&self) -> Option<&Phone> {
+        let arrival = self.arrival.as_ref()?;
+        match &self.phone {
+            Some(corrected) if corrected.hlc > arrival.hlc => Some(&corrected.value),
+            _ => arrival.value.phone.as_ref(),
+        }
+    }
+
+    fn citizen_id(&self) -> Option<&CitizenId> {
+        let arrival = self.arrival.as_ref()?;
+        match &self.citizen_id {
+            Some(corrected) if corrected.hlc > arrival.hlc => Some(&corrected.value),
+            _ => arrival.value.citizen_id.as_ref(),
+        }
+    }
+
     /// The latest call: the one the waiting and service times run to and from.
     fn last_call(&self) -> Option<&VisitCalled> {
         self.calls.values().max_by_key(|c| c.called_at)
@@ -325,8 +420,8 @@ impl VisitState {
             name: name.value.to_string(),
             procedure: self.procedure.as_ref().and_then(|r| r.value.as_ref()).map(|p| p.to_string()),
             procedure_id: arrival.value.procedure_id.clone(),
-            phone: arrival.value.phone.as_ref().map(|p| p.as_str().to_owned()),
-            citizen_id: arrival.value.citizen_id.as_ref().map(|c| c.as_str().to_owned()),
+            phone: self.phone().map(|p| p.as_str().to_owned()),
+            citizen_id: self.citizen_id().map(|c| c.as_str().to_owned()),
             note: self.note.as_ref().and_then(|r| r.value.as_ref()).map(|n| n.to_string()),
             device_id: arrival.value.device_id,
             trip: u8::from(arrival.value.trip),

@@ -1,0 +1,179 @@
+//! Erasing one person's data in the local store (issue 17, Law 91/2025): the erasure event, and
+//! the blanking it sets off wherever it is applied — the record's stored events, its projection
+//! rebuilt from them, refused copies kept aside — with the freed bytes overwritten
+//! (`secure_delete`) and the journal folded back into the file.
+
+use super::{corrupt, event_from_row, feedback, invalid, visits, EventRow, Prior, Result, Store, EVENT_COLUMNS};
+use sqlx::{Sqlite, Transaction};
+use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds, Hold, ERASURE_KINDS};
+use thanthien_core::event::{Event, EventBody};
+use thanthien_core::feedback::FeedbackChange;
+use thanthien_core::person::{find, PersonQuery, PersonRecord, Register};
+use thanthien_core::visit::{InputError, VisitChange};
+use uuid::Uuid;
+
+/// What an erasure of one person's records did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct ErasureReport {
+    pub erased: Vec<PersonRecord>,
+    /// Records the law still holds, each with what holds it (and until when).
+    pub refused: Vec<(PersonRecord, Hold)>,
+}
+
+impl Store {
+    /// Erases the personal data of one record of `register`, for `reason`. Refused, with
+    /// nothing written, while the law holds the record (`Hold`) or once it is erased.
+    pub async fn erase_record(&self, register: Register, id: Uuid, grounds: Grounds, reason: &str) -> Result<()> {
+        let erased = erasure(self.instant(self.now())?, grounds, reason).map_err(invalid)?;
+        let mut tx = self.begin_write().await?;
+        let body = match register {
+            Register::Visit => {
+                let change = VisitChange::Erased(erased);
+                visits::load_state(&mut tx, id).await?.admits(&change).map_err(invalid)?;
+                EventBody::Visit(change)
+            }
+            Register::Feedback => {
+                let state = feedback::load_state(&mut tx, id).await?;
+                let reference = self.reference();
+                let today = thanthien_core::time::local_day(self.now());
+                if let Some(hold) = state.erasure_hold(Some((&reference.calendar, &reference.hours, today))) {
+                    return Err(invalid(InputError::ErasureHeld { hold }));
+                }
+                let change = FeedbackChange::Erased(erased);
+                state.admits(&change).map_err(invalid)?;
+                EventBody::Feedback(change)
+            }
+        };
+        let event = self.append(&mut tx, &body, id).await?;
+        super::project(&mut tx, &event, &body, Prior::Load).await?;
+        tx.commit().await?;
+        self.fold_journal().await
+    }
+
+    /// Erases every record of the person `query` finds that the law lets go; the others are
+    /// listed with what holds them.
+    pub async fn erase_person(&self, query: &PersonQuery, grounds: Grounds, reason: &str) -> Result<ErasureReport> {
+        let today = thanthien_core::time::local_day(self.now());
+        let records = find(query, &self.all_visits().await?, &self.feedback_register(today).await?);
+        let mut report = ErasureReport::default();
+        for record in records {
+            match self.erase_record(record.register, record.id, grounds, reason).await {
+                Ok(()) => report.erased.push(record),
+                Err(super::StoreError::Invalid(errors)) => match errors.first() {
+                    Some(InputError::ErasureHeld { hold }) => report.refused.push((record, *hold)),
+                    // Erased meanwhile by another PC: nothing of the person is left there.
+                    Some(InputError::AlreadyErased) => {}
+                    _ => return Err(super::StoreError::Invalid(errors)),
+                },
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Folds the write-ahead journal back into the file and empties it, so the pages an erasure
+    /// replaced are not left in it. Readers of the other process may hold it for a moment.
+    pub(super) async fn fold_journal(&self) -> Result<()> {
+        for _ in 0..50 {
+            let (busy, _, _): (i64, i64, i64) =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&self.writer).await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tracing::warn!("the journal could not be emptied after an erasure: a reader held it; the next one will");
+        Ok(())
+    }
+}
+
+/// Whether the record `entity_id` has been erased here.
+pub(super) async fn is_erased(tx: &mut Transaction<'static, Sqlite>, entity_id: Uuid) -> Result<bool> {
+    let found: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT 1 FROM event WHERE entity_id = ? AND kind IN ('{}', '{}') LIMIT 1",
+        ERASURE_KINDS[0], ERASURE_KINDS[1]
+    ))
+    .bind(entity_id.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Blanks every stored copy of the record's personal data: each event of it (keeping the
+/// fingerprint of what it held), its projection rebuilt from the blanked events, and copies this
+/// PC refused. Run by the erasure itself and by every later event of the record.
+pub(super) async fn blank_record(tx: &mut Transaction<'static, Sqlite>, entity_id: Uuid) -> Result<()> {
+    let rows: Vec<(EventRow, Option<String>)> = {
+        let rows: Vec<EventRowWithHash> = sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS}, e.erased_hash FROM event e WHERE e.entity_id = ? ORDER BY e.hlc"
+        ))
+        .bind(entity_id.to_string())
+        .fetch_all(&mut **tx)
+        .await?;
+        rows.into_iter().map(split_hash).collect()
+    };
+    let mut events = Vec::with_capacity(rows.len());
+    for (row, hash) in rows {
+        events.push((event_from_row(row)?, hash));
+    }
+    let who = identifiers(events.iter().map(|(e, _)| e));
+    let mut blanked = Vec::with_capacity(events.len());
+    for (event, hash) in events {
+        let payload = blank(&event.kind, &event.payload, &who);
+        if payload != event.payload {
+            sqlx::query("UPDATE event SET payload = ?, erased_hash = ? WHERE id = ?")
+                .bind(payload.to_string())
+                .bind(hash.unwrap_or_else(|| content_hash(&event)))
+                .bind(event.id.to_string())
+                .execute(&mut **tx)
+                .await?;
+        }
+        blanked.push(Event { payload, ..event });
+    }
+    // The projection again from the blanked log: the same rule, so every figure is as before.
+    let entity = blanked.first().map(|e| e.entity.clone()).unwrap_or_default();
+    match entity.as_str() {
+        "visit" => {
+            sqlx::query("DELETE FROM visit WHERE id = ?").bind(entity_id.to_string()).execute(&mut **tx).await?;
+            for event in &blanked {
+                if let Ok(EventBody::Visit(change)) = event.body() {
+                    visits::project(tx, event, &change, Prior::Load).await?;
+                }
+            }
+        }
+        "feedback" => {
+            sqlx::query("DELETE FROM feedback WHERE id = ?").bind(entity_id.to_string()).execute(&mut **tx).await?;
+            for event in &blanked {
+                if let Ok(EventBody::Feedback(change)) = event.body() {
+                    feedback::project(tx, event, &change, Prior::Load).await?;
+                }
+            }
+        }
+        _ => {}
+    }
+    let refused: Vec<(String, String)> = sqlx::query_as(
+        "SELECT event_id, envelope FROM pulled_quarantine WHERE json_extract(envelope, '$.entity_id') = ?",
+    )
+    .bind(entity_id.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, envelope) in refused {
+        let mut envelope: serde_json::Value = serde_json::from_str(&envelope).map_err(corrupt)?;
+        let kind = envelope["kind"].as_str().unwrap_or_default().to_owned();
+        envelope["payload"] = blank(&kind, &envelope["payload"], &who);
+        sqlx::query("UPDATE pulled_quarantine SET envelope = ? WHERE event_id = ?")
+            .bind(envelope.to_string())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+type EventRowWithHash =
+    (String, Option<String>, String, i64, String, String, String, String, String, i64, Option<String>, Option<String>);
+
+fn split_hash(row: EventRowWithHash) -> (EventRow, Option<String>) {
+    let (id, commune, device, seq, hlc, entity, entity_id, kind, payload, schema, user, hash) = row;
+    ((id, commune, device, seq, hlc, entity, entity_id, kind, payload, schema, user), hash)
+}

@@ -1,0 +1,191 @@
+//! One person's data under Law 91/2025 across two PCs and the real province server: found,
+//! corrected, handed over, erased everywhere it was copied — the SQLite files and their journals
+//! read as raw bytes, the server's tables read through pg_dump — with the week's figures unmoved,
+//! and an erasure the law does not allow yet refused with its date.
+
+mod common;
+
+use chrono::Utc;
+use common::Province;
+use sqlx::PgPool;
+use thanthien::store::Store;
+use thanthien::sync::Client;
+use thanthien_core::erasure::{Grounds, Hold};
+use thanthien_core::feedback::{FeedbackInput, Notice};
+use thanthien_core::person::{PersonFile, PersonQuery, Register};
+use thanthien_core::summary::Week;
+use thanthien_core::visit::{CorrectionInput, FinishInput, Outcome, VisitInput};
+
+const NAME: &str = "Nguyễn Thị Hường";
+const PHONE: &str = "0912345678";
+const PHONE_AS_TYPED: &str = "0912 345 678";
+const OLD_ID: &str = "079123456780";
+const ID: &str = "079123456789";
+
+/// Every place on disk a PC keeps its store: the file and its write-ahead journal.
+fn raw_bytes(store: &Store) -> Vec<u8> {
+    let mut bytes = std::fs::read(store.path()).unwrap();
+    let wal = store.path().with_extension("db-wal");
+    bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// What the person gave, in every spelling it was written in.
+const TRACES: [&str; 5] = [NAME, PHONE, PHONE_AS_TYPED, OLD_ID, ID];
+
+async fn pg_dump(pool: &PgPool) -> Vec<u8> {
+    let (db,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(pool).await.unwrap();
+    let url = std::env::var("DATABASE_URL").unwrap();
+    let server = url.rsplit_once('/').map_or(url.as_str(), |(server, _)| server);
+    let out = tokio::process::Command::new("pg_dump")
+        .arg("--data-only")
+        .arg(format!("{server}/{db}"))
+        .output()
+        .await
+        .expect("pg_dump (Debian's postgresql-client)");
+    assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    let url = format!("http://{}", province.addr);
+    common::commune(&pool, "26734").await;
+    let (front, head) = (common::desk().await, common::desk().await);
+    let client = Client::new();
+    for desk in [&front, &head] {
+        client.enroll(&desk.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
+    }
+    let now = Utc::now();
+    let front_desk = front.store.by("lan.nt");
+
+    // Her visit, her identity number typed wrong at first, then put right at her request.
+    let input = VisitInput {
+        name: NAME.into(),
+        phone: Some(PHONE_AS_TYPED.into()),
+        citizen_id: Some(OLD_ID.into()),
+        procedure: Some("Chứng thực bản sao".into()),
+        note: Some(format!("Bà {NAME} xin bản sao, gọi {PHONE} khi xong")),
+        ..Default::default()
+    };
+    let visit = front_desk.record_visit(input, now).await.unwrap();
+    front_desk.finish_visit(visit.id, FinishInput::new(Outcome::Resolved), now).await.unwrap();
+    let correction = CorrectionInput {
+        citizen_id: Some(ID.into()),
+        reason: "Bà Hường báo số CCCD ghi sai".into(),
+        ..Default::default()
+    };
+    assert_eq!(front_desk.correct_visit(visit.id, correction).await.unwrap().citizen_id.as_deref(), Some(ID));
+    // Her suggestion by phone, answered by name.
+    let letter = FeedbackInput {
+        channel: "phone".into(),
+        kind: "suggestion".into(),
+        content: "Đề nghị bố trí thêm ghế chờ".into(),
+        submitter: Some(NAME.into()),
+        contact: Some(PHONE_AS_TYPED.into()),
+        ..Default::default()
+    };
+    let item = front_desk.record_feedback(letter, now).await.unwrap();
+    let reply = format!("Cảm ơn bà {NAME}, xã đã bố trí thêm ghế.");
+    front_desk.answer_feedback(item.id, "Lê Văn Tâm".into(), Notice::Phone, reply, now).await.unwrap();
+    // Someone else's complaint, still being handled, and someone else's visit.
+    let complaint = FeedbackInput {
+        channel: "in_person".into(),
+        kind: "complaint".into(),
+        content: "Khiếu nại việc cấp giấy chứng nhận".into(),
+        submitter: Some("Trần Văn Bình".into()),
+        ..Default::default()
+    };
+    let open = front_desk.record_feedback(complaint, now).await.unwrap();
+    front_desk.record_visit(VisitInput { name: "Phạm Văn Đức".into(), ..Default::default() }, now).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+    client.sync_once(&head.store).await.unwrap();
+
+    // The head's PC finds her by her phone in any spelling, in both registers, ID masked.
+    let query = PersonQuery::parse("+84 912.345.678").unwrap();
+    let visits = head.store.all_visits().await.unwrap();
+    let register = head.store.feedback_register(thanthien_core::time::local_day(now)).await.unwrap();
+    let found = thanthien_core::person::find(&query, &visits, &register);
+    assert_eq!(found.iter().map(|r| r.register).collect::<Vec<_>>(), [Register::Visit, Register::Feedback]);
+    assert_eq!(found[0].citizen_id.as_deref(), Some("••••••••6789"), "the correction synced, masked in the list");
+    // The file to hand her holds her records in full.
+    let file = PersonFile::gather("Xã 26734", now, &query, &visits, &register);
+    assert_eq!((file.visits.len(), file.feedback.len()), (1, 1));
+    assert_eq!(file.visits[0].citizen_id.as_deref(), Some(ID));
+
+    let week = Week::of(now);
+    let figures = |s: thanthien_core::report::WeeklySummary| serde_json::to_value(s.this_week).unwrap();
+    let before = figures(head.store.weekly_summary(week, now).await.unwrap());
+
+    // An erasure the law does not allow yet is refused with the date, and writes nothing.
+    let head_desk = head.store.by("chu.tich");
+    let refused = head_desk
+        .erase_person(&PersonQuery::parse("Trần Văn Bình").unwrap(), Grounds::Request, "Ông Bình yêu cầu")
+        .await
+        .unwrap();
+    assert!(refused.erased.is_empty());
+    let due = head.store.feedback_item(open.id).await.unwrap().deadline.due.expect("a complaint has a due date");
+    match refused.refused.as_slice() {
+        [(record, hold @ Hold::OpenPetition { due: Some(until) })] => {
+            assert_eq!((record.id, *until), (open.id, due));
+            assert!(hold.text().contains(&due.format("%d/%m/%Y").to_string()), "{}", hold.text());
+        }
+        other => panic!("the open complaint is held: {other:?}"),
+    }
+
+    // Her erasure, on the head's PC, reaches the front desk and the province.
+    let report = head_desk
+        .erase_person(&query, Grounds::Request, &format!("Bà {NAME} yêu cầu xoá ngày 30/11/2026"))
+        .await
+        .unwrap();
+    assert_eq!((report.erased.len(), report.refused.len()), (2, 0), "{report:?}");
+    client.sync_once(&head.store).await.unwrap();
+    client.sync_once(&front.store).await.unwrap();
+
+    for (pc, desk) in [("the head's PC", &head), ("the front desk", &front)] {
+        let bytes = raw_bytes(&desk.store);
+        for trace in TRACES {
+            assert!(!holds(&bytes, trace), "{pc}'s SQLite file or journal still holds {trace:?}");
+        }
+        assert!(holds(&bytes, "Phạm Văn Đức"), "{pc}: others' records stay");
+        assert!(holds(&bytes, "Trần Văn Bình"), "{pc}: the refused erasure left the complaint as it was");
+        assert_eq!(figures(desk.store.weekly_summary(week, now).await.unwrap()), before, "{pc}: figures unmoved");
+        let visits = desk.store.all_visits().await.unwrap();
+        let erased = visits.iter().find(|v| v.id == visit.id).unwrap();
+        assert_eq!(
+            (erased.name.as_str(), erased.phone.as_deref(), erased.citizen_id.as_deref()),
+            ("(đã xoá)", None, None)
+        );
+        assert_eq!(erased.note.as_deref(), Some("Bà *** xin bản sao, gọi *** khi xong"));
+        assert_eq!(erased.outcome, Some(Outcome::Resolved), "{pc}: what happened stays");
+        let register = desk.store.feedback_register(thanthien_core::time::local_day(now)).await.unwrap();
+        let file = PersonFile::gather("Xã 26734", now, &query, &visits, &register);
+        let json = serde_json::to_string(&file).unwrap();
+        assert!(TRACES.iter().all(|t| !json.contains(t)), "{pc}: an export made afterwards holds none of her: {json}");
+    }
+    let dump = pg_dump(&pool).await;
+    assert!(holds(&dump, "Phạm Văn Đức"), "the dump is of the right database");
+    for trace in TRACES {
+        assert!(!holds(&dump, trace), "the province's tables still hold {trace:?}");
+    }
+    // The events stay, blanked, each with the fingerprint of what it held.
+    let (kept, fingerprinted): (i64, i64) =
+        sqlx::query_as("SELECT count(*), count(erased_hash) FROM event WHERE entity_id = $1 OR entity_id = $2")
+            .bind(visit.id)
+            .bind(item.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    // Seven events; the four that came in holding her data (arrival, correction, receipt, answer)
+    // were blanked here; the erasures came blanked from the head's PC.
+    assert_eq!((kept, fingerprinted), (7, 4));
+    // Nothing left to push or pull, and a new round changes nothing.
+    let again = client.sync_once(&front.store).await.unwrap();
+    assert_eq!((again.pushed, again.pulled, again.rejected), (0, 0, 0));
+    province.stop();
+}
