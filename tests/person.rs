@@ -189,3 +189,85 @@ async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
     assert_eq!((again.pushed, again.pulled, again.rejected), (0, 0, 0));
     province.stop();
 }
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: PgPool) {
+    use chrono::Duration;
+    use thanthien_core::wire::ReferenceKind;
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "26734").await;
+    let desk = common::desk().await;
+    let client = Client::new();
+    let url = format!("http://{}", province.addr);
+    client.enroll(&desk.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
+    let now = Utc::now();
+    let ago = |days: i64| now - Duration::days(days);
+    let store = desk.store.by("lan.nt");
+
+    // The paper book, entered late: visits and letters ended long ago or lately.
+    let visit = |name: &str, days: i64| {
+        let store = store.clone();
+        let name = name.to_owned();
+        async move {
+            let v = store.record_visit(VisitInput { name, ..Default::default() }, ago(days)).await.unwrap();
+            store.finish_visit(v.id, FinishInput::new(Outcome::Resolved), ago(days)).await.unwrap();
+            v.id
+        }
+    };
+    let old = visit("Đỗ Văn Cũ", 80).await;
+    let recent = visit("Đỗ Văn Mới", 40).await;
+    let owed =
+        store.record_visit(VisitInput { name: "Đỗ Thị Chờ".into(), ..Default::default() }, ago(90)).await.unwrap();
+    let mut owed_finish = FinishInput::new(Outcome::DossierReceived);
+    (owed_finish.appointment, owed_finish.appointment_reason) =
+        (Some((ago(85)).date_naive()), Some("Hẹn theo hồ sơ giấy".into()));
+    store.finish_visit(owed.id, owed_finish, ago(90)).await.unwrap();
+    let letter = |name: &str, answered: i64| {
+        let store = store.clone();
+        let name = name.to_owned();
+        async move {
+            let input = FeedbackInput {
+                channel: "box".into(),
+                kind: "suggestion".into(),
+                content: "Đề nghị thêm quạt".into(),
+                submitter: Some(name),
+                ..Default::default()
+            };
+            let item = store.record_feedback(input, ago(answered + 5)).await.unwrap();
+            let reply = "Đã tiếp thu".to_owned();
+            store.answer_feedback(item.id, "Lê Văn Tâm".into(), Notice::Letter, reply, ago(answered)).await.unwrap();
+            item.id
+        }
+    };
+    let old_letter = letter("Đỗ Thị Thư", 70).await;
+    let recent_letter = letter("Đỗ Văn Gửi", 30).await;
+
+    // The province sets two months for both registers; the PC takes it on its next round.
+    let periods = r#"{"visits": {"months": 2, "source": "Quyết định thử của UBND tỉnh"},
+                      "feedback": {"months": 2, "source": "Quyết định thử của UBND tỉnh"}}"#;
+    thanthien_province::db::publish_reference(&pool, ReferenceKind::Retention, periods).await.unwrap();
+    assert_eq!(client.sync_once(&desk.store).await.unwrap().reference, 1);
+    assert_eq!(desk.store.reference().retention.visits.months, 2);
+
+    let runs = desk.store.run_retention_if_due().await.unwrap().expect("the day's first run");
+    let erased: Vec<(Register, u32, u32)> = runs.iter().map(|r| (r.register, r.months, r.erased)).collect();
+    assert_eq!(erased, [(Register::Visit, 2, 1), (Register::Feedback, 2, 1)]);
+    let visits = desk.store.all_visits().await.unwrap();
+    let name_of = |id| visits.iter().find(|v| v.id == id).unwrap().name.clone();
+    assert_eq!(name_of(old), "(đã xoá)");
+    assert_eq!(name_of(recent), "Đỗ Văn Mới", "within its period");
+    assert_eq!(name_of(owed.id), "Đỗ Thị Chờ", "a dossier not returned never expires");
+    let today = thanthien_core::time::local_day(now);
+    let register = desk.store.feedback_register(today).await.unwrap();
+    let sender = |id| register.iter().find(|f| f.id == id).unwrap().submitter.clone();
+    assert_eq!((sender(old_letter), sender(recent_letter)), (None, Some("Đỗ Văn Gửi".into())));
+    assert!(!holds(&raw_bytes(&desk.store), "Đỗ Văn Cũ") && !holds(&raw_bytes(&desk.store), "Đỗ Thị Thư"));
+    // The log, and once a day only.
+    assert_eq!(desk.store.retention_runs(10).await.unwrap(), runs.iter().rev().cloned().collect::<Vec<_>>());
+    assert!(desk.store.run_retention_if_due().await.unwrap().is_none());
+    // The erasures go to the province like any other.
+    assert_eq!(client.sync_once(&desk.store).await.unwrap().pushed, 2);
+    let dump = pg_dump(&pool).await;
+    assert!(!holds(&dump, "Đỗ Văn Cũ") && !holds(&dump, "Đỗ Thị Thư") && holds(&dump, "Đỗ Văn Mới"));
+    province.stop();
+}

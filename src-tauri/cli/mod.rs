@@ -48,6 +48,12 @@ pub enum Command {
         #[command(subcommand)]
         command: person::PersonCommand,
     },
+    /// How long each register keeps personal data (the province's periods, with their legal
+    /// ground) and the latest runs; --run erases now what is past its period.
+    Retention {
+        #[arg(long)]
+        run: bool,
+    },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
     /// Whether the province offers a newer version of the app; --install downloads it, checks its
@@ -305,6 +311,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         Command::Summary { week, json } => weekly::summary(&store, week, json).await,
         Command::Export { week, format, out } => weekly::export(&store, week, format, &out).await,
         Command::Person { command } => person::person(&store, command).await,
+        Command::Retention { run } => person::retention(&store, run).await,
         Command::Sync => sync(&store).await,
         Command::Update { install } => update(&store, install).await,
     };

@@ -129,6 +129,24 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
     Ok(())
 }
 
+/// The periods in force and the latest runs; with `run`, a run now.
+pub async fn retention(store: &Store, run: bool) -> Result<(), CliError> {
+    if run {
+        for r in store.run_retention().await? {
+            println!("Đã xoá dữ liệu cá nhân hết thời hạn lưu trữ: {} bản ghi ({}).", r.erased, r.register.label());
+        }
+    }
+    let reference = store.reference();
+    for register in [thanthien_core::person::Register::Visit, thanthien_core::person::Register::Feedback] {
+        let period = reference.retention.period(register);
+        println!("{}: {} tháng. Căn cứ: {}", register.label(), period.months, period.source);
+    }
+    for r in store.retention_runs(10).await? {
+        println!("{}\t{}\t{} tháng\txoá {} bản ghi", local_text(r.at), r.register.label(), r.months, r.erased);
+    }
+    Ok(())
+}
+
 fn print_record(r: &PersonRecord) {
     let fields: Vec<&str> = [r.name.as_deref(), r.phone.as_deref(), r.citizen_id.as_deref(), r.about.as_deref()]
         .into_iter()

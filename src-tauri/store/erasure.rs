@@ -9,6 +9,8 @@ use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::FeedbackChange;
 use thanthien_core::person::{find, PersonQuery, PersonRecord, Register};
+use thanthien_core::retention::RetentionRun;
+use thanthien_core::time::stamp;
 use thanthien_core::visit::{InputError, VisitChange};
 use uuid::Uuid;
 
@@ -24,6 +26,12 @@ impl Store {
     /// Erases the personal data of one record of `register`, for `reason`. Refused, with
     /// nothing written, while the law holds the record (`Hold`) or once it is erased.
     pub async fn erase_record(&self, register: Register, id: Uuid, grounds: Grounds, reason: &str) -> Result<()> {
+        self.erase_one(register, id, grounds, reason).await?;
+        self.fold_journal().await
+    }
+
+    /// `erase_record` but for the journal, which the caller folds once it is done.
+    async fn erase_one(&self, register: Register, id: Uuid, grounds: Grounds, reason: &str) -> Result<()> {
         let erased = erasure(self.instant(self.now())?, grounds, reason).map_err(invalid)?;
         let mut tx = self.begin_write().await?;
         let body = match register {
@@ -47,7 +55,7 @@ impl Store {
         let event = self.append(&mut tx, &body, id).await?;
         super::project(&mut tx, &event, &body, Prior::Load).await?;
         tx.commit().await?;
-        self.fold_journal().await
+        Ok(())
     }
 
     /// Erases every record of the person `query` finds that the law lets go; the others are
@@ -57,7 +65,7 @@ impl Store {
         let records = find(query, &self.all_visits().await?, &self.feedback_register(today).await?);
         let mut report = ErasureReport::default();
         for record in records {
-            match self.erase_record(record.register, record.id, grounds, reason).await {
+            match self.erase_one(record.register, record.id, grounds, reason).await {
                 Ok(()) => report.erased.push(record),
                 Err(super::StoreError::Invalid(errors)) => match errors.first() {
                     Some(InputError::ErasureHeld { hold }) => report.refused.push((record, *hold)),
@@ -68,7 +76,75 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
+        self.fold_journal().await?;
         Ok(report)
+    }
+
+    /// Erases every record whose retention period (the province's, else core's default) ended
+    /// by today, and logs the run per register. Records the law still holds wait.
+    pub async fn run_retention(&self) -> Result<Vec<RetentionRun>> {
+        use chrono::SubsecRound;
+        // To the millisecond, as every stored instant: the log reads back what was returned.
+        let now = self.now().trunc_subsecs(3);
+        let today = thanthien_core::time::local_day(now);
+        let retention = self.reference().retention.clone();
+        let expired = retention.expired(&self.all_visits().await?, &self.feedback_register(today).await?, today);
+        let mut runs = Vec::new();
+        for register in [Register::Visit, Register::Feedback] {
+            let period = retention.period(register);
+            let reason = thanthien_core::retention::reason(period);
+            let mut erased = 0;
+            for (_, id) in expired.iter().filter(|(r, _)| *r == register) {
+                match self.erase_one(register, *id, Grounds::Retention, &reason).await {
+                    Ok(()) => erased += 1,
+                    // Another PC's run, or a hold the list could not see: the next run looks again.
+                    Err(super::StoreError::Invalid(e)) => {
+                        tracing::info!(record = %id, errors = ?e, "not erased by retention")
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            let run = RetentionRun { at: now, register, months: period.months, erased };
+            sqlx::query("INSERT INTO retention_run (at, register, months, erased) VALUES (?, ?, ?, ?)")
+                .bind(stamp(run.at))
+                .bind(register_word(register))
+                .bind(i64::from(run.months))
+                .bind(i64::from(run.erased))
+                .execute(&self.writer)
+                .await?;
+            runs.push(run);
+        }
+        self.fold_journal().await?;
+        Ok(runs)
+    }
+
+    /// Runs the retention once a day (local), whatever the network: the background loop asks.
+    pub async fn run_retention_if_due(&self) -> Result<Option<Vec<RetentionRun>>> {
+        let last = self.retention_runs(1).await?.into_iter().next();
+        let today = thanthien_core::time::local_day(self.now());
+        if last.is_some_and(|run| thanthien_core::time::local_day(run.at) >= today) {
+            return Ok(None);
+        }
+        self.run_retention().await.map(Some)
+    }
+
+    /// The latest runs, newest first.
+    pub async fn retention_runs(&self, limit: u32) -> Result<Vec<RetentionRun>> {
+        let rows: Vec<(String, String, i64, i64)> =
+            sqlx::query_as("SELECT at, register, months, erased FROM retention_run ORDER BY id DESC LIMIT ?")
+                .bind(i64::from(limit))
+                .fetch_all(&self.reader)
+                .await?;
+        rows.into_iter()
+            .map(|(at, register, months, erased)| {
+                Ok(RetentionRun {
+                    at: super::parse_stamp(&at)?,
+                    register: if register == "feedback" { Register::Feedback } else { Register::Visit },
+                    months: u32::try_from(months).map_err(corrupt)?,
+                    erased: u32::try_from(erased).map_err(corrupt)?,
+                })
+            })
+            .collect()
     }
 
     /// Folds the write-ahead journal back into the file and empties it, so the pages an erasure
@@ -168,6 +244,13 @@ pub(super) async fn blank_record(tx: &mut Transaction<'static, Sqlite>, entity_i
             .await?;
     }
     Ok(())
+}
+
+fn register_word(register: Register) -> &'static str {
+    match register {
+        Register::Visit => "visit",
+        Register::Feedback => "feedback",
+    }
 }
 
 type EventRowWithHash =

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use thanthien_core::calendar::{reference_years, WorkCalendar, STARTER_CALENDAR};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure::{parse_catalogue, OfficeHours, Procedure, STARTER_CATALOGUE};
+use thanthien_core::retention::Retention;
 use thanthien_core::time::stamp;
 use thanthien_core::wire::{ReferenceKind, ReferenceRelease};
 use uuid::Uuid;
@@ -18,6 +19,8 @@ pub struct Reference {
     pub catalogue: Vec<Procedure>,
     pub calendar: WorkCalendar,
     pub hours: OfficeHours,
+    /// How long each register keeps personal data: the province's periods, else core's defaults.
+    pub retention: Retention,
 }
 
 impl Reference {
@@ -36,7 +39,7 @@ impl Reference {
             })
             .or_else(|| reference_years(STARTER_CALENDAR).ok())
             .unwrap_or_default();
-        Reference { catalogue, calendar: WorkCalendar::with_published(years), hours }
+        Reference { catalogue, calendar: WorkCalendar::with_published(years), hours, retention: Retention::default() }
     }
 
     /// The set compiled into the app (core's tests keep it readable).
@@ -65,7 +68,14 @@ impl Store {
             })
             .unwrap_or_default();
         let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.wire()).map(|(_, b)| b.as_str());
-        let fresh = Arc::new(Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays), hours));
+        let mut fresh = Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays), hours);
+        if let Some(published) = body(ReferenceKind::Retention) {
+            match Retention::parse(published) {
+                Ok(retention) => fresh.retention = retention,
+                Err(e) => tracing::error!(error = %e, "stored retention periods unreadable"),
+            }
+        }
+        let fresh = Arc::new(fresh);
         match self.reference.write() {
             Ok(mut slot) => *slot = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,

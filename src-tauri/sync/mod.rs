@@ -464,6 +464,18 @@ impl Engine {
         }
     }
 
+    /// Erases what is past its retention period, once a day; the erasures go out on the next round.
+    async fn keep_retention(&self) {
+        match self.store.run_retention_if_due().await {
+            Ok(Some(runs)) if runs.iter().any(|r| r.erased > 0) => {
+                tracing::info!(?runs, "personal data past its retention period erased");
+                self.nudge();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "retention run failed; the next round tries again"),
+        }
+    }
+
     /// The background loop: at start, shortly after writes, every 5 minutes, backing off on failure.
     pub async fn run(self) {
         if let Err(e) = keep_token_in_os_store(&self.store).await {
@@ -490,6 +502,7 @@ impl Engine {
                     wait
                 }
             };
+            self.keep_retention().await;
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {

@@ -28,6 +28,7 @@ pub mod publicity;
 pub mod ranking;
 pub mod reference;
 pub mod report;
+pub mod retention;
 pub mod summary;
 pub mod sync_policy;
 #[cfg(test)]

@@ -206,6 +206,8 @@ crate::words::word_enum!(
         Procedures = "procedures" => "Danh mục thủ tục hành chính",
         /// The holiday calendar, in the format of `calendar::reference_years`.
         Holidays = "holidays" => "Lịch nghỉ lễ, Tết",
+        /// How long each register keeps personal data, in the format of `retention::Retention`.
+        Retention = "retention" => "Thời hạn lưu trữ dữ liệu cá nhân",
     }
 );
 
@@ -215,6 +217,7 @@ impl ReferenceKind {
         match self {
             ReferenceKind::Procedures => crate::procedure::parse_catalogue(body).map(drop),
             ReferenceKind::Holidays => crate::calendar::reference_years(body).map(drop),
+            ReferenceKind::Retention => crate::retention::Retention::parse(body).map(drop),
         }
     }
 }
