@@ -13,16 +13,21 @@ use tauri::State;
 use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn};
 use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
+use thanthien_core::erasure::Grounds;
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
     Changed, CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest,
     SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::{Official, OfficialInput};
+use thanthien_core::person::{
+    find, Access, AccessEntry, ErasureReport, FileFormat, PersonFile, PersonQuery, PersonRecord,
+};
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
+use thanthien_core::retention::RetentionStatus;
 use thanthien_core::summary::Week;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
@@ -685,4 +690,70 @@ pub async fn take_off_official(id: Uuid, office: Shared<'_>) -> Result<(), Comma
 pub async fn finish_setup(office: Shared<'_>) -> Result<(), CommandError> {
     let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
     Ok(store.finish_setup().await?)
+}
+
+/// One person's records in the registers (Law 91/2025), identity numbers masked; the search is
+/// logged (which records, not whose name).
+#[tauri::command]
+pub async fn find_person(text: String, office: Shared<'_>) -> Result<Vec<PersonRecord>, CommandError> {
+    let store = office.session.acting(&office.store, Permission::PersonalData, Utc::now())?;
+    let query = person_query(&text)?;
+    let records = find(&query, &store.all_visits().await?, &store.feedback_register(office.today()).await?);
+    store.record_access(Access::Search, &records.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+    office.engine.nudge();
+    Ok(records)
+}
+
+/// Everything held about the person, in full, saved where the person signed in chooses: the
+/// file to hand them. `None` when the save dialog is cancelled.
+#[tauri::command]
+pub async fn export_person(
+    text: String,
+    format: FileFormat,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<Option<String>, CommandError> {
+    let store = office.session.acting(&office.store, Permission::PersonalData, Utc::now())?;
+    let query = person_query(&text)?;
+    let (visits, feedback) = (store.all_visits().await?, store.feedback_register(office.today()).await?);
+    let file = PersonFile::gather(&store.office_name().await?, store.now(), &query, &visits, &feedback);
+    let Some(path) = office.where_to_save(&app, &format.file_name()).await? else { return Ok(None) };
+    let bytes = crate::report::person_file(&file, format).map_err(export_failed)?;
+    crate::report::write_file(&path, &bytes).map_err(export_failed)?;
+    let records: Vec<Uuid> = file.visits.iter().map(|v| v.id).chain(file.feedback.iter().map(|f| f.id)).collect();
+    store.record_access(Access::Export, &records).await?;
+    office.engine.nudge();
+    Ok(Some(path.display().to_string()))
+}
+
+/// Erases the person's data from every record the law lets go, for `reason`; the others are
+/// listed with the date from which they can go.
+#[tauri::command]
+pub async fn erase_person(text: String, reason: String, office: Shared<'_>) -> Result<ErasureReport, CommandError> {
+    let query = person_query(&text)?;
+    office
+        .write(Permission::PersonalData, |s| async move {
+            let report = s.erase_person(&query, Grounds::Request, &reason).await?;
+            s.record_access(Access::Erase, &report.erased.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
+            Ok(report)
+        })
+        .await
+}
+
+/// The access log of personal data, newest first.
+#[tauri::command]
+pub async fn access_log(office: Shared<'_>) -> Result<Vec<AccessEntry>, CommandError> {
+    Ok(office.read(Permission::PersonalData)?.access_log(200).await?)
+}
+
+/// The retention periods in force, with their legal ground, and the latest runs: Cài đặt shows them.
+#[tauri::command]
+pub async fn retention_status(office: Shared<'_>) -> Result<RetentionStatus, CommandError> {
+    let store = office.read(Permission::Registry)?;
+    Ok(RetentionStatus { retention: store.reference().retention.clone(), runs: store.retention_runs(6).await? })
+}
+
+fn person_query(text: &str) -> Result<PersonQuery, CommandError> {
+    PersonQuery::parse(text)
+        .ok_or_else(|| CommandError::new(ErrorKind::Invalid, "Nhập họ tên, số điện thoại hoặc số định danh cần tìm."))
 }

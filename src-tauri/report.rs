@@ -297,6 +297,18 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ExportErro
     write().map_err(|source| ExportError::Write { path: path.to_owned(), source })
 }
 
+/// The person's file in one of its forms: the one path the window and the CLI both take.
+pub fn person_file(
+    file: &thanthien_core::person::PersonFile,
+    format: thanthien_core::person::FileFormat,
+) -> Result<Vec<u8>, ExportError> {
+    use thanthien_core::person::FileFormat;
+    Ok(match format {
+        FileFormat::Pdf => person_pdf(file)?,
+        FileFormat::Json => serde_json::to_vec_pretty(file).unwrap_or_default(),
+    })
+}
+
 /// What the commune holds about one person, as an A4 PDF to hand to them: each record under its
 /// heading, its fields as label and value (long values wrapped).
 pub fn person_pdf(file: &thanthien_core::person::PersonFile) -> Result<Vec<u8>, PdfError> {

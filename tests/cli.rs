@@ -180,6 +180,15 @@ async fn a_person_gets_their_file_has_it_corrected_and_erased_once_the_law_allow
     assert!(listed.contains("(đã xoá)") && !listed.contains("Võ Thị Mai"), "{listed}");
     let again = thanthien(d, &["person", "correct", &id, "--name", "Võ Thị Mai", "--reason", "nhập lại"]).await;
     assert!(!again.ok && again.stderr.contains("đã được xoá"), "{}", again.stderr);
+    // Every look at her data is in the access log, without her name.
+    let log = thanthien(d, &["person", "log", "--json"]).await;
+    let log: Value = serde_json::from_str(&log.stdout).unwrap();
+    let actions: Vec<&str> = log.as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    // The refused erasure is logged too, as an attempt that reached no record.
+    assert_eq!(actions, ["export", "export", "correct", "search", "erase", "search", "erase", "search"], "{log}");
+    assert_eq!(log[3]["count"], 0, "{log}");
+    assert!(log.as_array().unwrap().iter().all(|e| e["user"].as_str().unwrap().starts_with("cli:")));
+    assert!(!log.to_string().contains("Mai"), "the log holds no name");
 }
 
 #[tokio::test]

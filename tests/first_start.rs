@@ -175,6 +175,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The form, the desk and the queue fit a 1366×768 screen without scrolling.
+    save_screenshot(&c, "tiep-dan-1366x768.png").await;
     for part in [".visit-form", "section.desk", "section.queue"] {
         assert!(fits_on_screen(&c, part).await, "{part} does not fit 1366×768");
     }
@@ -255,6 +256,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         ("#tab-cameras", "man-hinh-camera.png"),
         ("#tab-summary", "man-hinh-bao-cao-tuan.png"),
         ("#tab-publicity", "man-hinh-cong-khai.png"),
+        ("#tab-persons", "man-hinh-du-lieu-ca-nhan.png"),
         ("#tab-settings", "man-hinh-cai-dat.png"),
     ] {
         wait_for(&c, tab).await.click().await.unwrap();
@@ -265,6 +267,28 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         tokio::time::sleep(Duration::from_millis(300)).await;
         save_screenshot(&c, file).await;
     }
+
+    // Cài đặt shows the retention periods in force, with their legal ground.
+    let periods = wait_text(&c, "#retention-periods", "60 tháng").await;
+    assert!(periods.contains("91/2025"), "{periods}");
+    // A citizen asks what the commune holds: the office head finds him, erases his data with the
+    // reason, and the access log shows both acts without his name.
+    wait_for(&c, "#tab-persons").await.click().await.unwrap();
+    fill(&c, "#person-text", "vo van tam").await;
+    wait_for(&c, "#person-find").await.click().await.unwrap();
+    wait_text(&c, "#person-records", "Võ Văn Tâm").await;
+    assert!(fits_on_screen(&c, "#person-search").await, "the search does not fit 1366×768");
+    wait_for(&c, "#person-erase").await.click().await.unwrap();
+    wait_text(&c, "#person-erase", "Xác nhận").await;
+    wait_for(&c, "#person-erase").await.click().await.unwrap();
+    wait_text(&c, "#person-error", "lý do xoá").await;
+    fill(&c, "#erase-reason", "Ông Tâm yêu cầu ngày 01/12/2026").await;
+    wait_for(&c, "#person-erase").await.click().await.unwrap();
+    wait_text(&c, "#person-notice", "Đã xoá dữ liệu cá nhân trong số bản ghi: 1").await;
+    wait_for(&c, "#person-none").await;
+    let log = wait_text(&c, "#access-log", "Xoá").await;
+    assert!(log.contains("Tra cứu") && !log.contains("Tâm"), "{log}");
+    save_screenshot(&c, "du-lieu-ca-nhan-da-xoa.png").await;
 
     // The province publishes a release: after a round the banner says so with its notes; the
     // office head is told to ask the admin, the admin installs. This release verifies but is no

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use std::io::BufRead;
 use std::path::PathBuf;
 use thanthien_core::erasure::Grounds;
-use thanthien_core::person::{find, PersonFile, PersonQuery, PersonRecord};
+use thanthien_core::person::{find, Access, FileFormat, PersonFile, PersonQuery, PersonRecord};
 use thanthien_core::time::local_text;
 use thanthien_core::visit::CorrectionInput;
 use uuid::Uuid;
@@ -46,6 +46,11 @@ pub enum PersonCommand {
         #[arg(long)]
         reason: String,
     },
+    /// The access log: who searched, exported, corrected or erased a person's data, when, where.
+    Log {
+        #[arg(long)]
+        json: bool,
+    },
     /// Erases the person's name, phone and identity number from every record the law lets go,
     /// on this PC and, through sync, everywhere; records still being handled are refused with
     /// the date from which they can be erased. Asks first unless --yes.
@@ -69,6 +74,7 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
     match command {
         PersonCommand::Find { text, json } => {
             let records = find(&query(&text)?, &store.all_visits().await?, &store.feedback_register(today).await?);
+            store.record_access(Access::Search, &ids(&records)).await?;
             if json {
                 return print_json(&records);
             }
@@ -85,11 +91,14 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
                 &store.all_visits().await?,
                 &store.feedback_register(today).await?,
             );
-            let bytes = match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-                Some("pdf") => crate::report::person_pdf(&file).map_err(crate::report::ExportError::from)?,
-                Some("json") => serde_json::to_vec_pretty(&file).map_err(std::io::Error::other)?,
-                _ => return Err(CliError::Input("tệp xuất phải có đuôi .pdf hoặc .json".to_owned())),
-            };
+            let format = out
+                .extension()
+                .and_then(|e| FileFormat::parse(&e.to_string_lossy().to_ascii_lowercase()).ok())
+                .ok_or_else(|| CliError::Input("tệp xuất phải có đuôi .pdf hoặc .json".to_owned()))?;
+            let bytes = crate::report::person_file(&file, format)?;
+            let records: Vec<Uuid> =
+                file.visits.iter().map(|v| v.id).chain(file.feedback.iter().map(|f| f.id)).collect();
+            store.record_access(Access::Export, &records).await?;
             crate::report::write_file(&out, &bytes)?;
             println!(
                 "Đã xuất {} lượt tiếp dân và {} mục góp ý vào {}.",
@@ -100,7 +109,21 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
         }
         PersonCommand::Correct { id, name, phone, citizen_id, note, reason } => {
             let visit = store.correct_visit(id, CorrectionInput { name, phone, citizen_id, note, reason }).await?;
+            store.record_access(Access::Correct, &[id]).await?;
             println!("Đã sửa lượt tiếp {} ({}).", visit.id, local_text(visit.arrived_at));
+        }
+        PersonCommand::Log { json: true } => print_json(&store.access_log(1000).await?)?,
+        PersonCommand::Log { json: false } => {
+            for entry in store.access_log(1000).await? {
+                let who = entry.user.as_deref().unwrap_or("?");
+                println!(
+                    "{}\t{}\t{} bản ghi\t{who}\tmáy {}",
+                    local_text(entry.at),
+                    entry.action.label(),
+                    entry.count,
+                    entry.device_id
+                );
+            }
         }
         PersonCommand::Erase { text, reason, yes } => {
             let query = query(&text)?;
@@ -115,6 +138,7 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
                 return Ok(());
             }
             let report = store.erase_person(&query, Grounds::Request, &reason).await?;
+            store.record_access(Access::Erase, &ids(&report.erased)).await?;
             println!("Đã xoá dữ liệu cá nhân trong {} bản ghi.", report.erased.len());
             if !report.refused.is_empty() {
                 let refusals: Vec<String> = report
@@ -145,6 +169,10 @@ pub async fn retention(store: &Store, run: bool) -> Result<(), CliError> {
         println!("{}\t{}\t{} tháng\txoá {} bản ghi", local_text(r.at), r.register.label(), r.months, r.erased);
     }
     Ok(())
+}
+
+fn ids(records: &[PersonRecord]) -> Vec<Uuid> {
+    records.iter().map(|r| r.id).collect()
 }
 
 fn print_record(r: &PersonRecord) {

@@ -5,22 +5,14 @@
 
 use super::{corrupt, event_from_row, feedback, invalid, visits, EventRow, Prior, Result, Store, EVENT_COLUMNS};
 use sqlx::{Sqlite, Transaction};
-use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds, Hold, ERASURE_KINDS};
+use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds, ERASURE_KINDS};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::FeedbackChange;
-use thanthien_core::person::{find, PersonQuery, PersonRecord, Register};
+use thanthien_core::person::{find, Access, AccessEntry, Accessed, ErasureReport, PersonQuery, Register};
 use thanthien_core::retention::RetentionRun;
 use thanthien_core::time::stamp;
 use thanthien_core::visit::{InputError, VisitChange};
 use uuid::Uuid;
-
-/// What an erasure of one person's records did.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct ErasureReport {
-    pub erased: Vec<PersonRecord>,
-    /// Records the law still holds, each with what holds it (and until when).
-    pub refused: Vec<(PersonRecord, Hold)>,
-}
 
 impl Store {
     /// Erases the personal data of one record of `register`, for `reason`. Refused, with
@@ -161,6 +153,60 @@ impl Store {
         tracing::warn!("the journal could not be emptied after an erasure: a reader held it; the next one will");
         Ok(())
     }
+}
+
+impl Store {
+    /// Notes in the access log that this handle's user did `action` on `records` (an event,
+    /// synced, so the admin of any PC of the commune sees it).
+    pub async fn record_access(&self, action: Access, records: &[Uuid]) -> Result<()> {
+        let body = EventBody::Access(Accessed::new(self.instant(self.now())?, action, records));
+        let mut tx = self.begin_write().await?;
+        let event = self.append(&mut tx, &body, Uuid::now_v7()).await?;
+        super::project(&mut tx, &event, &body, Prior::None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The access log, newest first.
+    pub async fn access_log(&self, limit: u32) -> Result<Vec<AccessEntry>> {
+        let rows: Vec<(String, String, i64, Option<String>, String)> = sqlx::query_as(
+            "SELECT at, action, count, user, device_id FROM person_access ORDER BY at DESC, id DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|(at, action, count, user, device)| {
+                Ok(AccessEntry {
+                    at: super::parse_stamp(&at)?,
+                    action: Access::parse(&action).map_err(corrupt)?,
+                    count: u32::try_from(count).map_err(corrupt)?,
+                    user,
+                    device_id: Uuid::parse_str(&device).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Keeps one line of the access log (once, whatever PC it came from).
+pub(super) async fn project_access(
+    tx: &mut Transaction<'static, Sqlite>,
+    event: &Event,
+    accessed: &Accessed,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO person_access (id, at, action, count, user, device_id) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(event.entity_id.to_string())
+    .bind(stamp(accessed.at))
+    .bind(accessed.action.wire())
+    .bind(i64::from(accessed.count))
+    .bind(&event.user)
+    .bind(event.device_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Whether the record `entity_id` has been erased here.

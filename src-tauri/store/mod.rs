@@ -13,7 +13,6 @@ mod settings;
 mod summary;
 mod visits;
 
-pub use erasure::ErasureReport;
 pub use mailbox::MailboxSettings;
 pub use reference::Reference;
 
@@ -651,5 +650,6 @@ async fn project_one(
         EventBody::Camera(change) => cameras::project(tx, event, change).await,
         EventBody::Week(stepped) => summary::project(tx, event, stepped).await,
         EventBody::Publication(published) => publicity::project(tx, event, published).await,
+        EventBody::Access(accessed) => erasure::project_access(tx, event, accessed).await,
     }
 }

@@ -15,6 +15,8 @@ use thanthien_core::visit::{FinishInput, InputField, Outcome, Visit, VisitInput}
 pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let citizen_id = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let trip = RwSignal::new(String::from("1"));
     let error = RwSignal::new(None::<CommandError>);
@@ -36,9 +38,10 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
         let input = VisitInput {
             name: name.get_untracked(),
             procedure: Some(procedure.get_untracked()),
+            phone: Some(phone.get_untracked()),
+            citizen_id: Some(citizen_id.get_untracked()),
             note: Some(note.get_untracked()),
             trip: trip.get_untracked().parse().ok(),
-            ..Default::default()
         };
         spawn_local(async move {
             match api::add_visit(&input).await {
@@ -47,6 +50,8 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                     saved.set(true);
                     name.set(String::new());
                     procedure.set(String::new());
+                    phone.set(String::new());
+                    citizen_id.set(String::new());
                     note.set(String::new());
                     trip.set(String::from("1"));
                     on_saved(visit);
@@ -75,7 +80,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                     prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                 {move || field_error(InputField::Name).map(|m| view! { <div class="field-error" id="visitor-name-error">{m}</div> })}
 
-                <label for="procedure">{t().procedure}</label>
+                <label for="procedure">{t().procedure}" "<span class="purpose">{t().why_procedure}</span></label>
                 <input id="procedure" autocomplete="off" placeholder=t().procedure_hint list="procedure-list"
                     prop:value=procedure on:input=move |ev| procedure.set(event_target_value(&ev)) />
                 <datalist id="procedure-list">
@@ -96,17 +101,36 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 })}
                 {move || field_error(InputField::Procedure).map(|m| view! { <div class="field-error">{m}</div> })}
 
-                <label for="note">{t().note}</label>
-                <input id="note" autocomplete="off"
-                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
-                {move || field_error(InputField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
+                <div class="row pair">
+                    <label>{t().phone}
+                        <input id="visitor-phone" autocomplete="off" inputmode="tel"
+                            aria-invalid=move || field_error(InputField::Phone).is_some().to_string()
+                            prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
+                    </label>
+                    <label>{t().citizen_id}
+                        <input id="visitor-citizen-id" autocomplete="off" inputmode="numeric"
+                            aria-invalid=move || field_error(InputField::CitizenId).is_some().to_string()
+                            prop:value=citizen_id on:input=move |ev| citizen_id.set(event_target_value(&ev)) />
+                    </label>
+                </div>
+                <p class="purpose" id="why-contact">{t().why_contact}</p>
+                {move || field_error(InputField::Phone).map(|m| view! { <div class="field-error">{m}</div> })}
+                {move || field_error(InputField::CitizenId).map(|m| view! { <div class="field-error">{m}</div> })}
 
-                <label for="trip">{t().trip}</label>
-                <select id="trip" prop:value=trip on:change=move |ev| trip.set(event_target_value(&ev))>
-                    <option value="1">{t().trip_first}</option>
-                    <option value="2">{t().trip_second}</option>
-                    <option value="3">{t().trip_more}</option>
-                </select>
+                <div class="row pair">
+                    <label class="wide">{t().note}" "<span class="purpose">{t().why_note}</span>
+                        <input id="note" autocomplete="off"
+                            prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
+                    </label>
+                    <label title=t().trip>{t().trip_short}
+                        <select id="trip" prop:value=trip on:change=move |ev| trip.set(event_target_value(&ev))>
+                            <option value="1">{t().trip_first}</option>
+                            <option value="2">{t().trip_second}</option>
+                            <option value="3">{t().trip_more}</option>
+                        </select>
+                    </label>
+                </div>
+                {move || field_error(InputField::Note).map(|m| view! { <div class="field-error">{m}</div> })}
 
                 <button id="save-visit" class="primary" type="submit">{t().save_visit}" " <kbd>"Enter"</kbd></button>
                 {crate::show::form_error(error)}

@@ -10,6 +10,7 @@ mod feedback;
 mod front_desk;
 mod i18n;
 mod live;
+mod persons;
 mod publicity;
 mod rating;
 mod settings;
@@ -42,6 +43,7 @@ enum Screen {
     Cameras,
     Summary,
     Publicity,
+    Persons,
     Settings,
 }
 
@@ -53,6 +55,7 @@ impl Screen {
             Screen::Summary => Permission::Review,
             Screen::Publicity => Permission::Registry,
             Screen::Settings => Permission::Registry,
+            Screen::Persons => Permission::PersonalData,
         }
     }
 
@@ -65,6 +68,7 @@ impl Screen {
             Screen::Summary => t().screen_summary,
             Screen::Publicity => t().screen_publicity,
             Screen::Settings => t().screen_settings,
+            Screen::Persons => t().screen_persons,
         }
     }
 
@@ -77,6 +81,7 @@ impl Screen {
             Screen::Summary => t().hint_summary,
             Screen::Publicity => t().hint_publicity,
             Screen::Settings => t().hint_settings,
+            Screen::Persons => t().hint_persons,
         }
     }
 
@@ -89,6 +94,7 @@ impl Screen {
             Screen::Summary => "tab-summary",
             Screen::Publicity => "tab-publicity",
             Screen::Settings => "tab-settings",
+            Screen::Persons => "tab-persons",
         }
     }
 
@@ -101,11 +107,19 @@ impl Screen {
             Screen::Summary => "M4 20V10M10 20V4M16 20v-7M2 20h20",
             Screen::Publicity => "M4 3h16v18H4zM8 8h8M8 12h8M8 16h5",
             Screen::Settings => "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3",
+            Screen::Persons => "M12 3l8 3v6c0 5-3.5 8-8 9-4.5-1-8-4-8-9V6zM9 12l2 2 4-4",
         }
     }
 
-    const ALL: [Screen; 6] =
-        [Screen::FrontDesk, Screen::Feedback, Screen::Cameras, Screen::Summary, Screen::Publicity, Screen::Settings];
+    const ALL: [Screen; 7] = [
+        Screen::FrontDesk,
+        Screen::Feedback,
+        Screen::Cameras,
+        Screen::Summary,
+        Screen::Publicity,
+        Screen::Persons,
+        Screen::Settings,
+    ];
 }
 
 /// The sign-in screen until someone signs in; the first-start wizard for the admin who just made
@@ -257,6 +271,7 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                     Screen::FrontDesk => None,
                     Screen::Publicity => Some(view! { <main class="publicity-screen"><publicity::PublicityScreen /></main> }.into_any()),
                     Screen::Settings => Some(view! { <main class="settings-screen"><settings::SettingsScreen role=role /></main> }.into_any()),
+                    Screen::Persons => Some(view! { <main class="settings-screen"><persons::PersonsScreen /></main> }.into_any()),
                     Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
                     Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),
                     Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen role=role /></main> }.into_any()),

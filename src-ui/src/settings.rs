@@ -29,6 +29,7 @@ pub fn SettingsScreen(role: Role) -> impl IntoView {
         <div class="column">
             {admin.then(|| view! { <EnrolmentCard on_enrolled=|_| () /> })}
             <OfficeHoursCard on_saved=|| () />
+            <RetentionCard />
             {admin.then(|| view! { <IdleLockCard /> <ExportFolderCard /> })}
         </div>
         <div class="column">
@@ -387,6 +388,38 @@ fn ExportFolderCard() -> impl IntoView {
             <p class="mono" id="export-folder-path">{folder}</p>
             <button id="choose-export-folder" on:click=choose>{t().choose_folder}</button>
             {outcome(error, notice)}
+        </section>
+    }
+}
+
+/// The retention periods in force (the province's, else the app's defaults), with their legal
+/// ground, and the latest runs: what the law asks the office to be able to show.
+#[component]
+fn RetentionCard() -> impl IntoView {
+    let status = registers_resource(api::retention_status);
+    view! {
+        <section class="card retention" id="retention">
+            <h2>{t().retention_title}</h2>
+            <p class="hint">{t().retention_hint}</p>
+            <LoadProblem resource=status what=t().retention_title />
+            {move || status.get().and_then(Result::ok).map(|s| {
+                use thanthien_core::person::Register;
+                let period = |register: Register| {
+                    let p = s.retention.period(register).clone();
+                    view! {
+                        <tr>
+                            <td>{register.label()}</td>
+                            <td class="num">{format!("{} {}", p.months, t().retention_months)}</td>
+                            <td class="source">{format!("{}: {}", t().retention_source, p.source)}</td>
+                        </tr>
+                    }
+                };
+                let runs = s.runs.iter().map(|r| format!("{} · {} · {}", thanthien_core::time::local_text(r.at), r.register.label(), r.erased)).collect::<Vec<_>>();
+                view! {
+                    <table id="retention-periods"><tbody>{period(Register::Visit)}{period(Register::Feedback)}</tbody></table>
+                    {(!runs.is_empty()).then(|| view! { <p class="hint" id="retention-runs">{format!("{}: {}", t().retention_last_runs, runs.join("; "))}</p> })}
+                }
+            })}
         </section>
     }
 }

@@ -43,8 +43,8 @@ impl Role {
         use Permission as P;
         match self {
             Role::Receptionist => matches!(what, P::Desk),
-            Role::OfficeHead => matches!(what, P::Desk | P::Review | P::Approve | P::Registry),
-            Role::Admin => matches!(what, P::Registry | P::Accounts),
+            Role::OfficeHead => matches!(what, P::Desk | P::Review | P::Approve | P::Registry | P::PersonalData),
+            Role::Admin => matches!(what, P::Registry | P::Accounts | P::PersonalData),
         }
     }
 }
@@ -63,6 +63,8 @@ pub enum Permission {
     Registry,
     /// Create accounts, reset passwords, unlock.
     Accounts,
+    /// Find, hand over, correct or erase one person's data; read the access log (Law 91/2025).
+    PersonalData,
 }
 
 impl Permission {
@@ -74,6 +76,9 @@ impl Permission {
             Permission::Approve => "Chỉ lãnh đạo UBND được trình, duyệt hoặc mở lại báo cáo tuần.",
             Permission::Registry => "Chỉ lãnh đạo hoặc quản trị máy được sửa danh mục và cài đặt.",
             Permission::Accounts => "Chỉ quản trị máy được quản lý tài khoản.",
+            Permission::PersonalData => {
+                "Chỉ lãnh đạo UBND hoặc quản trị máy được tra cứu, xuất, sửa hoặc xoá dữ liệu cá nhân của người dân."
+            }
         }
     }
 }

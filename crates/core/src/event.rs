@@ -13,6 +13,7 @@ use crate::feedback::{
 };
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
+use crate::person::Accessed;
 use crate::procedure::OfficeHours;
 use crate::publicity::Published;
 use crate::visit::{
@@ -62,6 +63,8 @@ pub enum EventBody {
     Week(WeekStepped),
     /// `publication.recorded`: the board was published somewhere.
     Publication(Published),
+    /// `person.accessed`: a line of the access log of personal data.
+    Access(Accessed),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -184,6 +187,7 @@ event_kinds! {
     "camera.listed" => Camera(CameraChange::Listed): CameraListed,
     "camera.checked" => Camera(CameraChange::Checked): CameraChecked,
     "publication.recorded" => Publication: Published,
+    "person.accessed" => Access: Accessed,
 }
 
 impl EventBody {
@@ -197,6 +201,7 @@ impl EventBody {
             EventBody::Camera(_) => "camera",
             EventBody::Week(_) => "week",
             EventBody::Publication(_) => "publication",
+            EventBody::Access(_) => "person",
         }
     }
 
@@ -209,7 +214,10 @@ impl EventBody {
             EventBody::FeedbackBox(opened) => opened.check(),
             EventBody::Camera(CameraChange::Checked(checked)) => checked.check(),
             EventBody::Week(stepped) => stepped.check(),
-            EventBody::Official(_) | EventBody::Camera(CameraChange::Listed(_)) | EventBody::Publication(_) => Ok(()),
+            EventBody::Official(_)
+            | EventBody::Camera(CameraChange::Listed(_))
+            | EventBody::Publication(_)
+            | EventBody::Access(_) => Ok(()),
         }
     }
 
@@ -224,6 +232,7 @@ impl EventBody {
             EventBody::Camera(CameraChange::Checked(checked)) => Some((Moment::CameraCheck, checked.checked_at)),
             EventBody::Week(stepped) => Some((Moment::WeekStep, stepped.step.at())),
             EventBody::Publication(published) => Some((Moment::Publication, published.at)),
+            EventBody::Access(accessed) => Some((Moment::Access, accessed.at)),
             EventBody::OfficeHours(_) | EventBody::Official(_) => None,
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::collation::fold;
 use crate::feedback::FeedbackItem;
-use crate::visit::{CitizenId, Phone, Visit};
+use crate::visit::{CitizenId, InputError, Phone, Visit};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -187,6 +187,74 @@ impl PersonFile {
         }
         sections
     }
+}
+
+crate::words::word_enum!(
+    /// The forms the person's file is handed over in.
+    FileFormat, InputError::ExportFormatInvalid, {
+        Pdf = "pdf" => "PDF",
+        Json = "json" => "JSON",
+    }
+);
+
+impl FileFormat {
+    /// The file name offered in the save dialog.
+    pub fn file_name(self) -> String {
+        format!("Du-lieu-ca-nhan.{}", self.wire())
+    }
+}
+
+/// What an erasure of one person's records did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureReport {
+    pub erased: Vec<PersonRecord>,
+    /// Records the law still holds, each with what holds it (and until when).
+    pub refused: Vec<(PersonRecord, crate::erasure::Hold)>,
+}
+
+crate::words::word_enum!(
+    /// What was done with a person's data (the access log's verbs).
+    Access, InputError::AccessInvalid, {
+        Search = "search" => "Tra cứu",
+        Export = "export" => "Xuất tệp",
+        Print = "print" => "In",
+        Correct = "correct" => "Sửa",
+        Erase = "erase" => "Xoá",
+    }
+);
+
+/// Payload of `person.accessed`: someone searched, exported, printed, corrected or erased a
+/// person's data (Law 91/2025: the controller keeps a record of processing). Which records, not
+/// whose name: the log must not become a copy of the data it watches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accessed {
+    pub at: DateTime<Utc>,
+    pub action: Access,
+    /// How many records the act reached.
+    pub count: u32,
+    /// The records, as many as an event carries (`event::limits::LIST_ITEMS`).
+    #[serde(default)]
+    pub records: Vec<Uuid>,
+}
+
+impl Accessed {
+    pub fn new(at: DateTime<Utc>, action: Access, records: &[Uuid]) -> Accessed {
+        let count = u32::try_from(records.len()).unwrap_or(u32::MAX);
+        let records = records.iter().take(crate::event::limits::LIST_ITEMS).copied().collect();
+        Accessed { at, action, count, records }
+    }
+}
+
+/// One line of the access log, as the admin reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEntry {
+    pub at: DateTime<Utc>,
+    pub action: Access,
+    pub count: u32,
+    /// Who (the account, or "cli:<OS user>").
+    pub user: Option<String>,
+    pub device_id: Uuid,
 }
 
 /// An identity number as lists show it: every digit but the last 4 hidden ("••••••••1234").

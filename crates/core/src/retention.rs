@@ -97,6 +97,13 @@ pub struct RetentionRun {
     pub erased: u32,
 }
 
+/// What Cài đặt shows: the periods in force and the latest runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionStatus {
+    pub retention: Retention,
+    pub runs: Vec<RetentionRun>,
+}
+
 /// The reason an erasure by retention records.
 pub fn reason(period: &Period) -> String {
     let text = format!("Hết thời hạn lưu trữ {} tháng. Căn cứ: {}", period.months, period.source.trim());

@@ -13,10 +13,12 @@ use thanthien_core::ipc::{
     SyncReport, SyncStatus,
 };
 use thanthien_core::official::{Official, OfficialInput};
+use thanthien_core::person::{AccessEntry, ErasureReport, FileFormat, PersonRecord};
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
+use thanthien_core::retention::RetentionStatus;
 use thanthien_core::summary::Week;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -476,4 +478,39 @@ pub async fn take_off_official(id: Uuid) -> Result<(), CommandError> {
 
 pub async fn finish_setup() -> Result<(), CommandError> {
     call("finish_setup", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct PersonArgs<'a> {
+    text: &'a str,
+}
+
+pub async fn find_person(text: &str) -> Result<Vec<PersonRecord>, CommandError> {
+    call("find_person", &PersonArgs { text }).await
+}
+
+pub async fn export_person(text: &str, format: FileFormat) -> Result<Option<String>, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        text: &'a str,
+        format: FileFormat,
+    }
+    call("export_person", &Args { text, format }).await
+}
+
+pub async fn erase_person(text: &str, reason: &str) -> Result<ErasureReport, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        text: &'a str,
+        reason: &'a str,
+    }
+    call("erase_person", &Args { text, reason }).await
+}
+
+pub async fn access_log() -> Result<Vec<AccessEntry>, CommandError> {
+    call("access_log", &NoArgs {}).await
+}
+
+pub async fn retention_status() -> Result<RetentionStatus, CommandError> {
+    call("retention_status", &NoArgs {}).await
 }

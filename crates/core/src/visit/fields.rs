@@ -144,6 +144,8 @@ pub enum InputError {
     CorrectionReasonMissing,
     #[error("Chưa có trường nào cần sửa: nhập họ tên, số điện thoại, số CCCD hoặc ghi chú mới.")]
     CorrectionEmpty,
+    #[error("Việc với dữ liệu cá nhân không hợp lệ: search, export, print, correct hoặc erase.")]
+    AccessInvalid,
     #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
     OfficeHoursInvalid,
     #[error("Vui lòng nhập chức danh của cán bộ.")]
@@ -268,6 +270,7 @@ pub enum Moment {
     /// Any time given for an entry, before the form knows which step it dates.
     Entry,
     Erasure,
+    Access,
 }
 
 impl Moment {
@@ -290,6 +293,7 @@ impl Moment {
             Moment::Publication => "Giờ công khai",
             Moment::Entry => "Thời điểm ghi nhận",
             Moment::Erasure => "Giờ xoá dữ liệu cá nhân",
+            Moment::Access => "Giờ truy cập dữ liệu cá nhân",
         }
     }
 }
@@ -452,7 +456,8 @@ impl InputError {
             | InputError::ErasureHeld { .. }
             | InputError::AlreadyErased
             | InputError::CorrectionReasonMissing
-            | InputError::CorrectionEmpty => InputField::Person,
+            | InputError::CorrectionEmpty
+            | InputError::AccessInvalid => InputField::Person,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }
             | InputError::BeforeCommunes { .. } => InputField::Time,
