@@ -54,6 +54,11 @@ pub enum Command {
         #[arg(long)]
         run: bool,
     },
+    /// Backups of this PC's store: now (into the chosen folder, or --to DIR), or restore one.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Push queued entries and pull the commune's other PCs' entries now.
     Sync,
     /// Whether the province offers a newer version of the app; --install downloads it, checks its
@@ -291,7 +296,26 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+#[derive(Subcommand)]
+pub enum BackupCommand {
+    /// A consistent copy of the store now; the folder keeps the newest 14.
+    Now {
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Puts a backup in place of this PC's store (close the window first). The PC then writes
+    /// nothing until one sync round has told it where its numbering goes on and given back what
+    /// it had synced after the backup.
+    Restore { file: PathBuf },
+}
+
 async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
+    // A restore replaces the store: it runs before the store is opened.
+    if let Command::Backup { command: BackupCommand::Restore { file } } = &command {
+        crate::store::backup::restore(&dir, file).await?;
+        println!("Đã khôi phục từ {}. Đồng bộ một lần (thanthien sync) trước khi ghi tiếp.", file.display());
+        return Ok(());
+    }
     // Every event the command line writes names the OS account that ran it.
     let store = Store::open(&dir).await?.by(cli_user());
     let result = match command {
@@ -312,6 +336,14 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         Command::Export { week, format, out } => weekly::export(&store, week, format, &out).await,
         Command::Person { command } => person::person(&store, command).await,
         Command::Retention { run } => person::retention(&store, run).await,
+        Command::Backup { command: BackupCommand::Now { to } } => {
+            let made = match to {
+                Some(dir) => store.backup_to(&dir).await,
+                None => store.backup_now().await,
+            };
+            made.map(|path| println!("Đã sao lưu vào {}", path.display())).map_err(CliError::from)
+        }
+        Command::Backup { command: BackupCommand::Restore { .. } } => Ok(()),
         Command::Sync => sync(&store).await,
         Command::Update { install } => update(&store, install).await,
     };

@@ -2,6 +2,7 @@
 //! same transaction as its projection.
 
 mod accounts;
+pub mod backup;
 mod cameras;
 mod erasure;
 mod feedback;
@@ -310,13 +311,19 @@ impl Store {
         // must not hold this PC's clock in 2099 once it knows better. The text form sorts like
         // the value, so the bound is its 16-digit wall prefix.
         let bound = thanthien_core::clock::own_clock_horizon(now);
-        let (device, seq, last_hlc, commune): (String, i64, Option<String>, Option<String>) = sqlx::query_as(
-            "UPDATE local_device SET last_seq = last_seq + 1
-             RETURNING id, last_seq, (SELECT max(hlc) FROM event WHERE hlc < ?), commune_code",
-        )
-        .bind(format!("{:016}", bound.timestamp_millis().max(0) + 1))
-        .fetch_one(&mut **tx)
-        .await?;
+        let (device, seq, last_hlc, commune, recovering): (String, i64, Option<String>, Option<String>, bool) =
+            sqlx::query_as(
+                "UPDATE local_device SET last_seq = last_seq + 1
+             RETURNING id, last_seq, (SELECT max(hlc) FROM event WHERE hlc < ?), commune_code, recovering",
+            )
+            .bind(format!("{:016}", bound.timestamp_millis().max(0) + 1))
+            .fetch_one(&mut **tx)
+            .await?;
+        // Restored from a backup: the seqs past it may be taken on the server already. The
+        // caller's transaction is dropped, so nothing of this write stays.
+        if recovering {
+            return Err(invalid(InputError::RestoredNotSettled));
+        }
         let device_id = Uuid::from_str(&device).map_err(corrupt)?;
         let last_hlc = last_hlc.map(|h| h.parse::<Hlc>()).transpose().map_err(corrupt)?;
         let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
@@ -386,6 +393,12 @@ impl Store {
         Ok(())
     }
 
+    /// The last seq this PC has numbered: the province sends back its own events past it.
+    pub async fn own_last_seq(&self) -> Result<i64> {
+        let (seq,): (i64,) = sqlx::query_as("SELECT last_seq FROM local_device").fetch_one(&self.reader).await?;
+        Ok(seq)
+    }
+
     pub async fn pull_cursor(&self) -> Result<i64> {
         let (cursor,): (i64,) = sqlx::query_as("SELECT pull_cursor FROM local_device").fetch_one(&self.reader).await?;
         Ok(cursor)
@@ -397,8 +410,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let now = self.now();
         let mut new = 0;
+        let (own_last,): (i64,) = sqlx::query_as("SELECT last_seq FROM local_device").fetch_one(&mut *tx).await?;
         for PulledEvent { event, .. } in pulled {
-            if event.device_id == self.device_id {
+            // Its own events come back only past what it holds: what a restored PC had synced
+            // after its backup was made. They are taken like any other.
+            if event.device_id == self.device_id && event.seq <= own_last {
                 continue;
             }
             // A synced event is input like any other: core's one admission, against this PC's

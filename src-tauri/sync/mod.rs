@@ -286,14 +286,23 @@ impl Client {
         }
         loop {
             let after = store.pull_cursor().await?.to_string();
-            let query = [("after", after.as_str()), ("limit", &MAX_PULL_LIMIT.to_string())];
+            let mine_after = store.own_last_seq().await?.to_string();
+            let query = [
+                ("after", after.as_str()),
+                ("limit", &MAX_PULL_LIMIT.to_string()),
+                ("mine_after", mine_after.as_str()),
+            ];
             let page: PullResponse = self.get(&line, "/v1/sync/pull", &query).await?;
             // Before the page: its events are judged against the server's time.
             if let Some(server_time) = page.server_time {
                 store.record_server_time(server_time).await?;
             }
             report.pulled += store.apply_pulled(&page.events, page.next_cursor).await?;
-            if !page.more || page.events.is_empty() {
+            let last_page = !page.more || page.events.is_empty();
+            if let Some(settled) = page.settled_seq {
+                store.settle_own_seq(settled, last_page).await?;
+            }
+            if last_page {
                 break;
             }
         }
@@ -476,6 +485,16 @@ impl Engine {
         }
     }
 
+    /// The day's backup into the chosen folder, once a day (a USB drive that is not plugged in is
+    /// tried again on the next round).
+    async fn keep_backup(&self) {
+        match self.store.backup_if_due().await {
+            Ok(Some(path)) => tracing::info!(path = %path.display(), "daily backup made"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "daily backup not made; the next round tries again"),
+        }
+    }
+
     /// The background loop: at start, shortly after writes, every 5 minutes, backing off on failure.
     pub async fn run(self) {
         if let Err(e) = keep_token_in_os_store(&self.store).await {
@@ -503,6 +522,7 @@ impl Engine {
                 }
             };
             self.keep_retention().await;
+            self.keep_backup().await;
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {

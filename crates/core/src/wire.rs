@@ -197,6 +197,10 @@ pub struct PullResponse {
     pub more: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time: Option<DateTime<Utc>>,
+    /// The last of the pulling PC's own seqs the province has settled: a PC restored from an
+    /// old backup learns from it where its numbering must go on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_seq: Option<i64>,
 }
 
 crate::words::word_enum!(

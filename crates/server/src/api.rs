@@ -114,6 +114,9 @@ pub(crate) struct PullQuery {
     #[serde(default)]
     after: i64,
     limit: Option<i64>,
+    /// The PC's own events after this seq come too: what a PC restored from a backup had
+    /// recorded, and synced, after the backup was made.
+    mine_after: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", security(("device" = [])),
@@ -126,12 +129,13 @@ pub(crate) async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullResponse>> {
     let limit = q.limit.unwrap_or(MAX_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    let page = db::pull(&pool, &auth, q.after.max(0), limit).await?;
+    let page = db::pull(&pool, &auth, q.after.max(0), limit, q.mine_after.unwrap_or(i64::MAX)).await?;
     Ok(Json(PullResponse {
         events: page.events,
         next_cursor: page.next_cursor,
         more: page.more,
         server_time: Some(chrono::Utc::now()),
+        settled_seq: Some(page.settled_seq),
     }))
 }
 

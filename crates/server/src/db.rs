@@ -844,23 +844,32 @@ pub struct PullPage {
     /// Past every row this page looked at, sent or skipped.
     pub next_cursor: i64,
     pub more: bool,
+    /// The device's own last settled seq.
+    pub settled_seq: i64,
 }
 
-pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> Result<PullPage> {
+/// The page after `after`; the device's own events come too when their seq is past
+/// `mine_after` (a PC restored from a backup takes back what it had synced since).
+pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64, mine_after: i64) -> Result<PullPage> {
     let mut tx = walled(pool, &auth.commune_code).await?;
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
         "SELECT {EVENT_COLUMNS} FROM event
-         WHERE commune_code = $1 AND device_id <> $2 AND server_seq > $3
+         WHERE commune_code = $1 AND (device_id <> $2 OR seq > $5) AND server_seq > $3
          ORDER BY server_seq LIMIT $4"
     ))
     .bind(&auth.commune_code)
     .bind(auth.device_id)
     .bind(after)
     .bind(limit + 1)
+    .bind(mine_after)
     .fetch_all(&mut *tx)
     .await?;
     // The console shows when each commune last synced: a pull is a sync too.
-    sqlx::query("UPDATE device SET last_seen_at = now() WHERE id = $1").bind(auth.device_id).execute(&mut *tx).await?;
+    let (settled_seq,): (i64,) =
+        sqlx::query_as("UPDATE device SET last_seen_at = now() WHERE id = $1 RETURNING last_seq")
+            .bind(auth.device_id)
+            .fetch_one(&mut *tx)
+            .await?;
     tx.commit().await?;
     let mut more = rows.len() as i64 > limit;
     let (mut events, mut bytes, mut next_cursor) = (Vec::new(), 0, after);
@@ -882,7 +891,7 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64) -> R
         }
         next_cursor = cursor;
     }
-    Ok(PullPage { events, next_cursor, more })
+    Ok(PullPage { events, next_cursor, more, settled_seq })
 }
 
 /// Keeps what a PC reported about itself, in its commune's wall.

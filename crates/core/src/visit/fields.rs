@@ -62,6 +62,8 @@ pub enum InputField {
     Publication,
     /// One person's data: its erasure or correction.
     Person,
+    /// A backup of the store, or the restore from one.
+    Backup,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -146,6 +148,10 @@ pub enum InputError {
     CorrectionEmpty,
     #[error("Việc với dữ liệu cá nhân không hợp lệ: search, export, print, correct hoặc erase.")]
     AccessInvalid,
+    #[error("Tệp này không phải bản sao lưu của Thân Thiện (hoặc đã hỏng): không khôi phục gì.")]
+    BackupUnreadable,
+    #[error("Máy vừa được khôi phục từ bản sao lưu: cần đồng bộ với máy chủ tỉnh một lần (kiểm tra mạng, bấm Đồng bộ ngay) trước khi ghi tiếp, để không trùng số thứ tự đã gửi.")]
+    RestoredNotSettled,
     #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
     OfficeHoursInvalid,
     #[error("Vui lòng nhập chức danh của cán bộ.")]
@@ -359,6 +365,7 @@ impl InputField {
             InputField::Witnesses => "Người chứng kiến",
             InputField::Feedback => "Mục góp ý",
             InputField::Person => "Dữ liệu cá nhân",
+            InputField::Backup => "Sao lưu",
             InputField::Status => "Trạng thái",
             InputField::Channel => "Kênh tiếp nhận",
             InputField::Kind => "Loại",
@@ -458,6 +465,7 @@ impl InputError {
             | InputError::CorrectionReasonMissing
             | InputError::CorrectionEmpty
             | InputError::AccessInvalid => InputField::Person,
+            InputError::BackupUnreadable | InputError::RestoredNotSettled => InputField::Backup,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }
             | InputError::BeforeCommunes { .. } => InputField::Time,
