@@ -16,8 +16,8 @@ use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::erasure::Grounds;
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    Changed, CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest,
-    SessionState, SyncReport, SyncStatus,
+    BackupStatus, Changed, CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus,
+    RatingRequest, SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::{Official, OfficialInput};
 use thanthien_core::person::{
@@ -638,18 +638,8 @@ pub async fn set_idle_lock(minutes: u32, office: Shared<'_>) -> Result<(), Comma
 /// nothing when the person cancelled.
 #[tauri::command]
 pub async fn choose_export_folder(office: Shared<'_>, app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
-    use tauri::Manager;
-    use tauri_plugin_dialog::DialogExt;
     let store = office.session.acting(&office.store, Permission::Accounts, Utc::now())?;
-    let (chosen, answer) = tokio::sync::oneshot::channel();
-    let mut dialog = app.dialog().file().set_title(FOLDER_TITLE).set_directory(office.export_folder().await?);
-    if let Some(desk) = app.get_webview_window("main") {
-        dialog = dialog.set_parent(&desk);
-    }
-    dialog.pick_folder(move |path| {
-        let _ = chosen.send(path);
-    });
-    let Some(folder) = answer.await.ok().flatten().and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let Some(folder) = pick(&app, FOLDER_TITLE, &office.export_folder().await?, false).await else { return Ok(None) };
     store.set_export_dir(&folder).await?;
     Ok(Some(folder.display().to_string()))
 }
@@ -756,4 +746,62 @@ pub async fn retention_status(office: Shared<'_>) -> Result<RetentionStatus, Com
 fn person_query(text: &str) -> Result<PersonQuery, CommandError> {
     PersonQuery::parse(text)
         .ok_or_else(|| CommandError::new(ErrorKind::Invalid, "Nhập họ tên, số điện thoại hoặc số định danh cần tìm."))
+}
+
+/// Where backups go, the ones there, and whether a restore waits for the next start (admin).
+#[tauri::command]
+pub async fn backup_status(office: Shared<'_>) -> Result<BackupStatus, CommandError> {
+    Ok(office.read(Permission::Accounts)?.backup_status().await?)
+}
+
+/// A backup now, into the chosen folder ("Sao lưu ngay").
+#[tauri::command]
+pub async fn backup_now(office: Shared<'_>) -> Result<BackupStatus, CommandError> {
+    let store = office.read(Permission::Accounts)?;
+    store.backup_now().await?;
+    Ok(store.backup_status().await?)
+}
+
+/// The admin chooses the backup folder (a USB drive, a network share) with the folder dialog.
+#[tauri::command]
+pub async fn choose_backup_folder(office: Shared<'_>, app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    let store = office.read(Permission::Accounts)?;
+    let Some(folder) = pick(&app, FOLDER_TITLE, &store.backup_dir().await?, false).await else { return Ok(None) };
+    store.set_backup_dir(&folder).await?;
+    Ok(Some(folder.display().to_string()))
+}
+
+/// The admin picks a backup to restore: it is checked and staged, and goes in place when
+/// Thân Thiện next starts (the store in use cannot be swapped under the open window).
+#[tauri::command]
+pub async fn restore_backup(office: Shared<'_>, app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+    let store = office.read(Permission::Accounts)?;
+    let Some(file) = pick(&app, RESTORE_TITLE, &store.backup_dir().await?, true).await else { return Ok(None) };
+    let data_dir = store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    crate::store::backup::stage(&data_dir, &file).await?;
+    tracing::info!(file = %file.display(), "restore staged for the next start");
+    Ok(Some(file.display().to_string()))
+}
+
+/// The file dialog's title when a backup is chosen to restore.
+pub const RESTORE_TITLE: &str = "Chọn bản sao lưu để khôi phục - Thân Thiện";
+
+/// A folder (or a file) picked in the system's dialog over the desk's window.
+async fn pick(app: &tauri::AppHandle, title: &str, from: &std::path::Path, file: bool) -> Option<PathBuf> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let (chosen, answer) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(title).set_directory(from);
+    if let Some(desk) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&desk);
+    }
+    let send = move |path: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = chosen.send(path);
+    };
+    if file {
+        dialog.add_filter("Sao lưu Thân Thiện", &["db"]).pick_file(send);
+    } else {
+        dialog.pick_folder(send);
+    }
+    answer.await.ok().flatten().and_then(|p| p.into_path().ok())
 }

@@ -157,6 +157,14 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         wait_text(&c, "#account-list", username).await;
     }
     save_screenshot(&c, "cai-dat-quan-tri.png").await;
+    // The day's backup was made at start, into the default folder beside the store; one more now.
+    let folder = wait_text(&c, "#backup-folder", "Sao lưu").await;
+    let count = || std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
+    wait_count(&c, "#backup-list tr", 1).await;
+    assert_eq!(count(), 1, "the daily backup in {folder}");
+    wait_for(&c, "#backup-now").await.click().await.unwrap();
+    wait_count(&c, "#backup-list tr", 2).await;
+    assert_eq!(count(), 2, "and the one made now");
     // What the wizard set is what the PC holds, as events that sync.
     let store = Store::open(data.path()).await.unwrap();
     let hours = store.reference().hours;
@@ -269,8 +277,8 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     }
 
     // Cài đặt shows the retention periods in force, with their legal ground.
-    let periods = wait_text(&c, "#retention-periods", "60 tháng").await;
-    assert!(periods.contains("91/2025"), "{periods}");
+    wait_text(&c, "#retention-periods", "60 tháng").await;
+    wait_text(&c, "#retention-source", "91/2025").await;
     // A citizen asks what the commune holds: the office head finds him, erases his data with the
     // reason, and the access log shows both acts without his name.
     wait_for(&c, "#tab-persons").await.click().await.unwrap();

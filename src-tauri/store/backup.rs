@@ -3,9 +3,10 @@
 //! the last 14 kept; a restore that puts a backup in place and keeps the PC from writing until
 //! the province has told it how far its numbering had gone and given back what it had synced.
 
-use super::{migration_lock, Result, Store, StoreError, DB_FILE};
+use super::{Result, Store, StoreError, DB_FILE};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
+use thanthien_core::ipc::{BackupFile, BackupStatus};
 use thanthien_core::visit::InputError;
 
 /// How many backups a folder keeps: two weeks of daily ones.
@@ -61,6 +62,28 @@ impl Store {
         self.backup_to(&dir).await.map(Some)
     }
 
+    /// Where backups go, the ones there (newest first), and whether a restore waits.
+    pub async fn backup_status(&self) -> Result<BackupStatus> {
+        let dir = self.backup_dir().await?;
+        let mut backups: Vec<BackupFile> = backups_in(&dir)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|path| {
+                let at = backup_time(&path)?;
+                let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                Some(BackupFile { name: path.file_name()?.to_string_lossy().into_owned(), at, bytes })
+            })
+            .collect();
+        backups.reverse();
+        let data_dir = self.path.parent().unwrap_or(Path::new("."));
+        Ok(BackupStatus {
+            folder: dir.display().to_string(),
+            backups,
+            restore_staged: staged(data_dir),
+            recovering: self.recovering().await?,
+        })
+    }
+
     /// Whether this PC was restored and has not yet heard from the province since.
     pub async fn recovering(&self) -> Result<bool> {
         let (recovering,): (bool,) =
@@ -85,9 +108,18 @@ impl Store {
 }
 
 /// Puts the backup `file` in place as the store of `dir`, marked as restored: the PC writes
-/// nothing until its next sync round has run. The store must not be open. The backup must read
-/// as a store of this app (its device row), or nothing is touched.
+/// nothing until its next sync round has run. The store must not be open (the window stages the
+/// file instead, and the next start puts it in place). The backup must read as a store of this
+/// app, or nothing is touched.
 pub async fn restore(dir: &Path, file: &Path) -> Result<()> {
+    stage(dir, file).await?;
+    Store::open(dir).await?.close().await;
+    Ok(())
+}
+
+/// Checks a backup and copies it beside the store, where the next `Store::open` puts it in
+/// place (`take_staged`). The store in use is untouched until then.
+pub async fn stage(dir: &Path, file: &Path) -> Result<()> {
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(file).read_only(true);
     let check = async {
         let mut conn = sqlx::ConnectOptions::connect(&options).await?;
@@ -101,24 +133,38 @@ pub async fn restore(dir: &Path, file: &Path) -> Result<()> {
     }
     let io = |source| StoreError::DataDir { path: dir.to_owned(), source };
     std::fs::create_dir_all(dir).map_err(io)?;
-    let lock = migration_lock(dir).await?;
-    let store = dir.join(DB_FILE);
-    // A copy first, then one rename: a cut in the middle leaves the old store whole.
-    let incoming = dir.join(format!("{DB_FILE}.restoring"));
-    std::fs::copy(file, &incoming).map_err(io)?;
+    // A copy under another name, then one rename: a cut in the middle stages nothing.
+    let part = dir.join(format!("{DB_FILE}{STAGED}.part"));
+    std::fs::copy(file, &part).map_err(io)?;
+    std::fs::rename(&part, dir.join(format!("{DB_FILE}{STAGED}"))).map_err(io)?;
+    Ok(())
+}
+
+/// Whether a restore is staged and waits for the next start.
+pub fn staged(dir: &Path) -> bool {
+    dir.join(format!("{DB_FILE}{STAGED}")).exists()
+}
+
+/// A staged backup goes in place of the store, its journal files removed; true when one did
+/// (the caller marks the store as recovering). Runs under the data folder's migration lock,
+/// before any connection is open.
+pub(super) fn take_staged(dir: &Path) -> std::io::Result<bool> {
+    let staged = dir.join(format!("{DB_FILE}{STAGED}"));
+    if !staged.exists() {
+        return Ok(false);
+    }
     for stale in ["-wal", "-shm"] {
         let path = dir.join(format!("{DB_FILE}{stale}"));
         if path.exists() {
-            std::fs::remove_file(&path).map_err(io)?;
+            std::fs::remove_file(&path)?;
         }
     }
-    std::fs::rename(&incoming, &store).map_err(io)?;
-    drop(lock);
-    let restored = Store::open(dir).await?;
-    sqlx::query("UPDATE local_device SET recovering = 1").execute(&restored.writer).await?;
-    restored.close().await;
-    Ok(())
+    std::fs::rename(&staged, dir.join(DB_FILE))?;
+    Ok(true)
 }
+
+/// The suffix of a backup staged for the next start.
+const STAGED: &str = ".restoring";
 
 /// The backups in `dir`, oldest first.
 fn backups_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {

@@ -108,6 +108,8 @@ impl Store {
         // SQLite migrator takes no lock, so the second would find half-made tables. One lock file
         // around the migrations: the second opener waits, then finds them done.
         let lock = migration_lock(dir).await?;
+        let restored =
+            backup::take_staged(dir).map_err(|source| StoreError::DataDir { path: dir.to_owned(), source })?;
         let options = SqliteConnectOptions::new()
             .filename(&path)
             .create_if_missing(true)
@@ -122,6 +124,9 @@ impl Store {
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
         MIGRATOR.run(&writer).await?;
+        if restored {
+            sqlx::query("UPDATE local_device SET recovering = 1").execute(&writer).await?;
+        }
         drop(lock);
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
         sqlx::query("INSERT OR IGNORE INTO local_device (only, id) VALUES (1, ?)")

@@ -298,6 +298,13 @@ pub struct Texts {
     pub why_procedure: &'static str,
     pub why_contact: &'static str,
     pub why_note: &'static str,
+    pub backup_title: &'static str,
+    pub backup_hint: &'static str,
+    pub backup_now: &'static str,
+    pub backup_restore: &'static str,
+    pub backup_none: &'static str,
+    pub backup_staged: &'static str,
+    pub backup_recovering: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -598,6 +605,13 @@ pub const VI: Texts = Texts {
     why_procedure: "— để tính hạn giải quyết",
     why_contact: "Không bắt buộc: số điện thoại để báo kết quả, CCCD để tra đúng hồ sơ.",
     why_note: "— không bắt buộc",
+    backup_title: "Sao lưu",
+    backup_hint: "Mỗi ngày tự sao lưu vào thư mục này (nên là USB hoặc thư mục mạng), giữ 14 bản gần nhất.",
+    backup_now: "Sao lưu ngay",
+    backup_restore: "Khôi phục từ bản sao lưu…",
+    backup_none: "Chưa có bản sao lưu nào.",
+    backup_staged: "Đã chọn bản sao lưu: đóng rồi mở lại Thân Thiện để khôi phục. Sau đó máy cần đồng bộ một lần trước khi ghi tiếp.",
+    backup_recovering: "Máy vừa được khôi phục: cần đồng bộ với tỉnh một lần trước khi ghi tiếp.",
     levels: ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"],
 };
 

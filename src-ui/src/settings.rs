@@ -30,7 +30,7 @@ pub fn SettingsScreen(role: Role) -> impl IntoView {
             {admin.then(|| view! { <EnrolmentCard on_enrolled=|_| () /> })}
             <OfficeHoursCard on_saved=|| () />
             <RetentionCard />
-            {admin.then(|| view! { <IdleLockCard /> <ExportFolderCard /> })}
+            {admin.then(|| view! { <IdleLockCard /> <ExportFolderCard /> <BackupCard /> })}
         </div>
         <div class="column">
             <DirectoryCard />
@@ -404,22 +404,107 @@ fn RetentionCard() -> impl IntoView {
             <LoadProblem resource=status what=t().retention_title />
             {move || status.get().and_then(Result::ok).map(|s| {
                 use thanthien_core::person::Register;
+                // One legal ground for both registers is said once, under them.
+                let same_source = s.retention.visits.source == s.retention.feedback.source;
                 let period = |register: Register| {
                     let p = s.retention.period(register).clone();
                     view! {
                         <tr>
                             <td>{register.label()}</td>
                             <td class="num">{format!("{} {}", p.months, t().retention_months)}</td>
-                            <td class="source">{format!("{}: {}", t().retention_source, p.source)}</td>
+                            {(!same_source).then(|| view! { <td class="source">{format!("{}: {}", t().retention_source, p.source)}</td> })}
                         </tr>
                     }
                 };
+                let shared = same_source.then(|| view! {
+                    <p class="source" id="retention-source">{format!("{}: {}", t().retention_source, s.retention.visits.source)}</p>
+                });
                 let runs = s.runs.iter().map(|r| format!("{} · {} · {}", thanthien_core::time::local_text(r.at), r.register.label(), r.erased)).collect::<Vec<_>>();
                 view! {
                     <table id="retention-periods"><tbody>{period(Register::Visit)}{period(Register::Feedback)}</tbody></table>
+                    {shared}
                     {(!runs.is_empty()).then(|| view! { <p class="hint" id="retention-runs">{format!("{}: {}", t().retention_last_runs, runs.join("; "))}</p> })}
                 }
             })}
+        </section>
+    }
+}
+
+/// Backups (admin): the folder, the backups there, "Sao lưu ngay", and a restore from one that
+/// goes in place at the next start.
+#[component]
+fn BackupCard() -> impl IntoView {
+    let status = RwSignal::new(None::<thanthien_core::ipc::BackupStatus>);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let reload = move || {
+        spawn_local(async move {
+            match api::backup_status().await {
+                Ok(s) => status.set(Some(s)),
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
+    reload();
+    let now = move |_| {
+        spawn_local(async move {
+            match api::backup_now().await {
+                Ok(s) => {
+                    error.set(None);
+                    notice.set(Some(t().saved.into()));
+                    status.set(Some(s));
+                }
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
+    let choose = move |_| {
+        spawn_local(async move {
+            match api::choose_backup_folder().await {
+                Ok(Some(_)) => reload(),
+                Ok(None) => {}
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
+    let restore = move |_| {
+        spawn_local(async move {
+            match api::restore_backup().await {
+                Ok(Some(_)) => reload(),
+                Ok(None) => {}
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
+    view! {
+        <section class="card backup" id="backup">
+            <h2>{t().backup_title}</h2>
+            <p class="hint">{t().backup_hint}</p>
+            {move || status.get().map(|s| {
+                let size = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1_048_576.0);
+                view! {
+                    <p class="mono" id="backup-folder">{s.folder.clone()}</p>
+                    {s.recovering.then(|| view! { <p class="form-error" id="backup-recovering">{t().backup_recovering}</p> })}
+                    {s.restore_staged.then(|| view! { <p class="notice" id="backup-staged">{t().backup_staged}</p> })}
+                    {if s.backups.is_empty() {
+                        view! { <p class="hint" id="backup-none">{t().backup_none}</p> }.into_any()
+                    } else {
+                        view! {
+                            <table id="backup-list"><tbody>
+                                {s.backups.iter().take(3).map(|b| view! {
+                                    <tr><td class="time">{thanthien_core::time::local_text(b.at)}</td><td class="num">{size(b.bytes)}</td></tr>
+                                }).collect_view()}
+                            </tbody></table>
+                        }.into_any()
+                    }}
+                }
+            })}
+            <div class="inline">
+                <button id="backup-now" on:click=now>{t().backup_now}</button>
+                <button id="choose-backup-folder" on:click=choose>{t().choose_folder}</button>
+                <button id="restore-backup" on:click=restore>{t().backup_restore}</button>
+            </div>
+            {outcome(error, notice)}
         </section>
     }
 }

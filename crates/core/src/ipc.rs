@@ -140,6 +140,25 @@ pub struct DeskSettings {
     pub office_hours: crate::procedure::OfficeHours,
 }
 
+/// The backups Cài đặt shows the admin: where they go, the ones there, and a restore in waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupStatus {
+    pub folder: String,
+    /// Newest first.
+    pub backups: Vec<BackupFile>,
+    /// A backup is staged and goes in place at the next start.
+    pub restore_staged: bool,
+    /// Restored, and not yet synced once: nothing can be recorded until then.
+    pub recovering: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupFile {
+    pub name: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub bytes: u64,
+}
+
 /// What changed behind the screens, sent to the window as the Tauri event [`CHANGED_EVENT`]:
 /// each screen reloads what it shows when one it depends on arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@ use thanthien_core::approval::WeekAction;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
-    CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest, SessionState,
-    SyncReport, SyncStatus,
+    BackupStatus, CommandError, DeskSettings, EnrollmentStatus, ErrorKind, MailboxReport, MailboxStatus, RatingRequest,
+    SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::{Official, OfficialInput};
 use thanthien_core::person::{AccessEntry, ErasureReport, FileFormat, PersonRecord};
@@ -513,4 +513,20 @@ pub async fn access_log() -> Result<Vec<AccessEntry>, CommandError> {
 
 pub async fn retention_status() -> Result<RetentionStatus, CommandError> {
     call("retention_status", &NoArgs {}).await
+}
+
+pub async fn backup_status() -> Result<BackupStatus, CommandError> {
+    call("backup_status", &NoArgs {}).await
+}
+
+pub async fn backup_now() -> Result<BackupStatus, CommandError> {
+    call("backup_now", &NoArgs {}).await
+}
+
+pub async fn choose_backup_folder() -> Result<Option<String>, CommandError> {
+    call("choose_backup_folder", &NoArgs {}).await
+}
+
+pub async fn restore_backup() -> Result<Option<String>, CommandError> {
+    call("restore_backup", &NoArgs {}).await
 }
