@@ -124,6 +124,35 @@ impl Office {
 /// The save dialog's title (its window's name, which the UI tests look for).
 pub const SAVE_TITLE: &str = "Lưu tệp - Thân Thiện";
 
+/// The file dialog's title when a backup is chosen to restore.
+pub const RESTORE_TITLE: &str = "Chọn bản sao lưu để khôi phục - Thân Thiện";
+
+/// A folder (or a file) picked in the system's dialog over the desk's window.
+async fn pick(app: &tauri::AppHandle, title: &str, from: &std::path::Path, file: bool) -> Option<PathBuf> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let (chosen, answer) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(title).set_directory(from);
+    if let Some(desk) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&desk);
+    }
+    let send = move |path: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = chosen.send(path);
+    };
+    if file {
+        dialog.add_filter("Sao lưu Thân Thiện", &["db"]).pick_file(send);
+    } else {
+        dialog.pick_folder(send);
+    }
+    answer.await.ok().flatten().and_then(|p| p.into_path().ok())
+}
+
+/// What was typed to find one person, read as core reads it.
+fn person_query(text: &str) -> Result<PersonQuery, CommandError> {
+    PersonQuery::parse(text)
+        .ok_or_else(|| CommandError::new(ErrorKind::Invalid, "Nhập họ tên, số điện thoại hoặc số định danh cần tìm."))
+}
+
 /// An export that could not be written, for the log and the screen.
 fn export_failed(e: impl std::fmt::Debug + std::fmt::Display) -> CommandError {
     tracing::warn!(error = ?e, "export failed");
@@ -743,11 +772,6 @@ pub async fn retention_status(office: Shared<'_>) -> Result<RetentionStatus, Com
     Ok(RetentionStatus { retention: store.reference().retention.clone(), runs: store.retention_runs(6).await? })
 }
 
-fn person_query(text: &str) -> Result<PersonQuery, CommandError> {
-    PersonQuery::parse(text)
-        .ok_or_else(|| CommandError::new(ErrorKind::Invalid, "Nhập họ tên, số điện thoại hoặc số định danh cần tìm."))
-}
-
 /// Where backups go, the ones there, and whether a restore waits for the next start (admin).
 #[tauri::command]
 pub async fn backup_status(office: Shared<'_>) -> Result<BackupStatus, CommandError> {
@@ -781,27 +805,4 @@ pub async fn restore_backup(office: Shared<'_>, app: tauri::AppHandle) -> Result
     crate::store::backup::stage(&data_dir, &file).await?;
     tracing::info!(file = %file.display(), "restore staged for the next start");
     Ok(Some(file.display().to_string()))
-}
-
-/// The file dialog's title when a backup is chosen to restore.
-pub const RESTORE_TITLE: &str = "Chọn bản sao lưu để khôi phục - Thân Thiện";
-
-/// A folder (or a file) picked in the system's dialog over the desk's window.
-async fn pick(app: &tauri::AppHandle, title: &str, from: &std::path::Path, file: bool) -> Option<PathBuf> {
-    use tauri::Manager;
-    use tauri_plugin_dialog::DialogExt;
-    let (chosen, answer) = tokio::sync::oneshot::channel();
-    let mut dialog = app.dialog().file().set_title(title).set_directory(from);
-    if let Some(desk) = app.get_webview_window("main") {
-        dialog = dialog.set_parent(&desk);
-    }
-    let send = move |path: Option<tauri_plugin_dialog::FilePath>| {
-        let _ = chosen.send(path);
-    };
-    if file {
-        dialog.add_filter("Sao lưu Thân Thiện", &["db"]).pick_file(send);
-    } else {
-        dialog.pick_folder(send);
-    }
-    answer.await.ok().flatten().and_then(|p| p.into_path().ok())
 }

@@ -21,6 +21,7 @@ const PHONE: &str = "0912345678";
 const PHONE_AS_TYPED: &str = "0912 345 678";
 const OLD_ID: &str = "079123456780";
 const ID: &str = "079123456789";
+const CORRECTED: &str = "Nguyễn Thị Hường (Hồng)";
 
 /// Every place on disk a PC keeps its store: the file and its write-ahead journal.
 fn raw_bytes(store: &Store) -> Vec<u8> {
@@ -35,7 +36,7 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 }
 
 /// What the person gave, in every spelling it was written in.
-const TRACES: [&str; 5] = [NAME, PHONE, PHONE_AS_TYPED, OLD_ID, ID];
+const TRACES: [&str; 6] = [NAME, PHONE, PHONE_AS_TYPED, OLD_ID, ID, "(Hồng)"];
 
 async fn pg_dump(pool: &PgPool) -> Vec<u8> {
     let (db,): (String,) = sqlx::query_as("SELECT current_database()").fetch_one(pool).await.unwrap();
@@ -91,6 +92,13 @@ async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
         ..Default::default()
     };
     let item = front_desk.record_feedback(letter, now).await.unwrap();
+    // Her name as she wants it on the letter: a correction of the sender, synced.
+    let sender = CorrectionInput {
+        name: Some(CORRECTED.into()),
+        reason: "Bà Hường bổ sung tên gọi".into(),
+        ..Default::default()
+    };
+    assert_eq!(front_desk.correct_feedback(item.id, sender).await.unwrap().submitter.as_deref(), Some(CORRECTED));
     let reply = format!("Cảm ơn bà {NAME}, xã đã bố trí thêm ghế.");
     front_desk.answer_feedback(item.id, "Lê Văn Tâm".into(), Notice::Phone, reply, now).await.unwrap();
     // Someone else's complaint, still being handled, and someone else's visit.
@@ -181,9 +189,9 @@ async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
-    // Seven events; the four that came in holding her data (arrival, correction, receipt, answer)
-    // were blanked here; the erasures came blanked from the head's PC.
-    assert_eq!((kept, fingerprinted), (7, 4));
+    // Eight events; the five that came in holding her data (arrival, both corrections, receipt,
+    // answer) were blanked here; the erasures came blanked from the head's PC.
+    assert_eq!((kept, fingerprinted), (8, 5));
     // Nothing left to push or pull, and a new round changes nothing.
     let again = client.sync_once(&front.store).await.unwrap();
     assert_eq!((again.pushed, again.pulled, again.rejected), (0, 0, 0));

@@ -29,9 +29,11 @@ pub enum PersonCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Puts a visit's personal data right (an amendment, synced): give the fields to change.
+    /// Puts a record's personal data right (an amendment, synced): give the fields to change.
+    /// A visit takes a name, phone, identity number and note; a feedback item its sender's name
+    /// and contact.
     Correct {
-        /// The visit's id (as `person find` lists it).
+        /// The record's id (as `person find` lists it).
         #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
         #[arg(long)]
@@ -42,6 +44,9 @@ pub enum PersonCommand {
         citizen_id: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// A feedback item's contact (phone, e-mail, address).
+        #[arg(long)]
+        contact: Option<String>,
         /// Who asked, and what was wrong.
         #[arg(long)]
         reason: String,
@@ -107,10 +112,20 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
                 out.display()
             );
         }
-        PersonCommand::Correct { id, name, phone, citizen_id, note, reason } => {
-            let visit = store.correct_visit(id, CorrectionInput { name, phone, citizen_id, note, reason }).await?;
+        PersonCommand::Correct { id, name, phone, citizen_id, note, contact, reason } => {
+            let input = CorrectionInput { name, phone, citizen_id, note, contact, reason };
+            let corrected = match store.visit(id).await? {
+                Some(_) => {
+                    let visit = store.correct_visit(id, input).await?;
+                    format!("lượt tiếp {} ({})", visit.id, local_text(visit.arrived_at))
+                }
+                None => {
+                    let item = store.correct_feedback(id, input).await?;
+                    format!("mục góp ý {} ({})", item.id, local_text(item.received_at))
+                }
+            };
             store.record_access(Access::Correct, &[id]).await?;
-            println!("Đã sửa lượt tiếp {} ({}).", visit.id, local_text(visit.arrived_at));
+            println!("Đã sửa {corrected}.");
         }
         PersonCommand::Log { json: true } => print_json(&store.access_log(1000).await?)?,
         PersonCommand::Log { json: false } => {

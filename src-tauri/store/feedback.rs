@@ -7,12 +7,12 @@ use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::{
-    self, FeedbackAnswered, FeedbackBoxOpened, FeedbackBoxSession, FeedbackChange, FeedbackClassified, FeedbackCoded,
-    FeedbackFacts, FeedbackInput, FeedbackItem, FeedbackRated, FeedbackReceived, FeedbackState, FeedbackStatusSet,
-    Kind, Notice, Status,
+    self, FeedbackAmended, FeedbackAnswered, FeedbackBoxOpened, FeedbackBoxSession, FeedbackChange, FeedbackClassified,
+    FeedbackCoded, FeedbackFacts, FeedbackInput, FeedbackItem, FeedbackRated, FeedbackReceived, FeedbackState,
+    FeedbackStatusSet, Kind, Notice, Status,
 };
 use thanthien_core::time::stamp;
-use thanthien_core::visit::{InputError, NationalCode, OfficialName};
+use thanthien_core::visit::{CorrectionInput, InputError, NationalCode, OfficialName};
 use uuid::Uuid;
 
 impl Store {
@@ -80,6 +80,12 @@ impl Store {
     ) -> Result<FeedbackItem> {
         let answered = FeedbackAnswered::parse(self.instant(at)?, by, via, reply).map_err(StoreError::Invalid)?;
         self.change_feedback(id, FeedbackChange::Answered(answered)).await
+    }
+
+    /// Puts the sender's name or contact right at their request (an amendment, synced).
+    pub async fn correct_feedback(&self, id: Uuid, input: CorrectionInput) -> Result<FeedbackItem> {
+        let amended = FeedbackAmended::parse(input).map_err(StoreError::Invalid)?;
+        self.change_feedback(id, FeedbackChange::Amended(amended)).await
     }
 
     /// Notes the code the item got in the national feedback system.

@@ -95,7 +95,7 @@ fn personal_fields(kind: &str) -> &'static [(&'static str, Blank)] {
     match kind {
         "visit.arrived" => &[("name", Blank::Replace), ("phone", Blank::Remove), ("citizen_id", Blank::Remove)],
         "visit.amended" => &[("name", Blank::Replace), ("phone", Blank::Remove), ("citizen_id", Blank::Remove)],
-        "feedback.received" => &[("submitter", Blank::Remove), ("contact", Blank::Remove)],
+        "feedback.received" | "feedback.amended" => &[("submitter", Blank::Remove), ("contact", Blank::Remove)],
         _ => &[],
     }
 }
@@ -266,6 +266,9 @@ mod tests {
         let blanked = blank("feedback.received", &payload, &who);
         assert!(blanked.get("submitter").is_none() && blanked.get("contact").is_none());
         assert_eq!(blanked["content"], "Ông *** phản ánh");
+        let corrected = json!({"submitter": "Phạm Văn Cường", "reason": "Ông Phạm Văn Cường sửa tên"});
+        let blanked = blank("feedback.amended", &corrected, &who);
+        assert_eq!(blanked, json!({"reason": "Ông *** sửa tên"}), "a correction of the sender goes too");
     }
 
     #[test]

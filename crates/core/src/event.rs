@@ -8,8 +8,8 @@ use crate::approval::WeekStepped;
 use crate::camera::{CameraChange, CameraChecked, CameraListed};
 use crate::erasure::Erased;
 use crate::feedback::{
-    FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded, FeedbackRated,
-    FeedbackReceived, FeedbackStatusSet,
+    FeedbackAmended, FeedbackAnswered, FeedbackBoxOpened, FeedbackChange, FeedbackClassified, FeedbackCoded,
+    FeedbackRated, FeedbackReceived, FeedbackStatusSet,
 };
 use crate::hlc::Hlc;
 use crate::official::OfficialListed;
@@ -182,6 +182,7 @@ event_kinds! {
     "feedback.coded" => Feedback(FeedbackChange::Coded): FeedbackCoded,
     "feedback.classified" => Feedback(FeedbackChange::Classified): FeedbackClassified,
     "feedback.rated" => Feedback(FeedbackChange::Rated): FeedbackRated,
+    "feedback.amended" => Feedback(FeedbackChange::Amended): FeedbackAmended,
     "feedback.erased" => Feedback(FeedbackChange::Erased): Erased,
     "feedback_box.opened" => FeedbackBox: FeedbackBoxOpened,
     "camera.listed" => Camera(CameraChange::Listed): CameraListed,

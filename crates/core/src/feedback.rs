@@ -336,6 +336,36 @@ pub struct FeedbackRated {
     pub satisfied: bool,
 }
 
+/// Payload of `feedback.amended`: the sender's name or contact put right at their request (Law
+/// 91/2025), with the reason for the audit trail. Fields left out are unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackAmended {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<VisitorName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Note>,
+    pub reason: String,
+}
+
+impl FeedbackAmended {
+    /// A correction as typed: the name and the contact (a phone, an address), and why.
+    pub fn parse(input: crate::visit::CorrectionInput) -> Result<FeedbackAmended, Vec<InputError>> {
+        let reason = match input.reason.trim() {
+            "" => Err(InputError::CorrectionReasonMissing),
+            text if text.chars().count() > crate::visit::NOTE_MAX_CHARS => Err(InputError::CorrectionReasonMissing),
+            text => Ok(text.to_owned()),
+        };
+        let contact = input.contact.or(input.phone);
+        let (submitter, contact, reason) =
+            (optional::<VisitorName>(input.name), optional::<Note>(contact), reason).all_valid()?;
+        if submitter.is_none() && contact.is_none() {
+            return Err(vec![InputError::CorrectionEmpty]);
+        }
+        Ok(FeedbackAmended { submitter, contact, reason })
+    }
+}
+
 /// A feedback event as the projection sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FeedbackChange {
@@ -345,6 +375,7 @@ pub enum FeedbackChange {
     Coded(FeedbackCoded),
     Classified(FeedbackClassified),
     Rated(FeedbackRated),
+    Amended(FeedbackAmended),
     Erased(crate::erasure::Erased),
 }
 
@@ -362,6 +393,9 @@ impl FeedbackChange {
                 // RFC 5322 keeps a header line within 998 characters.
                 r.message_id.as_deref().map_or(Ok(()), |m| crate::visit::check_text(m, InputField::Content, 998, false))
             }
+            FeedbackChange::Amended(a) => {
+                crate::visit::check_text(&a.reason, InputField::Note, crate::visit::NOTE_MAX_CHARS, true)
+            }
             _ => Ok(()),
         }
     }
@@ -373,7 +407,10 @@ impl FeedbackChange {
             FeedbackChange::StatusSet(s) => Some((Moment::StatusChange, s.at)),
             FeedbackChange::Answered(a) => Some((Moment::Answer, a.at)),
             FeedbackChange::Erased(e) => Some((Moment::Erasure, e.at)),
-            FeedbackChange::Coded(_) | FeedbackChange::Classified(_) | FeedbackChange::Rated(_) => None,
+            FeedbackChange::Coded(_)
+            | FeedbackChange::Classified(_)
+            | FeedbackChange::Rated(_)
+            | FeedbackChange::Amended(_) => None,
         }
     }
 }
@@ -416,6 +453,11 @@ pub struct FeedbackState {
     /// The citizen's satisfaction with the handling, once asked.
     #[serde(default)]
     pub satisfied: Option<Register<bool>>,
+    /// The sender's name and contact as corrected: the latest clock wins over the receipt's.
+    #[serde(default)]
+    pub submitter: Option<Register<VisitorName>>,
+    #[serde(default)]
+    pub contact: Option<Register<Note>>,
     /// The sender's data is erased: nothing more is recorded on the item.
     #[serde(default)]
     pub erased: Option<Register<crate::erasure::Erased>>,
@@ -434,6 +476,14 @@ impl FeedbackState {
             FeedbackChange::Coded(c) => merge(&mut self.code, c.national_code.clone(), hlc),
             FeedbackChange::Classified(c) => merge(&mut self.kind, c.kind, hlc),
             FeedbackChange::Rated(r) => merge(&mut self.satisfied, r.satisfied, hlc),
+            FeedbackChange::Amended(a) => {
+                if let Some(submitter) = &a.submitter {
+                    merge(&mut self.submitter, submitter.clone(), hlc);
+                }
+                if let Some(contact) = &a.contact {
+                    merge(&mut self.contact, contact.clone(), hlc);
+                }
+            }
             // The first erasure stands (see `VisitState::apply`).
             FeedbackChange::Erased(e) => {
                 if self.erased.as_ref().is_none_or(|first| hlc < first.hlc) {
@@ -508,6 +558,12 @@ impl FeedbackState {
             (Some((step, at)), Some((before, start))) if step != Moment::Receipt => not_before(step, at, before, start),
             _ => Ok(()),
         }
+    }
+
+    /// A corrected field's value, when the correction came after the receipt it corrects.
+    fn corrected<'a, T>(&self, field: &'a Option<Register<T>>) -> Option<&'a T> {
+        let received = self.received.as_ref()?;
+        field.as_ref().filter(|c| c.hlc > received.hlc).map(|c| &c.value)
     }
 
     /// What keeps the sender's data from being erased now: the item is still being handled (a
@@ -743,8 +799,8 @@ impl FeedbackState {
             content: r.content.to_string(),
             official: r.official.as_ref().map(ToString::to_string),
             procedure: r.procedure.as_ref().map(ToString::to_string),
-            submitter: r.submitter.as_ref().map(ToString::to_string),
-            contact: r.contact.as_ref().map(ToString::to_string),
+            submitter: self.corrected(&self.submitter).or(r.submitter.as_ref()).map(ToString::to_string),
+            contact: self.corrected(&self.contact).or(r.contact.as_ref()).map(ToString::to_string),
             hide_name: r.hide_name,
             attachments: r.attachments.iter().map(ToString::to_string).collect(),
             box_session: r.box_session,
@@ -869,6 +925,28 @@ mod tests {
             via: Notice::Letter,
             reply: "Đã lắp đèn.".to_owned().try_into().unwrap(),
         })
+    }
+
+    #[test]
+    fn a_corrected_sender_shows_once_it_follows_the_receipt_and_an_erased_item_takes_no_more() {
+        use crate::visit::CorrectionInput;
+        let correction = |name: &str| {
+            let input =
+                CorrectionInput { name: Some(name.into()), reason: "theo yêu cầu".into(), ..Default::default() };
+            FeedbackChange::Amended(FeedbackAmended::parse(input).unwrap())
+        };
+        let at = local(2026, 11, 23, 9, 0);
+        let mut s = FeedbackState::default();
+        s.apply(&received("suggestion", at), hlc(5, 1));
+        s.apply(&correction("Lê Văn An"), hlc(9, 1));
+        s.apply(&correction("Tên cũ hơn"), hlc(7, 2));
+        let view = s.view(Uuid::nil(), &calendar(), &OfficeHours::default(), date("2026-11-30")).unwrap();
+        assert_eq!(view.submitter.as_deref(), Some("Lê Văn An"), "the latest clock wins");
+        let nothing = CorrectionInput { reason: "x".into(), ..Default::default() };
+        assert_eq!(FeedbackAmended::parse(nothing), Err(vec![InputError::CorrectionEmpty]));
+        let erased = crate::erasure::erasure(at, crate::erasure::Grounds::Request, "yêu cầu").unwrap();
+        s.apply(&FeedbackChange::Erased(erased), hlc(10, 1));
+        assert_eq!(s.admits(&correction("Lại")), Err(InputError::AlreadyErased));
     }
 
     fn state(changes: &[FeedbackChange]) -> FeedbackState {

@@ -795,6 +795,7 @@ macro_rules! all_valid {
 }
 
 all_valid!(A, B);
+all_valid!(A, B, C);
 all_valid!(A, B, C, D);
 all_valid!(A, B, C, D, E);
 all_valid!(A, B, C, D, E, F);

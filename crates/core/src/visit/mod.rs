@@ -99,6 +99,9 @@ pub struct CorrectionInput {
     pub citizen_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A feedback item's contact (a phone, an e-mail or an address).
+    #[serde(default)]
+    pub contact: Option<String>,
     pub reason: String,
 }
 
