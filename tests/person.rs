@@ -279,3 +279,47 @@ async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: Pg
     assert!(!holds(&dump, "Đỗ Văn Cũ") && !holds(&dump, "Đỗ Thị Thư") && holds(&dump, "Đỗ Văn Mới"));
     province.stop();
 }
+
+/// A PC that pulls an erasure its own copy of the record does not allow (a dossier not returned)
+/// keeps the record as it is, and a later step of the record does not erase it either.
+#[tokio::test]
+async fn a_pulled_erasure_the_law_does_not_allow_erases_nothing() {
+    use thanthien_core::event::{Event, EventBody};
+    use thanthien_core::visit::{NewVisit, VisitArrived, VisitCalled, VisitChange, VisitFinished};
+    use thanthien_core::wire::PulledEvent;
+    let desk = common::desk().await;
+    let rogue = uuid::Uuid::now_v7();
+    let visit = uuid::Uuid::now_v7();
+    let at = Utc::now() - chrono::Duration::minutes(30);
+    let appointment = (Utc::now() + chrono::Duration::days(10)).date_naive();
+    let arrived = VisitArrived {
+        arrived_at: at,
+        ticket: None,
+        visit: NewVisit::parse(VisitInput { name: "Hồ Văn Giữ".into(), ..Default::default() }).unwrap(),
+    };
+    let erased = thanthien_core::erasure::erasure(at, Grounds::Request, "không hợp lệ").unwrap();
+    let changes = [
+        VisitChange::Arrived(arrived),
+        VisitChange::Finished(VisitFinished::new(at, Outcome::DossierReceived, Some(appointment)).unwrap()),
+        VisitChange::Erased(erased),
+        VisitChange::Called(VisitCalled {
+            called_at: at,
+            official: "Lê Văn Tâm".to_owned().try_into().unwrap(),
+            counter: thanthien_core::visit::Counter::try_from(1u16).unwrap(),
+        }),
+    ];
+    let pulled: Vec<PulledEvent> = changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, change)| {
+            let hlc =
+                thanthien_core::Hlc { wall_ms: at.timestamp_millis() as u64 + i as u64, counter: 0, device: rogue };
+            let event = Event::new("", rogue, i as i64 + 1, hlc, visit, &EventBody::Visit(change), None);
+            PulledEvent { cursor: i as i64 + 1, event }
+        })
+        .collect();
+    desk.store.apply_pulled(&pulled, 4).await.unwrap();
+    let kept = desk.store.visit(visit).await.unwrap().unwrap();
+    assert_eq!(kept.name, "Hồ Văn Giữ", "the dossier is still owed: the erasure is held back");
+    assert!(holds(&raw_bytes(&desk.store), "Hồ Văn Giữ"));
+}

@@ -5,7 +5,7 @@
 
 use super::{corrupt, event_from_row, feedback, invalid, visits, EventRow, Prior, Result, Store, EVENT_COLUMNS};
 use sqlx::{Sqlite, Transaction};
-use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds, ERASURE_KINDS};
+use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::FeedbackChange;
 use thanthien_core::person::{find, Access, AccessEntry, Accessed, ErasureReport, PersonQuery, Register};
@@ -209,12 +209,15 @@ pub(super) async fn project_access(
     Ok(())
 }
 
-/// Whether the record `entity_id` has been erased here.
+/// Whether the record `entity_id` has been erased here: its projected state says so (an erasure
+/// kept in the log but held back by the law's rule erases nothing, now or later).
 pub(super) async fn is_erased(tx: &mut Transaction<'static, Sqlite>, entity_id: Uuid) -> Result<bool> {
-    let found: Option<(i64,)> = sqlx::query_as(&format!(
-        "SELECT 1 FROM event WHERE entity_id = ? AND kind IN ('{}', '{}') LIMIT 1",
-        ERASURE_KINDS[0], ERASURE_KINDS[1]
-    ))
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT 1 FROM visit WHERE id = ?1 AND json_extract(state, '$.erased') IS NOT NULL
+         UNION ALL
+         SELECT 1 FROM feedback WHERE id = ?1 AND json_extract(state, '$.erased') IS NOT NULL
+         LIMIT 1",
+    )
     .bind(entity_id.to_string())
     .fetch_optional(&mut **tx)
     .await?;
