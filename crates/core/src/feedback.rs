@@ -351,11 +351,7 @@ pub struct FeedbackAmended {
 impl FeedbackAmended {
     /// A correction as typed: the name and the contact (a phone, an address), and why.
     pub fn parse(input: crate::visit::CorrectionInput) -> Result<FeedbackAmended, Vec<InputError>> {
-        let reason = match input.reason.trim() {
-            "" => Err(InputError::CorrectionReasonMissing),
-            text if text.chars().count() > crate::visit::NOTE_MAX_CHARS => Err(InputError::CorrectionReasonMissing),
-            text => Ok(text.to_owned()),
-        };
+        let reason = crate::visit::correction_reason(&input.reason);
         let contact = input.contact.or(input.phone);
         let (submitter, contact, reason) =
             (optional::<VisitorName>(input.name), optional::<Note>(contact), reason).all_valid()?;

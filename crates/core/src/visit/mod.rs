@@ -105,14 +105,19 @@ pub struct CorrectionInput {
     pub reason: String,
 }
 
+/// Why a record is corrected: required, at most a note's length (visits and feedback alike).
+pub(crate) fn correction_reason(text: &str) -> Result<String, InputError> {
+    match text.trim() {
+        "" => Err(InputError::CorrectionReasonMissing),
+        text if text.chars().count() > NOTE_MAX_CHARS => Err(InputError::CorrectionReasonMissing),
+        text => Ok(text.to_owned()),
+    }
+}
+
 impl VisitAmended {
     /// Checks every field of a correction at once; one with nothing to correct is refused.
     pub fn parse(input: CorrectionInput) -> Result<VisitAmended, Vec<InputError>> {
-        let reason = match input.reason.trim() {
-            "" => Err(InputError::CorrectionReasonMissing),
-            text if text.chars().count() > NOTE_MAX_CHARS => Err(InputError::CorrectionReasonMissing),
-            text => Ok(text.to_owned()),
-        };
+        let reason = correction_reason(&input.reason);
         let (name, phone, citizen_id, note, reason) = (
             fields::optional::<VisitorName>(input.name),
             fields::optional::<Phone>(input.phone),
