@@ -20,9 +20,7 @@ use thanthien_core::ipc::{
     RatingRequest, SessionState, SyncReport, SyncStatus,
 };
 use thanthien_core::official::{Official, OfficialInput};
-use thanthien_core::person::{
-    find, Access, AccessEntry, ErasureReport, FileFormat, PersonFile, PersonQuery, PersonRecord,
-};
+use thanthien_core::person::{Access, AccessEntry, ErasureReport, FileFormat, PersonQuery, PersonRecord};
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
@@ -717,7 +715,7 @@ pub async fn finish_setup(office: Shared<'_>) -> Result<(), CommandError> {
 pub async fn find_person(text: String, office: Shared<'_>) -> Result<Vec<PersonRecord>, CommandError> {
     let store = office.session.acting(&office.store, Permission::PersonalData, Utc::now())?;
     let query = person_query(&text)?;
-    let records = find(&query, &store.all_visits().await?, &store.feedback_register(office.today()).await?);
+    let records = store.find_person(&query).await?;
     store.record_access(Access::Search, &records.iter().map(|r| r.id).collect::<Vec<_>>()).await?;
     office.engine.nudge();
     Ok(records)
@@ -734,8 +732,7 @@ pub async fn export_person(
 ) -> Result<Option<String>, CommandError> {
     let store = office.session.acting(&office.store, Permission::PersonalData, Utc::now())?;
     let query = person_query(&text)?;
-    let (visits, feedback) = (store.all_visits().await?, store.feedback_register(office.today()).await?);
-    let file = PersonFile::gather(&store.office_name().await?, store.now(), &query, &visits, &feedback);
+    let file = store.person_file(&query).await?;
     let Some(path) = office.where_to_save(&app, &format.file_name()).await? else { return Ok(None) };
     let bytes = crate::report::person_file(&file, format).map_err(export_failed)?;
     crate::report::write_file(&path, &bytes).map_err(export_failed)?;

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use std::io::BufRead;
 use std::path::PathBuf;
 use thanthien_core::erasure::Grounds;
-use thanthien_core::person::{find, Access, FileFormat, PersonFile, PersonQuery, PersonRecord};
+use thanthien_core::person::{Access, FileFormat, PersonQuery, PersonRecord};
 use thanthien_core::time::local_text;
 use thanthien_core::visit::CorrectionInput;
 use uuid::Uuid;
@@ -75,10 +75,9 @@ fn query(text: &str) -> Result<PersonQuery, CliError> {
 }
 
 pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliError> {
-    let today = thanthien_core::time::local_day(store.now());
     match command {
         PersonCommand::Find { text, json } => {
-            let records = find(&query(&text)?, &store.all_visits().await?, &store.feedback_register(today).await?);
+            let records = store.find_person(&query(&text)?).await?;
             store.record_access(Access::Search, &ids(&records)).await?;
             if json {
                 return print_json(&records);
@@ -89,13 +88,7 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
             records.iter().for_each(print_record);
         }
         PersonCommand::Export { text, out } => {
-            let file = PersonFile::gather(
-                &store.office_name().await?,
-                store.now(),
-                &query(&text)?,
-                &store.all_visits().await?,
-                &store.feedback_register(today).await?,
-            );
+            let file = store.person_file(&query(&text)?).await?;
             let format = out
                 .extension()
                 .and_then(|e| FileFormat::parse(&e.to_string_lossy().to_ascii_lowercase()).ok())
@@ -142,7 +135,7 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
         }
         PersonCommand::Erase { text, reason, yes } => {
             let query = query(&text)?;
-            let records = find(&query, &store.all_visits().await?, &store.feedback_register(today).await?);
+            let records = store.find_person(&query).await?;
             if records.is_empty() {
                 println!("Không có bản ghi nào của người này.");
                 return Ok(());

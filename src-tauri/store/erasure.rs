@@ -8,7 +8,9 @@ use sqlx::{Sqlite, Transaction};
 use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::FeedbackChange;
-use thanthien_core::person::{find, Access, AccessEntry, Accessed, ErasureReport, PersonQuery, Register};
+use thanthien_core::person::{
+    find, Access, AccessEntry, Accessed, ErasureReport, PersonFile, PersonQuery, PersonRecord, Register,
+};
 use thanthien_core::retention::RetentionRun;
 use thanthien_core::time::stamp;
 use thanthien_core::visit::{InputError, VisitChange};
@@ -50,11 +52,24 @@ impl Store {
         Ok(())
     }
 
+    /// Every record of the person `query` finds, in both registers, ID numbers masked.
+    pub async fn find_person(&self, query: &PersonQuery) -> Result<Vec<PersonRecord>> {
+        let today = thanthien_core::time::local_day(self.now());
+        Ok(find(query, &self.all_visits().await?, &self.feedback_register(today).await?))
+    }
+
+    /// What the office holds about the person, in full: the file handed to them.
+    pub async fn person_file(&self, query: &PersonQuery) -> Result<PersonFile> {
+        let now = self.now();
+        let today = thanthien_core::time::local_day(now);
+        let (visits, feedback) = (self.all_visits().await?, self.feedback_register(today).await?);
+        Ok(PersonFile::gather(&self.office_name().await?, now, query, &visits, &feedback))
+    }
+
     /// Erases every record of the person `query` finds that the law lets go; the others are
     /// listed with what holds them.
     pub async fn erase_person(&self, query: &PersonQuery, grounds: Grounds, reason: &str) -> Result<ErasureReport> {
-        let today = thanthien_core::time::local_day(self.now());
-        let records = find(query, &self.all_visits().await?, &self.feedback_register(today).await?);
+        let records = self.find_person(query).await?;
         let mut report = ErasureReport::default();
         for record in records {
             match self.erase_one(record.register, record.id, grounds, reason).await {
