@@ -54,6 +54,8 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "choose_backup_folder",
     "restore_backup",
+    "breach_report",
+    "backup_recovery_code",
     "publicity_board",
     "export_board",
     "record_publication",

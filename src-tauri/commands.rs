@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use tauri::State;
 use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn};
 use thanthien_core::approval::WeekAction;
+use thanthien_core::breach::{BreachInput, BreachReport};
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::erasure::Grounds;
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
@@ -36,6 +37,10 @@ impl From<StoreError> for CommandError {
         match e {
             StoreError::Invalid(errors) => CommandError::invalid(&errors),
             StoreError::Denied(denial) => CommandError::denied(&denial),
+            StoreError::Key(why) => {
+                tracing::error!(error = ?why, "the store's key");
+                CommandError::new(ErrorKind::Internal, why.to_string())
+            }
             other => {
                 tracing::error!(error = ?other, "store failure");
                 CommandError::new(
@@ -762,6 +767,12 @@ pub async fn access_log(office: Shared<'_>) -> Result<Vec<AccessEntry>, CommandE
     Ok(office.read(Permission::PersonalData)?.access_log(200).await?)
 }
 
+/// The facts of a personal-data breach notice, gathered from the records (office head, admin).
+#[tauri::command]
+pub async fn breach_report(office: Shared<'_>, input: BreachInput) -> Result<BreachReport, CommandError> {
+    Ok(office.read(Permission::PersonalData)?.breach_report(input).await?)
+}
+
 /// The retention periods in force, with their legal ground, and the latest runs: Cài đặt shows them.
 #[tauri::command]
 pub async fn retention_status(office: Shared<'_>) -> Result<RetentionStatus, CommandError> {
@@ -792,14 +803,32 @@ pub async fn choose_backup_folder(office: Shared<'_>, app: tauri::AppHandle) -> 
     Ok(Some(folder.display().to_string()))
 }
 
-/// The admin picks a backup to restore: it is checked and staged, and goes in place when
-/// Thân Thiện next starts (the store in use cannot be swapped under the open window).
+/// The code that opens this PC's backups on another PC, for the admin to write down.
 #[tauri::command]
-pub async fn restore_backup(office: Shared<'_>, app: tauri::AppHandle) -> Result<Option<String>, CommandError> {
+pub async fn backup_recovery_code(office: Shared<'_>) -> Result<String, CommandError> {
+    Ok(office.read(Permission::Accounts)?.recovery_code())
+}
+
+/// The admin picks a backup to restore: it is checked and staged, and goes in place when
+/// Thân Thiện next starts (the store in use cannot be swapped under the open window). A backup
+/// from another PC needs that PC's recovery code.
+#[tauri::command]
+pub async fn restore_backup(
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+    recovery: Option<String>,
+) -> Result<Option<String>, CommandError> {
     let store = office.read(Permission::Accounts)?;
+    let recovery = match recovery.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Some(
+            crate::store::cipher::StoreKey::parse(code)
+                .ok_or_else(|| CommandError::invalid(&[thanthien_core::InputError::RecoveryCodeInvalid]))?,
+        ),
+        None => None,
+    };
     let Some(file) = pick(&app, RESTORE_TITLE, &store.backup_dir().await?, true).await else { return Ok(None) };
     let data_dir = store.path().parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    crate::store::backup::stage(&data_dir, &file).await?;
+    crate::store::backup::stage(&data_dir, &file, recovery.as_ref()).await?;
     tracing::info!(file = %file.display(), "restore staged for the next start");
     Ok(Some(file.display().to_string()))
 }

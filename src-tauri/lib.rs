@@ -181,6 +181,8 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::backup_now,
             commands::choose_backup_folder,
             commands::restore_backup,
+            commands::breach_report,
+            commands::backup_recovery_code,
             commands::publicity_board,
             commands::export_board,
             commands::record_publication,

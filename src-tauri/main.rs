@@ -51,7 +51,16 @@ fn main() -> ExitCode {
 fn open_window(dir: std::path::PathBuf) -> ExitCode {
     match std::panic::catch_unwind(|| thanthien::run_app(dir)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) => window_failed(&format!("{e:#}")),
+        // A store that cannot be opened for want of its key is said as it is: the window is fine.
+        Ok(Err(e)) => match e.downcast_ref::<thanthien::store::StoreError>() {
+            Some(thanthien::store::StoreError::Key(why)) => {
+                let message = format!("Không mở được Thân Thiện. {why}");
+                eprintln!("thanthien: {message}");
+                show_message(&message);
+                ExitCode::FAILURE
+            }
+            _ => window_failed(&format!("{e:#}")),
+        },
         Err(panic) => {
             let text =
                 panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));

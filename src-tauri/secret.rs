@@ -11,6 +11,9 @@ pub enum Vault {
     Mailbox,
     /// The token this PC shows the province, under the PC's device id.
     DeviceToken,
+    /// The key the local store and its backups are encrypted with, under the id its key file
+    /// names (`store::cipher`).
+    StoreKey,
 }
 
 impl Vault {
@@ -18,6 +21,7 @@ impl Vault {
         match self {
             Vault::Mailbox => "vn.thanthien.mailbox",
             Vault::DeviceToken => "vn.thanthien.device",
+            Vault::StoreKey => "vn.thanthien.store",
         }
     }
 }
@@ -26,6 +30,12 @@ impl Vault {
 const WAIT: Duration = Duration::from_secs(3);
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> keyring::Result<T> + Send + 'static) -> Option<T> {
+    // A Linux session without a session bus has no Secret Service to ask; asking would make
+    // libdbus try to launch a bus (dbus-launch) on every start of the command line.
+    if cfg!(target_os = "linux") && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        tracing::info!("no session bus: no OS credential store");
+        return None;
+    }
     match tokio::time::timeout(WAIT, tokio::task::spawn_blocking(work)).await {
         Ok(Ok(Ok(value))) => Some(value),
         Ok(Ok(Err(e))) => {

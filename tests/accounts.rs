@@ -49,7 +49,11 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     }
     // The hash is Argon2id with its own salt, never the password.
     let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM account WHERE username = 'lan.nt'")
-        .fetch_one(&sqlx::SqlitePool::connect(&format!("sqlite://{}", s.path().display())).await.unwrap())
+        .fetch_one(
+            &sqlx::SqlitePool::connect_with(thanthien::store::cipher::options_for(s.path()).await.unwrap())
+                .await
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains("đúng"), "{hash}");

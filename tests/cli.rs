@@ -800,20 +800,23 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
         dir.path(),
         &format!(
             "$BIN enroll --server {url} --code {code}\n$BIN visit add --name 'Đỗ Thị Phương' >/dev/null\n$BIN sync\n\
-             secret-tool search --all service vn.thanthien.device"
+             secret-tool search --all service vn.thanthien.device\n{STORE_KEY}"
         ),
     )
     .await;
     assert!(run.ok, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("Đã gửi 1 bản ghi"), "{}", run.stdout);
     let token = run.stdout.lines().find_map(|l| l.strip_prefix("secret = ")).expect("the token in the store").trim();
+    // The store's key went to the Secret Service too: the data folder does not hold it.
+    let key = store_key(&run.stdout);
+    assert!(!data_folder_holds(dir.path(), &key));
     let (known,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM device WHERE token_hash = $1)")
         .bind(thanthien_province::db::hash_secret(token))
         .fetch_one(&pool)
         .await
         .unwrap();
     assert!(known, "the stored secret is the token the province issued");
-    assert_eq!(common::token_columns(dir.path()).await, (None, true));
+    assert_eq!(token_columns(dir.path(), &key).await, (None, true));
     assert!(!data_folder_holds(dir.path(), token));
 
     // Enrolled with no credential store: the token stays in the database and the log says so;
@@ -827,11 +830,47 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
     assert!(!in_store);
     let log = std::fs::read_to_string(dir.path().join("logs").join("thanthien-cli.log")).unwrap();
     assert!(log.contains("no OS credential store"), "{log}");
-    let run =
-        in_desktop_session(home.path(), dir.path(), "$BIN sync\nsecret-tool search --all service vn.thanthien.device")
-            .await;
+    let kept_key = std::fs::read_to_string(dir.path().join("thanthien.db.key")).unwrap();
+    let kept_key = kept_key.trim().strip_prefix("key ").expect("the store's key in its file").to_owned();
+    let run = in_desktop_session(
+        home.path(),
+        dir.path(),
+        &format!("$BIN sync\nsecret-tool search --all service vn.thanthien.device\n{STORE_KEY}"),
+    )
+    .await;
     assert!(run.ok, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains(&format!("secret = {kept_here}")), "{}", run.stdout);
-    assert_eq!(common::token_columns(dir.path()).await, (None, true));
+    // The store's key moved into the Secret Service as well, and left no copy in the folder.
+    assert_eq!(store_key(&run.stdout), kept_key);
+    assert!(!data_folder_holds(dir.path(), &kept_key));
+    assert_eq!(token_columns(dir.path(), &kept_key).await, (None, true));
     assert!(!data_folder_holds(dir.path(), &kept_here), "no copy left in the database's free pages or journal");
+}
+
+/// The script line that prints the store's key from the Secret Service, after a marker.
+const STORE_KEY: &str = "echo '-- store key --'\nsecret-tool search --all service vn.thanthien.store";
+
+/// The store's key as `STORE_KEY` printed it.
+fn store_key(stdout: &str) -> String {
+    let after = stdout.split("-- store key --").nth(1).expect("the store key's part");
+    after
+        .lines()
+        .find_map(|l| l.strip_prefix("secret = "))
+        .expect("the store's key in the Secret Service")
+        .trim()
+        .to_owned()
+}
+
+/// The token columns of the store in `dir`, read outside the desktop session with `key` (the
+/// store's key, read from the session's Secret Service): a copy of the folder's store with a key
+/// file holding it.
+async fn token_columns(dir: &Path, key: &str) -> (Option<String>, bool) {
+    let copy = tempfile::tempdir().unwrap();
+    for file in ["thanthien.db", "thanthien.db-wal"] {
+        if dir.join(file).exists() {
+            std::fs::copy(dir.join(file), copy.path().join(file)).unwrap();
+        }
+    }
+    std::fs::write(copy.path().join("thanthien.db.key"), format!("key {key}\n")).unwrap();
+    common::token_columns(copy.path()).await
 }

@@ -15,6 +15,7 @@ use thanthien_core::feedback::{FeedbackInput, Notice};
 use thanthien_core::person::{PersonFile, PersonQuery, Register};
 use thanthien_core::summary::Week;
 use thanthien_core::visit::{CorrectionInput, FinishInput, Outcome, VisitInput};
+use uuid::Uuid;
 
 const NAME: &str = "Nguyễn Thị Hường";
 const PHONE: &str = "0912345678";
@@ -23,11 +24,13 @@ const OLD_ID: &str = "079123456780";
 const ID: &str = "079123456789";
 const CORRECTED: &str = "Nguyễn Thị Hường (Hồng)";
 
-/// Every place on disk a PC keeps its store: the file and its write-ahead journal.
-fn raw_bytes(store: &Store) -> Vec<u8> {
+/// Every place on disk a PC keeps its store, the file and its write-ahead journal, as copied off
+/// the PC (encrypted) and as read with the key (every row, in the clear).
+async fn raw_bytes(store: &Store) -> Vec<u8> {
     let mut bytes = std::fs::read(store.path()).unwrap();
     let wal = store.path().with_extension("db-wal");
     bytes.extend(std::fs::read(wal).unwrap_or_default());
+    bytes.extend(common::clear_copy(store.path()).await);
     bytes
 }
 
@@ -156,7 +159,7 @@ async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
     client.sync_once(&front.store).await.unwrap();
 
     for (pc, desk) in [("the head's PC", &head), ("the front desk", &front)] {
-        let bytes = raw_bytes(&desk.store);
+        let bytes = raw_bytes(&desk.store).await;
         for trace in TRACES {
             assert!(!holds(&bytes, trace), "{pc}'s SQLite file or journal still holds {trace:?}");
         }
@@ -198,21 +201,19 @@ async fn an_erasure_reaches_every_copy_and_moves_no_figure(pool: PgPool) {
     province.stop();
 }
 
-#[sqlx::test(migrations = "crates/server/migrations")]
-async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: PgPool) {
-    use chrono::Duration;
-    use thanthien_core::wire::ReferenceKind;
-    let province = Province::start(&pool).await;
-    common::commune(&pool, "26734").await;
-    let desk = common::desk().await;
-    let client = Client::new();
-    let url = format!("http://{}", province.addr);
-    client.enroll(&desk.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
-    let now = Utc::now();
-    let ago = |days: i64| now - Duration::days(days);
-    let store = desk.store.by("lan.nt");
+/// The records of a paper book entered late: visits and letters that ended long ago or lately, and
+/// a dossier received long ago and never returned.
+struct PaperBook {
+    old: Uuid,
+    recent: Uuid,
+    owed: Uuid,
+    old_letter: Uuid,
+    recent_letter: Uuid,
+}
 
-    // The paper book, entered late: visits and letters ended long ago or lately.
+async fn paper_book(store: &Store, now: chrono::DateTime<Utc>) -> PaperBook {
+    use chrono::Duration;
+    let ago = |days: i64| now - Duration::days(days);
     let visit = |name: &str, days: i64| {
         let store = store.clone();
         let name = name.to_owned();
@@ -249,11 +250,28 @@ async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: Pg
     };
     let old_letter = letter("Đỗ Thị Thư", 70).await;
     let recent_letter = letter("Đỗ Văn Gửi", 30).await;
+    PaperBook { old, recent, owed: owed.id, old_letter, recent_letter }
+}
+
+/// Two months for both registers, as the province publishes it.
+const TWO_MONTHS: &str = r#"{"visits": {"months": 2, "source": "Quyết định thử của UBND tỉnh"},
+                             "feedback": {"months": 2, "source": "Quyết định thử của UBND tỉnh"}}"#;
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: PgPool) {
+    use thanthien_core::wire::ReferenceKind;
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "26734").await;
+    let desk = common::desk().await;
+    let client = Client::new();
+    let url = format!("http://{}", province.addr);
+    client.enroll(&desk.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
+    let now = Utc::now();
+    let store = desk.store.by("lan.nt");
+    let PaperBook { old, recent, owed, old_letter, recent_letter } = paper_book(&store, now).await;
 
     // The province sets two months for both registers; the PC takes it on its next round.
-    let periods = r#"{"visits": {"months": 2, "source": "Quyết định thử của UBND tỉnh"},
-                      "feedback": {"months": 2, "source": "Quyết định thử của UBND tỉnh"}}"#;
-    thanthien_province::db::publish_reference(&pool, ReferenceKind::Retention, periods).await.unwrap();
+    thanthien_province::db::publish_reference(&pool, ReferenceKind::Retention, TWO_MONTHS).await.unwrap();
     assert_eq!(client.sync_once(&desk.store).await.unwrap().reference, 1);
     assert_eq!(desk.store.reference().retention.visits.months, 2);
 
@@ -264,12 +282,12 @@ async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: Pg
     let name_of = |id| visits.iter().find(|v| v.id == id).unwrap().name.clone();
     assert_eq!(name_of(old), "(đã xoá)");
     assert_eq!(name_of(recent), "Đỗ Văn Mới", "within its period");
-    assert_eq!(name_of(owed.id), "Đỗ Thị Chờ", "a dossier not returned never expires");
+    assert_eq!(name_of(owed), "Đỗ Thị Chờ", "a dossier not returned never expires");
     let today = thanthien_core::time::local_day(now);
     let register = desk.store.feedback_register(today).await.unwrap();
     let sender = |id| register.iter().find(|f| f.id == id).unwrap().submitter.clone();
     assert_eq!((sender(old_letter), sender(recent_letter)), (None, Some("Đỗ Văn Gửi".into())));
-    assert!(!holds(&raw_bytes(&desk.store), "Đỗ Văn Cũ") && !holds(&raw_bytes(&desk.store), "Đỗ Thị Thư"));
+    assert!(!holds(&raw_bytes(&desk.store).await, "Đỗ Văn Cũ") && !holds(&raw_bytes(&desk.store).await, "Đỗ Thị Thư"));
     // The log, and once a day only.
     assert_eq!(desk.store.retention_runs(10).await.unwrap(), runs.iter().rev().cloned().collect::<Vec<_>>());
     assert!(desk.store.run_retention_if_due().await.unwrap().is_none());
@@ -277,6 +295,55 @@ async fn retention_blanks_exactly_the_records_past_the_provinces_period(pool: Pg
     assert_eq!(client.sync_once(&desk.store).await.unwrap().pushed, 2);
     let dump = pg_dump(&pool).await;
     assert!(!holds(&dump, "Đỗ Văn Cũ") && !holds(&dump, "Đỗ Thị Thư") && holds(&dump, "Đỗ Văn Mới"));
+    province.stop();
+}
+
+/// A commune whose PC stopped syncing: the province's own run erases, on the server, what is past
+/// the period and nothing else; when the PC comes back it takes the province's erasures and blanks
+/// its own copies, and its own run finds nothing left to do.
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn the_province_erases_what_a_silent_commune_keeps_past_the_period(pool: PgPool) {
+    use thanthien_core::wire::ReferenceKind;
+    let province = Province::start(&pool).await;
+    common::commune(&pool, "26734").await;
+    let desk = common::desk().await;
+    let client = Client::new();
+    let url = format!("http://{}", province.addr);
+    client.enroll(&desk.store, &url, &common::code_for(&pool, "26734").await).await.unwrap();
+    let now = Utc::now();
+    let book = paper_book(&desk.store.by("lan.nt"), now).await;
+    client.sync_once(&desk.store).await.unwrap();
+    // The PC goes silent; the province publishes two months and runs its retention.
+    thanthien_province::db::publish_reference(&pool, ReferenceKind::Retention, TWO_MONTHS).await.unwrap();
+    let runs = thanthien_province::erasure::run_retention(&pool, now).await.unwrap();
+    let erased: Vec<(&str, Register, u32, u32)> =
+        runs.iter().map(|r| (r.commune_code.as_str(), r.register, r.months, r.erased)).collect();
+    assert_eq!(erased, [("26734", Register::Visit, 2, 1), ("26734", Register::Feedback, 2, 1)]);
+    let dump = pg_dump(&pool).await;
+    assert!(!holds(&dump, "Đỗ Văn Cũ") && !holds(&dump, "Đỗ Thị Thư"), "past the period: erased on the server");
+    for kept in ["Đỗ Văn Mới", "Đỗ Thị Chờ", "Đỗ Văn Gửi"] {
+        assert!(holds(&dump, kept), "{kept} is within its period or still owed");
+    }
+    assert_eq!(thanthien_province::erasure::retention_runs(&pool, 10).await.unwrap().len(), 2, "the log");
+    assert!(thanthien_province::erasure::run_retention(&pool, now).await.unwrap().is_empty(), "done once");
+
+    // The PC comes back: the province's erasures reach its copies.
+    let round = client.sync_once(&desk.store).await.unwrap();
+    assert_eq!(desk.store.pulled_quarantine().await.unwrap(), []);
+    assert_eq!((round.pulled, round.rejected), (2, 0));
+    let visits = desk.store.all_visits().await.unwrap();
+    let name_of = |id| visits.iter().find(|v| v.id == id).unwrap().name.clone();
+    assert_eq!(
+        [name_of(book.old), name_of(book.recent), name_of(book.owed)],
+        ["(đã xoá)", "Đỗ Văn Mới", "Đỗ Thị Chờ"].map(String::from)
+    );
+    let register = desk.store.feedback_register(thanthien_core::time::local_day(now)).await.unwrap();
+    let sender = |id| register.iter().find(|f| f.id == id).unwrap().submitter.clone();
+    assert_eq!((sender(book.old_letter), sender(book.recent_letter)), (None, Some("Đỗ Văn Gửi".into())));
+    let bytes = raw_bytes(&desk.store).await;
+    assert!(!holds(&bytes, "Đỗ Văn Cũ") && !holds(&bytes, "Đỗ Thị Thư"));
+    let own = desk.store.run_retention_if_due().await.unwrap().expect("the day's first run");
+    assert!(own.iter().all(|r| r.erased == 0), "nothing left for the PC: {own:?}");
     province.stop();
 }
 
@@ -321,5 +388,5 @@ async fn a_pulled_erasure_the_law_does_not_allow_erases_nothing() {
     desk.store.apply_pulled(&pulled, 4).await.unwrap();
     let kept = desk.store.visit(visit).await.unwrap().unwrap();
     assert_eq!(kept.name, "Hồ Văn Giữ", "the dossier is still owed: the erasure is held back");
-    assert!(holds(&raw_bytes(&desk.store), "Hồ Văn Giữ"));
+    assert!(holds(&raw_bytes(&desk.store).await, "Hồ Văn Giữ"));
 }

@@ -44,10 +44,9 @@ async fn the_store_runs_in_wal_mode() {
     desk.store.record_visit(named("An"), Utc::now()).await.unwrap();
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
         .fetch_one(
-            &mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
-                "sqlite://{}",
-                desk.store.path().display()
-            ))
+            &mut sqlx::ConnectOptions::connect(
+                &thanthien::store::cipher::options_for(desk.store.path()).await.unwrap(),
+            )
             .await
             .unwrap(),
         )
@@ -133,7 +132,7 @@ async fn a_visit_is_called_recalled_finished_and_rated_once() {
     // The columns reports will query say the same as the view.
     let (outcome, waiting): (String, i64) = sqlx::query_as("SELECT outcome, waiting_secs FROM visit")
         .fetch_one(
-            &mut <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", s.path().display()))
+            &mut sqlx::ConnectOptions::connect(&thanthien::store::cipher::options_for(s.path()).await.unwrap())
                 .await
                 .unwrap(),
         )

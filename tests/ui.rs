@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 async fn visit_names_in_file(db: &Path) -> Vec<String> {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
+    let mut conn =
+        sqlx::ConnectOptions::connect(&thanthien::store::cipher::options_for(db).await.unwrap().read_only(true))
+            .await
+            .unwrap();
     let rows: Vec<(String,)> = sqlx::query_as("SELECT visitor_name FROM visit").fetch_all(&mut conn).await.unwrap();
     rows.into_iter().map(|(n,)| n).collect()
 }
@@ -276,8 +278,11 @@ async fn publicity_board(c: &Client, data: &Path) {
 }
 
 async fn db(data: &Path) -> sqlx::SqliteConnection {
-    use sqlx::Connection;
-    sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display())).await.unwrap()
+    sqlx::ConnectOptions::connect(
+        &thanthien::store::cipher::options_for(&data.join("thanthien.db")).await.unwrap().read_only(true),
+    )
+    .await
+    .unwrap()
 }
 
 /// The office head's week: this week's arrival against last week's one, with its charts; then
@@ -373,11 +378,11 @@ async fn feedback_register(c: &Client, data: &Path) {
     wait_for(c, "#fb-satisfied").await.click().await.unwrap();
     wait_for(c, "#fb-satisfied.chosen").await;
     assert!(wait_for(c, "#feedback-register tbody tr .left").await.text().await.unwrap().starts_with("Trễ "));
-    use sqlx::Connection;
-    let mut conn =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display()))
-            .await
-            .unwrap();
+    let mut conn = sqlx::ConnectOptions::connect(
+        &thanthien::store::cipher::options_for(&data.join("thanthien.db")).await.unwrap().read_only(true),
+    )
+    .await
+    .unwrap();
     let (linked,): (i64,) = sqlx::query_as("SELECT count(*) FROM feedback WHERE box_session IS NOT NULL")
         .fetch_one(&mut conn)
         .await
@@ -436,11 +441,11 @@ async fn apology_slip(c: &Client, data: &Path) {
     wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
     wait_count(c, "#apology-slip", 0).await;
     wait_count(c, "#dossiers-at-risk tbody tr", 0).await;
-    use sqlx::Connection;
-    let mut conn =
-        sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", data.join("thanthien.db").display()))
-            .await
-            .unwrap();
+    let mut conn = sqlx::ConnectOptions::connect(
+        &thanthien::store::cipher::options_for(&data.join("thanthien.db")).await.unwrap().read_only(true),
+    )
+    .await
+    .unwrap();
     let (apology,): (bool,) =
         sqlx::query_as("SELECT json_extract(payload, '$.apology') FROM event WHERE kind = 'visit.rescheduled'")
             .fetch_one(&mut conn)
@@ -452,8 +457,10 @@ async fn apology_slip(c: &Client, data: &Path) {
 /// Waits until the input `css` holds `value` (filled in asynchronously).
 /// (level, reasons) of every rating event in the file.
 async fn ratings_in_file(db: &Path) -> Vec<(i64, String)> {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
+    let mut conn =
+        sqlx::ConnectOptions::connect(&thanthien::store::cipher::options_for(db).await.unwrap().read_only(true))
+            .await
+            .unwrap();
     sqlx::query_as(
         "SELECT json_extract(payload, '$.level'), json_extract(payload, '$.reasons') FROM event WHERE kind = 'visit.rated'",
     )

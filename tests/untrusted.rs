@@ -127,7 +127,9 @@ async fn a_bad_event_in_a_queue_or_a_pull_page_stops_nothing_behind_it(pool: PgP
     for name in ["Khách một", "Khách hai", "Khách ba"] {
         add(&a.store, name).await;
     }
-    let file = sqlx::SqlitePool::connect(&format!("sqlite://{}", a.store.path().display())).await.unwrap();
+    let file = sqlx::SqlitePool::connect_with(thanthien::store::cipher::options_for(a.store.path()).await.unwrap())
+        .await
+        .unwrap();
     sqlx::query("UPDATE event SET payload = json_set(payload, '$.admin', 1) WHERE seq = 2")
         .execute(&file)
         .await

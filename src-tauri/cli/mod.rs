@@ -9,6 +9,7 @@ mod registers;
 mod visits;
 mod weekly;
 
+use crate::store::cipher::StoreKey;
 use crate::store::{Store, StoreError};
 use crate::sync::{Client, Engine, SyncError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -54,7 +55,8 @@ pub enum Command {
         #[arg(long)]
         run: bool,
     },
-    /// Backups of this PC's store: now (into the chosen folder, or --to DIR), or restore one.
+    /// Backups of this PC's store: now (into the chosen folder, or --to DIR), restore one, or the
+    /// recovery code that opens them on another PC.
     Backup {
         #[command(subcommand)]
         command: BackupCommand,
@@ -305,14 +307,25 @@ pub enum BackupCommand {
     },
     /// Puts a backup in place of this PC's store (close the window first). The PC then writes
     /// nothing until one sync round has told it where its numbering goes on and given back what
-    /// it had synced after the backup.
-    Restore { file: PathBuf },
+    /// it had synced after the backup. A backup made on another PC (the broken one this PC
+    /// replaces) needs that PC's recovery code: --key.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// The recovery code of this PC's backups: keep it on paper, apart from the backups.
+    Key,
 }
 
 async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
     // A restore replaces the store: it runs before the store is opened.
-    if let Command::Backup { command: BackupCommand::Restore { file } } = &command {
-        crate::store::backup::restore(&dir, file).await?;
+    if let Command::Backup { command: BackupCommand::Restore { file, key } } = &command {
+        let recovery = match key {
+            Some(code) => Some(StoreKey::parse(code).ok_or(thanthien_core::InputError::RecoveryCodeInvalid)?),
+            None => None,
+        };
+        crate::store::backup::restore(&dir, file, recovery.as_ref()).await?;
         println!("Đã khôi phục từ {}. Đồng bộ một lần (thanthien sync) trước khi ghi tiếp.", file.display());
         return Ok(());
     }
@@ -344,6 +357,10 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
             made.map(|path| println!("Đã sao lưu vào {}", path.display())).map_err(CliError::from)
         }
         Command::Backup { command: BackupCommand::Restore { .. } } => Ok(()),
+        Command::Backup { command: BackupCommand::Key } => {
+            println!("{}", store.recovery_code());
+            Ok(())
+        }
         Command::Sync => sync(&store).await,
         Command::Update { install } => update(&store, install).await,
     };

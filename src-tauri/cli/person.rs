@@ -4,9 +4,11 @@
 
 use super::{print_json, CliError};
 use crate::store::Store;
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use std::io::BufRead;
 use std::path::PathBuf;
+use thanthien_core::breach::BreachInput;
 use thanthien_core::erasure::Grounds;
 use thanthien_core::person::{Access, FileFormat, PersonQuery, PersonRecord};
 use thanthien_core::time::local_text;
@@ -53,6 +55,21 @@ pub enum PersonCommand {
     },
     /// The access log: who searched, exported, corrected or erased a person's data, when, where.
     Log {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The facts of a personal-data breach notice, due to the Ministry of Public Security within
+    /// 72 hours of finding the breach: which data, how many people, since when, what was done.
+    Breach {
+        /// When the breach was found (RFC 3339, e.g. 2026-12-01T08:05:00+07:00).
+        #[arg(long, value_parser = crate::cli::parse_at)]
+        found: DateTime<Utc>,
+        /// What happened (a stolen PC, a lost USB backup, …).
+        #[arg(long)]
+        what: String,
+        /// What the office did about it.
+        #[arg(long)]
+        measures: String,
         #[arg(long)]
         json: bool,
     },
@@ -119,6 +136,17 @@ pub async fn person(store: &Store, command: PersonCommand) -> Result<(), CliErro
             };
             store.record_access(Access::Correct, &[id]).await?;
             println!("Đã sửa {corrected}.");
+        }
+        PersonCommand::Breach { found, what, measures, json } => {
+            let input = BreachInput { discovered_at: Some(found), what_happened: what, measures };
+            let report = store.breach_report(input).await?;
+            if json {
+                return print_json(&report);
+            }
+            for (heading, lines) in report.sections(store.now()) {
+                println!("{heading}");
+                lines.iter().for_each(|line| println!("  {line}"));
+            }
         }
         PersonCommand::Log { json: true } => print_json(&store.access_log(1000).await?)?,
         PersonCommand::Log { json: false } => {

@@ -1,8 +1,11 @@
 //! Backups of the local store and a restore that harms no one (issue 17): a consistent copy made
-//! while the desk works (`VACUUM INTO`, SQLite's own online copy, compacted), daily and on demand,
-//! the last 14 kept; a restore that puts a backup in place and keeps the PC from writing until
-//! the province has told it how far its numbering had gone and given back what it had synced.
+//! while the desk works (one read transaction, SQLCipher's export, compacted), encrypted with the
+//! store's own key, daily and on demand, the last 14 kept; a restore that puts a backup in place
+//! (re-encrypted with this PC's key when it came from another PC, given that PC's recovery code)
+//! and keeps the PC from writing until the province has told it how far its numbering had gone
+//! and given back what it had synced.
 
+use super::cipher::{self, StoreKey};
 use super::{Result, Store, StoreError, DB_FILE};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -37,7 +40,12 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(io)?;
         let now = Utc::now();
         let path = dir.join(format!("{PREFIX}{}.db", now.format("%Y%m%d-%H%M%S-%3f")));
-        sqlx::query("VACUUM INTO ?").bind(path.to_string_lossy().into_owned()).execute(&self.writer).await?;
+        // Made under another name, then renamed: a half-made copy is never listed as a backup.
+        let part = path.with_extension("db.part");
+        let mut conn = self.writer.acquire().await?;
+        cipher::copy_into(&mut conn, &part, &self.key).await?;
+        drop(conn);
+        std::fs::rename(&part, &path).map_err(io)?;
         let mut kept = backups_in(dir).map_err(io)?;
         while kept.len() > KEEP {
             let oldest = kept.remove(0);
@@ -84,6 +92,12 @@ impl Store {
         })
     }
 
+    /// The code that opens this PC's backups on another PC (a replacement for a broken one):
+    /// the store's key, written as the office writes it down.
+    pub fn recovery_code(&self) -> String {
+        self.key.recovery_code()
+    }
+
     /// Whether this PC was restored and has not yet heard from the province since.
     pub async fn recovering(&self) -> Result<bool> {
         let (recovering,): (bool,) =
@@ -110,34 +124,77 @@ impl Store {
 /// Puts the backup `file` in place as the store of `dir`, marked as restored: the PC writes
 /// nothing until its next sync round has run. The store must not be open (the window stages the
 /// file instead, and the next start puts it in place). The backup must read as a store of this
-/// app, or nothing is touched.
-pub async fn restore(dir: &Path, file: &Path) -> Result<()> {
-    stage(dir, file).await?;
+/// app, with this PC's key or the `recovery` code of the PC that made it, or nothing is touched.
+pub async fn restore(dir: &Path, file: &Path, recovery: Option<&StoreKey>) -> Result<()> {
+    stage(dir, file, recovery).await?;
     Store::open(dir).await?.close().await;
     Ok(())
 }
 
-/// Checks a backup and copies it beside the store, where the next `Store::open` puts it in
-/// place (`take_staged`). The store in use is untouched until then.
-pub async fn stage(dir: &Path, file: &Path) -> Result<()> {
+/// Checks a backup and copies it beside the store, encrypted with this PC's key, where the next
+/// `Store::open` puts it in place (`take_staged`). The store in use is untouched until then, and
+/// so is the backup file.
+pub async fn stage(dir: &Path, file: &Path, recovery: Option<&StoreKey>) -> Result<()> {
+    let io = |source| StoreError::DataDir { path: dir.to_owned(), source };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    // Which key opens it: this PC's, the recovery code given, or none (a backup from before the
+    // store was encrypted). Nothing is made in the folder until one does.
+    let own = cipher::key_of(dir).await?;
+    let opens_with = if cipher::is_plain(file) {
+        reads_as_store(file, None).await.then_some(None)
+    } else {
+        let mut found = None;
+        for candidate in own.iter().chain(recovery) {
+            if reads_as_store(file, Some(candidate)).await {
+                found = Some(Some(candidate.clone()));
+                break;
+            }
+        }
+        found
+    };
+    let opens_with = match opens_with {
+        Some(opens_with) => opens_with,
+        None if cipher::looks_encrypted(file) => {
+            let why = if recovery.is_none() { InputError::BackupKeyNeeded } else { InputError::BackupKeyWrong };
+            return Err(StoreError::Invalid(vec![why]));
+        }
+        None => return Err(StoreError::Invalid(vec![InputError::BackupUnreadable])),
+    };
+    let key = match own {
+        Some(key) => key,
+        None => cipher::key_for(dir).await?,
+    };
+    // A copy under another name, then one rename: a cut in the middle stages nothing.
+    let part = dir.join(format!("{DB_FILE}{STAGED}.part"));
+    if opens_with.as_ref() == Some(&key) {
+        std::fs::copy(file, &part).map_err(io)?;
+    } else {
+        // Re-encrypted with this PC's key, from a copy: the backup itself (on a USB drive,
+        // perhaps read-only) is never written to.
+        let source = dir.join(format!("{DB_FILE}{STAGED}.source"));
+        std::fs::copy(file, &source).map_err(io)?;
+        let exported = cipher::export(&source, opens_with.as_ref(), &part, &key).await;
+        cipher::overwrite_and_remove(&source).map_err(io)?;
+        exported?;
+    }
+    std::fs::rename(&part, dir.join(format!("{DB_FILE}{STAGED}"))).map_err(io)?;
+    Ok(())
+}
+
+/// Whether `file`, opened with `key` (or in the clear), reads as a store of this app.
+async fn reads_as_store(file: &Path, key: Option<&StoreKey>) -> bool {
     let options = sqlx::sqlite::SqliteConnectOptions::new().filename(file).read_only(true);
+    let options = match key {
+        Some(key) => key.apply(options),
+        None => options,
+    };
     let check = async {
         let mut conn = sqlx::ConnectOptions::connect(&options).await?;
         let row: Option<(String,)> = sqlx::query_as("SELECT id FROM local_device").fetch_optional(&mut conn).await?;
         sqlx::Connection::close(conn).await?;
         Ok::<_, sqlx::Error>(row)
     };
-    match check.await {
-        Ok(Some(_)) => {}
-        _ => return Err(StoreError::Invalid(vec![InputError::BackupUnreadable])),
-    }
-    let io = |source| StoreError::DataDir { path: dir.to_owned(), source };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    // A copy under another name, then one rename: a cut in the middle stages nothing.
-    let part = dir.join(format!("{DB_FILE}{STAGED}.part"));
-    std::fs::copy(file, &part).map_err(io)?;
-    std::fs::rename(&part, dir.join(format!("{DB_FILE}{STAGED}"))).map_err(io)?;
-    Ok(())
+    matches!(check.await, Ok(Some(_)))
 }
 
 /// Whether a restore is staged and waits for the next start.

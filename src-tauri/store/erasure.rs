@@ -5,6 +5,7 @@
 
 use super::{corrupt, event_from_row, feedback, invalid, visits, EventRow, Prior, Result, Store, EVENT_COLUMNS};
 use sqlx::{Sqlite, Transaction};
+use thanthien_core::breach::{BreachAccount, BreachInput, BreachReport};
 use thanthien_core::erasure::{blank, content_hash, erasure, identifiers, Grounds};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::feedback::FeedbackChange;
@@ -64,6 +65,54 @@ impl Store {
         let today = thanthien_core::time::local_day(now);
         let (visits, feedback) = (self.all_visits().await?, self.feedback_register(today).await?);
         Ok(PersonFile::gather(&self.office_name().await?, now, query, &visits, &feedback))
+    }
+
+    /// The facts of a breach notice (`core::breach`): the registers as they stood when the
+    /// breach was found, the access log of the 30 days before, and what protected the data.
+    pub async fn breach_report(&self, input: BreachInput) -> Result<BreachReport> {
+        let now = self.now();
+        let account = BreachAccount::parse(input, now).map_err(super::StoreError::Invalid)?;
+        let today = thanthien_core::time::local_day(now);
+        let (visits, feedback) = (self.all_visits().await?, self.feedback_register(today).await?);
+        let access = self.access_log(u32::MAX).await?;
+        let safeguards = self.safeguards().await?;
+        Ok(BreachReport::gather(&self.office_name().await?, now, account, &visits, &feedback, &access, safeguards))
+    }
+
+    /// What protects the personal data on this PC, stated for a breach notice.
+    async fn safeguards(&self) -> Result<Vec<String>> {
+        let dir = self.path.parent().unwrap_or(std::path::Path::new("."));
+        let mut said = vec![if super::cipher::key_in_os_store(dir) {
+            "Dữ liệu trên máy được mã hoá (SQLCipher, AES-256); khoá nằm trong kho khoá của hệ điều hành, không nằm \
+             trong tệp dữ liệu."
+                .to_owned()
+        } else {
+            "Dữ liệu trên máy được mã hoá (SQLCipher, AES-256); máy không có kho khoá nên khoá nằm trong tệp riêng \
+             cạnh dữ liệu: ai lấy được cả thư mục dữ liệu thì đọc được."
+                .to_owned()
+        }];
+        let backups = self.backup_status().await?;
+        said.push(match backups.backups.first() {
+            Some(latest) => format!(
+                "Sao lưu gần nhất: {} tại {}, mã hoá bằng cùng khoá.",
+                thanthien_core::time::local_text(latest.at),
+                backups.folder
+            ),
+            None => "Chưa có bản sao lưu nào.".to_owned(),
+        });
+        let sync = self.sync_status().await?;
+        if let Some(at) = sync.last_success_at {
+            said.push(format!(
+                "Dữ liệu đã gửi lên máy chủ của tỉnh, lần đồng bộ gần nhất: {}.",
+                thanthien_core::time::local_text(at)
+            ));
+        }
+        let retention = self.reference().retention.clone();
+        said.push(format!(
+            "Thời hạn lưu dữ liệu cá nhân: sổ tiếp dân {} tháng, sổ góp ý {} tháng; quá hạn thì tự xoá.",
+            retention.visits.months, retention.feedback.months
+        ));
+        Ok(said)
     }
 
     /// Erases every record of the person `query` finds that the law lets go; the others are

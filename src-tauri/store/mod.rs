@@ -4,6 +4,7 @@
 mod accounts;
 pub mod backup;
 mod cameras;
+pub mod cipher;
 mod erasure;
 mod feedback;
 mod mailbox;
@@ -51,6 +52,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot create the data folder {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Key(#[from] cipher::KeyError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -88,6 +91,8 @@ pub struct Store {
     reader: SqlitePool,
     device_id: Uuid,
     path: PathBuf,
+    /// What the store file and its backups are encrypted with (`cipher`).
+    key: cipher::StoreKey,
     /// Shared by every clone of the store; swapped whole when the province publishes.
     reference: Arc<RwLock<Arc<Reference>>>,
     /// Who this handle writes as: recorded on every event it appends (see `by`).
@@ -110,7 +115,10 @@ impl Store {
         let lock = migration_lock(dir).await?;
         let restored =
             backup::take_staged(dir).map_err(|source| StoreError::DataDir { path: dir.to_owned(), source })?;
-        let options = SqliteConnectOptions::new()
+        let key = cipher::key_for(dir).await?;
+        cipher::encrypt_in_place(dir, &key).await?;
+        let options = key
+            .apply(SqliteConnectOptions::new())
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -122,7 +130,11 @@ impl Store {
             .pragma("secure_delete", "ON")
             // The CLI and the window may write at once: wait for the other rather than fail.
             .busy_timeout(Duration::from_secs(10));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(|e| cipher::opening_error(&path, e))?;
         MIGRATOR.run(&writer).await?;
         if restored {
             sqlx::query("UPDATE local_device SET recovering = 1").execute(&writer).await?;
@@ -150,6 +162,7 @@ impl Store {
             reader,
             device_id,
             path,
+            key,
             reference,
             user: None,
             server_reading,

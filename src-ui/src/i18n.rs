@@ -288,6 +288,12 @@ pub struct Texts {
     pub erase_confirm: &'static str,
     pub erased_records: &'static str,
     pub access_log_title: &'static str,
+    pub breach_title: &'static str,
+    pub breach_hint: &'static str,
+    pub breach_found: &'static str,
+    pub breach_what: &'static str,
+    pub breach_measures: &'static str,
+    pub breach_make: &'static str,
     pub access_records: &'static str,
     pub retention_title: &'static str,
     pub retention_hint: &'static str,
@@ -305,6 +311,10 @@ pub struct Texts {
     pub backup_none: &'static str,
     pub backup_staged: &'static str,
     pub backup_recovering: &'static str,
+    pub backup_encrypted: &'static str,
+    pub recovery_show: &'static str,
+    pub recovery_hint: &'static str,
+    pub recovery_input: &'static str,
 }
 
 pub const VI: Texts = Texts {
@@ -595,6 +605,12 @@ pub const VI: Texts = Texts {
     erase_confirm: "Xác nhận xoá vĩnh viễn trên mọi máy",
     erased_records: "Đã xoá dữ liệu cá nhân trong số bản ghi:",
     access_log_title: "Nhật ký truy cập dữ liệu cá nhân",
+    breach_title: "Báo cáo sự cố lộ, mất dữ liệu cá nhân",
+    breach_hint: "Mất máy, mất USB sao lưu, gửi nhầm tệp…: phải báo Bộ Công an trong 72 giờ kể từ khi phát hiện. Các con số lấy từ sổ sách trên máy.",
+    breach_found: "Phát hiện lúc",
+    breach_what: "Sự việc",
+    breach_measures: "Biện pháp đã thực hiện",
+    breach_make: "Lập báo cáo",
     access_records: "bản ghi",
     retention_title: "Thời hạn lưu trữ dữ liệu cá nhân",
     retention_hint: "Hết thời hạn, họ tên, số điện thoại, số định danh được tự động xoá trên mọi máy và máy chủ của tỉnh; số liệu thống kê giữ nguyên.",
@@ -612,6 +628,10 @@ pub const VI: Texts = Texts {
     backup_none: "Chưa có bản sao lưu nào.",
     backup_staged: "Đã chọn bản sao lưu: đóng rồi mở lại Thân Thiện để khôi phục. Sau đó máy cần đồng bộ một lần trước khi ghi tiếp.",
     backup_recovering: "Máy vừa được khôi phục: cần đồng bộ với tỉnh một lần trước khi ghi tiếp.",
+    backup_encrypted: "Dữ liệu trên máy và các bản sao lưu đều được mã hoá; khoá nằm trong kho khoá của hệ điều hành.",
+    recovery_show: "Xem mã khôi phục",
+    recovery_hint: "Chép mã này ra giấy và cất riêng, không để cùng USB sao lưu: thiếu mã thì máy khác không mở được bản sao lưu khi máy này hỏng.",
+    recovery_input: "Mã khôi phục (chỉ khi bản sao lưu từ máy khác)",
     levels: ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"],
 };
 

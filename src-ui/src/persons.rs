@@ -5,10 +5,15 @@
 
 use crate::api;
 use crate::i18n::t;
+use chrono::{NaiveDateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use thanthien_core::breach::{BreachInput, BreachReport};
 use thanthien_core::person::{AccessEntry, FileFormat, PersonRecord};
-use thanthien_core::time::local_text;
+use thanthien_core::time::{local_text, vietnam};
+
+/// The form's `datetime-local` value (Vietnam's time) of an instant, and back.
+const LOCAL_INPUT: &str = "%Y-%m-%dT%H:%M";
 
 #[component]
 pub fn PersonsScreen() -> impl IntoView {
@@ -134,6 +139,7 @@ pub fn PersonsScreen() -> impl IntoView {
             </section>
         </div>
         <div class="column">
+            <BreachCard />
             <section class="card" id="access-log">
                 <h2>{t().access_log_title}</h2>
                 <table>
@@ -150,5 +156,64 @@ pub fn PersonsScreen() -> impl IntoView {
                 </table>
             </section>
         </div>
+    }
+}
+
+/// The breach notice's facts: when it was found, what happened and was done (typed), the rest
+/// gathered from the records by the desk.
+#[component]
+fn BreachCard() -> impl IntoView {
+    let found = RwSignal::new(Utc::now().with_timezone(&vietnam()).format(LOCAL_INPUT).to_string());
+    let what = RwSignal::new(String::new());
+    let measures = RwSignal::new(String::new());
+    let report = RwSignal::new(None::<BreachReport>);
+    let error = RwSignal::new(None::<String>);
+    let make = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let discovered_at = NaiveDateTime::parse_from_str(&found.get_untracked(), LOCAL_INPUT)
+            .ok()
+            .and_then(|t| t.and_local_timezone(vietnam()).single())
+            .map(|t| t.with_timezone(&Utc));
+        let input =
+            BreachInput { discovered_at, what_happened: what.get_untracked(), measures: measures.get_untracked() };
+        spawn_local(async move {
+            match api::breach_report(&input).await {
+                Ok(made) => {
+                    error.set(None);
+                    report.set(Some(made));
+                }
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="breach">
+            <h2>{t().breach_title}</h2>
+            <p class="hint">{t().breach_hint}</p>
+            <form on:submit=make>
+                <label>{t().breach_found}
+                    <input id="breach-found" type="datetime-local" prop:value=found
+                        on:input=move |ev| found.set(event_target_value(&ev)) />
+                </label>
+                <label>{t().breach_what}
+                    <textarea id="breach-what" rows="2" prop:value=what
+                        on:input=move |ev| what.set(event_target_value(&ev))></textarea>
+                </label>
+                <label>{t().breach_measures}
+                    <textarea id="breach-measures" rows="2" prop:value=measures
+                        on:input=move |ev| measures.set(event_target_value(&ev))></textarea>
+                </label>
+                <button id="breach-make" type="submit">{t().breach_make}</button>
+            </form>
+            {move || error.get().map(|e| view! { <div class="form-error" role="alert" id="breach-error">{e}</div> })}
+            {move || report.get().map(|r| view! {
+                <div id="breach-report">
+                    {r.sections(Utc::now()).into_iter().map(|(heading, lines)| view! {
+                        <h3>{heading}</h3>
+                        <ul>{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                    }).collect_view()}
+                </div>
+            })}
+        </section>
     }
 }

@@ -467,9 +467,19 @@ fn BackupCard() -> impl IntoView {
             }
         });
     };
+    let recovery = RwSignal::new(None::<String>);
+    let typed_code = RwSignal::new(String::new());
+    let show_code = move |_| {
+        spawn_local(async move {
+            match api::backup_recovery_code().await {
+                Ok(code) => recovery.set(Some(code)),
+                Err(e) => error.set(Some(e.summary())),
+            }
+        });
+    };
     let restore = move |_| {
         spawn_local(async move {
-            match api::restore_backup().await {
+            match api::restore_backup(&typed_code.get_untracked()).await {
                 Ok(Some(_)) => reload(),
                 Ok(None) => {}
                 Err(e) => error.set(Some(e.summary())),
@@ -480,6 +490,7 @@ fn BackupCard() -> impl IntoView {
         <section class="card backup" id="backup">
             <h2>{t().backup_title}</h2>
             <p class="hint">{t().backup_hint}</p>
+            <p class="hint">{t().backup_encrypted}</p>
             {move || status.get().map(|s| {
                 let size = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1_048_576.0);
                 view! {
@@ -502,6 +513,16 @@ fn BackupCard() -> impl IntoView {
             <div class="inline">
                 <button id="backup-now" on:click=now>{t().backup_now}</button>
                 <button id="choose-backup-folder" on:click=choose>{t().choose_folder}</button>
+                <button id="show-recovery-code" on:click=show_code>{t().recovery_show}</button>
+            </div>
+            {move || recovery.get().map(|code| view! {
+                <p class="mono" id="recovery-code">{code}</p>
+                <p class="hint">{t().recovery_hint}</p>
+            })}
+            <div class="inline">
+                <input id="recovery-input" class="mono" placeholder=t().recovery_input
+                    prop:value=move || typed_code.get()
+                    on:input=move |ev| typed_code.set(event_target_value(&ev)) />
                 <button id="restore-backup" on:click=restore>{t().backup_restore}</button>
             </div>
             {outcome(error, notice)}

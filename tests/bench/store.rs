@@ -71,9 +71,15 @@ async fn through_store() -> Figures {
     figures
 }
 
-/// A one-connection pool on a fresh file with the store's durability settings.
-async fn raw_pool(dir: &std::path::Path) -> sqlx::SqlitePool {
-    let options = SqliteConnectOptions::new()
+/// A one-connection pool on a fresh file with the store's durability settings; `encrypted`, with
+/// a raw 256-bit SQLCipher key as the store has.
+async fn raw_pool(dir: &std::path::Path, encrypted: bool) -> sqlx::SqlitePool {
+    let options = SqliteConnectOptions::new();
+    let options = match encrypted {
+        true => thanthien::store::cipher::StoreKey::parse(&"5a".repeat(32)).expect("key").apply(options),
+        false => options,
+    };
+    let options = options
         .filename(dir.join("raw.db"))
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -128,9 +134,9 @@ fn rows(i: usize, device: Uuid) -> Rows {
 
 /// The floor for the same work: the same event and visit rows into the same schema, plain
 /// INSERTs in one `BEGIN IMMEDIATE` transaction, no validation, no seq, no clock, no merge.
-async fn raw_same_rows() -> Figures {
+async fn raw_same_rows(encrypted: bool) -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = raw_pool(dir.path()).await;
+    let pool = raw_pool(dir.path(), encrypted).await;
     thanthien::store::MIGRATOR.run(&pool).await.expect("schema");
     let device = Uuid::new_v4();
     let mut prepared: Vec<Option<Rows>> = (0..saves() + WARMUP).map(|i| Some(rows(i, device))).collect();
@@ -163,7 +169,7 @@ async fn raw_same_rows() -> Figures {
 /// For scale: one bare row into a one-table database, same pragmas.
 async fn raw_one_row() -> Figures {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = raw_pool(dir.path()).await;
+    let pool = raw_pool(dir.path(), false).await;
     sqlx::query("CREATE TABLE visit (id TEXT PRIMARY KEY, arrived_at TEXT, visitor_name TEXT, procedure TEXT, phone TEXT, note TEXT)")
         .execute(&pool)
         .await
@@ -221,7 +227,7 @@ async fn register_reads() -> (Figures, Figures) {
         assert_eq!(items.len(), saves());
     }
     let pool = SqlitePoolOptions::new()
-        .connect_with(SqliteConnectOptions::new().filename(store.path()).read_only(true))
+        .connect_with(thanthien::store::cipher::options_for(store.path()).await.expect("key").read_only(true))
         .await
         .expect("reader");
     let mut raw = Vec::new();
@@ -255,10 +261,10 @@ async fn main() {
     let best = |a: Figures, b: Figures| if a.p50 <= b.p50 { a } else { b };
     let mut runs = Vec::new();
     for _ in 0..2 {
-        runs.push((raw_same_rows().await, through_store().await, raw_one_row().await));
+        runs.push((raw_same_rows(false).await, through_store().await, raw_one_row().await, raw_same_rows(true).await));
     }
     let (a, b) = (runs.remove(0), runs.remove(0));
-    let (same, store, one) = (best(a.0, b.0), best(a.1, b.1), best(a.2, b.2));
+    let (same, store, one, sealed) = (best(a.0, b.0), best(a.1, b.1), best(a.2, b.2), best(a.3, b.3));
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     let row = |name: &str, f: &Figures| println!("| {name} | {} | {} | {} |", ms(f.p50), ms(f.p99), ms(f.mean));
     println!("<!-- bench -->");
@@ -266,7 +272,7 @@ async fn main() {
     println!("## Saving a visit ({} saves after {WARMUP} warm-up, WAL + synchronous=FULL, {build})\n", saves());
     println!("| | p50 | p99 | mean |");
     println!("|---|---|---|---|");
-    row("store: validate + seq + clock + event + projection, one transaction", &store);
+    row("store, encrypted (SQLCipher): validate + seq + clock + event + projection, one transaction", &store);
     row("baseline: raw INSERT of the same event and visit rows, same schema, one transaction", &same);
     println!(
         "| **ratio store / baseline** (goal ≤ 1.5) | **{:.2}** | **{:.2}** | **{:.2}** |",
@@ -274,8 +280,13 @@ async fn main() {
         ratio(store.p99, same.p99),
         ratio(store.mean, same.mean)
     );
+    row("for scale: the baseline's rows into an encrypted file (the price of encryption alone)", &sealed);
     row("for scale: one bare row into a one-table database", &one);
-    println!("\nEach measurement ran twice, interleaved; the run with the lower p50 is shown.");
+    println!(
+        "\nThe store file is encrypted (SQLCipher, AES-256, a raw key: no key derivation); the baseline is \
+         plain SQLite, as before encryption. Each measurement ran twice, interleaved; the run with the lower p50 \
+         is shown."
+    );
 
     let (register, rows) = register_reads().await;
     println!("\n## Reading the feedback register ({} items over {} days, {build})\n", saves(), saves() / 4);

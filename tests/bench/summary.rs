@@ -3,7 +3,7 @@
 //! SQL aggregate of the same two weeks, measured in the same run. Prints Markdown.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::SqlitePool;
 use std::time::{Duration as Elapsed, Instant};
 use thanthien::store::Store;
@@ -187,7 +187,7 @@ async fn main() {
         let store = Store::open(dir.path()).await.expect("store");
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(SqliteConnectOptions::new().filename(store.path()))
+            .connect_with(thanthien::store::cipher::options_for(store.path()).await.expect("key"))
             .await
             .expect("pool");
         let visits = fill(&pool, years, week).await;

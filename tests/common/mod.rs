@@ -169,13 +169,36 @@ pub async fn save_screenshot(c: &fantoccini::Client, name: &str) {
 /// it), and whether it is in the OS credential store.
 pub async fn token_columns(dir: &std::path::Path) -> (Option<String>, bool) {
     let store = thanthien::store::Store::open(dir).await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", store.path().display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect_with(thanthien::store::cipher::options_for(store.path()).await.unwrap())
+        .await
+        .unwrap();
     let row = sqlx::query_as("SELECT token, token_in_os_store FROM local_device").fetch_one(&pool).await.unwrap();
     // Closed, not dropped: a dropped pool ends its connections later, and SQLite removes its
     // -wal and -shm files then, under the feet of whoever reads the folder next.
     pool.close().await;
     store.close().await;
     row
+}
+
+/// The bytes of a store file as a thief with its key would read them: the file decrypted, every
+/// table and row, into a file in the clear (SQLCipher's export), read back whole.
+pub async fn clear_copy(db: &std::path::Path) -> Vec<u8> {
+    use sqlx::{ConnectOptions, Connection};
+    let out = tempfile::tempdir().unwrap();
+    let clear = out.path().join("clear.db");
+    let options = thanthien::store::cipher::options_for(db).await.unwrap().create_if_missing(true);
+    let mut conn = options.connect().await.unwrap();
+    sqlx::query("ATTACH DATABASE ? AS clear KEY ''")
+        .bind(clear.to_string_lossy().into_owned())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("SELECT sqlcipher_export('clear')").execute(&mut conn).await.unwrap();
+    sqlx::query("DETACH DATABASE clear").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let bytes = std::fs::read(&clear).unwrap();
+    assert!(bytes.starts_with(b"SQLite format 3\0"), "a copy in the clear");
+    bytes
 }
 
 /// What a run of a program printed, and whether it succeeded.

@@ -285,6 +285,18 @@ pub fn is_province_act(kind: &str) -> bool {
     matches!(kind, "week.accepted" | "week.returned")
 }
 
+/// An erasure at the end of the retention period: the commune's PCs write it, and so does the
+/// province's own run for a commune whose PCs no longer sync. The one commune step the province's
+/// device may write; an erasure on request is the commune's alone.
+fn is_retention_erasure(body: &EventBody) -> bool {
+    use crate::erasure::Grounds;
+    match body {
+        EventBody::Visit(crate::visit::VisitChange::Erased(e))
+        | EventBody::Feedback(crate::feedback::FeedbackChange::Erased(e)) => e.grounds == Grounds::Retention,
+        _ => false,
+    }
+}
+
 /// The province's device in a commune: it writes the province's acts into the commune's stream.
 /// A name-based (v5) id no enrolment can claim: enrolled PCs have random (v4) or time-ordered (v7)
 /// ids.
@@ -397,7 +409,9 @@ impl Event {
         let from_province = self.device_id == province_device(&self.commune_id);
         match (is_province_act(&self.kind), from_province) {
             (true, false) => return Err(EventError::ProvinceOnly { kind: self.kind.clone() }),
-            (false, true) => return Err(EventError::CommuneOnly { kind: self.kind.clone() }),
+            (false, true) if !is_retention_erasure(&body) => {
+                return Err(EventError::CommuneOnly { kind: self.kind.clone() })
+            }
             _ => {}
         }
         if let Some((moment, at)) = body.moment() {
@@ -673,6 +687,23 @@ mod tests {
         let mut visit_from_province = Event { device_id: province, ..visit_from_province };
         visit_from_province.hlc.device = province;
         assert!(matches!(visit_from_province.admit(now()), Err(EventError::CommuneOnly { .. })));
+        // The province's own retention run may erase a record; never on a person's request.
+        let erasure = |grounds| {
+            let erased = crate::erasure::erasure(now(), grounds, "Hết thời hạn lưu trữ").unwrap();
+            let body = EventBody::Visit(crate::visit::VisitChange::Erased(erased));
+            Event::new(
+                "26734",
+                province,
+                2,
+                Hlc { wall_ms: now_ms(), counter: 0, device: province },
+                Uuid::now_v7(),
+                &body,
+                None,
+            )
+        };
+        assert!(erasure(crate::erasure::Grounds::Retention).admit(now()).is_ok());
+        let on_request = erasure(crate::erasure::Grounds::Request).admit(now());
+        assert!(matches!(on_request, Err(EventError::CommuneOnly { .. })), "{on_request:?}");
     }
 
     #[test]

@@ -598,7 +598,7 @@ async fn record_so_far(conn: &mut PgConnection, event: &Event, body: &EventBody)
     Ok(RecordSoFar { starts, erased: !erasures.is_empty() })
 }
 
-async fn insert_event(conn: &mut PgConnection, e: &Event, erased_hash: Option<&str>) -> Result<bool> {
+pub(crate) async fn insert_event(conn: &mut PgConnection, e: &Event, erased_hash: Option<&str>) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name, erased_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
@@ -736,19 +736,7 @@ async fn decide_week(
             approval.status().label()
         ))
     })?;
-    // The province's device for this commune: no token anyone holds, no ticket series.
-    let device = province_device(commune);
-    let (seq,): (i64,) = sqlx::query_as(
-        "INSERT INTO device (id, commune_code, token_hash, name, revoked_at, last_seq)
-         VALUES ($1, $2, $3, 'Tỉnh', now(), 1)
-         ON CONFLICT (id) DO UPDATE SET last_seq = device.last_seq + 1
-         RETURNING last_seq",
-    )
-    .bind(device)
-    .bind(commune)
-    .bind(hash_secret(&Uuid::new_v4().to_string()))
-    .fetch_one(&mut *tx)
-    .await?;
+    let (device, seq) = province_seq(&mut tx, commune).await?;
     let body = EventBody::Week(WeekStepped { week, step });
     let wall_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
     let hlc = Hlc::tick(last_hlc, wall_ms, device);
@@ -759,6 +747,25 @@ async fn decide_week(
     }
     tx.commit().await?;
     Ok(event)
+}
+
+/// The province's device for `commune` (no token anyone holds, no ticket series) and the next
+/// seq of its stream: every act of the province in a commune is numbered here. The caller holds
+/// the commune's row lock, so the province's acts are serialised with the commune's pushes.
+pub(crate) async fn province_seq(conn: &mut PgConnection, commune: &str) -> Result<(Uuid, i64)> {
+    let device = province_device(commune);
+    let (seq,): (i64,) = sqlx::query_as(
+        "INSERT INTO device (id, commune_code, token_hash, name, revoked_at, last_seq)
+         VALUES ($1, $2, $3, 'Tỉnh', now(), 1)
+         ON CONFLICT (id) DO UPDATE SET last_seq = device.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(device)
+    .bind(commune)
+    .bind(hash_secret(&Uuid::new_v4().to_string()))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((device, seq))
 }
 
 /// One commune's week as the province holds it.

@@ -5,7 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod console;
 pub mod db;
-mod erasure;
+pub mod erasure;
 pub mod error;
 mod extract;
 pub mod openapi;
@@ -61,6 +61,10 @@ pub async fn serve_with(
         return Err(std::io::Error::other(reason));
     }
     tracing::info!(addr = %listener.local_addr()?, console = serving.console.is_some(), "serving");
+    // The province's retention run needs a login that reads every commune: the console's.
+    if let Some(province) = serving.console.clone() {
+        tokio::spawn(erasure::retention_daily(province));
+    }
     let app = app(serving).layer(tower_http::trace::TraceLayer::new_for_http());
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -74,6 +74,12 @@ enum Command {
         #[command(subcommand)]
         command: ReleaseCommand,
     },
+    /// The retention periods in force and the latest runs; --run erases now, in every commune,
+    /// the personal data past its period (`serve` with a console login runs it daily itself).
+    Retention {
+        #[arg(long)]
+        run: bool,
+    },
     /// Publish reference data to every commune: a procedure catalogue or a holiday calendar.
     Reference {
         #[command(subcommand)]
@@ -316,6 +322,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 if releases.unreported > 0 {
                     println!("  chưa báo\t{} máy", releases.unreported);
                 }
+            }
+        }
+        Command::Retention { run } => {
+            if run {
+                let runs = thanthien_province::erasure::run_retention(&pool, Utc::now()).await?;
+                accounts::audit(&pool, &os_user(), "retention.run", None, Some(&runs.len().to_string())).await?;
+                let erased: u32 = runs.iter().map(|r| r.erased).sum();
+                eprintln!("retention run: {erased} records erased in {} commune registers", runs.len());
+            }
+            let retention = thanthien_province::erasure::retention_in_force(&pool).await?;
+            println!("visits: {} months ({})", retention.visits.months, retention.visits.source);
+            println!("feedback: {} months ({})", retention.feedback.months, retention.feedback.source);
+            for r in thanthien_province::erasure::retention_runs(&pool, 20).await? {
+                println!(
+                    "{}\t{}\t{}\t{} months\t{} erased",
+                    r.at.to_rfc3339(),
+                    r.commune_code,
+                    r.register.label(),
+                    r.months,
+                    r.erased
+                );
             }
         }
         Command::Reference { command: ReferenceCommand::Publish { kind, file } } => {

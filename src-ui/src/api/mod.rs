@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use thanthien_core::account::{Account, AccountInput, SignedIn};
 use thanthien_core::approval::WeekAction;
+use thanthien_core::breach::{BreachInput, BreachReport};
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
@@ -507,6 +508,14 @@ pub async fn erase_person(text: &str, reason: &str) -> Result<ErasureReport, Com
     call("erase_person", &Args { text, reason }).await
 }
 
+pub async fn breach_report(input: &BreachInput) -> Result<BreachReport, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        input: &'a BreachInput,
+    }
+    call("breach_report", &Args { input }).await
+}
+
 pub async fn access_log() -> Result<Vec<AccessEntry>, CommandError> {
     call("access_log", &NoArgs {}).await
 }
@@ -527,6 +536,15 @@ pub async fn choose_backup_folder() -> Result<Option<String>, CommandError> {
     call("choose_backup_folder", &NoArgs {}).await
 }
 
-pub async fn restore_backup() -> Result<Option<String>, CommandError> {
-    call("restore_backup", &NoArgs {}).await
+pub async fn restore_backup(recovery: &str) -> Result<Option<String>, CommandError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        recovery: Option<&'a str>,
+    }
+    let recovery = Some(recovery.trim()).filter(|c| !c.is_empty());
+    call("restore_backup", &Args { recovery }).await
+}
+
+pub async fn backup_recovery_code() -> Result<String, CommandError> {
+    call("backup_recovery_code", &NoArgs {}).await
 }

@@ -150,6 +150,16 @@ pub enum InputError {
     AccessInvalid,
     #[error("Tệp này không phải bản sao lưu của Thân Thiện (hoặc đã hỏng): không khôi phục gì.")]
     BackupUnreadable,
+    #[error("Bản sao lưu này được mã hoá bằng khoá của một máy khác: nhập mã khôi phục của máy đã tạo nó (Cài đặt → Sao lưu dữ liệu → Mã khôi phục trên máy đó) để khôi phục.")]
+    BackupKeyNeeded,
+    #[error("Mã khôi phục gồm 64 chữ số và chữ cái A–F (có thể có dấu gạch ngang); mã vừa nhập không đúng dạng.")]
+    RecoveryCodeInvalid,
+    #[error("Mã khôi phục này không mở được bản sao lưu: kiểm tra lại mã của đúng máy đã tạo bản sao lưu. Chưa khôi phục gì.")]
+    BackupKeyWrong,
+    #[error("Nhập thời điểm phát hiện sự cố (không muộn hơn bây giờ).")]
+    BreachTimeInvalid,
+    #[error("Mô tả sự việc và các biện pháp đã làm (mỗi mục tối đa 1000 ký tự).")]
+    BreachTextMissing,
     #[error("Máy vừa được khôi phục từ bản sao lưu: cần đồng bộ với máy chủ tỉnh một lần (kiểm tra mạng, bấm Đồng bộ ngay) trước khi ghi tiếp, để không trùng số thứ tự đã gửi.")]
     RestoredNotSettled,
     #[error("Giờ làm việc không hợp lệ: nhập dạng 07:00-11:30 và 13:30-17:00, buổi sáng kết thúc trước buổi chiều.")]
@@ -464,8 +474,14 @@ impl InputError {
             | InputError::AlreadyErased
             | InputError::CorrectionReasonMissing
             | InputError::CorrectionEmpty
-            | InputError::AccessInvalid => InputField::Person,
-            InputError::BackupUnreadable | InputError::RestoredNotSettled => InputField::Backup,
+            | InputError::AccessInvalid
+            | InputError::BreachTimeInvalid
+            | InputError::BreachTextMissing => InputField::Person,
+            InputError::BackupUnreadable
+            | InputError::BackupKeyNeeded
+            | InputError::RecoveryCodeInvalid
+            | InputError::BackupKeyWrong
+            | InputError::RestoredNotSettled => InputField::Backup,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }
             | InputError::BeforeCommunes { .. } => InputField::Time,
