@@ -27,6 +27,7 @@ pub mod procedure;
 pub mod province;
 pub mod publicity;
 pub mod ranking;
+pub mod reception;
 pub mod reference;
 pub mod report;
 pub mod retention;

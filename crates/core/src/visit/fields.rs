@@ -64,6 +64,8 @@ pub enum InputField {
     Person,
     /// A backup of the store, or the restore from one.
     Backup,
+    /// A citizen-reception schedule or session.
+    Reception,
 }
 
 /// A field that failed validation; `Display` is the sentence shown to the receptionist.
@@ -156,6 +158,22 @@ pub enum InputError {
     RecoveryCodeInvalid,
     #[error("Mã khôi phục này không mở được bản sao lưu: kiểm tra lại mã của đúng máy đã tạo bản sao lưu. Chưa khôi phục gì.")]
     BackupKeyWrong,
+    #[error("Ghi người tiếp công dân (Chủ tịch hoặc Phó Chủ tịch được phân công).")]
+    ReceptionReceiverMissing,
+    #[error("Ghi địa điểm tiếp công dân.")]
+    ReceptionPlaceMissing,
+    #[error("Giờ tiếp không hợp lệ: nhập dạng 07:30-11:30, giờ bắt đầu trước giờ kết thúc.")]
+    ReceptionHoursInvalid,
+    #[error("Chọn ngày tiếp: một thứ trong tuần kèm ngày bắt đầu (và ngày kết thúc không trước ngày bắt đầu), hoặc danh sách ngày (tối đa 400) — không cả hai.")]
+    ReceptionDaysInvalid,
+    #[error("Không ghi buổi tiếp công dân cho ngày chưa tới.")]
+    ReceptionDayAhead,
+    #[error("Số công dân được tiếp phải từ 0 đến 1000.")]
+    ReceptionCitizensInvalid,
+    #[error("Ghi tóm tắt nội dung công dân trình bày (tối đa 1000 ký tự).")]
+    ReceptionRaisedMissing,
+    #[error("Ghi lý do không tổ chức buổi tiếp (tối đa 1000 ký tự).")]
+    ReceptionReasonMissing,
     #[error("Nhập thời điểm phát hiện sự cố (không muộn hơn bây giờ).")]
     BreachTimeInvalid,
     #[error("Mô tả sự việc và các biện pháp đã làm (mỗi mục tối đa 1000 ký tự).")]
@@ -376,6 +394,7 @@ impl InputField {
             InputField::Feedback => "Mục góp ý",
             InputField::Person => "Dữ liệu cá nhân",
             InputField::Backup => "Sao lưu",
+            InputField::Reception => "Tiếp công dân",
             InputField::Status => "Trạng thái",
             InputField::Channel => "Kênh tiếp nhận",
             InputField::Kind => "Loại",
@@ -482,6 +501,14 @@ impl InputError {
             | InputError::RecoveryCodeInvalid
             | InputError::BackupKeyWrong
             | InputError::RestoredNotSettled => InputField::Backup,
+            InputError::ReceptionReceiverMissing
+            | InputError::ReceptionPlaceMissing
+            | InputError::ReceptionHoursInvalid
+            | InputError::ReceptionDaysInvalid
+            | InputError::ReceptionDayAhead
+            | InputError::ReceptionCitizensInvalid
+            | InputError::ReceptionRaisedMissing
+            | InputError::ReceptionReasonMissing => InputField::Reception,
             InputError::StepBeforeStart { .. }
             | InputError::MomentInTheFuture { .. }
             | InputError::BeforeCommunes { .. } => InputField::Time,

@@ -1,0 +1,390 @@
+//! The chairman's citizen-reception days (Lịch tiếp công dân): Luật Tiếp công dân 42/2013/QH13,
+//! Điều 15, has the chairman of a commune's People's Committee receive citizens at the commune's
+//! reception place at least one day a week. A schedule (weekly on a weekday, or on listed dates)
+//! says which days a session is owed — working days only, so Tết and the other days off owe none —
+//! and each owed day ends held (who received, how many citizens, what they raised) or not held with
+//! its reason. The weekly summary counts them; the province sees the counts, never a name.
+
+use crate::calendar::WorkCalendar;
+use crate::summary::Week;
+use crate::visit::{InputError, NAME_MAX_CHARS, NOTE_MAX_CHARS};
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// The most dates a schedule may list (a year of them, and a little more).
+pub const DATES_MAX: usize = 400;
+/// The most citizens one session may record.
+pub const CITIZENS_MAX: u32 = 1000;
+
+/// Which days a schedule sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Recurrence {
+    /// Every week on `weekday`, from `from` (and until `until`, when it ends).
+    Weekly { weekday: Weekday, from: NaiveDate, until: Option<NaiveDate> },
+    /// On these dates.
+    Dates { dates: BTreeSet<NaiveDate> },
+}
+
+/// A reception schedule as typed: who receives, on which days, when and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleInput {
+    /// Who receives: the chairman, or the deputy the chairman assigns ("Phó Chủ tịch Lê Văn Hùng").
+    pub receiver: String,
+    /// "thu-5" … or a weekday's English name; empty with `dates` given.
+    #[serde(default)]
+    pub weekday: Option<String>,
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    /// Listed dates instead of a weekday.
+    #[serde(default)]
+    pub dates: Vec<NaiveDate>,
+    /// "07:30-11:30".
+    pub hours: String,
+    pub place: String,
+}
+
+/// A checked schedule: what `reception.scheduled` carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    pub receiver: String,
+    pub recurrence: Recurrence,
+    pub starts: NaiveTime,
+    pub ends: NaiveTime,
+    pub place: String,
+}
+
+/// A weekday as the office writes it: "thứ 2" … "thứ 7", "chủ nhật" (marks and case aside), or
+/// the day's number 2–8 as on a Vietnamese calendar.
+pub fn parse_weekday(text: &str) -> Option<Weekday> {
+    let folded = crate::collation::fold(text);
+    let word = folded.trim().trim_start_matches("thu").trim().trim_start_matches('-').trim();
+    match word {
+        "2" | "hai" => Some(Weekday::Mon),
+        "3" | "ba" => Some(Weekday::Tue),
+        "4" | "tu" => Some(Weekday::Wed),
+        "5" | "nam" => Some(Weekday::Thu),
+        "6" | "sau" => Some(Weekday::Fri),
+        "7" | "bay" => Some(Weekday::Sat),
+        "8" | "chu nhat" | "cn" => Some(Weekday::Sun),
+        _ => match folded.trim() {
+            "chu nhat" | "cn" => Some(Weekday::Sun),
+            other => other.parse::<Weekday>().ok(),
+        },
+    }
+}
+
+/// "07:30-11:30" (or with "–", "đến"): a start before its end.
+fn parse_hours(text: &str) -> Option<(NaiveTime, NaiveTime)> {
+    let text = text.replace(['–', '—'], "-").replace("đến", "-");
+    let (a, b) = text.split_once('-')?;
+    let time = |t: &str| NaiveTime::parse_from_str(t.trim().replace('h', ":").trim_end_matches(':'), "%H:%M").ok();
+    let (starts, ends) = (time(a)?, time(b)?);
+    (starts < ends).then_some((starts, ends))
+}
+
+/// A short text of the office's: trimmed, present, bounded.
+fn text(value: &str, max: usize, missing: InputError) -> Result<String, InputError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(missing);
+    }
+    Ok(value.to_owned())
+}
+
+impl Schedule {
+    /// Checks every field at once.
+    pub fn parse(input: ScheduleInput) -> Result<Schedule, Vec<InputError>> {
+        let mut errors = Vec::new();
+        let receiver = text(&input.receiver, NAME_MAX_CHARS, InputError::ReceptionReceiverMissing)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let place =
+            text(&input.place, NAME_MAX_CHARS, InputError::ReceptionPlaceMissing).map_err(|e| errors.push(e)).ok();
+        let hours = parse_hours(&input.hours);
+        if hours.is_none() {
+            errors.push(InputError::ReceptionHoursInvalid);
+        }
+        let weekday = input.weekday.as_deref().map(str::trim).filter(|w| !w.is_empty());
+        let recurrence = match (weekday, input.dates.is_empty()) {
+            (Some(day), true) => match (parse_weekday(day), input.from) {
+                (Some(weekday), Some(from)) if input.until.is_none_or(|until| until >= from) => {
+                    Some(Recurrence::Weekly { weekday, from, until: input.until })
+                }
+                _ => None,
+            },
+            (None, false) if input.dates.len() <= DATES_MAX => {
+                Some(Recurrence::Dates { dates: input.dates.iter().copied().collect() })
+            }
+            _ => None,
+        };
+        if recurrence.is_none() {
+            errors.push(InputError::ReceptionDaysInvalid);
+        }
+        match (receiver, place, hours, recurrence) {
+            (Some(receiver), Some(place), Some((starts, ends)), Some(recurrence)) if errors.is_empty() => {
+                Ok(Schedule { receiver, recurrence, starts, ends, place })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// Whether the schedule sets `day`, working day or not.
+    fn sets(&self, day: NaiveDate) -> bool {
+        match &self.recurrence {
+            Recurrence::Weekly { weekday, from, until } => {
+                day.weekday() == *weekday && day >= *from && until.is_none_or(|until| day <= until)
+            }
+            Recurrence::Dates { dates } => dates.contains(&day),
+        }
+    }
+
+    /// The days from `first` to `last` on which a session is owed: the days the schedule sets
+    /// that are working days (a holiday, Tết, a weekend owes none).
+    pub fn owed(&self, calendar: &WorkCalendar, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+        first.iter_days().take_while(|d| *d <= last).filter(|d| self.sets(*d) && calendar.is_working_day(*d)).collect()
+    }
+}
+
+/// What the office records of one owed (or extra) day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Session {
+    /// Held: who received, how many citizens, what they raised, the feedback items it opened.
+    Held { day: NaiveDate, received_by: String, citizens: u32, raised: String, feedback: Vec<Uuid> },
+    /// Not held, and why (the chairman called to the district, a storm).
+    NotHeld { day: NaiveDate, reason: String },
+}
+
+impl Session {
+    pub fn day(&self) -> NaiveDate {
+        match self {
+            Session::Held { day, .. } | Session::NotHeld { day, .. } => *day,
+        }
+    }
+
+    /// A session held on `day` (not after `today`).
+    pub fn held(
+        day: NaiveDate,
+        today: NaiveDate,
+        received_by: &str,
+        citizens: u32,
+        raised: &str,
+        feedback: Vec<Uuid>,
+    ) -> Result<Session, Vec<InputError>> {
+        let mut errors = Vec::new();
+        if day > today {
+            errors.push(InputError::ReceptionDayAhead);
+        }
+        let received_by =
+            text(received_by, NAME_MAX_CHARS, InputError::ReceptionReceiverMissing).map_err(|e| errors.push(e)).ok();
+        if citizens > CITIZENS_MAX {
+            errors.push(InputError::ReceptionCitizensInvalid);
+        }
+        // A session nobody came to is held too: what was raised may then be empty.
+        let raised = raised.trim();
+        if raised.chars().count() > NOTE_MAX_CHARS || (citizens > 0 && raised.is_empty()) {
+            errors.push(InputError::ReceptionRaisedMissing);
+        }
+        match received_by {
+            Some(received_by) if errors.is_empty() => {
+                Ok(Session::Held { day, received_by, citizens, raised: raised.to_owned(), feedback })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// A session not held on `day` (not after `today`), with its reason.
+    pub fn not_held(day: NaiveDate, today: NaiveDate, reason: &str) -> Result<Session, Vec<InputError>> {
+        let mut errors = Vec::new();
+        if day > today {
+            errors.push(InputError::ReceptionDayAhead);
+        }
+        let reason = text(reason, NOTE_MAX_CHARS, InputError::ReceptionReasonMissing).map_err(|e| errors.push(e)).ok();
+        match reason {
+            Some(reason) if errors.is_empty() => Ok(Session::NotHeld { day, reason }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A week's reception figures, as the weekly summary and the province read them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceptionWeek {
+    /// Sessions the schedules owed this week (working days only).
+    pub scheduled: u32,
+    /// Sessions held, scheduled or extra.
+    pub held: u32,
+    /// Owed sessions recorded as not held, with a reason.
+    pub not_held: u32,
+    /// Owed days already past with nothing recorded.
+    pub unrecorded: u32,
+    /// Citizens received in the sessions held.
+    pub citizens: u32,
+    /// Whether the law's minimum is met: a session held in a week that had a working day; a week
+    /// with none (Tết) owes nothing.
+    pub minimum_met: bool,
+}
+
+/// The figures of `week` from the schedules in force and the sessions recorded, as of `today`.
+/// A day with several records counts by the latest (the list is in recording order).
+pub fn week_figures(
+    schedules: &[Schedule],
+    sessions: &[Session],
+    week: Week,
+    calendar: &WorkCalendar,
+    today: NaiveDate,
+) -> ReceptionWeek {
+    let (first, last) = (week.monday(), week.sunday());
+    let owed: BTreeSet<NaiveDate> = schedules.iter().flat_map(|s| s.owed(calendar, first, last)).collect();
+    let mut latest: std::collections::BTreeMap<NaiveDate, &Session> = std::collections::BTreeMap::new();
+    for session in sessions.iter().filter(|s| (first..=last).contains(&s.day())) {
+        latest.insert(session.day(), session);
+    }
+    let mut figures = ReceptionWeek { scheduled: owed.len() as u32, ..Default::default() };
+    for session in latest.values() {
+        match session {
+            Session::Held { citizens, .. } => {
+                figures.held += 1;
+                figures.citizens += citizens;
+            }
+            Session::NotHeld { day, .. } if owed.contains(day) => figures.not_held += 1,
+            Session::NotHeld { .. } => {}
+        }
+    }
+    figures.unrecorded = owed.iter().filter(|d| **d <= today && !latest.contains_key(d)).count() as u32;
+    let had_working_day = first.iter_days().take(7).any(|d| calendar.is_working_day(d));
+    figures.minimum_met = figures.held > 0 || !had_working_day;
+    figures
+}
+
+/// The next `count` owed days from `from` on, across the schedules: what the publicity board lists.
+pub fn upcoming(schedules: &[Schedule], calendar: &WorkCalendar, from: NaiveDate, count: usize) -> Vec<NaiveDate> {
+    let horizon = from.checked_add_days(Days::new(400)).unwrap_or(from);
+    let days: BTreeSet<NaiveDate> = schedules.iter().flat_map(|s| s.owed(calendar, from, horizon)).collect();
+    days.into_iter().take(count).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::date;
+
+    fn thursdays() -> Schedule {
+        Schedule::parse(ScheduleInput {
+            receiver: "Chủ tịch UBND Nguyễn Văn An".into(),
+            weekday: Some("Thứ Năm".into()),
+            from: Some(date("2026-01-01")),
+            hours: "07:30-11:30".into(),
+            place: "Phòng tiếp công dân".into(),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_weekday_reads_as_the_office_writes_it() {
+        for (text, day) in [
+            ("Thứ Năm", Weekday::Thu),
+            ("thu 5", Weekday::Thu),
+            ("thứ hai", Weekday::Mon),
+            ("Chủ nhật", Weekday::Sun),
+            ("7", Weekday::Sat),
+            ("friday", Weekday::Fri),
+        ] {
+            assert_eq!(parse_weekday(text), Some(day), "{text}");
+        }
+        assert_eq!(parse_weekday("thứ mười"), None);
+    }
+
+    #[test]
+    fn a_schedule_needs_who_when_and_where() {
+        let errors = Schedule::parse(ScheduleInput { hours: "11:30-07:30".into(), ..Default::default() }).unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                InputError::ReceptionReceiverMissing,
+                InputError::ReceptionPlaceMissing,
+                InputError::ReceptionHoursInvalid,
+                InputError::ReceptionDaysInvalid
+            ]
+        );
+        let both = ScheduleInput {
+            weekday: Some("thứ 5".into()),
+            from: Some(date("2026-01-01")),
+            dates: vec![date("2026-01-08")],
+            ..thursdays_input()
+        };
+        assert_eq!(Schedule::parse(both).unwrap_err(), [InputError::ReceptionDaysInvalid], "one rule or the other");
+        let s = thursdays();
+        assert_eq!((s.starts.to_string(), s.ends.to_string()), ("07:30:00".into(), "11:30:00".into()));
+    }
+
+    fn thursdays_input() -> ScheduleInput {
+        ScheduleInput {
+            receiver: "Chủ tịch UBND Nguyễn Văn An".into(),
+            hours: "7h30 – 11h30".into(),
+            place: "Phòng tiếp công dân".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn tet_owes_no_session_and_its_week_needs_none() {
+        let calendar = WorkCalendar::builtin();
+        let s = thursdays();
+        // February 2026: Thursdays 5, 12, 19 (Tết, 16–20/2) and 26.
+        let owed = s.owed(&calendar, date("2026-02-01"), date("2026-02-28"));
+        assert_eq!(owed, [date("2026-02-05"), date("2026-02-12"), date("2026-02-26")]);
+        let tet = Week::of_day(date("2026-02-19"));
+        let figures = week_figures(&[s], &[], tet, &calendar, date("2026-03-01"));
+        assert_eq!(figures, ReceptionWeek { minimum_met: true, ..Default::default() });
+    }
+
+    #[test]
+    fn a_week_counts_held_not_held_unrecorded_and_citizens() {
+        let calendar = WorkCalendar::builtin();
+        let mut extra = thursdays();
+        extra.recurrence = Recurrence::Dates { dates: [date("2026-03-10"), date("2026-03-14")].into() };
+        let today = date("2026-03-13");
+        let week = Week::of_day(today);
+        let held = Session::held(date("2026-03-12"), today, "Nguyễn Văn An", 4, "Đất đai; đường làng", vec![]).unwrap();
+        let not_held = Session::not_held(date("2026-03-10"), today, "Chủ tịch họp tại tỉnh").unwrap();
+        // Saturday 14/3 is no working day: listed, but owed nothing.
+        let figures = week_figures(&[thursdays(), extra], &[not_held, held], week, &calendar, today);
+        assert_eq!(
+            figures,
+            ReceptionWeek { scheduled: 2, held: 1, not_held: 1, unrecorded: 0, citizens: 4, minimum_met: true }
+        );
+        // A week with its Thursday past and nothing recorded.
+        let figures = week_figures(&[thursdays()], &[], Week::of_day(date("2026-03-05")), &calendar, today);
+        assert_eq!((figures.scheduled, figures.unrecorded, figures.minimum_met), (1, 1, false));
+        // A day's latest record counts: not held, then held after all.
+        let later = Session::held(date("2026-03-05"), today, "Nguyễn Văn An", 0, "", vec![]).unwrap();
+        let first = Session::not_held(date("2026-03-05"), today, "Mưa bão").unwrap();
+        let figures = week_figures(&[thursdays()], &[first, later], Week::of_day(date("2026-03-05")), &calendar, today);
+        assert_eq!((figures.held, figures.not_held, figures.unrecorded), (1, 0, 0));
+    }
+
+    #[test]
+    fn a_session_is_not_recorded_ahead_and_says_what_was_raised() {
+        let today = date("2026-03-12");
+        assert_eq!(
+            Session::held(date("2026-03-19"), today, " ", 3, "", vec![]).unwrap_err(),
+            [InputError::ReceptionDayAhead, InputError::ReceptionReceiverMissing, InputError::ReceptionRaisedMissing]
+        );
+        assert_eq!(Session::not_held(today, today, "  ").unwrap_err(), [InputError::ReceptionReasonMissing]);
+    }
+
+    #[test]
+    fn the_board_lists_the_next_owed_days() {
+        let calendar = WorkCalendar::builtin();
+        let next = upcoming(&[thursdays()], &calendar, date("2026-02-13"), 3);
+        assert_eq!(next, [date("2026-02-26"), date("2026-03-05"), date("2026-03-12")], "Tết's Thursday skipped");
+    }
+}
