@@ -31,6 +31,7 @@ pub mod reception;
 pub mod reference;
 pub mod report;
 pub mod retention;
+pub mod slip;
 pub mod summary;
 pub mod sync_policy;
 #[cfg(test)]
