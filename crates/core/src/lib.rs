@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod approval;
+pub mod book;
 pub mod breach;
 pub mod calendar;
 pub mod camera;
