@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "reset_password",
     "step_week",
     "export_week",
+    "export_book",
     "find_person",
     "export_person",
     "erase_person",

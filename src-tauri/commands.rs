@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use tauri::State;
 use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn};
 use thanthien_core::approval::WeekAction;
+use thanthien_core::book::{BookFormat, BookPeriod};
 use thanthien_core::breach::{BreachInput, BreachReport};
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::erasure::Grounds;
@@ -542,6 +543,26 @@ pub async fn export_week(
     let Some(path) = office.where_to_save(&app, &format.file_name(week)).await? else { return Ok(None) };
     crate::report::export_to(&summary, format, &name, &path).map_err(export_failed)?;
     tracing::info!(path = %path.display(), "weekly summary exported");
+    Ok(Some(path.display().to_string()))
+}
+
+/// Writes the tracking book of dossiers (Mẫu 06) of `period` as pdf or xlsx where the save dialog
+/// says; returns the file's path, or nothing when the person cancelled.
+#[tauri::command]
+pub async fn export_book(
+    period: BookPeriod,
+    format: BookFormat,
+    office: Shared<'_>,
+    app: tauri::AppHandle,
+) -> Result<Option<String>, CommandError> {
+    let store = office.read(Permission::Registry)?;
+    let book = store.dossier_book(period).await?;
+    let bytes = crate::report::book_export(&book, format).map_err(export_failed)?;
+    let Some(path) = office.where_to_save(&app, &format!("so-theo-doi-ho-so.{}", format.wire())).await? else {
+        return Ok(None);
+    };
+    crate::report::write_file(&path, &bytes).map_err(export_failed)?;
+    tracing::info!(path = %path.display(), "tracking book exported");
     Ok(Some(path.display().to_string()))
 }
 

@@ -172,6 +172,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::reset_password,
             commands::step_week,
             commands::export_week,
+            commands::export_book,
             commands::find_person,
             commands::export_person,
             commands::erase_person,

@@ -5,6 +5,7 @@
 
 use printpdf::{LinePoint, Mm, Op, PaintMode, Point, Polygon, PolygonRing, WindingOrder};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use thanthien_core::book::{BookFormat, BookLine, DossierBook};
 use thanthien_core::publicity::{Board, BoardFormat};
 use thanthien_core::report::{
     rows, status_line, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, AMENDMENTS, FOOTNOTE,
@@ -338,4 +339,125 @@ pub fn person_pdf(file: &thanthien_core::person::PersonFile) -> Result<Vec<u8>, 
         lines.push(Vec::new());
     }
     a4("Dữ liệu cá nhân", lines, Vec::new())
+}
+
+/// The tracking book (sổ theo dõi hồ sơ, Mẫu 06) in one of its formats: the one path the window
+/// and the CLI both take.
+pub fn book_export(book: &DossierBook, format: BookFormat) -> Result<Vec<u8>, ExportError> {
+    Ok(match format {
+        BookFormat::Xlsx => book_xlsx(book)?,
+        BookFormat::Pdf => book_pdf(book)?,
+    })
+}
+
+/// The book's columns, as both formats head them.
+const BOOK_COLUMNS: [&str; 9] = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục hành chính",
+    "Tên cá nhân, tổ chức",
+    "Số điện thoại",
+    "Nhận hồ sơ",
+    "Hẹn trả kết quả",
+    "Trả kết quả",
+    "Ghi chú",
+];
+
+/// A line's cells, in `BOOK_COLUMNS` order.
+fn book_cells(line: &BookLine) -> [String; 9] {
+    let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let at = |t: chrono::DateTime<chrono::Utc>| thanthien_core::time::local_text(t);
+    let mut note = line.standing.label().to_owned();
+    if line.apology {
+        note.push_str("; đã xin lỗi, hẹn lại (Mẫu 04)");
+    }
+    [
+        line.number.to_string(),
+        line.code.clone(),
+        line.procedure.clone(),
+        line.citizen.clone(),
+        line.phone.clone().unwrap_or_default(),
+        at(line.received_at),
+        line.appointment.map(day).unwrap_or_default(),
+        line.returned_at.map(at).unwrap_or_default(),
+        note,
+    ]
+}
+
+/// The book's totals line.
+fn book_totals(book: &DossierBook) -> String {
+    let t = &book.totals;
+    format!(
+        "Tổng số {} hồ sơ: trả đúng hẹn {}, trả trễ hẹn {}, đang giải quyết {}, quá hẹn chưa trả {}.",
+        t.received, t.on_time, t.late, t.in_progress, t.overdue
+    )
+}
+
+/// The book as an .xlsx sheet: title, the form's number and basis, the columns, a row per dossier.
+pub fn book_xlsx(book: &DossierBook) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sổ theo dõi hồ sơ")?;
+    let bold = Format::new().set_bold();
+    sheet.write_string_with_format(0, 0, book.office.to_uppercase(), &bold)?;
+    sheet.write_string_with_format(
+        1,
+        0,
+        format!("{} {}", book.wording.title, book.period.label().to_uppercase()),
+        &bold,
+    )?;
+    sheet.write_string(2, 0, format!("{} · {}", book.wording.number, book.wording.basis))?;
+    for (col, name) in (0u16..).zip(BOOK_COLUMNS) {
+        sheet.write_string_with_format(4, col, name, &bold)?;
+    }
+    let mut row = 5u32;
+    for line in &book.lines {
+        for (col, cell) in (0u16..).zip(book_cells(line)) {
+            if col == 0 {
+                sheet.write_number(row, col, f64::from(line.number))?;
+            } else {
+                sheet.write_string(row, col, cell)?;
+            }
+        }
+        row += 1;
+    }
+    sheet.write_string(row + 1, 0, book_totals(book))?;
+    workbook.save_to_buffer()
+}
+
+/// The book as an A4 PDF: each dossier a block (its number, code and procedure, then the citizen
+/// and the dates), so long procedure names stay whole on a portrait page.
+pub fn book_pdf(book: &DossierBook) -> Result<Vec<u8>, PdfError> {
+    let text = |x: f32, bold: bool, size: f32, text: String| Line { x, bold, size, text };
+    let mut lines: Vec<Vec<Line>> = vec![
+        vec![text(20.0, true, 10.0, book.office.to_uppercase()), text(150.0, false, 8.0, book.wording.number.clone())],
+        vec![text(20.0, false, 9.0, book.unit.clone())],
+        vec![text(20.0, true, 14.0, format!("{} {}", book.wording.title, book.period.label().to_uppercase()))],
+        vec![text(20.0, false, 8.0, book.wording.basis.clone())],
+        Vec::new(),
+    ];
+    if book.lines.is_empty() {
+        lines.push(vec![text(20.0, false, 10.0, "Không có hồ sơ nào được tiếp nhận trong kỳ.".into())]);
+    }
+    for line in &book.lines {
+        let [number, code, procedure, citizen, phone, received, due, back, note] = book_cells(line);
+        let mut procedure = wrap(&procedure, 60).into_iter();
+        lines.push(vec![
+            text(20.0, true, 9.0, number),
+            text(30.0, true, 9.0, code),
+            text(66.0, false, 9.0, procedure.next().unwrap_or_default()),
+        ]);
+        lines.extend(procedure.map(|part| vec![text(66.0, false, 9.0, part)]));
+        let who = if phone.is_empty() { citizen } else { format!("{citizen} · {phone}") };
+        lines.push(vec![text(30.0, false, 9.0, who)]);
+        lines.push(vec![
+            text(30.0, false, 8.0, format!("Nhận: {received}")),
+            text(80.0, false, 8.0, format!("Hẹn trả: {due}")),
+            text(118.0, false, 8.0, format!("Trả: {}", if back.is_empty() { "—".to_owned() } else { back })),
+        ]);
+        lines.push(vec![text(30.0, false, 8.0, note)]);
+    }
+    lines.push(Vec::new());
+    lines.push(vec![text(20.0, true, 9.0, book_totals(book))]);
+    a4(&format!("Sổ theo dõi hồ sơ {}", book.period.label()), lines, Vec::new())
 }

@@ -874,3 +874,57 @@ async fn token_columns(dir: &Path, key: &str) -> (Option<String>, bool) {
     std::fs::write(copy.path().join("thanthien.db.key"), format!("key {key}\n")).unwrap();
     common::token_columns(copy.path()).await
 }
+
+/// The tracking book of dossiers (Mẫu 06) of a week, as the PDF prints it and the spreadsheet
+/// holds it: the dossiers received that week in order, with their codes and dates, and nothing
+/// that was not a dossier.
+#[tokio::test]
+async fn the_tracking_book_prints_the_weeks_dossiers_with_their_codes_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Monday 23/11/2026 at 08:00 and 09:00: two dossiers, one visit resolved at once.
+    let visit = |name: &'static str, at: &'static str, appointment: Option<&'static str>| async move {
+        let add = thanthien(d, &["visit", "add", "--name", name, "--procedure", "Đăng ký khai sinh", "--at", at]).await;
+        assert!(add.ok, "{}", add.stderr);
+        let id = add.stdout.trim().to_owned();
+        let mut finish = vec!["visit", "finish", &id, "--at", at, "--outcome"];
+        match appointment {
+            Some(day) => finish.extend(["dossier-received", "--appointment", day]),
+            None => finish.push("resolved"),
+        }
+        let finished = thanthien(d, &finish).await;
+        assert!(finished.ok, "{}", finished.stderr);
+    };
+    visit("Trần Văn Sổ", "2026-11-23T08:00:00+07:00", Some("2026-11-25")).await;
+    visit("Lê Thị Sách", "2026-11-23T09:00:00+07:00", Some("2026-11-27")).await;
+    visit("Phạm Văn Ngay", "2026-11-23T10:00:00+07:00", None).await;
+
+    let pdf = d.join("so.pdf");
+    let made = thanthien(d, &["book", "--week", "2026-W48", "--format", "pdf", "--out", pdf.to_str().unwrap()]).await;
+    assert!(made.ok && made.stderr.contains("2 hồ sơ"), "{}{}", made.stdout, made.stderr);
+    let text = std::process::Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("SỔ THEO DÕI HỒ SƠ TUẦN 2026-W48"), "{text}");
+    assert!(text.contains("Mẫu số 06") && text.contains("01/2018/TT-VPCP"), "{text}");
+    let (first_at, second_at) = (text.find("Trần Văn Sổ").unwrap(), text.find("Lê Thị Sách").unwrap());
+    assert!(first_at < second_at, "in the order received: {text}");
+    assert!(text.contains("261123-") && text.contains("Nhận: 08:") && !text.contains("Phạm Văn Ngay"), "{text}");
+    assert!(text.contains("Hẹn trả: 25/11/2026") && text.contains("Hẹn trả: 27/11/2026"), "{text}");
+
+    let xlsx = d.join("so.xlsx");
+    let made = thanthien(d, &["book", "--week", "2026-W48", "--format", "xlsx", "--out", xlsx.to_str().unwrap()]).await;
+    assert!(made.ok, "{}", made.stderr);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    let sheet = book.worksheet_range("Sổ theo dõi hồ sơ").unwrap();
+    let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
+    assert_eq!(cell(4, 1), "Mã hồ sơ");
+    assert_eq!((cell(5, 0), cell(5, 3)), ("1".to_owned(), "Trần Văn Sổ".to_owned()));
+    assert_eq!(cell(6, 3), "Lê Thị Sách");
+    assert!(cell(5, 1).starts_with("261123-"), "{}", cell(5, 1));
+
+    let csv = thanthien(d, &["book", "--month", "2026-11", "--format", "csv", "--out", "x.csv"]).await;
+    assert!(!csv.ok && csv.stderr.contains("pdf hoặc xlsx"), "{}", csv.stderr);
+    let month = thanthien(d, &["book", "--month", "2026-11", "--format", "pdf", "--out", pdf.to_str().unwrap()]).await;
+    assert!(month.ok && month.stderr.contains("tháng 11/2026: 2 hồ sơ"), "{}", month.stderr);
+}

@@ -328,6 +328,22 @@ async fn weekly_summary(c: &Client, data: &Path) {
     let cell = |r: u32, c: u32| sheet.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default();
     assert!(cell(1, 0).starts_with("Trạng thái: Đã duyệt (khóa)"), "{}", cell(1, 0));
     assert_eq!((cell(3, 1), cell(3, 2)), ("Tổng số lượt".to_owned(), "1".to_owned()));
+    // The week's tracking book of dossiers (Mẫu 06), as a PDF, from the same row of buttons.
+    wait_for(c, "#export-book-pdf").await.click().await.unwrap();
+    accept_save_dialog().await;
+    let started = Instant::now();
+    let saved = loop {
+        let said = wait_for(c, "#export-result").await.text().await.unwrap();
+        if said.contains("so-theo-doi-ho-so.pdf") {
+            break said;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{said}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let path = PathBuf::from(saved.trim_start_matches("Đã lưu tệp:").trim());
+    let text = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains(&format!("SỔ THEO DÕI HỒ SƠ TUẦN {last_week}")) && text.contains("Mẫu số 06"), "{text}");
     let users: Vec<(String, Option<String>)> = sqlx::query_as(
         "SELECT kind, user FROM event WHERE kind IN ('week.approved', 'feedback.answered', 'camera.checked')",
     )

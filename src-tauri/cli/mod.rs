@@ -112,6 +112,20 @@ pub enum Command {
         #[command(subcommand)]
         command: accounts::UserCommand,
     },
+    /// The tracking book of dossiers (sổ theo dõi hồ sơ, Mẫu 06) of a week or a month, as an A4 PDF
+    /// or a spreadsheet.
+    Book {
+        #[arg(long, value_parser = parse_week, conflicts_with = "month", required_unless_present = "month")]
+        week: Option<thanthien_core::summary::Week>,
+        /// YYYY-MM.
+        #[arg(long, value_parser = parse_month)]
+        month: Option<thanthien_core::book::BookPeriod>,
+        /// pdf or xlsx.
+        #[arg(long, value_parser = parse_book_format)]
+        format: thanthien_core::book::BookFormat,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the weekly summary to a file.
     Export {
         #[arg(long, value_parser = parse_week)]
@@ -122,6 +136,14 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+fn parse_book_format(text: &str) -> Result<thanthien_core::book::BookFormat, String> {
+    thanthien_core::book::BookFormat::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_month(text: &str) -> Result<thanthien_core::book::BookPeriod, String> {
+    thanthien_core::book::BookPeriod::month(text).ok_or_else(|| "tháng phải có dạng 2026-11".to_owned())
 }
 
 fn parse_format(text: &str) -> Result<thanthien_core::report::ExportFormat, String> {
@@ -347,6 +369,12 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         Command::Board { command } => board::board(&store, command).await,
         Command::Summary { week, json } => weekly::summary(&store, week, json).await,
         Command::Export { week, format, out } => weekly::export(&store, week, format, &out).await,
+        Command::Book { week, month, format, out } => {
+            match week.map(|week| thanthien_core::book::BookPeriod::Week { week }).or(month) {
+                Some(period) => weekly::book(&store, period, format, &out).await,
+                None => Err(CliError::Input("chọn --week hoặc --month".to_owned())),
+            }
+        }
         Command::Person { command } => person::person(&store, command).await,
         Command::Retention { run } => person::retention(&store, run).await,
         Command::Backup { command: BackupCommand::Now { to } } => {

@@ -55,3 +55,27 @@ pub async fn export(store: &Store, week: Week, format: ExportFormat, out: &Path)
     println!("{}", out.display());
     Ok(())
 }
+
+/// The tracking book of dossiers of `period` written to `out`; prints the file and the totals.
+pub async fn book(
+    store: &Store,
+    period: thanthien_core::book::BookPeriod,
+    format: thanthien_core::book::BookFormat,
+    out: &Path,
+) -> Result<(), CliError> {
+    let book = store.dossier_book(period).await?;
+    let bytes = crate::report::book_export(&book, format)?;
+    crate::report::write_file(out, &bytes)?;
+    println!("{}", out.display());
+    let t = book.totals;
+    eprintln!(
+        "Sổ theo dõi hồ sơ {}: {} hồ sơ (đúng hẹn {}, trễ hẹn {}, đang giải quyết {}, quá hẹn {}).",
+        period.label(),
+        t.received,
+        t.on_time,
+        t.late,
+        t.in_progress,
+        t.overdue
+    );
+    Ok(())
+}

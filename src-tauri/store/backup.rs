@@ -43,8 +43,13 @@ impl Store {
         // Made under another name, then renamed: a half-made copy is never listed as a backup.
         let part = path.with_extension("db.part");
         let mut conn = self.writer.acquire().await?;
-        cipher::copy_into(&mut conn, &part, &self.key).await?;
+        let copied = cipher::copy_into(&mut conn, &part, &self.key).await;
         drop(conn);
+        if let Err(e) = copied {
+            // A USB drive pulled out or full: no half-made copy is left behind.
+            let _ = std::fs::remove_file(&part);
+            return Err(e);
+        }
         std::fs::rename(&part, &path).map_err(io)?;
         let mut kept = backups_in(dir).map_err(io)?;
         while kept.len() > KEEP {

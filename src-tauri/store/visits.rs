@@ -5,8 +5,10 @@ use super::{corrupt, invalid, Prior, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Sqlite, Transaction};
 use std::str::FromStr;
+use thanthien_core::book::{self, BookPeriod, DossierBook};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure;
+use thanthien_core::slip::SlipWording;
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle;
 use thanthien_core::visit::{
@@ -230,6 +232,33 @@ impl Store {
         .fetch_all(&self.reader)
         .await?;
         visits_from_rows(rows)
+    }
+
+    /// The tracking book (sổ theo dõi hồ sơ, Mẫu 06) of the dossiers received in `period`, as of
+    /// today. A dossier is received when its visit finishes, on the day it arrived or (entered
+    /// from the paper book) within the 92 days the query looks back; core picks them exactly.
+    pub async fn dossier_book(&self, period: BookPeriod) -> Result<DossierBook> {
+        let (first, last) = period.days();
+        let (start, end) = (day_bounds(first).0, day_bounds(last).1);
+        let rows = sqlx::query_as(
+            "SELECT id, state FROM visit
+             WHERE outcome = 'dossier-received' AND arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id",
+        )
+        .bind(stamp(start - chrono::Duration::days(92)))
+        .bind(stamp(end))
+        .fetch_all(&self.reader)
+        .await?;
+        let today = thanthien_core::time::local_day(self.now());
+        let lines = book::lines(&visits_from_rows(rows)?, first, last, today);
+        let wording = SlipWording::default();
+        Ok(DossierBook {
+            office: format!("UBND {}", self.office_name().await?),
+            unit: wording.unit.clone(),
+            wording: wording.book,
+            period,
+            totals: book::totals(&lines),
+            lines,
+        })
     }
 
     /// Every visit, newest first.

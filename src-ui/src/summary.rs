@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
+use thanthien_core::book::{BookFormat, BookPeriod};
 use thanthien_core::report::{rows, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
 use thanthien_core::summary::Week;
 use thanthien_widgets::{Legend, PairedBars};
@@ -201,11 +202,27 @@ fn Exports(week: RwSignal<Week>) -> impl IntoView {
             })))
         });
     };
+    // The week's tracking book of dossiers (Mẫu 06), beside its summary.
+    let export_book = move |format: BookFormat| {
+        let period = BookPeriod::Week { week: week.get_untracked() };
+        spawn_local(async move {
+            let saved = api::export_book(period, format).await.map_err(|e| e.summary());
+            result.set(Some(saved.map(|path| match path {
+                Some(path) => format!("{} {path}", t().exported_to),
+                None => t().export_cancelled.to_owned(),
+            })))
+        });
+    };
     view! {
         <div class="row exports">
             {ExportFormat::ALL.iter().copied().map(|format| view! {
                 <button id=format!("export-{}", format.wire()) on:click=move |_| export(format)>
                     {format!("{} {}", t().export_as, format.label())}
+                </button>
+            }).collect_view()}
+            {BookFormat::ALL.iter().copied().map(|format| view! {
+                <button id=format!("export-book-{}", format.wire()) on:click=move |_| export_book(format)>
+                    {format!("{} ({})", t().book_title, format.label())}
                 </button>
             }).collect_view()}
             {move || result.get().map(|r| match r {

@@ -3,10 +3,75 @@
 //! the appointment in force, when the result went back, and whether on time — with the period's
 //! totals. The PDF and the spreadsheet print these lines as they are.
 
+use crate::summary::Week;
 use crate::time::local_day;
-use crate::visit::{Outcome, Visit};
+use crate::visit::{InputError, Outcome, Visit};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+
+crate::words::word_enum!(
+    /// The files the book is kept in: printed (A4 PDF) or as a spreadsheet.
+    BookFormat, InputError::BookFormatInvalid, {
+        Pdf = "pdf" => "PDF (A4)",
+        Xlsx = "xlsx" => "Excel (.xlsx)",
+    }
+);
+
+/// The book of a period, as printed: the office, the form's words, the lines, the totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DossierBook {
+    pub office: String,
+    /// The unit named under the office (the slips' wording).
+    pub unit: String,
+    pub wording: crate::slip::FormWording,
+    pub period: BookPeriod,
+    pub lines: Vec<BookLine>,
+    pub totals: BookTotals,
+}
+
+/// The period a book covers: an ISO week or a calendar month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BookPeriod {
+    Week { week: Week },
+    Month { year: i32, month: u32 },
+}
+
+impl BookPeriod {
+    /// A month as "2026-11" (or "11/2026").
+    pub fn month(text: &str) -> Option<BookPeriod> {
+        let text = text.trim();
+        let (year, month) = match text.split_once('-') {
+            Some((y, m)) => (y, m),
+            None => text.split_once('/').map(|(m, y)| (y, m))?,
+        };
+        let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+        NaiveDate::from_ymd_opt(year, month, 1).map(|_| BookPeriod::Month { year, month })
+    }
+
+    /// Its first and last days.
+    pub fn days(self) -> (NaiveDate, NaiveDate) {
+        match self {
+            BookPeriod::Week { week } => (week.monday(), week.sunday()),
+            BookPeriod::Month { year, month } => {
+                let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default();
+                let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
+                (first, next.pred_opt().unwrap_or(first))
+            }
+        }
+    }
+
+    /// As the book's title names it.
+    pub fn label(self) -> String {
+        let (first, last) = self.days();
+        match self {
+            BookPeriod::Week { week } => {
+                format!("tuần {week} ({} – {})", first.format("%d/%m/%Y"), last.format("%d/%m/%Y"))
+            }
+            BookPeriod::Month { year, month } => format!("tháng {month:02}/{year}"),
+        }
+    }
+}
 
 /// Where a dossier stands in the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +240,17 @@ mod tests {
         );
         assert_eq!(book[0].received_at, local(2026, 11, 23, 8, 15), "received when the visit finished");
         assert_eq!(totals(&book), BookTotals { received: 4, on_time: 1, late: 1, in_progress: 1, overdue: 1 });
+    }
+
+    #[test]
+    fn a_book_covers_a_week_or_a_month() {
+        let month = BookPeriod::month("2026-02").unwrap();
+        assert_eq!(month.days(), (date("2026-02-01"), date("2026-02-28")));
+        assert_eq!(BookPeriod::month("12/2026").unwrap().days().1, date("2026-12-31"));
+        assert_eq!(month.label(), "tháng 02/2026");
+        assert_eq!(BookPeriod::month("2026-13"), None);
+        let week = BookPeriod::Week { week: Week::of_day(date("2026-11-25")) };
+        assert_eq!(week.label(), "tuần 2026-W48 (23/11/2026 – 29/11/2026)");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use thanthien_core::account::{Account, AccountInput, SignedIn};
 use thanthien_core::approval::WeekAction;
+use thanthien_core::book::{BookFormat, BookPeriod};
 use thanthien_core::breach::{BreachInput, BreachReport};
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
@@ -374,6 +375,15 @@ pub async fn reset_password(username: &str, password: &str) -> Result<(), Comman
 }
 
 /// The saved file's path; nothing when the person cancelled the save dialog.
+pub async fn export_book(period: BookPeriod, format: BookFormat) -> Result<Option<String>, CommandError> {
+    #[derive(Serialize)]
+    struct Args {
+        period: BookPeriod,
+        format: BookFormat,
+    }
+    call("export_book", &Args { period, format }).await
+}
+
 pub async fn export_week(week: Week, format: ExportFormat) -> Result<Option<String>, CommandError> {
     #[derive(Serialize)]
     struct Args {

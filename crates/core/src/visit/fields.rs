@@ -158,6 +158,8 @@ pub enum InputError {
     RecoveryCodeInvalid,
     #[error("Mã khôi phục này không mở được bản sao lưu: kiểm tra lại mã của đúng máy đã tạo bản sao lưu. Chưa khôi phục gì.")]
     BackupKeyWrong,
+    #[error("Sổ theo dõi hồ sơ xuất dạng pdf hoặc xlsx.")]
+    BookFormatInvalid,
     #[error("Mẫu phiếu không hợp lệ: chọn 01, 02, 03, 04 hoặc 06.")]
     SlipFormInvalid,
     #[error("Lượt tiếp này không có phiếu mẫu {form}: giấy tiếp nhận chỉ khi đã nhận hồ sơ, phiếu bổ sung chỉ khi đã hướng dẫn bổ sung, phiếu xin lỗi chỉ khi đã hẹn lại.")]
@@ -506,6 +508,7 @@ impl InputError {
             | InputError::BackupKeyWrong
             | InputError::RestoredNotSettled => InputField::Backup,
             InputError::SlipFormInvalid | InputError::SlipNotForVisit { .. } => InputField::Visit,
+            InputError::BookFormatInvalid => InputField::Publication,
             InputError::ReceptionReceiverMissing
             | InputError::ReceptionPlaceMissing
             | InputError::ReceptionHoursInvalid
