@@ -1,6 +1,6 @@
 /// The app's own commands. Listing them makes tauri-build generate an `allow-<command>`
 /// permission for each, so each window's capability names exactly what it may call (the rating
-/// window: only reading its request and submitting the rating).
+/// window: only reading its request and submitting the rating; the call display: only its board).
 const COMMANDS: &[&str] = &[
     "add_visit",
     "call_next",
@@ -8,12 +8,15 @@ const COMMANDS: &[&str] = &[
     "finish_visit",
     "proposed_appointment",
     "reschedule_visit",
+    "visit_slip",
     "return_result",
     "dossiers_at_risk",
     "request_rating",
     "rating_request",
     "submit_rating",
     "show_rating_window",
+    "show_display_window",
+    "call_board",
     "list_today_visits",
     "list_procedures",
     "list_officials",

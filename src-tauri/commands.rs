@@ -14,6 +14,7 @@ use thanthien_core::account::{Account, AccountInput, Permission, Role, SignedIn}
 use thanthien_core::approval::WeekAction;
 use thanthien_core::book::{BookFormat, BookPeriod};
 use thanthien_core::breach::{BreachInput, BreachReport};
+use thanthien_core::call::CallBoard;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::erasure::Grounds;
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
@@ -28,6 +29,7 @@ use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
 use thanthien_core::retention::RetentionStatus;
+use thanthien_core::slip::{Sheet, SlipForm};
 use thanthien_core::summary::Week;
 use thanthien_core::time::local_day;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
@@ -171,13 +173,21 @@ pub async fn add_visit(input: VisitInput, office: Shared<'_>) -> Result<Visit, C
 /// "Gọi tiếp" at this desk's counter.
 #[tauri::command]
 pub async fn call_next(official: String, counter: u16, office: Shared<'_>) -> Result<Option<Visit>, CommandError> {
-    office.write(Permission::Desk, |s| async move { s.call_next(official, counter, s.now()).await }).await
+    let called =
+        office.write(Permission::Desk, |s| async move { s.call_next(official, counter, s.now()).await }).await?;
+    if called.is_some() {
+        office.engine.announcer().announce(Changed::Called);
+    }
+    Ok(called)
 }
 
 /// Calls one citizen by name, e.g. to recall a no-show.
 #[tauri::command]
 pub async fn call_visit(id: Uuid, official: String, counter: u16, office: Shared<'_>) -> Result<Visit, CommandError> {
-    office.write(Permission::Desk, |s| async move { s.call_visit(id, official, counter, s.now()).await }).await
+    let called =
+        office.write(Permission::Desk, |s| async move { s.call_visit(id, official, counter, s.now()).await }).await?;
+    office.engine.announcer().announce(Changed::Called);
+    Ok(called)
 }
 
 #[tauri::command]
@@ -204,6 +214,12 @@ pub async fn reschedule_visit(
     office
         .write(Permission::Desk, |s| async move { s.reschedule_visit(id, appointment, reason, apology, s.now()).await })
         .await
+}
+
+/// The slip `form` of a visit as the print view shows it (refused when the visit has none).
+#[tauri::command]
+pub async fn visit_slip(id: Uuid, form: SlipForm, office: Shared<'_>) -> Result<Sheet, CommandError> {
+    Ok(office.read(Permission::Desk)?.slip(id, form).await?)
 }
 
 /// The result of a received dossier went back to the citizen.
@@ -238,6 +254,21 @@ pub fn show_rating_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(
     office.session.acting(&office.store, Permission::Desk, Utc::now())?;
     crate::rating::window::show(&app);
     Ok(())
+}
+
+/// Brings the waiting room's call display up.
+#[tauri::command]
+pub fn show_display_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
+    office.session.acting(&office.store, Permission::Desk, Utc::now())?;
+    crate::display::show(&app);
+    Ok(())
+}
+
+/// Call display: today's board. Tickets and counters only, so it needs no one signed in (the
+/// room still sees the calls while the desk's screen is locked).
+#[tauri::command]
+pub async fn call_board(office: Shared<'_>) -> Result<CallBoard, CommandError> {
+    Ok(office.store.call_board(office.today()).await?)
 }
 
 /// Rating window: what it is asked to collect, if anything.

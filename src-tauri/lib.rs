@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod display;
 pub mod live;
 pub mod mailbox;
 pub mod probe;
@@ -116,6 +117,7 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             tauri::async_runtime::spawn(live::announce_shift_ends(clock, engine.announcer().clone()));
             tauri::async_runtime::spawn(engine.run());
             tauri::async_runtime::spawn(rating::window::place(app.handle().clone(), placed));
+            display::keep(app.handle());
             // The app is the desk's window: closing it ends the app, the citizen's window (often
             // hidden, and never closed on its own) included.
             if let Some(desk) = app.get_webview_window("main") {
@@ -135,12 +137,15 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
             commands::finish_visit,
             commands::proposed_appointment,
             commands::reschedule_visit,
+            commands::visit_slip,
             commands::return_result,
             commands::dossiers_at_risk,
             commands::request_rating,
             commands::rating_request,
             commands::submit_rating,
             commands::show_rating_window,
+            commands::show_display_window,
+            commands::call_board,
             commands::list_today_visits,
             commands::list_procedures,
             commands::list_officials,

@@ -1,7 +1,7 @@
 //! Files for people: the weekly summary as a spreadsheet (values only, Vietnamese headers) and an
 //! A4 PDF beside core's CSV, all printing core's report lines so they hold the screen's figures;
-//! and the publicity board as a poster, a web page and JSON, with its QR code. PDFs embed DejaVu
-//! Sans, so Vietnamese renders on any PC.
+//! the publicity board as a poster, a web page and JSON, with its QR code; and the one-stop slips
+//! and tracking book. PDFs embed DejaVu Sans, so Vietnamese renders on any PC.
 
 use printpdf::{LinePoint, Mm, Op, PaintMode, Point, Polygon, PolygonRing, WindingOrder};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -10,8 +10,9 @@ use thanthien_core::publicity::{Board, BoardFormat};
 use thanthien_core::report::{
     rows, status_line, to_csv, wrap, Cell, ExportFormat, Figure, WeeklySummary, AMENDMENTS, FOOTNOTE,
 };
+use thanthien_core::slip::{Sheet, SheetLine, SlipSize};
 pub use thanthien_paper::PdfError;
-use thanthien_paper::{a4, Line, TOP};
+use thanthien_paper::{a4, pages, Line, Paper, TOP};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
 #[derive(Debug, thiserror::Error)]
@@ -460,4 +461,72 @@ pub fn book_pdf(book: &DossierBook) -> Result<Vec<u8>, PdfError> {
     lines.push(Vec::new());
     lines.push(vec![text(20.0, true, 9.0, book_totals(book))]);
     a4(&format!("Sổ theo dõi hồ sơ {}", book.period.label()), lines, Vec::new())
+}
+
+/// A slip of the one-stop procedure (Mẫu 01–04) as a PDF on A4 or A5: the form's header, title
+/// and basis, then the same lines the print view shows, and the signatures.
+pub fn slip_pdf(sheet: &Sheet, size: SlipSize) -> Result<Vec<u8>, PdfError> {
+    let paper = match size {
+        SlipSize::A4 => Paper::A4,
+        SlipSize::A5 => Paper::A5,
+    };
+    let (left, right) = (15.0, paper.width - 15.0);
+    let half = paper.width / 2.0;
+    let body = if size == SlipSize::A4 { 10.0 } else { 8.5 };
+    // Characters a row holds at the body size (DejaVu Sans, about 0.55 em a glyph).
+    let per_row = ((right - left) / (body * 0.3528 * 0.55)) as usize;
+    let text = |x: f32, bold: bool, size: f32, text: String| Line { x, bold, size, text };
+    let centred = |bold: bool, size: f32, t: String| text(paper.centred(&t, size, bold), bold, size, t);
+    let motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+    let mut lines: Vec<Vec<Line>> = vec![
+        vec![text(right - 22.0, false, 7.5, sheet.number.clone())],
+        vec![text(left, true, 8.0, sheet.office.clone()), text(half, true, 8.0, motto.to_owned())],
+        vec![
+            text(left, false, 7.5, sheet.unit.clone()),
+            text(half + 8.0, true, 8.0, "Độc lập - Tự do - Hạnh phúc".into()),
+        ],
+        Vec::new(),
+        vec![text(half + 8.0, false, 8.5, sheet.dated.clone())],
+        Vec::new(),
+    ];
+    for part in wrap(&sheet.title, (per_row as f32 * 0.8) as usize) {
+        lines.push(vec![centred(true, body + 2.0, part)]);
+    }
+    lines.push(vec![centred(false, body - 1.0, sheet.code.clone())]);
+    for part in wrap(&sheet.basis, per_row + per_row / 4) {
+        lines.push(vec![centred(false, 7.0, part)]);
+    }
+    lines.push(Vec::new());
+    for line in &sheet.lines {
+        let (indent, said) = match line {
+            SheetLine::Text { text } => (0.0, text.clone()),
+            SheetLine::Field { label, value, .. } => (0.0, format!("{label}: {value}")),
+            SheetLine::Item { number, text } => (6.0, format!("{number}. {text}")),
+        };
+        for part in wrap(&said, per_row - indent as usize / 2) {
+            lines.push(vec![text(left + indent, false, body, part)]);
+        }
+    }
+    lines.push(Vec::new());
+    let column = (right - left) / sheet.signers.len().max(1) as f32;
+    let at = |i: usize| left + column * i as f32 + if sheet.signers.len() == 1 { column / 2.0 } else { 4.0 };
+    lines.push(sheet.signers.iter().enumerate().map(|(i, s)| text(at(i), true, body - 0.5, s.role.clone())).collect());
+    lines.push(
+        sheet
+            .signers
+            .iter()
+            .enumerate()
+            .map(|(i, _)| text(at(i), false, 7.5, "(Ký và ghi rõ họ tên)".into()))
+            .collect(),
+    );
+    lines.extend([Vec::new(), Vec::new(), Vec::new()]);
+    lines.push(
+        sheet
+            .signers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.name.clone().map(|name| text(at(i), true, body - 0.5, name)))
+            .collect(),
+    );
+    pages(paper, &format!("{} · {}", sheet.number, sheet.code), lines, Vec::new())
 }

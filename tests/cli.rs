@@ -928,3 +928,69 @@ async fn the_tracking_book_prints_the_weeks_dossiers_with_their_codes_and_dates(
     let month = thanthien(d, &["book", "--month", "2026-11", "--format", "pdf", "--out", pdf.to_str().unwrap()]).await;
     assert!(month.ok && month.stderr.contains("tháng 11/2026: 2 hồ sơ"), "{}", month.stderr);
 }
+
+#[tokio::test]
+async fn each_slip_prints_as_a_pdf_for_the_visit_it_belongs_to_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let at = "2026-11-23T08:00:00+07:00";
+    let add = |name: &'static str| async move {
+        let add = thanthien(d, &["visit", "add", "--name", name, "--procedure", "HT-12", "--at", at]).await;
+        assert!(add.ok, "{}", add.stderr);
+        add.stdout.trim().to_owned()
+    };
+    let pdf_text = |path: &std::path::Path| {
+        let out = std::process::Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // A dossier received with its papers: the receipt carries the appointment the desk stored.
+    let received = add("Trần Văn Nhận").await;
+    let finish = ["visit", "finish", &received, "--at", at, "--outcome", "dossier-received"];
+    let papers = ["--papers", "Tờ khai đăng ký nhận con; Giấy khai sinh của con"];
+    let finished = thanthien(d, &[&finish[..], &papers[..]].concat()).await;
+    assert!(finished.ok, "{}", finished.stderr);
+    let appointment = finished.stdout.trim().strip_prefix("Hẹn trả kết quả: ").unwrap().to_owned();
+    let receipt = d.join("01.pdf");
+    let made = thanthien(d, &["slip", "--visit", &received, "--form", "01", "--out", receipt.to_str().unwrap()]).await;
+    assert!(made.ok, "{}", made.stderr);
+    let text = pdf_text(&receipt);
+    assert!(text.contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ") && text.contains("Mẫu số 01"), "{text}");
+    assert!(text.contains(&format!("Thời gian trả kết quả giải quyết hồ sơ: ngày {appointment}")), "{text}");
+    assert!(text.contains("1. Tờ khai đăng ký nhận con") && text.contains("2. Giấy khai sinh của con"), "{text}");
+    assert!(text.contains("08 giờ 00 phút, ngày 23/11/2026") && text.contains("Mã hồ sơ: 261123-A001"), "{text}");
+    assert!(text.contains("03 ngày làm việc"), "the procedure's legal time: {text}");
+    let a5 = d.join("01-a5.pdf");
+    let made =
+        thanthien(d, &["slip", "--visit", &received, "--form", "01", "--size", "a5", "--out", a5.to_str().unwrap()])
+            .await;
+    assert!(made.ok, "{}", made.stderr);
+    let info = std::process::Command::new("pdfinfo").arg(&a5).output().unwrap();
+    let info = String::from_utf8(info.stdout).unwrap();
+    assert!(info.contains("(A5)") && info.contains("Pages:           1"), "one A5 sheet: {info}");
+    assert!(pdf_text(&a5).contains(&format!("ngày {appointment}")));
+
+    // Refused: the reason is required, and is what Mẫu 03 says.
+    let refused = add("Lê Thị Từ").await;
+    let no_reason = thanthien(d, &["visit", "finish", &refused, "--at", at, "--outcome", "refused"]).await;
+    assert!(!no_reason.ok && no_reason.stderr.contains("lý do từ chối"), "{}", no_reason.stderr);
+    let why = "Thủ tục thuộc thẩm quyền của UBND cấp tỉnh";
+    let finished =
+        thanthien(d, &["visit", "finish", &refused, "--at", at, "--outcome", "refused", "--refusal-reason", why]).await;
+    assert!(finished.ok, "{}", finished.stderr);
+    let refusal = d.join("03.pdf");
+    let made = thanthien(d, &["slip", "--visit", &refused, "--form", "03", "--out", refusal.to_str().unwrap()]).await;
+    assert!(made.ok, "{}", made.stderr);
+    let text = pdf_text(&refusal);
+    assert!(text.contains("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ") && text.contains(why), "{text}");
+
+    // A slip the visit has no right to is refused, and no file is written.
+    let none = d.join("none.pdf");
+    for (visit, form) in [(&refused, "01"), (&received, "03"), (&received, "02"), (&received, "04"), (&received, "06")]
+    {
+        let made = thanthien(d, &["slip", "--visit", visit, "--form", form, "--out", none.to_str().unwrap()]).await;
+        assert!(!made.ok && made.stderr.contains(&format!("không có phiếu mẫu {form}")), "{form}: {}", made.stderr);
+        assert!(!none.exists());
+    }
+    let made = thanthien(d, &["slip", "--visit", &received, "--form", "07", "--out", "x.pdf"]).await;
+    assert!(!made.ok, "{}", made.stderr);
+}

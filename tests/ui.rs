@@ -136,6 +136,7 @@ async fn scenario(c: &Client, data: &Path) {
     assert_eq!(row.text().await.unwrap(), "Nguyễn Thị Ánh");
     assert!(visit_names_in_file(&data.join("thanthien.db")).await.contains(&"Nguyễn Thị Ánh".to_owned()));
     assert_eq!(wait_for(c, "#waiting-list tbody tr .ticket").await.text().await.unwrap(), "A001");
+    ticket_slip(c).await;
     let badge = wait_for(c, "#sync-badge").await.text().await.unwrap();
     // The seeded dossier's two events, the official, last week's visit and this arrival wait.
     assert!(badge.contains("Chưa đăng ký") && badge.contains("5 chờ gửi"), "{badge}");
@@ -157,8 +158,10 @@ async fn scenario(c: &Client, data: &Path) {
     official.clear().await.unwrap();
     official.send_keys("Lê Thị Hoa").await.unwrap();
     wait_value(c, "#counter", "3").await;
-    official.send_keys(F2).await.unwrap();
+    let display = open_call_display(c, &main).await;
+    wait_for(c, "#official").await.send_keys(F2).await.unwrap();
     wait_count(c, "#waiting-list tbody tr", 0).await;
+    call_shown(c, &display, &main).await;
     assert_eq!(wait_for(c, "#serving .name").await.text().await.unwrap(), "Nguyễn Thị Ánh");
     assert_eq!(wait_for(c, "#serving-ticket").await.text().await.unwrap(), "A001");
     // F6 opens the finish form on the appointment the legal time gives; Enter confirms it.
@@ -168,9 +171,14 @@ async fn scenario(c: &Client, data: &Path) {
     let due =
         thanthien_core::procedure::appointment_date(chrono::Utc::now(), legal, &reference.calendar, &reference.hours)
             .unwrap();
-    let appointment = wait_for(c, "#appointment").await;
+    wait_for(c, "#appointment").await;
     wait_value(c, "#appointment", &due.format("%d/%m/%Y").to_string()).await;
-    appointment.send_keys(ENTER).await.unwrap();
+    wait_for(c, "#papers")
+        .await
+        .send_keys(&format!("Tờ khai đăng ký nhận con; Giấy khai sinh của con{ENTER}"))
+        .await
+        .unwrap();
+    receipt_slip(c, due).await;
     wait_count(c, "#done-list tbody tr", 1).await;
     assert_eq!(wait_for(c, "#done-list .outcome").await.text().await.unwrap(), "Tiếp nhận hồ sơ");
     let shown = wait_for(c, "#done-list .appointment").await.text().await.unwrap();
@@ -439,6 +447,88 @@ async fn camera_check_in(c: &Client) {
     save_screenshot(c, "camera.png").await;
 }
 
+/// F3 after an arrival: the ticket for the 80 mm receipt printer, with nobody ahead.
+async fn ticket_slip(c: &Client) {
+    assert_eq!(wait_for(c, "#saved-ticket").await.text().await.unwrap(), "A001");
+    wait_for(c, "#visitor-name").await.send_keys(F3).await.unwrap();
+    assert_eq!(wait_for(c, "#ticket-view #ticket-number").await.text().await.unwrap(), "A001");
+    assert!(wait_for(c, "#ticket-procedure").await.text().await.unwrap().contains("nhận cha, mẹ, con"));
+    assert_eq!(wait_for(c, "#ticket-ahead").await.text().await.unwrap(), "0");
+    let width = c.execute("return document.querySelector('.ticket-slip').getBoundingClientRect().width", vec![]);
+    let px = width.await.unwrap().as_f64().unwrap();
+    // 72 mm of print at the CSS 96 px to the inch.
+    assert!((px - 72.0 / 25.4 * 96.0).abs() < 2.0, "the ticket is {px} px wide");
+    save_screenshot(c, "so-thu-tu-80mm.png").await;
+    wait_for(c, "#close-ticket").await.send_keys(ESCAPE).await.unwrap();
+    wait_count(c, "#ticket-view", 0).await;
+}
+
+/// The desk brings the call display up; it waits with no call yet, and can read nothing but
+/// its board. Returns its window.
+async fn open_call_display(c: &Client, main: &fantoccini::wd::WindowHandle) -> fantoccini::wd::WindowHandle {
+    wait_for(c, "#show-display").await.click().await.unwrap();
+    wait_shown("Màn hình gọi số", 1).await;
+    let mut display = None;
+    for handle in c.windows().await.unwrap() {
+        c.switch_to_window(handle.clone()).await.unwrap();
+        if !c.find_all(Locator::Css("#call-display")).await.unwrap().is_empty() {
+            display = Some(handle);
+        }
+    }
+    let display = display.expect("the call display's window");
+    c.switch_to_window(display.clone()).await.unwrap();
+    wait_for(c, "#call-idle").await;
+    for command in ["list_today_visits", "call_next", "finish_visit", "sync_now"] {
+        let answer = invoke(c, command, serde_json::json!({ "official": "x", "counter": 1 })).await;
+        assert!(answer.starts_with("refused"), "{command}: {answer}");
+    }
+    assert_eq!(invoke(c, "call_board", serde_json::json!({})).await, "allowed");
+    c.switch_to_window(main.clone()).await.unwrap();
+    display
+}
+
+/// F2's call on the display: the ticket, the counter, and how long after the call it was drawn.
+async fn call_shown(c: &Client, display: &fantoccini::wd::WindowHandle, main: &fantoccini::wd::WindowHandle) {
+    c.switch_to_window(display.clone()).await.unwrap();
+    let now = wait_for(c, "#call-now").await;
+    assert!(now.text().await.unwrap().contains("A001"));
+    assert_eq!(wait_for(c, "#call-serving tr[data-counter='3'] .call-ticket").await.text().await.unwrap(), "A001");
+    assert_eq!(wait_for(c, "#call-waiting").await.text().await.unwrap(), "0");
+    let at = |name: &'static str| {
+        let now = now.clone();
+        async move { now.attr(name).await.unwrap().unwrap().parse::<f64>().unwrap() }
+    };
+    let delay = at("data-shown-at").await - at("data-called-at").await;
+    println!("the call display drew the call {delay:.0} ms after it was made");
+    assert!(delay < 1000.0, "the call showed {delay} ms after it was made, not within a second");
+    assert!(!c.source().await.unwrap().contains("Nguyễn Thị Ánh"), "no names on the room's screen");
+    save_screenshot(c, "man-hinh-goi-so.png").await;
+    c.switch_to_window(main.clone()).await.unwrap();
+}
+
+/// Enter on the finish form: the receipt slip (Mẫu 01) comes up with the stored appointment and
+/// the papers, printed on A4 or A5.
+async fn receipt_slip(c: &Client, due: chrono::NaiveDate) {
+    wait_for(c, "#slip-view[data-form='01']").await;
+    assert_eq!(
+        wait_for(c, "#sheet-appointment").await.text().await.unwrap(),
+        format!("ngày {}", due.format("%d/%m/%Y"))
+    );
+    assert_eq!(wait_for(c, "#slip-title").await.text().await.unwrap(), "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
+    let papers = c.find_all(Locator::Css("#slip-view .slip-item")).await.unwrap();
+    assert_eq!(papers.len(), 2);
+    assert_eq!(papers[1].text().await.unwrap(), "2. Giấy khai sinh của con");
+    let focused = c.execute("return document.activeElement && document.activeElement.id", vec![]).await.unwrap();
+    assert_eq!(focused, "print-slip", "Enter prints");
+    save_screenshot(c, "giay-tiep-nhan-a4.png").await;
+    wait_for(c, "#slip-a5").await.click().await.unwrap();
+    wait_for(c, "#slip-view[data-size='a5'] .slip.a5").await;
+    save_screenshot(c, "giay-tiep-nhan-a5.png").await;
+    wait_for(c, "#slip-a4").await.click().await.unwrap();
+    wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
+    wait_count(c, "#slip-view", 0).await;
+}
+
 /// The overdue dossier is flagged; the receptionist drafts the apology slip with a reason and a
 /// new date, sees it on a clean print view, and the dossier leaves the list.
 async fn apology_slip(c: &Client, data: &Path) {
@@ -450,12 +540,13 @@ async fn apology_slip(c: &Client, data: &Path) {
     let new_day = new_day.format("%d/%m/%Y").to_string();
     wait_for(c, "#slip-date").await.send_keys(&new_day).await.unwrap();
     wait_for(c, "#slip-reason").await.send_keys(&format!("Chờ xác minh tại thôn{ENTER}")).await.unwrap();
-    assert_eq!(wait_for(c, "#slip-name").await.text().await.unwrap(), OVERDUE);
-    assert_eq!(wait_for(c, "#slip-new-date").await.text().await.unwrap(), new_day);
-    assert_eq!(wait_for(c, "#slip-reason-text").await.text().await.unwrap(), "Chờ xác minh tại thôn");
+    wait_for(c, "#slip-view[data-form='04']").await;
+    assert_eq!(wait_for(c, "#sheet-name").await.text().await.unwrap(), format!("Ông/Bà {OVERDUE}"));
+    assert_eq!(wait_for(c, "#sheet-new-date").await.text().await.unwrap(), new_day);
+    assert_eq!(wait_for(c, "#sheet-reason").await.text().await.unwrap(), "Chờ xác minh tại thôn");
     save_screenshot(c, "phieu-xin-loi.png").await;
     wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
-    wait_count(c, "#apology-slip", 0).await;
+    wait_count(c, "#slip-view", 0).await;
     wait_count(c, "#dossiers-at-risk tbody tr", 0).await;
     let mut conn = sqlx::ConnectOptions::connect(
         &thanthien::store::cipher::options_for(&data.join("thanthien.db")).await.unwrap().read_only(true),

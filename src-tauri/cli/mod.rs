@@ -126,6 +126,20 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A slip of the one-stop procedure for a visit, as a PDF: 01 receipt and appointment,
+    /// 02 request to complete the dossier, 03 refusal, 04 apology and new date.
+    Slip {
+        #[arg(long, value_parser = parse_id)]
+        visit: uuid::Uuid,
+        /// 01, 02, 03 or 04.
+        #[arg(long, value_parser = parse_word::<thanthien_core::slip::SlipForm>)]
+        form: thanthien_core::slip::SlipForm,
+        /// a4 (default) or a5.
+        #[arg(long, value_parser = parse_word::<thanthien_core::slip::SlipSize>, default_value = "a4")]
+        size: thanthien_core::slip::SlipSize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write the weekly summary to a file.
     Export {
         #[arg(long, value_parser = parse_week)]
@@ -375,6 +389,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
                 None => Err(CliError::Input("chọn --week hoặc --month".to_owned())),
             }
         }
+        Command::Slip { visit, form, size, out } => weekly::slip(&store, visit, form, size, &out).await,
         Command::Person { command } => person::person(&store, command).await,
         Command::Retention { run } => person::retention(&store, run).await,
         Command::Backup { command: BackupCommand::Now { to } } => {

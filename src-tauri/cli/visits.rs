@@ -41,7 +41,7 @@ pub enum VisitCommand {
         #[arg(long, value_parser = parse_at)]
         at: Option<DateTime<Utc>>,
     },
-    /// The visit ends: resolved | dossier-received | guided | transferred | no-show | left.
+    /// The visit ends: resolved | dossier-received | guided | refused | transferred | no-show | left.
     Finish {
         #[arg(value_parser = crate::cli::parse_id)]
         id: Uuid,
@@ -57,6 +57,12 @@ pub enum VisitCommand {
         /// With guided: the papers still missing (the one-time written guidance).
         #[arg(long)]
         guidance: Option<String>,
+        /// With dossier-received: the papers received, separated by ";" (the receipt slip lists them).
+        #[arg(long)]
+        papers: Option<String>,
+        /// With refused: why the dossier is refused (the refusal slip, Mẫu 03).
+        #[arg(long)]
+        refusal_reason: Option<String>,
         /// With transferred: the counter the citizen was sent to.
         #[arg(long, value_parser = crate::cli::parse_u16)]
         to_counter: Option<u16>,
@@ -128,11 +134,22 @@ pub async fn visit(store: &Store, command: VisitCommand) -> Result<(), CliError>
             appointment,
             appointment_reason,
             guidance,
+            papers,
+            refusal_reason,
             to_counter,
             to_official,
             at,
         } => {
-            let input = FinishInput { outcome, appointment, appointment_reason, guidance, to_counter, to_official };
+            let input = FinishInput {
+                outcome,
+                appointment,
+                appointment_reason,
+                guidance,
+                to_counter,
+                to_official,
+                papers,
+                refusal_reason,
+            };
             let visit = store.finish_visit(id, input, at.unwrap_or(now)).await?;
             if let Some(day) = visit.appointment {
                 println!("Hẹn trả kết quả: {}", day.format("%d/%m/%Y"));

@@ -1,4 +1,5 @@
-//! `thanthien summary|export`: the weekly summary as a table on the terminal, or as a file.
+//! `thanthien summary|export|book|slip`: the weekly summary as a table on the terminal or as a
+//! file, the tracking book of dossiers, and one visit's slip.
 
 use super::{print_json, CliError};
 use crate::store::Store;
@@ -57,6 +58,22 @@ pub async fn export(store: &Store, week: Week, format: ExportFormat, out: &Path)
 }
 
 /// The tracking book of dossiers of `period` written to `out`; prints the file and the totals.
+/// `thanthien slip`: one visit's slip as a PDF.
+pub async fn slip(
+    store: &Store,
+    visit: uuid::Uuid,
+    form: thanthien_core::slip::SlipForm,
+    size: thanthien_core::slip::SlipSize,
+    out: &Path,
+) -> Result<(), CliError> {
+    let sheet = store.slip(visit, form).await?;
+    let bytes = crate::report::slip_pdf(&sheet, size).map_err(crate::report::ExportError::from)?;
+    crate::report::write_file(out, &bytes)?;
+    println!("{}", out.display());
+    eprintln!("{} {} ({}), {}.", sheet.number, sheet.title, sheet.code, size.label());
+    Ok(())
+}
+
 pub async fn book(
     store: &Store,
     period: thanthien_core::book::BookPeriod,

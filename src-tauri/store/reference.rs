@@ -1,6 +1,7 @@
-//! Reference data the desk works with: the procedure catalogue, the working-day calendar (both
-//! from the province) and the office hours (set by the commune, shared by its PCs). The built-in starter set serves until the province publishes newer versions,
-//! which sync brings in and this module keeps (the newest of each kind).
+//! Reference data the desk works with: the procedure catalogue, the working-day calendar, the
+//! retention periods and the slips' wording (from the province) and the office hours (set by the
+//! commune, shared by its PCs). The built-in starter set serves until the province publishes
+//! newer versions, which sync brings in and this module keeps (the newest of each kind).
 
 use super::{corrupt, Result, Store, StoreError};
 use chrono::Utc;
@@ -10,6 +11,7 @@ use thanthien_core::calendar::{reference_years, WorkCalendar, STARTER_CALENDAR};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure::{parse_catalogue, OfficeHours, Procedure, STARTER_CATALOGUE};
 use thanthien_core::retention::Retention;
+use thanthien_core::slip::SlipWording;
 use thanthien_core::time::stamp;
 use thanthien_core::wire::{ReferenceKind, ReferenceRelease};
 use uuid::Uuid;
@@ -21,6 +23,8 @@ pub struct Reference {
     pub hours: OfficeHours,
     /// How long each register keeps personal data: the province's periods, else core's defaults.
     pub retention: Retention,
+    /// The one-stop slips' words: the province's, else the 01/2018 forms'.
+    pub slips: SlipWording,
 }
 
 impl Reference {
@@ -39,7 +43,13 @@ impl Reference {
             })
             .or_else(|| reference_years(STARTER_CALENDAR).ok())
             .unwrap_or_default();
-        Reference { catalogue, calendar: WorkCalendar::with_published(years), hours, retention: Retention::default() }
+        Reference {
+            catalogue,
+            calendar: WorkCalendar::with_published(years),
+            hours,
+            retention: Retention::default(),
+            slips: SlipWording::default(),
+        }
     }
 
     /// The set compiled into the app (core's tests keep it readable).
@@ -73,6 +83,12 @@ impl Store {
             match Retention::parse(published) {
                 Ok(retention) => fresh.retention = retention,
                 Err(e) => tracing::error!(error = %e, "stored retention periods unreadable"),
+            }
+        }
+        if let Some(published) = body(ReferenceKind::Slips) {
+            match SlipWording::parse(published) {
+                Ok(slips) => fresh.slips = slips,
+                Err(e) => tracing::error!(error = %e, "stored slip wording unreadable"),
             }
         }
         let fresh = Arc::new(fresh);

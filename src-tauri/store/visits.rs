@@ -8,7 +8,7 @@ use std::str::FromStr;
 use thanthien_core::book::{self, BookPeriod, DossierBook};
 use thanthien_core::event::{Event, EventBody};
 use thanthien_core::procedure;
-use thanthien_core::slip::SlipWording;
+use thanthien_core::slip::{self, Sheet, SlipContext, SlipForm};
 use thanthien_core::time::{day_bounds, stamp};
 use thanthien_core::visit::lifecycle;
 use thanthien_core::visit::{
@@ -250,15 +250,38 @@ impl Store {
         .await?;
         let today = thanthien_core::time::local_day(self.now());
         let lines = book::lines(&visits_from_rows(rows)?, first, last, today);
-        let wording = SlipWording::default();
+        let wording = self.reference().slips.clone();
         Ok(DossierBook {
-            office: format!("UBND {}", self.office_name().await?),
+            office: slip::issuer(&self.office_name().await?),
             unit: wording.unit.clone(),
             wording: wording.book,
             period,
             totals: book::totals(&lines),
             lines,
         })
+    }
+
+    /// The slip `form` of visit `id` as printed today, in the wording the province published
+    /// (else the 01/2018 forms'); refused when the visit has no such slip.
+    pub async fn slip(&self, id: Uuid, form: SlipForm) -> Result<Sheet> {
+        let visit = self.visit(id).await?.ok_or_else(|| invalid(InputError::VisitNotFound))?;
+        let reference = self.reference();
+        let legal_time = visit
+            .procedure_id
+            .as_deref()
+            .and_then(|key| procedure::find(&reference.catalogue, key))
+            .map(|p| p.legal_time_text.clone());
+        let context = SlipContext {
+            office: slip::issuer(&self.office_name().await?),
+            legal_time,
+            printed_on: thanthien_core::time::local_day(self.now()),
+        };
+        slip::sheet(form, &visit, &reference.slips, &context).map_err(invalid)
+    }
+
+    /// The waiting room's call display for `today`.
+    pub async fn call_board(&self, today: NaiveDate) -> Result<thanthien_core::call::CallBoard> {
+        Ok(thanthien_core::call::board(&self.visits_on(today).await?, today))
     }
 
     /// Every visit, newest first.

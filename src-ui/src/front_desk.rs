@@ -1,6 +1,7 @@
-//! The Tiếp dân screen: the arrival form, this desk's counter ("Gọi tiếp" and the citizen being
-//! served), and today's queue. Keyboard first: Enter saves, F2 calls next, F4/F6/F7/F8/F9 finish,
-//! F10 brings the citizen's rating window up.
+//! The Tiếp dân screen: the arrival form (with the ticket slip), this desk's counter ("Gọi tiếp"
+//! and the citizen being served), and today's queue. Keyboard first: Enter saves, F3 prints the
+//! last ticket, F2 calls next, F4/F5/F6/F7/F8/F9 finish (a received, guided or refused dossier's
+//! slip comes up ready to print), F10 brings the citizen's rating window up.
 
 use crate::api;
 use crate::i18n::t;
@@ -8,11 +9,16 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::ipc::CommandError;
+use thanthien_core::slip::{Sheet, SlipForm};
 use thanthien_core::visit::lifecycle::QueueState;
 use thanthien_core::visit::{FinishInput, InputField, Outcome, Visit, VisitInput};
 
 #[component]
-pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
+pub fn VisitForm(
+    office: Signal<Option<String>>,
+    visits: Signal<Vec<Visit>>,
+    on_saved: impl Fn(Visit) + Copy + 'static,
+) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let procedure = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
@@ -21,7 +27,27 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
     let trip = RwSignal::new(String::from("1"));
     let error = RwSignal::new(None::<CommandError>);
     let saved = RwSignal::new(false);
+    // The last arrival saved here, whose ticket F3 prints; the ticket on screen, if shown.
+    let last = RwSignal::new(None::<Visit>);
+    let ticket = RwSignal::new(None::<Visit>);
     let name_input = NodeRef::<leptos::html::Input>::new();
+    let refocus = move || {
+        if let Some(input) = name_input.get_untracked() {
+            let _ = input.focus();
+        }
+    };
+    let show_ticket = move || {
+        if let Some(v) = last.get_untracked().filter(|v| v.ticket.is_some()) {
+            ticket.set(Some(v));
+        }
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "F3" {
+            ev.prevent_default();
+            show_ticket();
+        }
+    });
+    on_cleanup(move || keys.remove());
     // The province may send a newer catalogue: a sync round that pulled it reloads this.
     let catalogue_loaded = crate::live::registers_resource(api::list_procedures);
     let catalogue = crate::live::loaded(catalogue_loaded);
@@ -54,7 +80,11 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                     citizen_id.set(String::new());
                     note.set(String::new());
                     trip.set(String::from("1"));
+                    last.set(Some(visit.clone()));
                     on_saved(visit);
+                    if crate::slips::print_at_once() {
+                        show_ticket();
+                    }
                 }
                 Err(e) => {
                     saved.set(false);
@@ -62,9 +92,7 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
                 }
             }
             // Keyboard-first: the next citizen's name can be typed at once.
-            if let Some(input) = name_input.get_untracked() {
-                let _ = input.focus();
-            }
+            refocus();
         });
     };
 
@@ -134,17 +162,30 @@ pub fn VisitForm(on_saved: impl Fn(Visit) + Copy + 'static) -> impl IntoView {
 
                 <button id="save-visit" class="primary" type="submit">{t().save_visit}" " <kbd>"Enter"</kbd></button>
                 {crate::show::form_error(error)}
-                {move || saved.get().then(|| view! { <div class="saved">{t().saved}</div> })}
+                {move || saved.get().then(|| view! {
+                    <div class="saved">{t().saved}" "
+                        {move || last.get().and_then(|v| v.ticket).map(|number| view! {
+                            <span id="saved-ticket">{number}</span>" "
+                            <button id="print-last-ticket" type="button" on:click=move |_| show_ticket()>
+                                {t().print_ticket}" "<kbd>"F3"</kbd>
+                            </button>
+                        })}
+                    </div>
+                })}
             </form>
         </section>
+        {move || ticket.get().map(|v| view! {
+            <crate::slips::TicketView visit=v office=office visits=visits on_close=move || { ticket.set(None); refocus(); } />
+        })}
     }
 }
 
-fn stored(key: &str) -> Option<String> {
+/// What this PC remembers for its desk (the webview's local storage).
+pub(crate) fn stored(key: &str) -> Option<String> {
     window().local_storage().ok().flatten().and_then(|s| s.get_item(key).ok().flatten())
 }
 
-fn store(key: &str, value: &str) {
+pub(crate) fn store(key: &str, value: &str) {
     if let Some(storage) = window().local_storage().ok().flatten() {
         let _ = storage.set_item(key, value);
     }
@@ -155,6 +196,7 @@ fn store(key: &str, value: &str) {
 #[component]
 pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let counter = RwSignal::new(stored("desk.counter").unwrap_or_else(|| "1".into()));
+    let at_once = RwSignal::new(crate::slips::print_at_once());
     let official = RwSignal::new(stored("desk.official").unwrap_or_default());
     let error = RwSignal::new(None::<CommandError>);
     let notice = RwSignal::new(None::<&'static str>);
@@ -201,6 +243,10 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
     let appointment = RwSignal::new(String::new());
     let appointment_reason = RwSignal::new(String::new());
     let guidance = RwSignal::new(String::new());
+    let papers = RwSignal::new(String::new());
+    let refusal_reason = RwSignal::new(String::new());
+    // The slip a finish hands over (Mẫu 01, 02 or 03), on its print view.
+    let slip = RwSignal::new(None::<Sheet>);
     let to_counter = RwSignal::new(String::new());
     let to_official = RwSignal::new(String::new());
     let first_detail = NodeRef::<leptos::html::Input>::new();
@@ -212,6 +258,18 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                     error.set(None);
                     finishing.set(None);
                     on_changed();
+                    let form = match input.outcome {
+                        Outcome::DossierReceived => Some(SlipForm::Receipt),
+                        Outcome::Guided => Some(SlipForm::Supplement),
+                        Outcome::Refused => Some(SlipForm::Refusal),
+                        _ => None,
+                    };
+                    if let Some(form) = form {
+                        match api::visit_slip(visit.id, form).await {
+                            Ok(sheet) => slip.set(Some(sheet)),
+                            Err(e) => error.set(Some(e)),
+                        }
+                    }
                     // A citizen who was served is asked for a rating on the monitor facing them.
                     if !matches!(input.outcome, Outcome::NoShow | Outcome::Left) {
                         if let Err(e) = api::request_rating(visit.id).await {
@@ -225,11 +283,11 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
     };
     let finish = move |outcome: Outcome| {
         let Some(visit) = serving.get_untracked() else { return };
-        if !matches!(outcome, Outcome::DossierReceived | Outcome::Guided | Outcome::Transferred) {
+        if !matches!(outcome, Outcome::DossierReceived | Outcome::Guided | Outcome::Refused | Outcome::Transferred) {
             submit_finish(visit, FinishInput::new(outcome));
             return;
         }
-        for field in [appointment, appointment_reason, guidance, to_counter, to_official] {
+        for field in [appointment, appointment_reason, guidance, papers, refusal_reason, to_counter, to_official] {
             field.set(String::new());
         }
         error.set(None);
@@ -259,6 +317,8 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
             appointment: day.and_then(Result::ok),
             appointment_reason: text(appointment_reason),
             guidance: text(guidance),
+            papers: text(papers),
+            refusal_reason: text(refusal_reason),
             to_counter: text(to_counter).and_then(|c| c.trim().parse().ok().or(Some(0))),
             to_official: text(to_official),
             ..FinishInput::new(outcome)
@@ -274,6 +334,10 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
     };
     // F-keys work wherever the focus is, so the receptionist never reaches for the mouse.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        // The slip on screen takes the keys (Enter prints, Esc closes).
+        if slip.with_untracked(Option::is_some) {
+            return;
+        }
         if finishing.get_untracked().is_some() {
             if ev.key() == "Escape" {
                 ev.prevent_default();
@@ -290,6 +354,7 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
         let action = match ev.key().as_str() {
             "F2" => Some(None),
             "F4" => Some(Some(Outcome::Resolved)),
+            "F5" => Some(Some(Outcome::Refused)),
             "F6" => Some(Some(Outcome::DossierReceived)),
             "F7" => Some(Some(Outcome::Guided)),
             "F8" => Some(Some(Outcome::NoShow)),
@@ -328,12 +393,24 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                     </datalist>
                 </label>
             </div>
+            <label class="check">
+                <input id="print-at-once" type="checkbox" prop:checked=at_once
+                    on:change=move |ev| { let on = event_target_checked(&ev); crate::slips::set_print_at_once(on); at_once.set(on); } />
+                {t().print_at_once}
+            </label>
             <button id="call-next" class="primary" type="button" on:click=move |_| call_next()>
                 {t().call_next}" " <kbd>"F2"</kbd>
             </button>
             <button id="show-rating" type="button" on:click=move |_| show_rating()>
                 {t().show_rating}" " <kbd>"F10"</kbd>
             </button>
+            <button id="show-display" type="button" on:click=move |_| {
+                spawn_local(async move {
+                    if let Err(e) = api::show_display_window().await {
+                        error.set(Some(e));
+                    }
+                })
+            }>{t().show_display}</button>
             {move || notice.get().map(|n| view! { <div class="notice">{n}</div> })}
             {move || problem().map(|m| view! { <div class="form-error" id="desk-error">{m}</div> })}
             <div id="serving" class="serving">
@@ -350,6 +427,7 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                     {button("finish-resolved", t().finish_resolved, "F4", Outcome::Resolved)}
                     {button("finish-dossier", t().finish_dossier, "F6", Outcome::DossierReceived)}
                     {button("finish-guided", t().finish_guided, "F7", Outcome::Guided)}
+                    {button("finish-refused", t().finish_refused, "F5", Outcome::Refused)}
                     {button("finish-no-show", t().finish_no_show, "F8", Outcome::NoShow)}
                     {button("finish-transferred", t().finish_transferred, "F9", Outcome::Transferred)}
                 </div>
@@ -363,6 +441,10 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                         <label for="appointment-reason">{t().appointment_reason}</label>
                         <input id="appointment-reason" autocomplete="off" prop:value=appointment_reason
                             on:input=move |ev| appointment_reason.set(event_target_value(&ev)) />
+                        <label for="papers">{t().papers}</label>
+                        <input id="papers" autocomplete="off" placeholder=t().papers_hint prop:value=papers
+                            on:input=move |ev| papers.set(event_target_value(&ev)) />
+                        {move || field_error(InputField::Papers).map(|m| view! { <div class="field-error">{m}</div> })}
                         {move || field_error(InputField::Appointment).map(|m| view! { <div class="field-error">{m}</div> })}
                     </Show>
                     <Show when=move || finishing.get() == Some(Outcome::Guided)>
@@ -370,6 +452,12 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                         <input id="guidance" node_ref=first_detail autocomplete="off" placeholder=t().guidance_hint
                             prop:value=guidance on:input=move |ev| guidance.set(event_target_value(&ev)) />
                         {move || field_error(InputField::Guidance).map(|m| view! { <div class="field-error">{m}</div> })}
+                    </Show>
+                    <Show when=move || finishing.get() == Some(Outcome::Refused)>
+                        <label for="refusal-reason">{t().refusal_reason}</label>
+                        <input id="refusal-reason" node_ref=first_detail autocomplete="off" placeholder=t().refusal_hint
+                            prop:value=refusal_reason on:input=move |ev| refusal_reason.set(event_target_value(&ev)) />
+                        {move || field_error(InputField::Refusal).map(|m| view! { <div class="field-error">{m}</div> })}
                     </Show>
                     <Show when=move || finishing.get() == Some(Outcome::Transferred)>
                         <label for="to-counter">{t().to_counter}</label>
@@ -387,6 +475,7 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                 </form>
             </div>
         </section>
+        {move || slip.get().map(|s| view! { <crate::slips::SlipView sheet=s on_close=move || slip.set(None) /> })}
     }
 }
 

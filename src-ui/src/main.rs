@@ -5,6 +5,7 @@
 mod account;
 mod api;
 mod cameras;
+mod display;
 mod dossiers;
 mod feedback;
 mod front_desk;
@@ -15,6 +16,7 @@ mod publicity;
 mod rating;
 mod settings;
 mod show;
+mod slips;
 mod summary;
 
 use chrono::Utc;
@@ -27,11 +29,12 @@ use thanthien_core::ipc::{SessionState, SyncStatus};
 
 fn main() {
     console_error_panic_hook::set_once();
-    // One bundle, two windows: the citizen-facing rating window loads it with `#rating`.
-    if window().location().hash().is_ok_and(|h| h == "#rating") {
-        leptos::mount::mount_to_body(rating::RatingApp);
-    } else {
-        leptos::mount::mount_to_body(Root);
+    // One bundle, three windows: the citizen-facing rating window loads it with `#rating`, the
+    // waiting room's call display with `#display`.
+    match window().location().hash().unwrap_or_default().as_str() {
+        "#rating" => leptos::mount::mount_to_body(rating::RatingApp),
+        "#display" => leptos::mount::mount_to_body(display::CallDisplay),
+        _ => leptos::mount::mount_to_body(Root),
     }
 }
 
@@ -256,13 +259,13 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                 {desk.then(|| view! {
                 <main class="front-desk" class:hidden=move || screen.get() != Screen::FrontDesk>
                     <div class="column">
-                        <front_desk::VisitForm on_saved=move |_| wrote() />
+                        <front_desk::VisitForm office=office visits=visits on_saved=move |_| wrote() />
                         <front_desk::DeskPanel visits=visits on_changed=wrote />
                     </div>
                     <div class="column">
                         <live::LoadProblem resource=visits_loaded what=t().screen_front_desk />
                         <live::LoadProblem resource=dossiers_loaded what=t().screen_front_desk />
-                        <dossiers::DossiersAtRisk dossiers=dossiers office=office on_changed=wrote />
+                        <dossiers::DossiersAtRisk dossiers=dossiers on_changed=wrote />
                         <front_desk::Queue visits=visits now=now on_changed=wrote />
                     </div>
                 </main>

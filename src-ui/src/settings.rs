@@ -29,6 +29,7 @@ pub fn SettingsScreen(role: Role) -> impl IntoView {
         <div class="column">
             {admin.then(|| view! { <EnrolmentCard on_enrolled=|_| () /> })}
             <OfficeHoursCard on_saved=|| () />
+            <CallDisplayCard />
             <RetentionCard />
             {admin.then(|| view! { <IdleLockCard /> <ExportFolderCard /> <BackupCard /> })}
         </div>
@@ -388,6 +389,26 @@ fn ExportFolderCard() -> impl IntoView {
             <p class="mono" id="export-folder-path">{folder}</p>
             <button id="choose-export-folder" on:click=choose>{t().choose_folder}</button>
             {outcome(error, notice)}
+        </section>
+    }
+}
+
+/// Whether the call display can speak the calls: the system's voices are read at once and again
+/// once the webview has loaded them (they arrive late on some systems).
+#[component]
+fn CallDisplayCard() -> impl IntoView {
+    let voice = RwSignal::new(crate::display::vietnamese_voice().map(|v| v.name()));
+    set_timeout(
+        move || voice.set(crate::display::vietnamese_voice().map(|v| v.name())),
+        std::time::Duration::from_secs(1),
+    );
+    view! {
+        <section class="card" id="call-display-card">
+            <h2>{t().show_display}</h2>
+            <p id="call-voice" class:warn=move || voice.with(Option::is_none)>{move || match voice.get() {
+                Some(name) => format!("{} ({name}).", t().voice_found),
+                None => t().voice_missing.to_owned(),
+            }}</p>
         </section>
     }
 }

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 pub const DRIVER_PORT: u16 = 4444;
 pub const ENTER: &str = "\u{E007}";
 pub const F2: &str = "\u{E032}";
+pub const F3: &str = "\u{E033}";
 pub const F6: &str = "\u{E036}";
 pub const F10: &str = "\u{E03A}";
 pub const ESCAPE: &str = "\u{E00C}";

@@ -1,5 +1,5 @@
-//! Dữ liệu dùng chung: an admin uploads a procedure catalogue, a holiday calendar or the
-//! personal-data retention periods; every
+//! Dữ liệu dùng chung: an admin uploads a procedure catalogue, a holiday calendar, the
+//! personal-data retention periods or the one-stop slips' wording; every
 //! problem is listed with its line and field and nothing is published until the file is clean;
 //! below, every published version with who published it and when.
 
@@ -17,6 +17,7 @@ fn kind_label(kind: ReferenceKind) -> &'static str {
         ReferenceKind::Procedures => t().kind_procedures,
         ReferenceKind::Holidays => t().kind_holidays,
         ReferenceKind::Retention => t().kind_retention,
+        ReferenceKind::Slips => t().kind_slips,
     }
 }
 
@@ -73,7 +74,7 @@ pub fn Reference(session: ConsoleSession, on_signed_out: impl Fn() + Copy + Send
                         <select id="reference-kind" on:change=move |ev| {
                             if let Ok(k) = ReferenceKind::parse(&event_target_value(&ev)) { kind.set(k) }
                         }>
-                            {[ReferenceKind::Procedures, ReferenceKind::Holidays, ReferenceKind::Retention].into_iter().map(|k| view! {
+                            {ReferenceKind::ALL.iter().copied().map(|k| view! {
                                 <option value=k.wire()>{kind_label(k)}</option>
                             }).collect_view()}
                         </select>

@@ -172,6 +172,8 @@ pub enum Changed {
     Rating,
     /// The desk asked the citizen's window for a rating.
     RatingRequested,
+    /// A desk of this PC called a ticket to its counter: the call display shows it at once.
+    Called,
     /// A camera check shift passed unchecked.
     ShiftMissed,
     /// The province offers a newer release of the app (or no longer does).

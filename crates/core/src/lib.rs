@@ -8,6 +8,7 @@ pub mod approval;
 pub mod book;
 pub mod breach;
 pub mod calendar;
+pub mod call;
 pub mod camera;
 pub mod clock;
 pub mod collation;

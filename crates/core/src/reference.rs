@@ -157,8 +157,8 @@ pub fn problems(kind: ReferenceKind, text: &str) -> Vec<Problem> {
     match kind {
         ReferenceKind::Procedures => check_procedures(&value, &mut found),
         ReferenceKind::Holidays => check_holidays(&value, &mut found),
-        // Two periods: the whole check is the reading itself (below).
-        ReferenceKind::Retention => {}
+        // Two periods, or five forms' words: the whole check is the reading itself (below).
+        ReferenceKind::Retention | ReferenceKind::Slips => {}
     }
     // A file the checks above pass must also read the way the PCs will read it.
     if found.is_empty() {

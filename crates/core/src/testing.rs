@@ -67,6 +67,9 @@ pub fn visit(
         guidance: None,
         transfer_counter: None,
         transfer_official: None,
+        papers: None,
+        refusal_reason: None,
+        first_appointment: None,
     }
 }
 

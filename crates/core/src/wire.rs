@@ -212,6 +212,8 @@ crate::words::word_enum!(
         Holidays = "holidays" => "Lịch nghỉ lễ, Tết",
         /// How long each register keeps personal data, in the format of `retention::Retention`.
         Retention = "retention" => "Thời hạn lưu trữ dữ liệu cá nhân",
+        /// The one-stop slips' numbers, titles and basis lines, in the format of `slip::SlipWording`.
+        Slips = "slips" => "Mẫu phiếu bộ phận một cửa",
     }
 );
 
@@ -222,6 +224,7 @@ impl ReferenceKind {
             ReferenceKind::Procedures => crate::procedure::parse_catalogue(body).map(drop),
             ReferenceKind::Holidays => crate::calendar::reference_years(body).map(drop),
             ReferenceKind::Retention => crate::retention::Retention::parse(body).map(drop),
+            ReferenceKind::Slips => crate::slip::SlipWording::parse(body).map(drop),
         }
     }
 }

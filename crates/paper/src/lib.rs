@@ -1,6 +1,6 @@
-//! A4 pages for people: rows of text laid out on as many numbered A4 PDF pages as they take, in
-//! DejaVu Sans (embedded, so Vietnamese renders on any PC). The desk's weekly summary and board
-//! and the province's week print through it, so their pages look alike.
+//! Pages for people: rows of text laid out on as many numbered A4 (or A5) PDF pages as they take,
+//! in DejaVu Sans (embedded, so Vietnamese renders on any PC). The desk's weekly summary, board
+//! and slips and the province's week print through it, so their pages look alike.
 
 pub use printpdf::Op;
 use printpdf::{Mm, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
@@ -27,18 +27,52 @@ impl Line {
     }
 }
 
-/// The height of a row, and where rows start and stop on a page (mm from the bottom).
+/// The height of a row, and where rows start and stop on an A4 page (mm from the bottom).
 pub const LINE: f32 = 5.6;
 pub const TOP: f32 = 277.0;
 pub const BOTTOM: f32 = 22.0;
 
+/// A sheet of paper, portrait, in mm, with the height of its rows and where they stop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paper {
+    pub width: f32,
+    pub height: f32,
+    pub line: f32,
+    pub bottom: f32,
+}
+
+impl Paper {
+    pub const A4: Paper = Paper { width: 210.0, height: 297.0, line: LINE, bottom: BOTTOM };
+    /// Half an A4, in smaller type: a slip still fits on one sheet.
+    pub const A5: Paper = Paper { width: 148.0, height: 210.0, line: 4.4, bottom: 18.0 };
+
+    /// Where the first row sits: 20 mm under the top edge.
+    pub fn top(self) -> f32 {
+        self.height - 20.0
+    }
+
+    /// About where `text` starts for it to sit centred across the sheet (DejaVu Sans glyphs are
+    /// about 0.55 em wide on average; the bold ones wider).
+    pub fn centred(self, text: &str, size: f32, bold: bool) -> f32 {
+        let em_mm = size * 0.3528;
+        let width = text.chars().count() as f32 * em_mm * if bold { 0.62 } else { 0.55 };
+        ((self.width - width) / 2.0).max(10.0)
+    }
+}
+
 /// Lays rows of text out on as many A4 pages as they take, each page numbered under `title`;
 /// `first_page` draws extra shapes on page 1 (the board's QR code).
 pub fn a4(title: &str, lines: Vec<Vec<Line>>, first_page: Vec<Op>) -> Result<Vec<u8>, PdfError> {
+    pages(Paper::A4, title, lines, first_page)
+}
+
+/// Lays rows of text out on as many pages of `paper` as they take, numbered as `a4` does.
+pub fn pages(paper: Paper, title: &str, lines: Vec<Vec<Line>>, first_page: Vec<Op>) -> Result<Vec<u8>, PdfError> {
     let mut doc = PdfDocument::new(title);
     let regular = doc.add_font(&ParsedFont::from_bytes(REGULAR, 0, &mut Vec::new()).ok_or(PdfError)?);
     let bold = doc.add_font(&ParsedFont::from_bytes(BOLD, 0, &mut Vec::new()).ok_or(PdfError)?);
-    let per_page = ((TOP - BOTTOM) / LINE) as usize;
+    let top = paper.top();
+    let per_page = ((top - paper.bottom) / paper.line) as usize;
     let pages: Vec<&[Vec<Line>]> = lines.chunks(per_page).collect();
     let count = pages.len();
     let mut first_page = Some(first_page);
@@ -58,13 +92,13 @@ pub fn a4(title: &str, lines: Vec<Vec<Line>>, first_page: Vec<Op>) -> Result<Vec
                 ]);
             };
             for (i, row) in chunk.iter().enumerate() {
-                let y = TOP - LINE * i as f32;
+                let y = top - paper.line * i as f32;
                 for line in row {
                     put(line.x, y, line.bold, line.size, &line.text);
                 }
             }
             put(20.0, 12.0, false, 8.0, &format!("Thân Thiện · {title} · trang {}/{count}", n + 1));
-            PdfPage::new(Mm(210.0), Mm(297.0), ops)
+            PdfPage::new(Mm(paper.width), Mm(paper.height), ops)
         })
         .collect();
     Ok(doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new()))

@@ -8,6 +8,7 @@ use thanthien_core::account::{Account, AccountInput, SignedIn};
 use thanthien_core::approval::WeekAction;
 use thanthien_core::book::{BookFormat, BookPeriod};
 use thanthien_core::breach::{BreachInput, BreachReport};
+use thanthien_core::call::CallBoard;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::feedback::{FeedbackBoxSession, FeedbackInput, FeedbackItem, Kind, Notice, Status};
 use thanthien_core::ipc::{
@@ -21,6 +22,7 @@ use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
 use thanthien_core::retention::RetentionStatus;
+use thanthien_core::slip::{Sheet, SlipForm};
 use thanthien_core::summary::Week;
 use thanthien_core::visit::{DossierAtRisk, FinishInput, RatingReason, Visit, VisitInput};
 use uuid::Uuid;
@@ -105,6 +107,24 @@ struct RescheduleVisitArgs<'a> {
     appointment: NaiveDate,
     reason: &'a str,
     apology: bool,
+}
+
+#[derive(Serialize)]
+struct VisitSlipArgs {
+    id: Uuid,
+    form: SlipForm,
+}
+
+pub async fn call_board() -> Result<CallBoard, CommandError> {
+    call("call_board", &NoArgs {}).await
+}
+
+pub async fn show_display_window() -> Result<(), CommandError> {
+    call("show_display_window", &NoArgs {}).await
+}
+
+pub async fn visit_slip(id: Uuid, form: SlipForm) -> Result<Sheet, CommandError> {
+    call("visit_slip", &VisitSlipArgs { id, form }).await
 }
 
 pub async fn reschedule_visit(

@@ -27,6 +27,10 @@ pub enum InputField {
     Guidance,
     /// Where a transferred citizen was sent.
     Transfer,
+    /// The papers a received dossier holds.
+    Papers,
+    /// Why a dossier was refused.
+    Refusal,
     Rating,
     /// The time given with `--at` or for a paper-book entry.
     Time,
@@ -106,7 +110,7 @@ pub enum InputError {
     RatingLevelInvalid,
     #[error("Chỉ ghi lý do khi người dân không hài lòng.")]
     ReasonsOnlyWhenDissatisfied,
-    #[error("Kết quả không hợp lệ: resolved, dossier-received, guided, transferred, no-show hoặc left.")]
+    #[error("Kết quả không hợp lệ: resolved, dossier-received, guided, refused, transferred, no-show hoặc left.")]
     OutcomeInvalid,
     #[error("Lý do không hợp lệ: attitude, waiting-time, unclear-guidance, repeat-trips hoặc other.")]
     RatingReasonInvalid,
@@ -138,6 +142,16 @@ pub enum InputError {
     GuidanceUnexpected,
     #[error("Hồ sơ này đã trả kết quả.")]
     AlreadyReturned,
+    #[error("Thành phần hồ sơ không được để trống.")]
+    PapersEmpty,
+    #[error("Thành phần hồ sơ quá dài: tối đa {max} ký tự.")]
+    PapersTooLong { max: usize },
+    #[error("Chỉ ghi thành phần hồ sơ khi tiếp nhận hồ sơ.")]
+    PapersUnexpected,
+    #[error("Vui lòng ghi lý do từ chối tiếp nhận hồ sơ (ghi vào Phiếu từ chối, Mẫu 03; tối đa 1000 ký tự).")]
+    RefusalReasonMissing,
+    #[error("Chỉ ghi lý do từ chối khi kết thúc bằng từ chối tiếp nhận.")]
+    RefusalReasonUnexpected,
     #[error("Vui lòng ghi lý do xoá dữ liệu cá nhân (ai yêu cầu, ngày nào; tối đa 1000 ký tự).")]
     ErasureReasonMissing,
     #[error("{}", .hold.text())]
@@ -162,6 +176,8 @@ pub enum InputError {
     BookFormatInvalid,
     #[error("Mẫu phiếu không hợp lệ: chọn 01, 02, 03, 04 hoặc 06.")]
     SlipFormInvalid,
+    #[error("Khổ giấy không hợp lệ: chọn a4 hoặc a5.")]
+    SlipSizeInvalid,
     #[error("Lượt tiếp này không có phiếu mẫu {form}: giấy tiếp nhận chỉ khi đã nhận hồ sơ, phiếu bổ sung chỉ khi đã hướng dẫn bổ sung, phiếu xin lỗi chỉ khi đã hẹn lại.")]
     SlipNotForVisit { form: String },
     #[error("Ghi người tiếp công dân (Chủ tịch hoặc Phó Chủ tịch được phân công).")]
@@ -390,6 +406,8 @@ impl InputField {
             InputField::Appointment => "Ngày hẹn, lý do",
             InputField::Guidance => "Nội dung hướng dẫn",
             InputField::Transfer => "Nơi chuyển đến",
+            InputField::Papers => "Thành phần hồ sơ",
+            InputField::Refusal => "Lý do từ chối",
             InputField::Rating => "Đánh giá",
             InputField::Time => "Thời điểm",
             InputField::Trip => "Lần đến",
@@ -464,6 +482,10 @@ impl InputError {
             InputError::GuidanceMissing | InputError::GuidanceTooLong { .. } | InputError::GuidanceUnexpected => {
                 InputField::Guidance
             }
+            InputError::PapersEmpty | InputError::PapersTooLong { .. } | InputError::PapersUnexpected => {
+                InputField::Papers
+            }
+            InputError::RefusalReasonMissing | InputError::RefusalReasonUnexpected => InputField::Refusal,
             InputError::TransferTargetMissing | InputError::TransferUnexpected => InputField::Transfer,
             InputError::ContentEmpty | InputError::ContentTooLong { .. } => InputField::Content,
             InputError::ReplyMissing | InputError::ReplyTooLong { .. } => InputField::Reply,
@@ -507,7 +529,9 @@ impl InputError {
             | InputError::RecoveryCodeInvalid
             | InputError::BackupKeyWrong
             | InputError::RestoredNotSettled => InputField::Backup,
-            InputError::SlipFormInvalid | InputError::SlipNotForVisit { .. } => InputField::Visit,
+            InputError::SlipFormInvalid | InputError::SlipSizeInvalid | InputError::SlipNotForVisit { .. } => {
+                InputField::Visit
+            }
             InputError::BookFormatInvalid => InputField::Publication,
             InputError::ReceptionReceiverMissing
             | InputError::ReceptionPlaceMissing
@@ -619,6 +643,16 @@ text_field!(
     /// missing.
     Guidance, NOTE_MAX_CHARS, InputError::GuidanceMissing,
     InputError::GuidanceTooLong { max: NOTE_MAX_CHARS }, clean_text, true
+);
+text_field!(
+    /// The papers a received dossier holds, one a line, as the receipt slip (Mẫu 01) lists them.
+    Papers, NOTE_MAX_CHARS, InputError::PapersEmpty,
+    InputError::PapersTooLong { max: NOTE_MAX_CHARS }, clean_paragraphs, true
+);
+text_field!(
+    /// Why a dossier was refused, as the refusal slip (Mẫu 03) gives it.
+    RefusalReason, NOTE_MAX_CHARS, InputError::RefusalReasonMissing,
+    InputError::RefusalReasonMissing, clean_text, true
 );
 text_field!(
     /// What a piece of feedback says, as the citizen wrote or said it.

@@ -15,6 +15,8 @@ crate::words::word_enum!(
         DossierReceived = "dossier-received" | "dossier_received" => "Tiếp nhận hồ sơ",
         /// Hướng dẫn (một lần, bằng văn bản) bổ sung giấy tờ.
         Guided = "guided" => "Hướng dẫn bổ sung",
+        /// Từ chối tiếp nhận hồ sơ, có lý do (Phiếu từ chối, Mẫu 03).
+        Refused = "refused" => "Từ chối tiếp nhận",
         /// Chuyển quầy / chuyển cán bộ khác.
         Transferred = "transferred" => "Chuyển quầy",
         /// Gọi không có mặt.
@@ -153,6 +155,12 @@ pub struct VisitFinished {
     /// Where the citizen was sent; only with `transferred`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer: Option<Transfer>,
+    /// The papers received, for the receipt slip; only with `dossier-received`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub papers: Option<super::Papers>,
+    /// Why the dossier was refused; only (and always) with `refused`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal_reason: Option<super::RefusalReason>,
 }
 
 /// What the desk gives to end a visit (the UI's finish panel and the CLI alike).
@@ -170,6 +178,12 @@ pub struct FinishInput {
     pub to_counter: Option<u16>,
     #[serde(default)]
     pub to_official: Option<String>,
+    /// With `dossier-received`: the papers received, one a line.
+    #[serde(default)]
+    pub papers: Option<String>,
+    /// With `refused`: why.
+    #[serde(default)]
+    pub refusal_reason: Option<String>,
 }
 
 impl FinishInput {
@@ -181,6 +195,8 @@ impl FinishInput {
             guidance: None,
             to_counter: None,
             to_official: None,
+            papers: None,
+            refusal_reason: None,
         }
     }
 }
@@ -199,6 +215,8 @@ impl VisitFinished {
             appointment_reason: None,
             guidance: None,
             transfer: None,
+            papers: None,
+            refusal_reason: None,
         };
         finish.check().map(|()| finish)
     }
@@ -236,8 +254,25 @@ impl VisitFinished {
             None
         });
         let transfer = (counter.is_some() || official.is_some()).then_some(Transfer { counter, official });
-        let finish =
-            VisitFinished { finished_at, outcome: input.outcome, appointment, appointment_reason, guidance, transfer };
+        let papers = super::fields::optional::<super::Papers>(input.papers).unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let refusal_reason =
+            super::fields::optional::<super::RefusalReason>(input.refusal_reason).unwrap_or_else(|e| {
+                problems.push(e);
+                None
+            });
+        let finish = VisitFinished {
+            finished_at,
+            outcome: input.outcome,
+            appointment,
+            appointment_reason,
+            guidance,
+            transfer,
+            papers,
+            refusal_reason,
+        };
         if let Err(e) = finish.check() {
             if !problems.contains(&e) {
                 problems.push(e);
@@ -269,6 +304,14 @@ impl VisitFinished {
             (Outcome::Guided, None) => return Err(InputError::GuidanceMissing),
             (Outcome::Guided, Some(_)) | (_, None) => {}
             (_, Some(_)) => return Err(InputError::GuidanceUnexpected),
+        }
+        if self.papers.is_some() && self.outcome != Outcome::DossierReceived {
+            return Err(InputError::PapersUnexpected);
+        }
+        match (self.outcome, &self.refusal_reason) {
+            (Outcome::Refused, None) => return Err(InputError::RefusalReasonMissing),
+            (Outcome::Refused, Some(_)) | (_, None) => {}
+            (_, Some(_)) => return Err(InputError::RefusalReasonUnexpected),
         }
         match (self.outcome, &self.transfer) {
             (Outcome::Transferred, Some(Transfer { counter: None, official: None }) | None) => {
@@ -491,6 +534,22 @@ mod tests {
         // A detail given with the wrong outcome is refused rather than silently dropped.
         let stray = FinishInput { guidance: Some("x".into()), ..FinishInput::new(Outcome::Resolved) };
         assert_eq!(finish(stray), Err(vec![InputError::GuidanceUnexpected]));
+        // A refusal needs its reason (Mẫu 03); the papers go with a received dossier only.
+        assert_eq!(finish(FinishInput::new(Outcome::Refused)), Err(vec![InputError::RefusalReasonMissing]));
+        let refused = FinishInput {
+            refusal_reason: Some("Không thuộc thẩm quyền của xã".into()),
+            ..FinishInput::new(Outcome::Refused)
+        };
+        assert_eq!(finish(refused).unwrap().refusal_reason.unwrap().as_str(), "Không thuộc thẩm quyền của xã");
+        let stray = FinishInput { refusal_reason: Some("x".into()), ..FinishInput::new(Outcome::Resolved) };
+        assert_eq!(finish(stray), Err(vec![InputError::RefusalReasonUnexpected]));
+        let papers = FinishInput {
+            papers: Some(" Tờ khai \n\n Giấy chứng sinh ".into()),
+            ..FinishInput::new(Outcome::DossierReceived)
+        };
+        assert_eq!(finish(papers.clone()).unwrap().papers.unwrap().as_str(), "Tờ khai\n\nGiấy chứng sinh");
+        let stray = FinishInput { outcome: Outcome::Guided, guidance: Some("Thiếu tờ khai".into()), ..papers };
+        assert_eq!(finish(stray), Err(vec![InputError::PapersUnexpected]));
     }
 
     #[test]
@@ -510,7 +569,7 @@ mod tests {
     fn outcomes_use_the_cli_words_on_the_wire() {
         let words: Vec<String> =
             Outcome::ALL.iter().map(|o| serde_json::to_value(o).unwrap().as_str().unwrap().to_owned()).collect();
-        assert_eq!(words, ["resolved", "dossier-received", "guided", "transferred", "no-show", "left"]);
+        assert_eq!(words, ["resolved", "dossier-received", "guided", "refused", "transferred", "no-show", "left"]);
     }
 
     #[test]

@@ -456,6 +456,9 @@ impl VisitState {
                 finish.map(|f| (f.finished_at, f.outcome)),
             )
             .map(|d| d.num_seconds()),
+            papers: finish.and_then(|f| f.papers.as_ref()).map(|p| p.to_string()),
+            refusal_reason: finish.and_then(|f| f.refusal_reason.as_ref()).map(|r| r.to_string()),
+            first_appointment: finish.and_then(|f| f.appointment),
         })
     }
 }
@@ -528,6 +531,15 @@ pub struct Visit {
     pub waiting_secs: Option<i64>,
     #[serde(default)]
     pub service_secs: Option<i64>,
+    /// The papers a received dossier holds, as the receipt slip lists them.
+    #[serde(default)]
+    pub papers: Option<String>,
+    /// Why the dossier was refused (the refusal slip's reason).
+    #[serde(default)]
+    pub refusal_reason: Option<String>,
+    /// The appointment given when the dossier was received, before any new date.
+    #[serde(default)]
+    pub first_appointment: Option<NaiveDate>,
 }
 
 #[cfg(test)]
