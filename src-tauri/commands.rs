@@ -27,6 +27,7 @@ use thanthien_core::person::{Access, AccessEntry, ErasureReport, FileFormat, Per
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
+use thanthien_core::reception::{self, ListedSchedule, ReceptionOverview, ScheduleInput};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
 use thanthien_core::retention::RetentionStatus;
 use thanthien_core::slip::{Sheet, SlipForm};
@@ -220,6 +221,50 @@ pub async fn reschedule_visit(
 #[tauri::command]
 pub async fn visit_slip(id: Uuid, form: SlipForm, office: Shared<'_>) -> Result<Sheet, CommandError> {
     Ok(office.read(Permission::Desk)?.slip(id, form).await?)
+}
+
+/// The reception card: schedules, this week's days and figures, the coming days.
+#[tauri::command]
+pub async fn reception_overview(office: Shared<'_>) -> Result<ReceptionOverview, CommandError> {
+    Ok(office.read(Permission::Desk)?.reception_overview(office.today()).await?)
+}
+
+/// Sets the chairman's reception schedule (the office head or the admin).
+#[tauri::command]
+pub async fn schedule_reception(input: ScheduleInput, office: Shared<'_>) -> Result<ListedSchedule, CommandError> {
+    office.write(Permission::Registry, |s| async move { s.schedule_reception(input).await }).await
+}
+
+#[tauri::command]
+pub async fn end_reception_schedule(id: Uuid, office: Shared<'_>) -> Result<(), CommandError> {
+    office.write(Permission::Registry, |s| async move { s.end_reception_schedule(id).await }).await
+}
+
+/// A day's session held, its petitions filed in the feedback register.
+#[tauri::command]
+pub async fn hold_reception(
+    day: NaiveDate,
+    received_by: String,
+    citizens: u32,
+    raised: String,
+    petitions: Vec<String>,
+    office: Shared<'_>,
+) -> Result<reception::Session, CommandError> {
+    office
+        .write(Permission::Desk, |s| async move {
+            s.hold_reception(day, &received_by, citizens, &raised, petitions, s.now()).await
+        })
+        .await
+}
+
+/// A day's session not held, with the reason.
+#[tauri::command]
+pub async fn skip_reception(
+    day: NaiveDate,
+    reason: String,
+    office: Shared<'_>,
+) -> Result<reception::Session, CommandError> {
+    office.write(Permission::Desk, |s| async move { s.skip_reception(day, &reason, s.now()).await }).await
 }
 
 /// The result of a received dossier went back to the citizen.

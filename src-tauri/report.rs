@@ -249,6 +249,17 @@ pub fn board_pdf(board: &Board) -> Result<Vec<u8>, PdfError> {
             lines.push(row);
         }
     }
+    if !board.reception.is_empty() {
+        lines.push(Vec::new());
+        lines.push(vec![text(20.0, true, 11.0, "LỊCH TIẾP CÔNG DÂN".into())]);
+        for r in &board.reception {
+            lines.push(vec![
+                text(20.0, false, 9.0, r.day_text()),
+                text(60.0, false, 9.0, r.hours_text()),
+                text(85.0, false, 9.0, format!("{} – {}", r.place, r.receiver)),
+            ]);
+        }
+    }
     lines.push(Vec::new());
     lines.push(vec![text(20.0, true, 11.0, "THỦ TỤC HÀNH CHÍNH".into())]);
     lines.push(vec![

@@ -225,6 +225,7 @@ async fn scenario(c: &Client, data: &Path) {
     camera_check_in(c).await;
     weekly_summary(c, data).await;
     publicity_board(c, data).await;
+    reception_days(c).await;
     // Back to the receptionist: no approval action on screen, and the command itself refuses.
     wait_for(c, "#lock-screen").await.click().await.unwrap();
     sign_in(c, RECEPTIONIST, PASSWORD).await;
@@ -261,6 +262,61 @@ async fn scenario(c: &Client, data: &Path) {
     let (status,): (String,) =
         sqlx::query_as("SELECT status FROM week_approval").fetch_one(&mut db(data).await).await.unwrap();
     assert_eq!(status, "approved", "the refused reopen changed nothing");
+}
+
+/// Waits until the text of `css` holds `needle`.
+async fn wait_text(c: &Client, css: &str, needle: &str) {
+    let started = Instant::now();
+    loop {
+        let text = wait_for(c, css).await.text().await.unwrap_or_default();
+        if text.contains(needle) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "{css} never said {needle:?}: {text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The head sets the chairman's weekly reception on today's weekday; the card owes today (when it
+/// is a working day), records it held with a petition that lands in the feedback register, and
+/// the board lists the coming days.
+async fn reception_days(c: &Client) {
+    use chrono::Datelike;
+    let today = thanthien_core::time::local_day(chrono::Utc::now());
+    wait_for(c, "#tab-feedback").await.click().await.unwrap();
+    wait_for(c, "#reception").await;
+    wait_for(c, "#schedule-receiver").await.send_keys("Chủ tịch UBND Nguyễn Văn An").await.unwrap();
+    let weekday = (today.weekday().number_from_monday() + 1).to_string();
+    let select = wait_for(c, "#schedule-weekday").await;
+    select.select_by_value(&weekday).await.unwrap();
+    wait_for(c, "#schedule-from").await.send_keys(&today.format("%d/%m/%Y").to_string()).await.unwrap();
+    wait_for(c, "#schedule-place").await.send_keys("Phòng tiếp công dân").await.unwrap();
+    wait_for(c, "#schedule-save").await.click().await.unwrap();
+    let listed = wait_for(c, ".reception-schedules li").await.text().await.unwrap();
+    assert!(listed.contains("hằng tuần") && listed.contains("Nguyễn Văn An"), "{listed}");
+    let working = thanthien::store::Reference::starter().calendar.is_working_day(today);
+    if working {
+        let row = format!("#reception-days tr[data-day='{today}']");
+        assert!(wait_for(c, &row).await.text().await.unwrap().contains("Chưa ghi kết quả"));
+        wait_for(c, &format!("{row} .reception-hold")).await.click().await.unwrap();
+        let citizens = wait_for(c, "#reception-citizens").await;
+        citizens.clear().await.unwrap();
+        citizens.send_keys("2").await.unwrap();
+        wait_for(c, "#reception-raised").await.send_keys("Đường liên thôn").await.unwrap();
+        wait_for(c, "#reception-petitions").await.send_keys("Đề nghị sửa đường liên thôn 3").await.unwrap();
+        wait_for(c, "#reception-save").await.click().await.unwrap();
+        wait_text(c, &format!("{row} .reception-state"), "Đã tiếp: Chủ tịch UBND Nguyễn Văn An, 2 công dân").await;
+        let figures = wait_for(c, "#reception-figures").await.text().await.unwrap();
+        assert!(
+            figures.contains("1 buổi theo lịch") && figures.contains("1 đã tiếp") && figures.contains("2 công dân"),
+            "{figures}"
+        );
+        wait_text(c, "#feedback-register", "Đề nghị sửa đường liên thôn 3").await;
+    }
+    save_screenshot(c, "lich-tiep-cong-dan.png").await;
+    wait_for(c, "#tab-publicity").await.click().await.unwrap();
+    let board = wait_for(c, "#board-reception li").await.text().await.unwrap();
+    assert!(board.contains("Phòng tiếp công dân") && board.contains("Nguyễn Văn An"), "{board}");
 }
 
 /// The head publishes the directory: the poster saved as a file, and its posting on the notice

@@ -5,6 +5,7 @@ mod accounts;
 mod board;
 mod directory;
 mod person;
+mod reception;
 mod registers;
 mod visits;
 mod weekly;
@@ -43,6 +44,11 @@ pub enum Command {
     Visit {
         #[command(subcommand)]
         command: visits::VisitCommand,
+    },
+    /// The chairman's citizen-reception days: schedule, end, hold, skip, list.
+    Reception {
+        #[command(subcommand)]
+        command: reception::ReceptionCommand,
     },
     /// One citizen's records under the law on personal data (find them by name, phone or ID).
     Person {
@@ -197,6 +203,10 @@ fn parse_u8(text: &str) -> Result<u8, String> {
 
 fn parse_u16(text: &str) -> Result<u16, String> {
     parse_whole(text, u16::MIN, u16::MAX)
+}
+
+fn parse_u32(text: &str) -> Result<u32, String> {
+    parse_whole(text, u32::MIN, u32::MAX)
 }
 
 /// An argument error as one line in Vietnamese naming the argument (help and version print as
@@ -391,6 +401,7 @@ async fn execute(dir: PathBuf, command: Command) -> Result<(), CliError> {
         }
         Command::Slip { visit, form, size, out } => weekly::slip(&store, visit, form, size, &out).await,
         Command::Person { command } => person::person(&store, command).await,
+        Command::Reception { command } => reception::reception(&store, command).await,
         Command::Retention { run } => person::retention(&store, run).await,
         Command::Backup { command: BackupCommand::Now { to } } => {
             let made = match to {

@@ -10,6 +10,7 @@ mod feedback;
 mod mailbox;
 mod officials;
 mod publicity;
+pub mod reception;
 mod reference;
 mod settings;
 mod summary;
@@ -685,5 +686,6 @@ async fn project_one(
         EventBody::Week(stepped) => summary::project(tx, event, stepped).await,
         EventBody::Publication(published) => publicity::project(tx, event, published).await,
         EventBody::Access(accessed) => erasure::project_access(tx, event, accessed).await,
+        EventBody::Reception(change) => reception::project(tx, event, change).await,
     }
 }

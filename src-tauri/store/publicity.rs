@@ -10,6 +10,9 @@ use thanthien_core::publicity::{Board, BoardFormat, Publication, Published, Venu
 use thanthien_core::visit::{optional, Note};
 use uuid::Uuid;
 
+/// How many coming reception days the board lists (about two months of a weekly schedule).
+const BOARD_RECEPTION_DAYS: usize = 8;
+
 impl Store {
     /// What the commune publishes now: the directory (phones only where agreed), the catalogue
     /// in use, and the feedback mailbox's address for the QR code.
@@ -17,7 +20,8 @@ impl Store {
         let officials = self.officials().await?;
         let email = self.mailbox_settings().await?.map(|m| m.username);
         let office = self.office_name().await?;
-        Ok(Board::new(&office, &officials, &self.reference().catalogue, email, now))
+        let reception = self.upcoming_receptions(thanthien_core::time::local_day(now), BOARD_RECEPTION_DAYS).await?;
+        Ok(Board::new(&office, &officials, &self.reference().catalogue, email, now).with_reception(reception))
     }
 
     /// Records that the board went up somewhere.

@@ -35,7 +35,8 @@ impl Store {
         let feedback = self.feedback_for_period(start, end, as_of).await?;
         let cameras = self.camera_periods(week.monday(), week.sunday(), now.min(end)).await?;
         let dossiers = self.dossiers_for_week(week).await?;
-        Ok(week_figures(&WeekInput {
+        let reception = self.reception_week(week, thanthien_core::time::local_day(now)).await?;
+        let figures = week_figures(&WeekInput {
             week,
             visits: &visits,
             dossiers: &dossiers,
@@ -43,7 +44,8 @@ impl Store {
             cameras: &cameras,
             targets,
             as_of: now,
-        }))
+        });
+        Ok(WeekFigures { reception, ..figures })
     }
 
     /// Every step of a week's approval so far (a draft has none).

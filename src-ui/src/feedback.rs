@@ -1,5 +1,6 @@
 //! The Góp ý – Phản ánh screen: intake from every channel, the register with "Còn x ngày" /
-//! "Quá x ngày" (overdue first, and listed on their own), and each item's steps and answer.
+//! "Quá x ngày" (overdue first, and listed on their own), each item's steps and answer, and the
+//! chairman's citizen-reception days (`reception`).
 
 use crate::api;
 use crate::front_desk::parse_day;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use crate::show::{day_of as day, field_error as field_message};
 
 #[component]
-pub fn FeedbackScreen() -> impl IntoView {
+pub fn FeedbackScreen(may_schedule: bool) -> impl IntoView {
     let live = crate::live::live();
     let loaded = crate::live::registers_resource(api::feedback_register);
     let items = crate::live::loaded(loaded);
@@ -29,6 +30,7 @@ pub fn FeedbackScreen() -> impl IntoView {
             <FeedbackForm on_saved=move |item: FeedbackItem| { selected.set(Some(item.id)); refresh(); } />
             {move || current.get().map(|item| view! { <FeedbackDetail item=item on_changed=refresh /> })}
             <Mailbox on_read=refresh />
+            <crate::reception::ReceptionCard may_schedule=may_schedule />
         </div>
         <div class="column">
             <crate::live::LoadProblem resource=loaded what=t().screen_feedback />

@@ -14,6 +14,7 @@ mod live;
 mod persons;
 mod publicity;
 mod rating;
+mod reception;
 mod settings;
 mod show;
 mod slips;
@@ -275,7 +276,7 @@ fn App(who: SignedIn, idle_secs: i64, on_locked: impl Fn() + Copy + Send + Sync 
                     Screen::Publicity => Some(view! { <main class="publicity-screen"><publicity::PublicityScreen /></main> }.into_any()),
                     Screen::Settings => Some(view! { <main class="settings-screen"><settings::SettingsScreen role=role /></main> }.into_any()),
                     Screen::Persons => Some(view! { <main class="settings-screen"><persons::PersonsScreen /></main> }.into_any()),
-                    Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen /></main> }.into_any()),
+                    Screen::Feedback => Some(view! { <main class="feedback-screen"><feedback::FeedbackScreen may_schedule=role.may(Permission::Registry) /></main> }.into_any()),
                     Screen::Cameras => Some(view! { <main class="camera-screen"><cameras::CameraScreen role=role /></main> }.into_any()),
                     Screen::Summary => Some(view! { <main class="summary-screen"><summary::SummaryScreen role=role /></main> }.into_any()),
                 }}

@@ -70,6 +70,14 @@ pub fn PublicityScreen() -> impl IntoView {
                         </tbody>
                     </table>
                     <p id="board-procedures">{format!("{} {}", b.procedures.len(), t().board_procedures)}</p>
+                    {(!b.reception.is_empty()).then(|| view! {
+                        <h2>{t().reception_title}</h2>
+                        <ul id="board-reception">
+                            {b.reception.iter().map(|r| view! {
+                                <li>{format!("{}, {}, {} – {}", r.day_text(), r.hours_text(), r.place, r.receiver)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                     {match (qr, b.feedback_email.clone()) {
                         (Some(svg), Some(email)) => view! {
                             <div class="qr" id="board-qr" inner_html=svg></div>

@@ -16,6 +16,7 @@ use crate::official::OfficialListed;
 use crate::person::Accessed;
 use crate::procedure::OfficeHours;
 use crate::publicity::Published;
+use crate::reception::{ReceptionChange, ScheduleListed, SessionRecorded};
 use crate::visit::{
     VisitAmended, VisitArrived, VisitCalled, VisitChange, VisitFinished, VisitRated, VisitRescheduled, VisitReturned,
 };
@@ -65,6 +66,8 @@ pub enum EventBody {
     Publication(Published),
     /// `person.accessed`: a line of the access log of personal data.
     Access(Accessed),
+    /// `reception.scheduled|recorded`: the chairman's citizen-reception days and their sessions.
+    Reception(ReceptionChange),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -189,6 +192,8 @@ event_kinds! {
     "camera.checked" => Camera(CameraChange::Checked): CameraChecked,
     "publication.recorded" => Publication: Published,
     "person.accessed" => Access: Accessed,
+    "reception.scheduled" => Reception(ReceptionChange::Scheduled): ScheduleListed,
+    "reception.recorded" => Reception(ReceptionChange::Recorded): SessionRecorded,
 }
 
 impl EventBody {
@@ -203,6 +208,7 @@ impl EventBody {
             EventBody::Week(_) => "week",
             EventBody::Publication(_) => "publication",
             EventBody::Access(_) => "person",
+            EventBody::Reception(_) => "reception",
         }
     }
 
@@ -215,6 +221,7 @@ impl EventBody {
             EventBody::FeedbackBox(opened) => opened.check(),
             EventBody::Camera(CameraChange::Checked(checked)) => checked.check(),
             EventBody::Week(stepped) => stepped.check(),
+            EventBody::Reception(change) => change.check(),
             EventBody::Official(_)
             | EventBody::Camera(CameraChange::Listed(_))
             | EventBody::Publication(_)
@@ -234,6 +241,7 @@ impl EventBody {
             EventBody::Week(stepped) => Some((Moment::WeekStep, stepped.step.at())),
             EventBody::Publication(published) => Some((Moment::Publication, published.at)),
             EventBody::Access(accessed) => Some((Moment::Access, accessed.at)),
+            EventBody::Reception(change) => change.at().map(|at| (Moment::Reception, at)),
             EventBody::OfficeHours(_) | EventBody::Official(_) => None,
         }
     }

@@ -37,6 +37,9 @@ pub struct Board {
     /// The feedback e-mail box the QR code opens.
     pub feedback_email: Option<String>,
     pub as_of: DateTime<Utc>,
+    /// The chairman's next citizen-reception days (Luật Tiếp công dân, Điều 15).
+    #[serde(default)]
+    pub reception: Vec<crate::reception::ReceptionDay>,
 }
 
 impl Board {
@@ -70,7 +73,13 @@ impl Board {
                 .collect(),
             feedback_email: feedback_email.filter(|e| e.contains('@')),
             as_of,
+            reception: Vec::new(),
         }
+    }
+
+    /// The board with the coming citizen-reception days.
+    pub fn with_reception(self, days: Vec<crate::reception::ReceptionDay>) -> Board {
+        Board { reception: days, ..self }
     }
 
     /// What the QR code holds: a mailto: link to the feedback box.
@@ -103,6 +112,19 @@ impl Board {
             ));
         }
         out.push_str("</table>\n");
+        if !self.reception.is_empty() {
+            out.push_str("<h2>Lịch tiếp công dân</h2>\n<table><tr><th>Ngày</th><th>Giờ</th><th>Địa điểm</th><th>Người tiếp</th></tr>\n");
+            for r in &self.reception {
+                out.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    e(&r.day_text()),
+                    e(&r.hours_text()),
+                    e(&r.place),
+                    e(&r.receiver)
+                ));
+            }
+            out.push_str("</table>\n");
+        }
         if let (Some(email), Some(svg)) = (&self.feedback_email, qr_svg) {
             out.push_str(&format!(
                 "<h2>Góp ý, phản ánh</h2>\n<div class=\"qr\">{svg}</div>\n<p>Quét mã hoặc gửi thư đến <a href=\"mailto:{0}\">{0}</a></p>\n",

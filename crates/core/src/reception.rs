@@ -8,7 +8,7 @@
 use crate::calendar::WorkCalendar;
 use crate::summary::Week;
 use crate::visit::{InputError, NAME_MAX_CHARS, NOTE_MAX_CHARS};
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -263,6 +263,249 @@ pub fn week_figures(
     figures
 }
 
+/// Payload of `reception.scheduled`: a schedule set, corrected or (inactive) ended. The latest
+/// clock wins, as for an official's listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleListed {
+    pub schedule: Schedule,
+    pub active: bool,
+}
+
+/// Payload of `reception.recorded`: what became of one day's session, recorded at a moment no
+/// earlier than the day itself. A day has one record: the latest clock wins, so two PCs that
+/// record the same day agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRecorded {
+    pub recorded_at: DateTime<Utc>,
+    pub session: Session,
+}
+
+/// A reception event's body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReceptionChange {
+    Scheduled(ScheduleListed),
+    Recorded(SessionRecorded),
+}
+
+impl ReceptionChange {
+    /// The rules a synced schedule or session keeps, as where it was typed.
+    pub fn check(&self) -> Result<(), InputError> {
+        let first = |errors: Vec<InputError>| errors.into_iter().next().unwrap_or(InputError::ReceptionDaysInvalid);
+        match self {
+            ReceptionChange::Scheduled(listed) => Schedule::parse(listed.schedule.input()).map(drop).map_err(first),
+            ReceptionChange::Recorded(recorded) => {
+                recorded.session.recheck(crate::time::local_day(recorded.recorded_at)).map_err(first)
+            }
+        }
+    }
+
+    /// The instant the event is dated by.
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            ReceptionChange::Scheduled(_) => None,
+            ReceptionChange::Recorded(recorded) => Some(recorded.recorded_at),
+        }
+    }
+}
+
+/// The entity a day's session record belongs to: the same on every PC, so their records of one
+/// day are one register.
+pub fn session_entity(day: NaiveDate) -> Uuid {
+    Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("thanthien-reception-day:{day}").as_bytes())
+}
+
+impl Schedule {
+    /// The schedule as it would be typed (to check a synced one by the same rules).
+    pub fn input(&self) -> ScheduleInput {
+        let (weekday, from, until, dates) = match &self.recurrence {
+            Recurrence::Weekly { weekday, from, until } => {
+                // "2" … "8", as a Vietnamese calendar numbers the days.
+                (Some((weekday.number_from_monday() + 1).to_string()), Some(*from), *until, vec![])
+            }
+            Recurrence::Dates { dates } => (None, None, None, dates.iter().copied().collect()),
+        };
+        ScheduleInput {
+            receiver: self.receiver.clone(),
+            weekday,
+            from,
+            until,
+            dates,
+            hours: format!("{}-{}", self.starts.format("%H:%M"), self.ends.format("%H:%M")),
+            place: self.place.clone(),
+        }
+    }
+
+    /// The same schedule ended on `last`: it sets no day after it.
+    pub fn ending(mut self, last: NaiveDate) -> Schedule {
+        match &mut self.recurrence {
+            Recurrence::Weekly { until, .. } => *until = Some(until.map_or(last, |u| u.min(last))),
+            Recurrence::Dates { dates } => dates.retain(|d| *d <= last),
+        }
+        self
+    }
+
+    /// "Thứ Năm hằng tuần, 07:30–11:30, Phòng tiếp công dân" as the board and lists write it.
+    pub fn describe(&self) -> String {
+        let days = match &self.recurrence {
+            Recurrence::Weekly { weekday, from, until } => {
+                let mut text = format!("{} hằng tuần từ {}", weekday_vi(*weekday), from.format("%d/%m/%Y"));
+                if let Some(until) = until {
+                    text.push_str(&format!(" đến {}", until.format("%d/%m/%Y")));
+                }
+                text
+            }
+            Recurrence::Dates { dates } => {
+                let listed: Vec<String> = dates.iter().map(|d| d.format("%d/%m/%Y").to_string()).collect();
+                format!("Các ngày {}", listed.join(", "))
+            }
+        };
+        format!(
+            "{days}, {}–{}, {}; người tiếp: {}",
+            self.starts.format("%H:%M"),
+            self.ends.format("%H:%M"),
+            self.place,
+            self.receiver
+        )
+    }
+}
+
+/// "Thứ Hai" … "Chủ nhật".
+pub fn weekday_vi(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Thứ Hai",
+        Weekday::Tue => "Thứ Ba",
+        Weekday::Wed => "Thứ Tư",
+        Weekday::Thu => "Thứ Năm",
+        Weekday::Fri => "Thứ Sáu",
+        Weekday::Sat => "Thứ Bảy",
+        Weekday::Sun => "Chủ nhật",
+    }
+}
+
+impl Session {
+    /// The session's own rules again, as of the day it was recorded on.
+    fn recheck(&self, recorded_on: NaiveDate) -> Result<(), Vec<InputError>> {
+        match self {
+            Session::Held { day, received_by, citizens, raised, feedback } => {
+                Session::held(*day, recorded_on, received_by, *citizens, raised, feedback.clone()).map(drop)
+            }
+            Session::NotHeld { day, reason } => Session::not_held(*day, recorded_on, reason).map(drop),
+        }
+    }
+}
+
+/// A schedule as listed: its id (to end it by) and what it sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedSchedule {
+    pub id: Uuid,
+    pub schedule: Schedule,
+}
+
+/// A day's record as kept, with when and by whom it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedSession {
+    pub session: Session,
+    pub recorded_at: DateTime<Utc>,
+    pub by: Option<String>,
+}
+
+/// One day of a week to record: owed by a schedule, or recorded as an extra session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwedDay {
+    pub day: NaiveDate,
+    pub owed: bool,
+    pub record: Option<RecordedSession>,
+}
+
+/// The reception card: schedules in force, this week's days and figures, the coming days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceptionOverview {
+    pub schedules: Vec<ListedSchedule>,
+    pub week: Week,
+    pub days: Vec<OwedDay>,
+    pub figures: ReceptionWeek,
+    pub upcoming: Vec<ReceptionDay>,
+}
+
+/// Nothing yet (the card before its first load).
+impl Default for ReceptionOverview {
+    fn default() -> ReceptionOverview {
+        ReceptionOverview {
+            schedules: Vec::new(),
+            week: Week::of_day(NaiveDate::default()),
+            days: Vec::new(),
+            figures: ReceptionWeek::default(),
+            upcoming: Vec::new(),
+        }
+    }
+}
+
+/// The days of `week` to show: each owed day with its record, and every recorded day besides.
+pub fn owed_days(
+    schedules: &[Schedule],
+    calendar: &WorkCalendar,
+    week: Week,
+    records: &[RecordedSession],
+) -> Vec<OwedDay> {
+    let owed: BTreeSet<NaiveDate> =
+        schedules.iter().flat_map(|s| s.owed(calendar, week.monday(), week.sunday())).collect();
+    let recorded: BTreeSet<NaiveDate> = records.iter().map(|r| r.session.day()).collect();
+    owed.union(&recorded)
+        .map(|day| OwedDay {
+            day: *day,
+            owed: owed.contains(day),
+            record: records.iter().find(|r| r.session.day() == *day).cloned(),
+        })
+        .collect()
+}
+
+/// One owed day as the publicity board lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceptionDay {
+    pub day: NaiveDate,
+    pub starts: NaiveTime,
+    pub ends: NaiveTime,
+    pub place: String,
+    pub receiver: String,
+}
+
+impl ReceptionDay {
+    /// "Thứ Năm 10/12/2026".
+    pub fn day_text(&self) -> String {
+        format!("{} {}", weekday_vi(self.day.weekday()), self.day.format("%d/%m/%Y"))
+    }
+
+    /// "07:30–11:30".
+    pub fn hours_text(&self) -> String {
+        format!("{}–{}", self.starts.format("%H:%M"), self.ends.format("%H:%M"))
+    }
+}
+
+/// The next `count` owed days from `from` on, with who receives where (the first schedule that
+/// sets a day gives its hours and place).
+pub fn upcoming_days(
+    schedules: &[Schedule],
+    calendar: &WorkCalendar,
+    from: NaiveDate,
+    count: usize,
+) -> Vec<ReceptionDay> {
+    upcoming(schedules, calendar, from, count)
+        .into_iter()
+        .filter_map(|day| {
+            let s = schedules.iter().find(|s| s.sets(day))?;
+            Some(ReceptionDay {
+                day,
+                starts: s.starts,
+                ends: s.ends,
+                place: s.place.clone(),
+                receiver: s.receiver.clone(),
+            })
+        })
+        .collect()
+}
+
 /// The next `count` owed days from `from` on, across the schedules: what the publicity board lists.
 pub fn upcoming(schedules: &[Schedule], calendar: &WorkCalendar, from: NaiveDate, count: usize) -> Vec<NaiveDate> {
     let horizon = from.checked_add_days(Days::new(400)).unwrap_or(from);
@@ -379,6 +622,30 @@ mod tests {
             [InputError::ReceptionDayAhead, InputError::ReceptionReceiverMissing, InputError::ReceptionRaisedMissing]
         );
         assert_eq!(Session::not_held(today, today, "  ").unwrap_err(), [InputError::ReceptionReasonMissing]);
+    }
+
+    #[test]
+    fn a_synced_schedule_or_session_keeps_the_typed_rules() {
+        let listed = ReceptionChange::Scheduled(ScheduleListed { schedule: thursdays(), active: true });
+        assert_eq!(listed.check(), Ok(()));
+        let mut backwards = thursdays();
+        backwards.ends = NaiveTime::from_hms_opt(6, 0, 0).unwrap();
+        let bad = ReceptionChange::Scheduled(ScheduleListed { schedule: backwards, active: true });
+        assert_eq!(bad.check(), Err(InputError::ReceptionHoursInvalid));
+        let at = crate::testing::local(2026, 3, 12, 11, 0);
+        let held =
+            Session::held(date("2026-03-12"), date("2026-03-12"), "Nguyễn Văn An", 2, "Đất đai", vec![]).unwrap();
+        let recorded = ReceptionChange::Recorded(SessionRecorded { recorded_at: at, session: held.clone() });
+        assert_eq!(recorded.check(), Ok(()));
+        let early = crate::testing::local(2026, 3, 11, 16, 0);
+        let ahead = ReceptionChange::Recorded(SessionRecorded { recorded_at: early, session: held });
+        assert_eq!(ahead.check(), Err(InputError::ReceptionDayAhead), "a record never precedes its day");
+        assert_eq!(session_entity(date("2026-03-12")), session_entity(date("2026-03-12")));
+        assert_ne!(session_entity(date("2026-03-12")), session_entity(date("2026-03-13")));
+        assert_eq!(
+            thursdays().describe(),
+            "Thứ Năm hằng tuần từ 01/01/2026, 07:30–11:30, Phòng tiếp công dân; người tiếp: Chủ tịch UBND Nguyễn Văn An"
+        );
     }
 
     #[test]

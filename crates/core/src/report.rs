@@ -6,6 +6,7 @@
 
 use crate::approval::ApprovalView;
 use crate::camera::Shift;
+use crate::reception::ReceptionWeek;
 use crate::summary::{
     CameraFigures, DossierFigures, GroupTimes, OutageServed, Satisfaction, Targets, TimeFigures, Week, WeekFigures,
     OTHER,
@@ -239,6 +240,16 @@ pub fn rows(summary: &WeeklySummary) -> Vec<Row> {
         ("Phiếu xin lỗi và hẹn lại đã gửi", |d| d.apologies),
     ] {
         push(dossier, label.into(), Figure::Count(f(&a.dossiers)), Figure::Count(f(&b.dossiers)));
+    }
+    let rec = "Tiếp công dân định kỳ";
+    for (label, f) in [
+        ("Buổi tiếp theo lịch", (|r: &ReceptionWeek| r.scheduled) as fn(&ReceptionWeek) -> u32),
+        ("Buổi đã tiếp", |r| r.held),
+        ("Buổi không tổ chức (có lý do)", |r| r.not_held),
+        ("Buổi đến lịch chưa ghi kết quả", |r| r.unrecorded),
+        ("Công dân được tiếp", |r| r.citizens),
+    ] {
+        push(rec, label.into(), Figure::Count(f(&a.reception)), Figure::Count(f(&b.reception)));
     }
     let fb = "Góp ý, phản ánh, kiến nghị";
     push(fb, "Tiếp nhận".into(), Figure::Count(a.feedback.received), Figure::Count(b.feedback.received));

@@ -362,6 +362,10 @@ pub struct WeekFigures {
     pub dossiers: DossierFigures,
     pub cameras: CameraFigures,
     pub indexes: Indexes,
+    /// The chairman's citizen-reception sessions (counts only; the store adds them from
+    /// `reception::week_figures`).
+    #[serde(default)]
+    pub reception: crate::reception::ReceptionWeek,
 }
 
 /// One camera's facts for a period (a week), as the store reads them.
@@ -433,7 +437,16 @@ pub fn week_figures(input: &WeekInput<'_>) -> WeekFigures {
         procedure_satisfaction: share(procedure_satisfaction.part, procedure_satisfaction.whole),
         procedure_ratings: Some(procedure_satisfaction),
     };
-    WeekFigures { week, visits: figures, satisfaction, feedback, dossiers, cameras, indexes }
+    WeekFigures {
+        week,
+        visits: figures,
+        satisfaction,
+        feedback,
+        dossiers,
+        cameras,
+        indexes,
+        reception: Default::default(),
+    }
 }
 
 /// The visits' figures, their satisfaction, and the procedure satisfaction index.

@@ -20,6 +20,7 @@ use thanthien_core::person::{AccessEntry, ErasureReport, FileFormat, PersonRecor
 use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
+use thanthien_core::reception::{ListedSchedule, ReceptionOverview, ScheduleInput, Session};
 use thanthien_core::report::{ExportFormat, WeeklySummary};
 use thanthien_core::retention::RetentionStatus;
 use thanthien_core::slip::{Sheet, SlipForm};
@@ -107,6 +108,58 @@ struct RescheduleVisitArgs<'a> {
     appointment: NaiveDate,
     reason: &'a str,
     apology: bool,
+}
+
+pub async fn reception_overview() -> Result<ReceptionOverview, CommandError> {
+    call("reception_overview", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ScheduleReceptionArgs<'a> {
+    input: &'a ScheduleInput,
+}
+
+pub async fn schedule_reception(input: &ScheduleInput) -> Result<ListedSchedule, CommandError> {
+    call("schedule_reception", &ScheduleReceptionArgs { input }).await
+}
+
+#[derive(Serialize)]
+struct IdArgs {
+    id: Uuid,
+}
+
+pub async fn end_reception_schedule(id: Uuid) -> Result<(), CommandError> {
+    call("end_reception_schedule", &IdArgs { id }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HoldReceptionArgs<'a> {
+    day: NaiveDate,
+    received_by: &'a str,
+    citizens: u32,
+    raised: &'a str,
+    petitions: Vec<String>,
+}
+
+pub async fn hold_reception(
+    day: NaiveDate,
+    received_by: &str,
+    citizens: u32,
+    raised: &str,
+    petitions: Vec<String>,
+) -> Result<Session, CommandError> {
+    call("hold_reception", &HoldReceptionArgs { day, received_by, citizens, raised, petitions }).await
+}
+
+#[derive(Serialize)]
+struct SkipReceptionArgs<'a> {
+    day: NaiveDate,
+    reason: &'a str,
+}
+
+pub async fn skip_reception(day: NaiveDate, reason: &str) -> Result<Session, CommandError> {
+    call("skip_reception", &SkipReceptionArgs { day, reason }).await
 }
 
 #[derive(Serialize)]

@@ -327,6 +327,7 @@ pub enum Moment {
     Entry,
     Erasure,
     Access,
+    Reception,
 }
 
 impl Moment {
@@ -350,6 +351,7 @@ impl Moment {
             Moment::Entry => "Thời điểm ghi nhận",
             Moment::Erasure => "Giờ xoá dữ liệu cá nhân",
             Moment::Access => "Giờ truy cập dữ liệu cá nhân",
+            Moment::Reception => "Giờ ghi buổi tiếp công dân",
         }
     }
 }
