@@ -196,7 +196,6 @@ pub(crate) fn store(key: &str, value: &str) {
 #[component]
 pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let counter = RwSignal::new(stored("desk.counter").unwrap_or_else(|| "1".into()));
-    let at_once = RwSignal::new(crate::slips::print_at_once());
     let official = RwSignal::new(stored("desk.official").unwrap_or_default());
     let error = RwSignal::new(None::<CommandError>);
     let notice = RwSignal::new(None::<&'static str>);
@@ -393,24 +392,23 @@ pub fn DeskPanel(visits: Signal<Vec<Visit>>, on_changed: impl Fn() + Copy + Send
                     </datalist>
                 </label>
             </div>
-            <label class="check">
-                <input id="print-at-once" type="checkbox" prop:checked=at_once
-                    on:change=move |ev| { let on = event_target_checked(&ev); crate::slips::set_print_at_once(on); at_once.set(on); } />
-                {t().print_at_once}
-            </label>
             <button id="call-next" class="primary" type="button" on:click=move |_| call_next()>
                 {t().call_next}" " <kbd>"F2"</kbd>
             </button>
-            <button id="show-rating" type="button" on:click=move |_| show_rating()>
-                {t().show_rating}" " <kbd>"F10"</kbd>
-            </button>
-            <button id="show-display" type="button" on:click=move |_| {
-                spawn_local(async move {
-                    if let Err(e) = api::show_display_window().await {
-                        error.set(Some(e));
-                    }
-                })
-            }>{t().show_display}</button>
+            // The citizen's monitor and the waiting room's screen, side by side to keep the desk
+            // within a 1366×768 screen.
+            <div class="desk-tools">
+                <button id="show-rating" type="button" on:click=move |_| show_rating()>
+                    {t().show_rating}" " <kbd>"F10"</kbd>
+                </button>
+                <button id="show-display" type="button" on:click=move |_| {
+                    spawn_local(async move {
+                        if let Err(e) = api::show_display_window().await {
+                            error.set(Some(e));
+                        }
+                    })
+                }>{t().show_display}</button>
+            </div>
             {move || notice.get().map(|n| view! { <div class="notice">{n}</div> })}
             {move || problem().map(|m| view! { <div class="form-error" id="desk-error">{m}</div> })}
             <div id="serving" class="serving">

@@ -402,9 +402,16 @@ fn CallDisplayCard() -> impl IntoView {
         move || voice.set(crate::display::vietnamese_voice().map(|v| v.name())),
         std::time::Duration::from_secs(1),
     );
+    let at_once = RwSignal::new(crate::slips::print_at_once());
     view! {
         <section class="card" id="call-display-card">
-            <h2>{t().show_display}</h2>
+            <h2>{t().queue_card}</h2>
+            // This PC's own choice (its receipt printer), kept with the desk's counter and official.
+            <label class="check">
+                <input id="print-at-once" type="checkbox" prop:checked=at_once
+                    on:change=move |ev| { let on = event_target_checked(&ev); crate::slips::set_print_at_once(on); at_once.set(on); } />
+                {t().print_at_once}
+            </label>
             <p id="call-voice" class:warn=move || voice.with(Option::is_none)>{move || match voice.get() {
                 Some(name) => format!("{} ({name}).", t().voice_found),
                 None => t().voice_missing.to_owned(),
