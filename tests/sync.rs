@@ -259,3 +259,74 @@ async fn an_unenrolled_desk_and_a_bad_code_get_clear_errors(pool: PgPool) {
     assert!(matches!(client.enroll(&desk.store, "not a url", "X").await, Err(SyncError::BadServerUrl(_))));
     province.stop();
 }
+
+/// The commune's high-water mark on the server: the highest position of its events.
+async fn high_water(pool: &PgPool, commune: &str) -> i64 {
+    let (n,): (Option<i64>,) = sqlx::query_as("SELECT max(server_seq) FROM event WHERE commune_code = $1")
+        .bind(commune)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    n.unwrap_or(0)
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn a_pc_that_writes_its_communes_events_pulls_from_past_them(pool: PgPool) {
+    let province = Province::start(&pool).await;
+    let url = format!("http://{}", province.addr);
+    common::commune(&pool, "A").await;
+    let (busy, quiet) = (common::desk().await, common::desk().await);
+    let client = Client::new();
+    for desk in [&busy, &quiet] {
+        client.enroll(&desk.store, &url, &common::code_for(&pool, "A").await).await.unwrap();
+    }
+    // The busy desk writes every event of the commune: its pulls bring nothing back, yet its
+    // cursor follows the commune's history, so the next pull scans none of it again.
+    for round in 0..3 {
+        for i in 0..40 {
+            add(&busy.store, &format!("Người dân {round}-{i}")).await;
+        }
+        let r = client.sync_once(&busy.store).await.unwrap();
+        assert_eq!((r.pushed, r.pulled), (40, 0));
+        assert_eq!(busy.store.pull_cursor().await.unwrap(), high_water(&pool, "A").await, "round {round}");
+    }
+    // The other desk still gets every one of them, and its own come back to nobody twice.
+    add(&quiet.store, "Người dân của máy thứ hai").await;
+    let r = client.sync_once(&quiet.store).await.unwrap();
+    assert_eq!((r.pushed, r.pulled), (1, 120));
+    assert_eq!(quiet.store.pull_cursor().await.unwrap(), high_water(&pool, "A").await);
+    let r = client.sync_once(&busy.store).await.unwrap();
+    assert_eq!(r.pulled, 1);
+    assert_eq!(names(&busy.store).await, names(&quiet.store).await);
+    province.stop();
+}
+
+#[sqlx::test(migrations = "crates/server/migrations")]
+async fn a_desk_the_province_turns_away_is_told_when_to_come_back_and_keeps_its_events(pool: PgPool) {
+    // A province that takes no sync request at all: each is told to come back.
+    let full = thanthien_province::api::SyncLimits { at_once: 0, queue_wait: std::time::Duration::from_millis(50) };
+    let busy = Province::start_with(&pool, full).await;
+    let proxy = Proxy::start(busy.addr).await;
+    common::commune(&pool, "A").await;
+    let desk = common::desk().await;
+    // A fresh client per step: a pooled keep-alive connection would slip past the proxy's change.
+    let client = Client::new;
+    client().enroll(&desk.store, &proxy.url(), &common::code_for(&pool, "A").await).await.unwrap();
+    add(&desk.store, "Nguyễn Văn An").await;
+    match client().sync_once(&desk.store).await {
+        Err(SyncError::Busy(after)) => assert_eq!(after, std::time::Duration::from_secs(1)),
+        other => panic!("expected to be told to come back, got {other:?}"),
+    }
+    let said = thanthien::sync::SyncError::Busy(std::time::Duration::from_secs(1)).to_string();
+    assert!(said.contains("đang bận") && said.contains("1 giây"), "{said}");
+    assert_eq!(server_events(&pool).await, 0);
+    assert_eq!(desk.store.sync_status().await.unwrap().pending, 1);
+    // The same province with room again: the visit kept at the desk goes up once.
+    busy.stop();
+    let open = Province::start(&pool).await;
+    proxy.set_upstream(open.addr);
+    let r = client().sync_once(&desk.store).await.unwrap();
+    assert_eq!(r.pushed, 1);
+    assert_eq!(server_events(&pool).await, 1);
+    open.stop();
+}

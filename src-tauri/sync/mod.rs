@@ -6,20 +6,54 @@ use crate::secret::{self, Vault};
 use crate::store::{DeviceToken, Store, StoreError};
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE};
+use reqwest::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 use thanthien_core::ipc::{Changed, CommandError, ErrorKind, SyncReport};
-use thanthien_core::sync_policy::{retry_delay, AFTER_WRITE, PERIODIC};
+use thanthien_core::sync_policy::{retry_delay, told_delay, AFTER_WRITE, FIRST_RETRY, PERIODIC};
 use thanthien_core::update::{self, AppRelease, Platform, UpdateOffer};
 use thanthien_core::wire::{
     ApiError, ApiErrorCode, Commune, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushRequest,
-    PushResponse, PushStatus, ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    PushResponse, ReferenceRelease, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
     PROTOCOL_VERSION,
 };
 use tokio::sync::{Mutex, Notify};
+
+/// `GET /v1/reference`'s answer before each release is read (see `readable`).
+#[derive(serde::Deserialize)]
+struct RawReleases {
+    releases: Vec<serde_json::Value>,
+}
+
+/// The releases this build reads. A kind it does not know yet (the province publishes for newer
+/// builds too) is left for the build that reads it; the others still apply.
+fn readable(releases: Vec<serde_json::Value>) -> Vec<ReferenceRelease> {
+    releases
+        .into_iter()
+        .filter_map(|release| {
+            serde_json::from_value(release)
+                .map_err(|e| tracing::warn!(error = %e, "a reference release this build does not read: left"))
+                .ok()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_release_of_a_kind_this_build_does_not_know_leaves_the_others_applying() {
+        let releases = serde_json::json!([
+            { "version": 7, "kind": "a-kind-of-2030", "body": {} },
+            { "version": 6, "kind": "retention", "body": { "visits": { "months": 2 } } },
+        ]);
+        let read = super::readable(serde_json::from_value(releases).unwrap());
+        assert_eq!(read.len(), 1);
+        assert_eq!((read[0].version, read[0].kind.wire()), (6, "retention"));
+    }
+}
 
 /// How long an update's file may take to come: a 10 MB installer over a commune's slow line.
 const UPDATE_DOWNLOAD: Duration = Duration::from_secs(15 * 60);
@@ -47,6 +81,9 @@ pub enum SyncError {
     AlreadyEnrolled(uuid::Uuid),
     #[error("Máy chủ tỉnh từ chối yêu cầu: {0}")]
     Refused(String),
+    /// 503 or 429: the province is at its limit and said when to come back.
+    #[error("Máy chủ tỉnh đang bận; máy sẽ tự gửi lại sau {} giây, dữ liệu vẫn được lưu.", .0.as_secs())]
+    Busy(Duration),
     #[error("Địa chỉ máy chủ không hợp lệ: {0}")]
     BadServerUrl(String),
     #[error(
@@ -95,7 +132,7 @@ impl From<SyncError> for CommandError {
     fn from(e: SyncError) -> Self {
         tracing::warn!(error = ?e, "sync failed");
         let kind = match &e {
-            SyncError::Offline(_) => ErrorKind::Offline,
+            SyncError::Offline(_) | SyncError::Busy(_) => ErrorKind::Offline,
             SyncError::NotEnrolled => ErrorKind::NotEnrolled,
             SyncError::Store(_) => ErrorKind::Internal,
             _ => ErrorKind::Refused,
@@ -144,6 +181,12 @@ impl Client {
             return response.json().await.map_err(SyncError::Offline);
         }
         let status = response.status();
+        if matches!(status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS) {
+            // Told when to come back (in seconds; a date or nothing counts as the first retry).
+            let after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()?.trim().parse().ok());
+            tracing::warn!(%status, ?after, "the province is busy");
+            return Err(SyncError::Busy(after.map_or(FIRST_RETRY, Duration::from_secs)));
+        }
         let error: Option<ApiError> = response.json().await.ok();
         tracing::warn!(%status, ?error, "server refused the request");
         Err(match error.map(|e| (e.code, e.message)) {
@@ -271,21 +314,17 @@ impl Client {
                 store.record_server_time(server_time).await?;
             }
             store.record_push(&answer).await?;
-            let refused = answer
-                .results
-                .iter()
-                .filter(|r| matches!(r.status, PushStatus::Rejected | PushStatus::Conflict))
-                .count();
-            report.rejected += refused;
-            report.pushed += answer.results.len() - refused;
-            if answer.results.is_empty() && answer.expected_seq.is_none() {
+            report.rejected += answer.refused();
+            report.pushed += answer.settled();
+            if answer.settled() + answer.refused() == 0 && answer.expected_seq.is_none() {
                 // Nothing settled and nothing asked for: do not spin.
                 tracing::warn!(sent, "server settled none of the batch");
                 break;
             }
         }
         loop {
-            let after = store.pull_cursor().await?.to_string();
+            let cursor = store.pull_cursor().await?;
+            let after = cursor.to_string();
             let mine_after = store.own_last_seq().await?.to_string();
             let query = [
                 ("after", after.as_str()),
@@ -298,7 +337,9 @@ impl Client {
                 store.record_server_time(server_time).await?;
             }
             report.pulled += store.apply_pulled(&page.events, page.next_cursor).await?;
-            let last_page = !page.more || page.events.is_empty();
+            // A page may carry nothing for this PC (the scan passed its own events) and still
+            // move the cursor on: only a page that moves nothing ends the round early.
+            let last_page = !page.more || page.next_cursor <= cursor;
             if let Some(settled) = page.settled_seq {
                 store.settle_own_seq(settled, last_page).await?;
             }
@@ -307,8 +348,8 @@ impl Client {
             }
         }
         let held = store.reference_version().await?.to_string();
-        let releases: ReferenceResponse = self.get(&line, "/v1/reference", &[("after", held.as_str())]).await?;
-        report.reference = store.apply_reference(&releases.releases).await?;
+        let raw: RawReleases = self.get(&line, "/v1/reference", &[("after", held.as_str())]).await?;
+        report.reference = store.apply_reference(&readable(raw.releases)).await?;
         self.report_device(store, &line).await;
         Ok(report)
     }
@@ -503,6 +544,7 @@ impl Engine {
         let mut failures: u32 = 0;
         let mut last_mail: Option<std::time::Instant> = None;
         loop {
+            let mut told = false;
             let wait = match self.sync_now().await {
                 Ok(report) => {
                     failures = 0;
@@ -514,6 +556,13 @@ impl Engine {
                     self.read_mailbox(&mut last_mail).await;
                     PERIODIC
                 }
+                Err(SyncError::Busy(after)) => {
+                    failures = failures.saturating_add(1);
+                    told = true;
+                    let wait = told_delay(after, fastrand::f64());
+                    tracing::info!(?wait, "the province is busy; coming back as told");
+                    wait
+                }
                 Err(e) => {
                     failures = failures.saturating_add(1);
                     let wait = retry_delay(failures, fastrand::f64());
@@ -523,6 +572,11 @@ impl Engine {
             };
             self.keep_retention().await;
             self.keep_backup().await;
+            if told {
+                // A write at the desk does not bring the PC back before the province said.
+                tokio::time::sleep(wait).await;
+                continue;
+            }
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {

@@ -34,6 +34,11 @@ pub struct Province {
 
 impl Province {
     pub async fn start(pool: &PgPool) -> Province {
+        Province::start_with(pool, Default::default()).await
+    }
+
+    /// The province with its own limit on sync requests at once.
+    pub async fn start_with(pool: &PgPool, limits: thanthien_province::api::SyncLimits) -> Province {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // The server logs in as a member of thanthien_app, walled to one commune per request.
@@ -43,7 +48,7 @@ impl Province {
         // The console logs in as a member of thanthien_province, which reads every commune.
         create_login(pool, "thanthien_test_console", LoginGroup::Console, None).await.unwrap();
         let console = Some(connect_as(pool, "thanthien_test_console").await.unwrap());
-        let serving = thanthien_province::Serving { devices, console, deadline: Default::default() };
+        let serving = thanthien_province::Serving { devices, console, deadline: Default::default(), limits };
         let task =
             tokio::spawn(
                 async move { thanthien_province::serve_with(listener, serving, std::future::pending()).await },

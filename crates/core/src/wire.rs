@@ -9,7 +9,11 @@ use uuid::Uuid;
 /// Sent on every request as `x-thanthien-protocol: MAJOR.MINOR`.
 pub const PROTOCOL_HEADER: &str = "x-thanthien-protocol";
 pub const PROTOCOL_MAJOR: u32 = 1;
-pub const PROTOCOL_VERSION: &str = "1.0";
+/// 1.1: a push's answer lists only the events that were not simply stored
+/// (`PushResponse::stored` counts the others); a 1.0 desk still gets every event's result.
+pub const PROTOCOL_VERSION: &str = "1.1";
+/// The first minor version that takes a push's brief answer.
+pub const BRIEF_PUSH_ANSWER: u32 = 1;
 
 /// A push carries at most this many events…
 pub const MAX_BATCH_EVENTS: usize = 500;
@@ -31,6 +35,11 @@ pub fn check_protocol(header: Option<&str>) -> Result<(), String> {
         Some(PROTOCOL_MAJOR) => Ok(()),
         _ => Err(format!("unsupported protocol version {text:?}; this side speaks {PROTOCOL_VERSION}")),
     }
+}
+
+/// The minor version a peer's protocol header names (0 when it names none).
+pub fn protocol_minor(header: Option<&str>) -> u32 {
+    header.and_then(|text| text.split('.').nth(1)).and_then(|m| m.trim().parse().ok()).unwrap_or(0)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,9 +184,35 @@ pub struct PushResponse {
     /// Set when the batch skipped a seq: resend from here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_seq: Option<i64>,
+    /// Each event's result, or (the brief answer, protocol 1.1) only those not simply stored.
     pub results: Vec<PushResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_time: Option<DateTime<Utc>>,
+    /// In the brief answer: how many events of the batch were stored and left out of `results`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<usize>,
+}
+
+impl PushResponse {
+    /// The answer for a desk that reads the brief form: a stored event is counted, not listed, so
+    /// a 10,000-event backlog's answers carry only what needs the desk's attention.
+    pub fn brief(mut self) -> Self {
+        let before = self.results.len();
+        self.results.retain(|r| r.status != PushStatus::Stored);
+        self.stored = Some(self.stored.unwrap_or(0) + before - self.results.len());
+        self
+    }
+
+    /// How many events of the batch the province settled (stored, or already held).
+    pub fn settled(&self) -> usize {
+        self.stored.unwrap_or(0)
+            + self.results.iter().filter(|r| matches!(r.status, PushStatus::Stored | PushStatus::Duplicate)).count()
+    }
+
+    /// How many it refused (quarantined, or a conflicting copy of a stored seq).
+    pub fn refused(&self) -> usize {
+        self.results.iter().filter(|r| matches!(r.status, PushStatus::Rejected | PushStatus::Conflict)).count()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -270,6 +305,8 @@ pub enum ApiErrorCode {
     /// The console: the week is not in a state the act applies to.
     Conflict,
     ConsoleOff,
+    /// The province is at its limit: the answer's `Retry-After` says when to come back.
+    Busy,
     Internal,
 }
 
@@ -291,6 +328,39 @@ mod tests {
         assert!(check_protocol(Some("2.0")).is_err());
         assert!(check_protocol(Some("banana")).is_err());
         assert!(check_protocol(None).is_err());
+    }
+
+    #[test]
+    fn a_peer_names_its_minor_version_or_speaks_1_0() {
+        assert_eq!(protocol_minor(Some("1.1")), 1);
+        assert_eq!(protocol_minor(Some("1.0")), 0);
+        assert_eq!(protocol_minor(Some("1")), 0);
+        assert_eq!(protocol_minor(Some("1.x")), 0);
+        assert_eq!(protocol_minor(None), 0);
+    }
+
+    #[test]
+    fn the_brief_push_answer_counts_what_was_stored_and_lists_the_rest() {
+        let result = |seq, status| PushResult { seq, event_id: Uuid::nil(), status, reason: None };
+        let full = PushResponse {
+            acked_through: 4,
+            expected_seq: None,
+            results: vec![
+                result(1, PushStatus::Stored),
+                result(2, PushStatus::Rejected),
+                result(3, PushStatus::Duplicate),
+                result(4, PushStatus::Stored),
+            ],
+            server_time: None,
+            stored: None,
+        };
+        let brief = full.clone().brief();
+        assert_eq!(brief.results.iter().map(|r| r.seq).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(brief.stored, Some(2));
+        assert_eq!((full.settled(), full.refused()), (3, 1));
+        assert_eq!((brief.settled(), brief.refused()), (3, 1));
+        // A 1.0 desk's answer carries no count: the field stays out of the JSON.
+        assert!(serde_json::to_value(&full).unwrap().get("stored").is_none());
     }
 
     #[test]

@@ -202,8 +202,12 @@ async fn main() {
     let console = db::connect_as(&owner, "thanthien_bench_console").await.expect("connect");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let serving =
-        thanthien_province::Serving { devices, console: Some(console.clone()), deadline: ReportDeadline::default() };
+    let serving = thanthien_province::Serving {
+        devices,
+        console: Some(console.clone()),
+        deadline: ReportDeadline::default(),
+        limits: Default::default(),
+    };
     tokio::spawn(thanthien_province::serve_with(listener, serving, std::future::pending()));
     let password = "mat-khau-do-hieu-nang".to_owned();
     thanthien_province::accounts::add(

@@ -3,27 +3,85 @@
 use crate::db::{self, DeviceAuth};
 use crate::error::{Error, Result};
 use crate::extract::{Json, Query};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use thanthien_core::sync_policy::come_back_after;
 use thanthien_core::visit::Ticket;
 use thanthien_core::wire::{
-    check_protocol, ApiError, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushResponse, PushWire,
-    ReferenceResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
+    check_protocol, protocol_minor, ApiError, DeviceReport, EnrollRequest, EnrollResponse, PullResponse, PushResponse,
+    PushWire, ReferenceResponse, BRIEF_PUSH_ANSWER, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_PULL_LIMIT, PROTOCOL_HEADER,
 };
+use tokio::sync::Semaphore;
+use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
+/// How many sync requests (pushes and pulls) the server works on at once, and how long one may
+/// wait for its turn before it is told to come back (503 with `Retry-After`).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncLimits {
+    pub at_once: usize,
+    pub queue_wait: Duration,
+}
+
+impl Default for SyncLimits {
+    /// A little more than the database pool (10): a request spends part of its time decoding
+    /// and checking events, not holding a connection.
+    fn default() -> Self {
+        SyncLimits { at_once: 16, queue_wait: Duration::from_secs(2) }
+    }
+}
+
+/// The turnstile in front of push and pull: a bounded number at work, a bounded wait, and a
+/// clear answer to the rest instead of a queue that grows until requests time out.
+struct Gate {
+    limits: SyncLimits,
+    turns: Semaphore,
+    waiting: AtomicUsize,
+}
+
+impl Gate {
+    async fn admit(self: Arc<Self>, request: Request, next: Next) -> Response {
+        let waiting = self.waiting.fetch_add(1, Ordering::Relaxed);
+        let turn = tokio::time::timeout(self.limits.queue_wait, self.turns.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        match turn {
+            Ok(Ok(_turn)) => next.run(request).await,
+            _ => {
+                let retry_after = come_back_after(waiting, self.limits.at_once);
+                tracing::warn!(waiting, retry_after = retry_after.as_secs(), "sync request turned away: at the limit");
+                Error::Busy { retry_after }.into_response()
+            }
+        }
+    }
+}
+
 pub fn router(pool: PgPool) -> Router {
-    let v1 = Router::new()
-        .route("/enroll", post(enroll))
+    router_with(pool, SyncLimits::default())
+}
+
+pub fn router_with(pool: PgPool, limits: SyncLimits) -> Router {
+    let gate = Arc::new(Gate { limits, turns: Semaphore::new(limits.at_once), waiting: AtomicUsize::new(0) });
+    let gated = Router::new()
         .route("/sync/push", post(push))
         .route("/sync/pull", get(pull))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| gate.clone().admit(request, next)));
+    // The answers that grow with a commune's history go gzipped to a PC that accepts it (about
+    // 8× smaller for a pull page); the installer download is compressed already.
+    let compressed = Router::new().merge(gated).route("/reference", get(reference)).layer(CompressionLayer::new());
+    let v1 = Router::new()
+        .merge(compressed)
+        .route("/enroll", post(enroll))
         .route("/sync/report", post(report))
-        .route("/reference", get(reference))
         .route("/update", get(crate::updates::offer))
         .route("/update/file", get(crate::updates::download))
         // The limit applies after decompression, so a small zip bomb cannot grow past it.
@@ -94,18 +152,22 @@ pub(crate) async fn enroll(
 pub(crate) async fn push(
     State(pool): State<PgPool>,
     Device(auth): Device,
+    headers: axum::http::HeaderMap,
     Json(req): Json<PushWire>,
 ) -> Result<Json<PushResponse>> {
     if req.events.len() > MAX_BATCH_EVENTS {
         return Err(Error::BatchTooLarge { max: MAX_BATCH_EVENTS });
     }
     let outcome = db::push(&pool, &auth, req.decode()).await?;
-    Ok(Json(PushResponse {
+    let answer = PushResponse {
         acked_through: outcome.acked_through,
         expected_seq: outcome.expected_seq,
         results: outcome.results,
         server_time: Some(chrono::Utc::now()),
-    }))
+        stored: None,
+    };
+    let minor = protocol_minor(headers.get(PROTOCOL_HEADER).and_then(|v| v.to_str().ok()));
+    Ok(Json(if minor >= BRIEF_PUSH_ANSWER { answer.brief() } else { answer }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

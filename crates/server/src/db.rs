@@ -132,10 +132,18 @@ pub async fn create_login(pool: &PgPool, role: &str, group: LoginGroup, password
     Ok(())
 }
 
+/// How long a request waits for a free database connection before it is told to come back
+/// (503, `Retry-After` as long again), instead of the pool's default half a minute.
+pub const POOL_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A pool on the same database as `owner`, logged in as `role` (made by `create_app_login`).
 pub async fn connect_as(owner: &PgPool, role: &str) -> Result<PgPool> {
     let options = owner.connect_options().as_ref().clone().username(role);
-    Ok(sqlx::postgres::PgPoolOptions::new().max_connections(10).connect_with(options).await?)
+    Ok(sqlx::postgres::PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(POOL_WAIT)
+        .connect_with(options)
+        .await?)
 }
 
 /// A transaction walled to one commune: row-level security shows and accepts its rows only.
@@ -859,16 +867,15 @@ pub struct PullPage {
 /// `mine_after` (a PC restored from a backup takes back what it had synced since).
 pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64, mine_after: i64) -> Result<PullPage> {
     let mut tx = walled(pool, &auth.commune_code).await?;
+    // The scan takes the PC's own events too and drops them here: the next cursor is the highest
+    // position scanned, so a PC that writes most of its commune's events does not scan its own
+    // history again on every pull.
     let rows: Vec<EventRow> = sqlx::query_as(&format!(
-        "SELECT {EVENT_COLUMNS} FROM event
-         WHERE commune_code = $1 AND (device_id <> $2 OR seq > $5) AND server_seq > $3
-         ORDER BY server_seq LIMIT $4"
+        "SELECT {EVENT_COLUMNS} FROM event WHERE commune_code = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3"
     ))
     .bind(&auth.commune_code)
-    .bind(auth.device_id)
     .bind(after)
     .bind(limit + 1)
-    .bind(mine_after)
     .fetch_all(&mut *tx)
     .await?;
     // The console shows when each commune last synced: a pull is a sync too.
@@ -883,6 +890,8 @@ pub async fn pull(pool: &PgPool, auth: &DeviceAuth, after: i64, limit: i64, mine
     for row in rows.into_iter().take(limit as usize) {
         let cursor = row.0;
         match event_from_row(row) {
+            // Its own events come back only past `mine_after` (a PC restored from a backup).
+            Ok((_, event)) if event.device_id == auth.device_id && event.seq <= mine_after => {}
             Ok((cursor, event)) => {
                 let size = serde_json::to_vec(&event).map_or(0, |v| v.len());
                 if bytes + size > MAX_PULL_BYTES && !events.is_empty() {

@@ -41,6 +41,10 @@ pub enum Error {
     TooLarge,
     #[error("a batch holds at most {max} events")]
     BatchTooLarge { max: usize },
+    /// More sync requests than the server holds at once: told when to come back, not queued
+    /// without end.
+    #[error("Máy chủ tỉnh đang bận; xin gửi lại sau {} giây.", retry_after.as_secs())]
+    Busy { retry_after: std::time::Duration },
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -63,6 +67,9 @@ impl Error {
             Error::ConsoleOff => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::ConsoleOff),
             Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
             Error::BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::BatchTooLarge),
+            Error::Busy { .. } | Error::Database(sqlx::Error::PoolTimedOut) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy)
+            }
             Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
@@ -71,10 +78,24 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         if let Error::Database(e) = &self {
-            tracing::error!(error = %e, "request failed on the database");
+            if matches!(e, sqlx::Error::PoolTimedOut) {
+                tracing::warn!("no database connection came free: the request is told to come back");
+            } else {
+                tracing::error!(error = %e, "request failed on the database");
+            }
         }
         let (status, code) = self.code();
-        (status, Json(ApiError { code, message: self.to_string() })).into_response()
+        let retry_after = match &self {
+            Error::Busy { retry_after } => Some(retry_after.as_secs().max(1)),
+            // Every connection was busy for the whole wait: the same as a full gate.
+            Error::Database(sqlx::Error::PoolTimedOut) => Some(crate::db::POOL_WAIT.as_secs()),
+            _ => None,
+        };
+        let body = Json(ApiError { code, message: self.to_string() });
+        match retry_after {
+            Some(seconds) => (status, [(axum::http::header::RETRY_AFTER, seconds.to_string())], body).into_response(),
+            None => (status, body).into_response(),
+        }
     }
 }
 

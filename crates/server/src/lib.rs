@@ -24,12 +24,14 @@ pub struct Serving {
     pub devices: PgPool,
     pub console: Option<PgPool>,
     pub deadline: thanthien_core::province::ReportDeadline,
+    /// How many sync requests are worked on at once before the rest are told to come back.
+    pub limits: api::SyncLimits,
 }
 
 /// The whole HTTP application: the sync API, the console's API and its pages.
 pub fn app(serving: Serving) -> axum::Router {
     let console = console::Console { pool: serving.console, deadline: serving.deadline };
-    router(serving.devices)
+    api::router_with(serving.devices, serving.limits)
         .nest("/v1/console", console::router(console))
         .route("/v1/openapi.json", axum::routing::get(openapi::document))
         .merge(console::pages())
@@ -41,7 +43,12 @@ pub async fn serve(
     pool: PgPool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, Serving { devices: pool, console: None, deadline: Default::default() }, shutdown).await
+    serve_with(
+        listener,
+        Serving { devices: pool, console: None, deadline: Default::default(), limits: Default::default() },
+        shutdown,
+    )
+    .await
 }
 
 /// Serves everything on `listener` until `shutdown` completes. Refuses to start on a schema behind

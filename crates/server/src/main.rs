@@ -225,7 +225,12 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let url = cli.database_url.context("DATABASE_URL is not set (or pass --database-url)")?;
-    let pool = PgPoolOptions::new().max_connections(10).connect(&url).await.context("cannot connect to PostgreSQL")?;
+    let pool = PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(db::POOL_WAIT)
+        .connect(&url)
+        .await
+        .context("cannot connect to PostgreSQL")?;
     if !matches!(cli.command, Command::Migrate) {
         if let Some(reason) = db::schema_behind(&pool).await? {
             anyhow::bail!(reason);
@@ -255,7 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-            let serving = Serving { devices: pool, console, deadline: report_deadline };
+            let serving = Serving { devices: pool, console, deadline: report_deadline, limits: Default::default() };
             serve_with(listener, serving, async {
                 let _ = tokio::signal::ctrl_c().await;
             })

@@ -21,14 +21,19 @@ fn visit_event(commune: &str, device: Uuid, seq: i64, name: &str) -> Event {
     event
 }
 
+/// A push as a protocol 1.0 desk sends it, whose answer lists every event's result.
 async fn push(s: &common::Server, token: &str, events: &[Event]) -> PushResponse {
+    push_speaking(s, token, events, common::FULL_ANSWER).await
+}
+
+async fn push_speaking(s: &common::Server, token: &str, events: &[Event], protocol: &str) -> PushResponse {
     let body = serde_json::to_vec(&PushRequest { events: events.to_vec() }).unwrap();
     let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&body).unwrap();
     let response = s
         .http
         .post(format!("{}/v1/sync/push", s.base))
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .header(PROTOCOL_HEADER, protocol)
         .bearer_auth(token)
         .header("content-type", "application/json")
         .header("content-encoding", "gzip")
@@ -212,6 +217,29 @@ async fn an_invalid_event_is_quarantined_and_the_queue_moves_on(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "./migrations")]
+async fn a_desk_of_protocol_1_1_is_told_only_what_was_not_simply_stored(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let mut bad = visit_event("A", device, 2, "An");
+    bad.payload["name"] = "   ".into();
+    let batch: Vec<Event> = (1..=200).map(|seq| visit_event("A", device, seq, "Bình")).collect();
+    let first = push_speaking(&s, &token, &batch[..1], PROTOCOL_VERSION).await;
+    let mut rest = batch[1..].to_vec();
+    rest[0] = bad;
+    let answer = push_speaking(&s, &token, &rest, PROTOCOL_VERSION).await;
+    assert_eq!((first.results.len(), first.stored), (0, Some(1)));
+    assert_eq!(answer.acked_through, 200);
+    assert_eq!(answer.stored, Some(198));
+    assert_eq!(answer.results.len(), 1, "{:?}", answer.results);
+    assert_eq!((answer.results[0].seq, answer.results[0].status), (2, PushStatus::Rejected));
+    // Sent again, each is a duplicate and listed: the desk counts it settled.
+    let again = push_speaking(&s, &token, &batch[..1], PROTOCOL_VERSION).await;
+    assert_eq!((again.stored, again.settled()), (Some(0), 1));
+    assert_eq!(count(&s.pool, "event").await, 199);
+}
+
+#[sqlx::test(migrations = "./migrations")]
 async fn a_commune_cannot_push_or_pull_another_communes_events(pool: PgPool) {
     let s = common::start(pool).await;
     s.commune("A").await;
@@ -320,5 +348,84 @@ async fn a_step_dated_before_its_start_is_quarantined_and_the_queue_goes_on(pool
     let reason = answer.results[1].reason.clone().unwrap();
     assert!(reason.contains("08:59 26/11/2026") && reason.contains("09:00 26/11/2026"), "{reason}");
     assert_eq!(count(&s.pool, "event_quarantine").await, 1);
+    assert_eq!(count(&s.pool, "event").await, 2);
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_pull_page_goes_gzipped_to_a_pc_that_accepts_it(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (writer, writer_token) = s.device("A").await;
+    let (_, reader_token) = s.device("A").await;
+    let events: Vec<Event> =
+        (1..=60).map(|seq| visit_event("A", writer, seq, &format!("Nguyễn Thị Người Dân {seq}"))).collect();
+    assert_eq!(push(&s, &writer_token, &events).await.acked_through, 60);
+    // A client that decompresses nothing by itself, to see the bytes on the wire.
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let get = |encoding: &'static str| {
+        raw.get(format!("{}/v1/sync/pull?after=0&limit=100", s.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header("accept-encoding", encoding)
+            .bearer_auth(&reader_token)
+            .send()
+    };
+    let plain = get("identity").await.unwrap();
+    assert_eq!(plain.headers().get("content-encoding"), None);
+    let plain = plain.bytes().await.unwrap();
+    let zipped = get("gzip").await.unwrap();
+    assert_eq!(zipped.headers().get("content-encoding").unwrap(), "gzip");
+    let zipped = zipped.bytes().await.unwrap();
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&zipped[..]), &mut unzipped).unwrap();
+    let page: PullResponse = serde_json::from_slice(&unzipped).unwrap();
+    assert_eq!(page.events.len(), 60);
+    assert!(zipped.len() * 4 < plain.len(), "gzip {} bytes against {} plain", zipped.len(), plain.len());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn at_its_limit_the_server_tells_a_push_when_to_come_back_and_loses_nothing(pool: PgPool) {
+    let limits = thanthien_province::api::SyncLimits { at_once: 1, queue_wait: std::time::Duration::from_millis(300) };
+    let s = common::start_with(pool, limits).await;
+    s.commune("A").await;
+    s.commune("B").await;
+    let (a, a_token) = s.device("A").await;
+    let (b, b_token) = s.device("B").await;
+    // The province's own transaction holds commune A: A's push waits on it, holding the one turn.
+    let mut hold = s.pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM commune WHERE code = 'A' FOR UPDATE").execute(&mut *hold).await.unwrap();
+    let waiting = {
+        let s = s.clone();
+        tokio::spawn(async move { push(&s, &a_token, &[visit_event("A", a, 1, "An")]).await })
+    };
+    // Until A's push is inside, waiting on the lock.
+    for _ in 0.. {
+        let (blocked,): (i64,) =
+            sqlx::query_as("SELECT count(*) FROM pg_locks WHERE NOT granted").fetch_one(&s.pool).await.unwrap();
+        if blocked > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let body = serde_json::to_vec(&PushRequest { events: vec![visit_event("B", b, 1, "Bình")] }).unwrap();
+    let response = s
+        .http
+        .post(format!("{}/v1/sync/push", s.base))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+        .bearer_auth(&b_token)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry_after >= 1, "Retry-After {retry_after}");
+    let error: ApiError = response.json().await.unwrap();
+    assert_eq!(error.code, ApiErrorCode::Busy);
+    assert_eq!(count(&s.pool, "event").await, 0, "nothing stored while turned away");
+    // The province lets go: A's push is stored, and B, coming back as told, is stored too.
+    hold.rollback().await.unwrap();
+    assert_eq!(waiting.await.unwrap().acked_through, 1);
+    assert_eq!(push(&s, &b_token, &[visit_event("B", b, 1, "Bình")]).await.acked_through, 1);
     assert_eq!(count(&s.pool, "event").await, 2);
 }

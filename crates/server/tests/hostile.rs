@@ -335,6 +335,9 @@ async fn every_hostile_request_is_refused_and_changes_nothing(pool: PgPool) {
         }
         if attack.none_stored && status == 200 {
             let answer: PushResponse = serde_json::from_str(&body).unwrap();
+            if answer.stored.unwrap_or(0) > 0 {
+                failures.push(format!("{}: {} stored", attack.name, answer.stored.unwrap_or(0)));
+            }
             for result in &answer.results {
                 if !matches!(result.status, PushStatus::Rejected | PushStatus::Conflict) || result.reason.is_none() {
                     failures.push(format!("{}: {result:?}", attack.name));

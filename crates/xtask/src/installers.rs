@@ -1,7 +1,7 @@
 //! The installers' sizes in BENCHMARKS.md, the Windows installer beside the .deb: written by
 //! `cargo xtask dist` after each build (where they are made) and kept by `cargo xtask bench`.
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 const HEADING: &str = "## Installers";
@@ -54,5 +54,53 @@ pub fn record(root: &Path) -> Result<()> {
     };
     std::fs::write(&path, format!("{}\n", updated.trim_end()))?;
     println!("{section}");
+    Ok(())
+}
+
+/// The package name dpkg knows the desk by: ASCII, as Debian's policy asks (the product name
+/// stays Vietnamese on the menu entry, from `src-tauri/linux/thanthien.desktop`).
+const DEB_PACKAGE: &str = "thanthien";
+
+/// Installs the newest .deb with dpkg into a throwaway root and runs the installed binary: a
+/// package dpkg refuses, or a binary that does not start from where it lands, fails the dist.
+pub fn check_deb() -> Result<()> {
+    let deb = newest(&crate::target_dir()?.join("release/bundle/deb"), ".deb").context("no .deb was built")?;
+    let field = |name: &str| crate::output_of("dpkg-deb", &["--field", &deb.to_string_lossy(), name]);
+    let package = field("Package").context("dpkg-deb cannot read the package")?;
+    if package.trim() != DEB_PACKAGE {
+        bail!("the .deb is named {:?}, not {DEB_PACKAGE:?}", package.trim());
+    }
+    let root = std::env::temp_dir().join(format!("thanthien-deb-root-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let admin = root.join("var/lib/dpkg");
+    for dir in ["info", "updates", "triggers"] {
+        std::fs::create_dir_all(admin.join(dir))?;
+    }
+    for file in ["status", "available"] {
+        std::fs::write(admin.join(file), "")?;
+    }
+    let root_arg = format!("--root={}", root.display());
+    // The libraries it depends on are the machine's, not the throwaway root's.
+    crate::cmd("dpkg", &[&root_arg, "--force-depends", "--force-not-root", "--force-script-chrootless", "-i"])
+        .arg(&deb)
+        .status_ok()?;
+    let status = crate::output_of("dpkg", &[&root_arg, "--status", DEB_PACKAGE]).unwrap_or_default();
+    if !status.contains("Status: install ok installed") {
+        bail!("dpkg did not record {DEB_PACKAGE} as installed:\n{status}");
+    }
+    let binary = root.join("usr/bin/thanthien");
+    let version = crate::output_of(&binary.to_string_lossy(), &["--version"])
+        .with_context(|| format!("{} --version failed", binary.display()))?;
+    let desktop = std::fs::read_to_string(root.join(format!("usr/share/applications/{DEB_PACKAGE}.desktop")))
+        .context("no menu entry installed")?;
+    if !desktop.lines().any(|l| l == "Name=Thân Thiện") {
+        bail!("the menu entry does not say Thân Thiện:\n{desktop}");
+    }
+    println!(
+        "xtask: {} installs with dpkg as {DEB_PACKAGE}; the installed binary says {}",
+        deb.display(),
+        version.trim()
+    );
+    std::fs::remove_dir_all(&root)?;
     Ok(())
 }

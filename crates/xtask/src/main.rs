@@ -136,6 +136,7 @@ fn run(task: Task) -> Result<()> {
             } else {
                 // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
                 cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()?;
+                installers::check_deb()?;
             }
             installers::record(&root)
         }
@@ -279,7 +280,11 @@ fn build_ui(root: &Path, release: bool) -> Result<()> {
     build_bundle(root, "thanthien-console", "crates/console", release)
 }
 
-/// Builds one Leptos crate into `<folder>/dist` without trunk: cargo, wasm-bindgen, static files.
+/// The wasm optimiser, from npm (see TOOLCHAIN.md).
+const WASM_OPT_PACKAGE: &str = "binaryen@132";
+
+/// Builds one Leptos crate into `<folder>/dist` without trunk: cargo, wasm-bindgen, static files;
+/// a release bundle without its name section and optimised for size.
 fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Result<()> {
     let mut args = vec!["build", "--package", package, "--target", WASM_TARGET];
     if release {
@@ -292,13 +297,19 @@ fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Resu
     std::fs::create_dir_all(&dist)?;
     let wasm_bindgen = cargo_bin("wasm-bindgen");
     let out_name = package.replace('-', "_");
-    cmd(
-        wasm_bindgen.to_str().context("path")?,
-        &["--target", "web", "--no-typescript", "--out-name", &out_name, "--out-dir"],
-    )
-    .arg(&dist)
-    .arg(&wasm)
-    .status_ok()?;
+    let mut bindgen = vec!["--target", "web", "--no-typescript", "--out-name", &out_name];
+    if release {
+        // The name section is most of a release wasm's size, and no one reads it on a desk PC.
+        bindgen.extend(["--remove-name-section", "--remove-producers-section"]);
+    }
+    bindgen.push("--out-dir");
+    cmd(wasm_bindgen.to_str().context("path")?, &bindgen).arg(&dist).arg(&wasm).status_ok()?;
+    if release {
+        // npm's binaryen: Debian's older wasm-opt makes a wasm that never mounts (TOOLCHAIN.md).
+        let bundle = dist.join(format!("{out_name}_bg.wasm"));
+        let bundle = bundle.to_str().context("path")?;
+        cmd("npx", &["--yes", "--package", WASM_OPT_PACKAGE, "wasm-opt", "-Oz", bundle, "-o", bundle]).status_ok()?;
+    }
     for file in ["index.html", "boot.js", "style.css"] {
         std::fs::copy(root.join(folder).join(file), dist.join(file)).with_context(|| format!("copy {file}"))?;
     }

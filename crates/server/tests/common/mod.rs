@@ -19,12 +19,16 @@ pub fn arrival(commune: &str, device: Uuid, seq: i64, name: &str) -> thanthien_c
     thanthien_core::Event::new(commune, device, seq, hlc, Uuid::now_v7(), &body, Some("lan.nt".into()))
 }
 
+#[derive(Clone)]
 pub struct Server {
     pub base: String,
     pub pool: PgPool,
     pub http: reqwest::Client,
 }
 
+/// The protocol of a 1.0 desk, whose push answers list every event's result: the tests that read
+/// each result speak it (a 1.1 desk is told only what was not simply stored).
+pub const FULL_ANSWER: &str = "1.0";
 /// The login role the tests' consoles use: a member of thanthien_province.
 pub const CONSOLE_ROLE: &str = "thanthien_test_console";
 
@@ -40,13 +44,18 @@ pub async fn app_pool(pool: &PgPool) -> PgPool {
 /// The real server, serving as the app role; `pool` stays the owner's, for the province's acts
 /// and for looking inside.
 pub async fn start(pool: PgPool) -> Server {
+    start_with(pool, Default::default()).await
+}
+
+/// The real server with its own limits on sync requests at once.
+pub async fn start_with(pool: PgPool, limits: thanthien_province::api::SyncLimits) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
     let devices = app_pool(&pool).await;
     use thanthien_province::db::{connect_as, create_login, LoginGroup};
     create_login(&pool, CONSOLE_ROLE, LoginGroup::Console, None).await.unwrap();
     let console = Some(connect_as(&pool, CONSOLE_ROLE).await.unwrap());
-    let serving = thanthien_province::Serving { devices, console, deadline: Default::default() };
+    let serving = thanthien_province::Serving { devices, console, deadline: Default::default(), limits };
     tokio::spawn(async move {
         if let Err(e) = thanthien_province::serve_with(listener, serving, std::future::pending()).await {
             panic!("the server would not start: {e}");
@@ -91,7 +100,7 @@ impl Server {
         let response = self
             .http
             .post(format!("{}/v1/sync/push", self.base))
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION)
+            .header(PROTOCOL_HEADER, FULL_ANSWER)
             .bearer_auth(token)
             .json(&serde_json::json!({ "events": events }))
             .send()
