@@ -158,7 +158,7 @@ pub(crate) async fn push(
     if req.events.len() > MAX_BATCH_EVENTS {
         return Err(Error::BatchTooLarge { max: MAX_BATCH_EVENTS });
     }
-    let outcome = db::push(&pool, &auth, req.decode()).await?;
+    let outcome = crate::ingest::push(&pool, &auth, req.decode()).await?;
     let answer = PushResponse {
         acked_through: outcome.acked_through,
         expected_seq: outcome.expected_seq,

@@ -7,14 +7,13 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use thanthien_core::approval::{week_id, ApprovalStep, WeekApproval, WeekStepped};
-use thanthien_core::erasure::ERASURE_KINDS;
-use thanthien_core::event::{province_device, Event, EventBody, START_KINDS};
+use thanthien_core::event::{province_device, Event, EventBody};
 use thanthien_core::plan::PlanFigures;
 use thanthien_core::province::Rate;
 use thanthien_core::ranking::IndexKind;
 use thanthien_core::summary::Week;
 use thanthien_core::wire::{
-    Commune, PulledEvent, PushResult, PushStatus, ReferenceKind, ReferenceRelease, Unreadable, MAX_PULL_BYTES,
+    Commune, PulledEvent, ReferenceKind, ReferenceRelease, MAX_PULL_BYTES,
 };
 use thanthien_core::Hlc;
 use uuid::Uuid;
@@ -337,17 +336,6 @@ pub(crate) fn event_from_row(row: EventRow) -> Result<(i64, Event)> {
     Ok((cursor, Event { id, commune_id, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user }))
 }
 
-/// A device's stored event at `seq`, with the fingerprint it kept if it has been erased.
-async fn stored_event(conn: &mut PgConnection, device_id: Uuid, seq: i64) -> Result<Option<(Event, Option<String>)>> {
-    let row: Option<RowWithHash> =
-        sqlx::query_as(&format!("SELECT {EVENT_COLUMNS}, erased_hash FROM event WHERE device_id = $1 AND seq = $2"))
-            .bind(device_id)
-            .bind(seq)
-            .fetch_optional(&mut *conn)
-            .await?;
-    row.map(split_hash).map(|(row, hash)| event_from_row(row).map(|(_, event)| (event, hash))).transpose()
-}
-
 /// An event row and its `erased_hash`.
 pub(crate) type RowWithHash = (
     i64,
@@ -400,212 +388,6 @@ fn envelope_json(event: &Event) -> serde_json::Value {
     value
 }
 
-/// The outcome of one push batch.
-pub struct PushOutcome {
-    pub acked_through: i64,
-    pub expected_seq: Option<i64>,
-    pub results: Vec<PushResult>,
-}
-
-/// Stores one device's batch in one transaction walled to its commune, per DESIGN.md §4: new →
-/// admit (core's one validation, against the server's clock) and store the parsed form;
-/// identical resend → duplicate; same seq, other content → conflict (kept); a gap → stop and
-/// name the expected seq; refused → quarantined with the reason, and the cursor moves on. One
-/// event the database cannot take is quarantined too: nothing in one event answers 5xx.
-pub async fn push(pool: &PgPool, auth: &DeviceAuth, events: Vec<Result<Event, Unreadable>>) -> Result<PushOutcome> {
-    // An envelope without a seq cannot be settled at any place in the device's queue: refused
-    // alone, outside the order.
-    let (mut events, unplaced): (Vec<_>, Vec<_>) =
-        events.into_iter().partition(|e| e.as_ref().map_or_else(|u| u.seq.is_some(), |_| true));
-    let seq_of = |e: &Result<Event, Unreadable>| e.as_ref().map_or_else(|u| u.seq.unwrap_or(0), |e| e.seq);
-    events.sort_by_key(seq_of);
-    let now = Utc::now();
-    let mut tx = walled(pool, &auth.commune_code).await?;
-    // Serialise pushes within a commune (see the event table's comment) and within a device.
-    sqlx::query("SELECT code FROM commune WHERE code = $1 FOR UPDATE")
-        .bind(&auth.commune_code)
-        .execute(&mut *tx)
-        .await?;
-    let (mut last_seq,): (i64,) = sqlx::query_as("SELECT last_seq FROM device WHERE id = $1 FOR UPDATE")
-        .bind(auth.device_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let mut results = Vec::with_capacity(events.len() + unplaced.len());
-    for unreadable in unplaced.into_iter().filter_map(Result::err) {
-        results.push(PushResult {
-            seq: 0,
-            event_id: unreadable.id,
-            status: PushStatus::Rejected,
-            reason: Some(format!("{} (không có số thứ tự)", unreadable.reason)),
-        });
-    }
-    let mut expected_seq = None;
-    for incoming in events {
-        let (seq, event_id) = match &incoming {
-            Ok(e) => (e.seq, e.id),
-            Err(u) => (u.seq.unwrap_or(0), u.id),
-        };
-        let result = |status, reason: Option<String>| PushResult { seq, event_id, status, reason };
-        let event = match incoming {
-            Ok(event) => event,
-            // Unreadable at a seq: settled as refused in its place, like any invalid event.
-            Err(unreadable) if seq == last_seq + 1 => {
-                quarantine_envelope(
-                    &mut tx,
-                    &auth.commune_code,
-                    auth.device_id,
-                    seq,
-                    unreadable.envelope,
-                    &unreadable.reason,
-                )
-                .await?;
-                results.push(result(PushStatus::Rejected, Some(unreadable.reason)));
-                last_seq = seq;
-                continue;
-            }
-            Err(_) if seq > last_seq + 1 => {
-                expected_seq = Some(last_seq + 1);
-                break;
-            }
-            Err(unreadable) => {
-                results.push(result(PushStatus::Rejected, Some(unreadable.reason)));
-                continue;
-            }
-        };
-        if event.device_id != auth.device_id {
-            // Not this device's seq space: nothing to advance, refuse outright.
-            results.push(result(PushStatus::Rejected, Some("sự kiện của máy khác, không phải máy gửi".into())));
-            continue;
-        }
-        if event.seq <= last_seq {
-            // A resend compares in the form the province stored (the parsed one).
-            let sent = event.body().map_or_else(|_| event.clone(), |body| event.with_body(&body));
-            match stored_event(&mut tx, auth.device_id, event.seq).await? {
-                // Equal envelopes are a resend; JSON payloads compare as values, not as text. An
-                // erased event is compared by the fingerprint it kept of what it held.
-                Some((stored, erased_hash))
-                    if stored == sent
-                        || erased_hash
-                            .as_deref()
-                            .is_some_and(|h| h == thanthien_core::erasure::content_hash(&sent)) =>
-                {
-                    results.push(result(PushStatus::Duplicate, None))
-                }
-                Some(_) => {
-                    record_conflict(&mut tx, &auth.commune_code, &event).await?;
-                    results.push(result(PushStatus::Conflict, Some("một sự kiện khác đã mang số thứ tự này".into())));
-                }
-                // Settled earlier as rejected: acknowledge again, do not store it twice.
-                None => results.push(result(PushStatus::Rejected, Some("đã bị từ chối trước đây".into()))),
-            }
-            continue;
-        }
-        if event.seq > last_seq + 1 {
-            expected_seq = Some(last_seq + 1);
-            break;
-        }
-        let reason = match store_pushed(&mut tx, auth, &event, now).await {
-            Ok(reason) => reason,
-            Err(Error::Database(e)) => {
-                tracing::warn!(event = %event.id, error = %e, "the database refused one pushed event");
-                Some("máy chủ không lưu được sự kiện này".to_owned())
-            }
-            Err(e) => return Err(e),
-        };
-        let status = match &reason {
-            Some(reason) => {
-                quarantine(&mut tx, &auth.commune_code, &event, reason).await?;
-                PushStatus::Rejected
-            }
-            None => PushStatus::Stored,
-        };
-        results.push(result(status, reason));
-        last_seq = event.seq;
-    }
-    sqlx::query("UPDATE device SET last_seq = $2, last_seen_at = now() WHERE id = $1")
-        .bind(auth.device_id)
-        .bind(last_seq)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(PushOutcome { acked_through: last_seq, expected_seq, results })
-}
-
-/// Admits and stores one new pushed event in a savepoint of the batch: `Some(reason)` when it is
-/// refused (nothing of it stays), a database error when the database would not take it (the
-/// savepoint is rolled back, the batch goes on).
-async fn store_pushed(
-    tx: &mut Transaction<'static, Postgres>,
-    auth: &DeviceAuth,
-    event: &Event,
-    now: DateTime<Utc>,
-) -> Result<Option<String>> {
-    use sqlx::Acquire;
-    if event.commune_id != auth.commune_code {
-        return Ok(Some(format!("sự kiện ghi xã {:?}, máy này thuộc xã {:?}", event.commune_id, auth.commune_code)));
-    }
-    let body = match event.admit(now) {
-        Ok(body) => body,
-        Err(e) => return Ok(Some(e.to_string())),
-    };
-    let stored = event.with_body(&body);
-    let mut savepoint = tx.begin().await?;
-    let record = record_so_far(&mut savepoint, &stored, &body).await?;
-    if let Err(e) = thanthien_core::event::check_start(&record.starts, &body) {
-        return Ok(Some(e.to_string()));
-    }
-    if let Some(reason) = crate::erasure::refusal(&mut savepoint, &stored, &body).await? {
-        return Ok(Some(reason));
-    }
-    // A step of a record already erased comes in blanked, like the rest of the record.
-    let (stored, erased_hash) = match record.erased {
-        true => crate::erasure::blanked(&stored),
-        false => (stored, None),
-    };
-    if !insert_event(&mut savepoint, &stored, erased_hash.as_deref()).await? {
-        return Ok(Some("một sự kiện cùng mã đã được lưu".to_owned()));
-    }
-    match &body {
-        EventBody::Week(stepped) => record_week_step(&mut savepoint, &stored, stepped).await?,
-        EventBody::Visit(thanthien_core::visit::VisitChange::Erased(_))
-        | EventBody::Feedback(thanthien_core::feedback::FeedbackChange::Erased(_)) => {
-            crate::erasure::blank_record(&mut savepoint, &stored.commune_id, stored.entity_id).await?;
-        }
-        _ => {}
-    }
-    savepoint.commit().await?;
-    Ok(None)
-}
-
-/// What the commune's log knows of the record a pushed step belongs to (earlier events of the
-/// same batch included: they are in the transaction).
-struct RecordSoFar {
-    /// Its start events, which no step may precede (core's rule).
-    starts: Vec<Event>,
-    /// Whether its personal data has been erased.
-    erased: bool,
-}
-
-/// One probe of the record's index for both facts.
-async fn record_so_far(conn: &mut PgConnection, event: &Event, body: &EventBody) -> Result<RecordSoFar> {
-    if !matches!(body, EventBody::Visit(_) | EventBody::Feedback(_) | EventBody::Camera(_)) {
-        return Ok(RecordSoFar { starts: Vec::new(), erased: false });
-    }
-    let kinds = START_KINDS.iter().chain(&ERASURE_KINDS).map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ");
-    let rows: Vec<EventRow> = sqlx::query_as(&format!(
-        "SELECT {EVENT_COLUMNS} FROM event
-         WHERE commune_code = $1 AND entity_id = $2 AND kind IN ({kinds}) ORDER BY server_seq"
-    ))
-    .bind(&event.commune_id)
-    .bind(event.entity_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let events: Vec<Event> = rows.into_iter().map(|row| event_from_row(row).map(|(_, e)| e)).collect::<Result<_>>()?;
-    let (erasures, starts): (Vec<Event>, Vec<Event>) =
-        events.into_iter().partition(|e| ERASURE_KINDS.contains(&e.kind.as_str()));
-    Ok(RecordSoFar { starts, erased: !erasures.is_empty() })
-}
-
 pub(crate) async fn insert_event(conn: &mut PgConnection, e: &Event, erased_hash: Option<&str>) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO event (id, commune_code, device_id, seq, hlc, entity, entity_id, kind, payload, schema, user_name, erased_hash)
@@ -656,7 +438,7 @@ pub(crate) async fn week_approval(
 
 /// Keeps the province's table of weekly summaries: the figures of the latest approval, and where
 /// each commune's week stands. Steps may arrive in any order; the latest clock decides.
-async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
+pub(crate) async fn record_week_step(conn: &mut PgConnection, event: &Event, stepped: &WeekStepped) -> Result<()> {
     let (approval, _) = week_approval(conn, &event.commune_id, event.entity_id).await?;
     let approved = approval.steps.values().rev().find_map(|s| match &s.step {
         ApprovalStep::Approved { at, figures } => Some((*at, figures, s.by.clone())),
@@ -814,7 +596,7 @@ pub async fn week_summaries(pool: &PgPool, week: Option<&str>, commune: Option<&
         .collect())
 }
 
-async fn record_conflict(conn: &mut PgConnection, commune: &str, e: &Event) -> Result<()> {
+pub(crate) async fn record_conflict(conn: &mut PgConnection, commune: &str, e: &Event) -> Result<()> {
     sqlx::query("INSERT INTO event_conflict (commune_code, device_id, seq, envelope) VALUES ($1, $2, $3, $4)")
         .bind(commune)
         .bind(e.device_id)
@@ -825,12 +607,12 @@ async fn record_conflict(conn: &mut PgConnection, commune: &str, e: &Event) -> R
     Ok(())
 }
 
-async fn quarantine(conn: &mut PgConnection, commune: &str, e: &Event, reason: &str) -> Result<()> {
+pub(crate) async fn quarantine(conn: &mut PgConnection, commune: &str, e: &Event, reason: &str) -> Result<()> {
     quarantine_envelope(conn, commune, e.device_id, e.seq, serde_json::to_value(e).unwrap_or_default(), reason).await
 }
 
 /// Keeps a refused envelope with its reason, as received but for NULs (see `scrub`).
-async fn quarantine_envelope(
+pub(crate) async fn quarantine_envelope(
     conn: &mut PgConnection,
     commune: &str,
     device: Uuid,

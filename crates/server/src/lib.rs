@@ -7,6 +7,7 @@ pub mod console;
 pub mod db;
 pub mod erasure;
 pub mod error;
+pub mod ingest;
 mod extract;
 pub mod openapi;
 pub mod updates;

@@ -429,3 +429,28 @@ async fn at_its_limit_the_server_tells_a_push_when_to_come_back_and_loses_nothin
     assert_eq!(push(&s, &b_token, &[visit_event("B", b, 1, "Bình")]).await.acked_through, 1);
     assert_eq!(count(&s.pool, "event").await, 2);
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_batch_written_in_one_go_is_still_judged_event_by_event_in_its_order(pool: PgPool) {
+    let s = common::start(pool).await;
+    s.commune("A").await;
+    let (device, token) = s.device("A").await;
+    let events: Vec<Event> = (1..=6).map(|seq| visit_event("A", device, seq, "Trần Văn Bình")).collect();
+    // Seq 4 carries seq 2's id: the second of the two is refused, the ones after it stored.
+    let mut batch = events.clone();
+    batch[3].id = batch[1].id;
+    batch.reverse();
+    let answer = push(&s, &token, &batch).await;
+    let statuses: Vec<(i64, PushStatus)> = answer.results.iter().map(|r| (r.seq, r.status)).collect();
+    use PushStatus::{Rejected, Stored};
+    assert_eq!(statuses, [(1, Stored), (2, Stored), (3, Stored), (4, Rejected), (5, Stored), (6, Stored)]);
+    assert_eq!(answer.results[3].reason.as_deref(), Some("một sự kiện cùng mã đã được lưu"));
+    assert_eq!(answer.acked_through, 6);
+    assert_eq!((count(&s.pool, "event").await, count(&s.pool, "event_quarantine").await), (5, 1));
+    // Server order is the device's order, whatever order the batch came in.
+    let (_, other) = s.device("A").await;
+    let page = pull(&s, &other, 0).await;
+    let seqs: Vec<i64> = page.events.iter().map(|e| e.event.seq).collect();
+    assert_eq!(seqs, [1, 2, 3, 5, 6]);
+    assert!(page.events.windows(2).all(|w| w[0].cursor < w[1].cursor));
+}
