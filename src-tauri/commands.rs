@@ -289,21 +289,21 @@ pub async fn request_rating(
     let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
     let request = office.rating.request(&store, id).await?;
     office.engine.announcer().announce(Changed::RatingRequested);
-    crate::rating::window::show(&app);
+    crate::rating::window::show(&app, &store).await;
     Ok(request)
 }
 
 /// The desk brings the citizen-facing window up (on a PC with one monitor it is hidden otherwise).
 #[tauri::command]
-pub fn show_rating_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
-    office.session.acting(&office.store, Permission::Desk, Utc::now())?;
-    crate::rating::window::show(&app);
+pub async fn show_rating_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
+    let store = office.session.acting(&office.store, Permission::Desk, Utc::now())?;
+    crate::rating::window::show(&app, &store).await;
     Ok(())
 }
 
 /// Brings the waiting room's call display up.
 #[tauri::command]
-pub fn show_display_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
+pub async fn show_display_window(office: Shared<'_>, app: tauri::AppHandle) -> Result<(), CommandError> {
     office.session.acting(&office.store, Permission::Desk, Utc::now())?;
     crate::display::show(&app);
     Ok(())

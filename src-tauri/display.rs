@@ -1,19 +1,34 @@
-//! The waiting room's call display window: the desk brings it up, full screen on a monitor other
-//! than the desk's when the PC has one (the last such, so a PC with three screens keeps the
-//! rating window on the second); closing it only hides it, and it reads nothing but the board.
+//! The waiting room's call display window, made when the desk brings it up: full screen on a
+//! monitor other than the desk's when the PC has one (the last such, so a PC with three screens
+//! keeps the rating window on the second). Closing it closes its web process too; it reads
+//! nothing but the board.
 
-use tauri::{AppHandle, Manager, PhysicalPosition, WebviewWindow, WindowEvent};
+use tauri::{AppHandle, Manager, PhysicalPosition, WebviewUrl};
 
-/// The window's label in tauri.conf.json.
+/// The window's label (its capability in tauri.conf.json names it).
 pub const LABEL: &str = "display";
 
-fn window(app: &AppHandle) -> Option<WebviewWindow> {
-    app.get_webview_window(LABEL)
-}
-
-/// Shows the display, in front, on its own monitor when there is one.
+/// Shows the display, made if it is not there, in front, on its own monitor when there is one.
 pub fn show(app: &AppHandle) {
-    let (Some(desk), Some(display)) = (app.get_webview_window("main"), window(app)) else { return };
+    let Some(desk) = app.get_webview_window("main") else { return };
+    let display = match app.get_webview_window(LABEL) {
+        Some(display) => display,
+        None => {
+            let made = tauri::WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html#display".into()))
+                .title("Màn hình gọi số")
+                .inner_size(1280.0, 720.0)
+                .min_inner_size(640.0, 400.0)
+                .visible(false)
+                .build();
+            match made {
+                Ok(display) => display,
+                Err(e) => {
+                    tracing::error!(error = %e, "the call display could not be made");
+                    return;
+                }
+            }
+        }
+    };
     let desks = desk.current_monitor().ok().flatten();
     let other = desk
         .available_monitors()
@@ -35,18 +50,4 @@ pub fn show(app: &AppHandle) {
     if let Err(e) = shown {
         tracing::warn!(error = %e, "the call display could not be shown");
     }
-}
-
-/// Closing the display hides it, so the desk can bring it up again.
-pub fn keep(app: &AppHandle) {
-    let Some(display) = window(app) else { return };
-    let hidden = display.clone();
-    display.on_window_event(move |event| {
-        if let WindowEvent::CloseRequested { api, .. } = event {
-            api.prevent_close();
-            if let Err(e) = hidden.hide() {
-                tracing::warn!(error = %e, "the call display could not be hidden");
-            }
-        }
-    });
 }

@@ -113,13 +113,18 @@ pub fn run_app(data_dir: PathBuf) -> anyhow::Result<()> {
         })
         .setup(move |app| {
             use tauri::Manager;
-            engine.announcer().attach(app.handle().clone());
+            let window = app.handle().clone();
+            engine.announcer().attach(move |change| {
+                use tauri::Emitter;
+                if let Err(e) = window.emit(thanthien_core::ipc::CHANGED_EVENT, change) {
+                    tracing::warn!(error = %e, ?change, "the window was not told of a change");
+                }
+            });
             tauri::async_runtime::spawn(live::announce_shift_ends(clock, engine.announcer().clone()));
             tauri::async_runtime::spawn(engine.run());
             tauri::async_runtime::spawn(rating::window::place(app.handle().clone(), placed));
-            display::keep(app.handle());
-            // The app is the desk's window: closing it ends the app, the citizen's window (often
-            // hidden, and never closed on its own) included.
+            // The app is the desk's window: closing it ends the app, the citizen's window and the
+            // call display included.
             if let Some(desk) = app.get_webview_window("main") {
                 let app = app.handle().clone();
                 desk.on_window_event(move |event| {

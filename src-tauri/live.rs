@@ -4,23 +4,25 @@
 
 use crate::store::Store;
 use std::sync::{Arc, OnceLock};
-use tauri::Emitter;
 use thanthien_core::camera::Shift;
-use thanthien_core::ipc::{Changed, CHANGED_EVENT};
+use thanthien_core::ipc::Changed;
+
+/// What tells the window: set by the window once it is up (`run_app`), so this module, and the
+/// command line that shares it, never reach into the window's libraries.
+type Tell = Box<dyn Fn(Changed) + Send + Sync>;
 
 /// Where announcements go: the app's windows once the window is up; nowhere for the command line.
 #[derive(Clone, Default)]
-pub struct Announcer(Arc<OnceLock<tauri::AppHandle>>);
+pub struct Announcer(Arc<OnceLock<Tell>>);
 
 impl Announcer {
-    pub fn attach(&self, app: tauri::AppHandle) {
-        let _ = self.0.set(app);
+    pub fn attach(&self, tell: impl Fn(Changed) + Send + Sync + 'static) {
+        let _ = self.0.set(Box::new(tell));
     }
 
     pub fn announce(&self, change: Changed) {
-        let Some(app) = self.0.get() else { return };
-        if let Err(e) = app.emit(CHANGED_EVENT, change) {
-            tracing::warn!(error = %e, ?change, "the window was not told of a change");
+        if let Some(tell) = self.0.get() {
+            tell(change);
         }
     }
 }

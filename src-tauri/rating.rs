@@ -54,25 +54,24 @@ impl RatingDesk {
     }
 }
 
-/// The citizen's window on screen. On a PC with a second monitor it opens there at start, on the
-/// monitor it was last left on if that one is still plugged in; on a PC with one monitor it stays
-/// hidden until the desk asks for a rating, so the office never starts on "Xin cảm ơn" over the
-/// sign-in.
+/// The citizen's window on screen, made only when it is needed: on a PC with a second monitor it
+/// opens there at start, on the monitor it was last left on if that one is still plugged in; on a
+/// PC with one monitor it is made when the desk asks for a rating, steps back once the thanks have
+/// been read, and is closed after a minute at rest, so an idle desk runs one web process, not two.
 pub mod window {
     use crate::store::Store;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::Arc;
     use std::time::Duration;
-    use tauri::{AppHandle, Manager, Monitor, PhysicalPosition, WebviewWindow, WindowEvent};
+    use tauri::{AppHandle, Manager, Monitor, PhysicalPosition, WebviewUrl, WebviewWindow, WindowEvent};
 
-    /// The window's label in tauri.conf.json.
+    /// The window's label (its capability in tauri.conf.json names it).
     pub const LABEL: &str = "rating";
+    const TITLE: &str = "Đánh giá mức độ hài lòng";
     /// How long the thanks stay up on a single monitor before the desk's window is back.
     const THANKS: Duration = Duration::from_secs(4);
-
-    fn windows(app: &AppHandle) -> Option<(WebviewWindow, WebviewWindow)> {
-        Some((app.get_webview_window("main")?, app.get_webview_window(LABEL)?))
-    }
+    /// How long a stepped-back window is kept for the next citizen before it is closed.
+    const AT_REST: Duration = Duration::from_secs(60);
 
     /// A monitor other than the desk's, if the PC has one: the remembered one first.
     fn own_monitor(desk: &WebviewWindow, remembered: Option<&str>) -> Option<Monitor> {
@@ -90,40 +89,71 @@ pub mod window {
             .cloned()
     }
 
-    /// At start: on its own monitor, or hidden. Remembers where it is moved to.
+    /// At start: on its own monitor when the PC has a second one; otherwise not made yet.
     pub async fn place(app: AppHandle, store: Store) {
-        let Some((desk, rating)) = windows(&app) else { return };
-        let remembered = store.rating_monitor().await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the rating window's monitor was not read");
-            None
-        });
-        match own_monitor(&desk, remembered.as_deref()) {
-            Some(monitor) => {
-                let at = *monitor.position();
-                let shown = rating.set_position(PhysicalPosition::new(at.x, at.y)).and_then(|()| rating.maximize());
-                if let Err(e) = shown.and_then(|()| rating.show()) {
-                    tracing::warn!(error = %e, "the rating window could not be placed");
-                }
-                tracing::info!(monitor = ?monitor.name(), "the rating window opens on its own monitor");
-            }
-            None => tracing::info!("one monitor: the rating window opens when the desk asks for a rating"),
+        let Some(desk) = app.get_webview_window("main") else { return };
+        let remembered = remembered(&store).await;
+        if own_monitor(&desk, remembered.as_deref()).is_some() {
+            show(&app, &store).await;
+        } else {
+            tracing::info!("one monitor: the rating window opens when the desk asks for a rating");
         }
-        remember_moves(&rating, store);
     }
 
-    /// Closing the window only hides it (the desk still needs it for the next rating); each move,
-    /// once the window rests for a second, records the monitor it is on.
+    async fn remembered(store: &Store) -> Option<String> {
+        store.rating_monitor().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the rating window's monitor was not read");
+            None
+        })
+    }
+
+    /// The desk asks for a rating (or opens the window itself): it is made if it is not there,
+    /// on its own monitor when there is one, and comes up in front.
+    pub async fn show(app: &AppHandle, store: &Store) {
+        let Some(desk) = app.get_webview_window("main") else { return };
+        let rating = match app.get_webview_window(LABEL) {
+            Some(rating) => rating,
+            None => match make(app, store) {
+                Ok(rating) => {
+                    if let Some(monitor) = own_monitor(&desk, remembered(store).await.as_deref()) {
+                        let at = *monitor.position();
+                        let placed =
+                            rating.set_position(PhysicalPosition::new(at.x, at.y)).and_then(|()| rating.maximize());
+                        if let Err(e) = placed {
+                            tracing::warn!(error = %e, "the rating window could not be placed");
+                        }
+                        tracing::info!(monitor = ?monitor.name(), "the rating window opens on its own monitor");
+                    }
+                    rating
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the rating window could not be made");
+                    return;
+                }
+            },
+        };
+        if let Err(e) = rating.show().and_then(|()| rating.set_focus()) {
+            tracing::warn!(error = %e, "the rating window could not be shown");
+        }
+    }
+
+    fn make(app: &AppHandle, store: &Store) -> tauri::Result<WebviewWindow> {
+        let rating = tauri::WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("index.html#rating".into()))
+            .title(TITLE)
+            .inner_size(1000.0, 640.0)
+            .min_inner_size(640.0, 480.0)
+            .visible(false)
+            .build()?;
+        remember_moves(&rating, store.clone());
+        Ok(rating)
+    }
+
+    /// Each move, once the window rests for a second, records the monitor it is on.
     fn remember_moves(rating: &WebviewWindow, store: Store) {
         let moves = Arc::new(AtomicU64::new(0));
         let window = rating.clone();
-        rating.on_window_event(move |event| match event {
-            WindowEvent::CloseRequested { api, .. } => {
-                api.prevent_close();
-                if let Err(e) = window.hide() {
-                    tracing::warn!(error = %e, "the rating window could not be hidden");
-                }
-            }
-            WindowEvent::Moved(_) => {
+        rating.on_window_event(move |event| {
+            if let WindowEvent::Moved(_) = event {
                 let this = moves.fetch_add(1, Ordering::SeqCst) + 1;
                 let (moves, window, store) = (moves.clone(), window.clone(), store.clone());
                 tauri::async_runtime::spawn(async move {
@@ -139,31 +169,31 @@ pub mod window {
                     }
                 });
             }
-            _ => {}
         });
     }
 
-    /// The desk asks for a rating (or opens the window itself): it comes up in front.
-    pub fn show(app: &AppHandle) {
-        if let Some((_, rating)) = windows(app) {
-            if let Err(e) = rating.show().and_then(|()| rating.set_focus()) {
-                tracing::warn!(error = %e, "the rating window could not be shown");
-            }
-        }
-    }
-
     /// After the citizen's answer: on a single monitor the window steps back once the thanks
-    /// have been read, unless the desk asked again meanwhile.
+    /// have been read, and is closed after a minute at rest, unless the desk asked again.
     pub fn step_back(app: AppHandle) {
-        let Some((main, rating)) = windows(&app) else { return };
+        let (Some(main), Some(rating)) = (app.get_webview_window("main"), app.get_webview_window(LABEL)) else {
+            return;
+        };
         if own_monitor(&main, None).is_some() {
             return;
         }
+        let asked = |app: &AppHandle| app.state::<crate::commands::Office>().rating.current().is_some();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(THANKS).await;
-            if app.state::<crate::commands::Office>().rating.current().is_none() {
-                if let Err(e) = rating.hide() {
-                    tracing::warn!(error = %e, "the rating window could not step back");
+            if asked(&app) {
+                return;
+            }
+            if let Err(e) = rating.hide() {
+                tracing::warn!(error = %e, "the rating window could not step back");
+            }
+            tokio::time::sleep(AT_REST).await;
+            if !asked(&app) && !rating.is_visible().unwrap_or(true) {
+                if let Err(e) = rating.destroy() {
+                    tracing::warn!(error = %e, "the rating window could not be closed");
                 }
             }
         });

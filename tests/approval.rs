@@ -144,3 +144,47 @@ async fn an_approved_week_is_locked_amended_visibly_and_reaches_the_province(poo
     assert_eq!(number, Some(3), "the province's own device takes no series letter");
     province.stop();
 }
+
+/// The weeks whose figures the store holds, read from its file.
+async fn stored_weeks(store: &thanthien::store::Store) -> Vec<String> {
+    let options = thanthien::store::cipher::options_for(store.path()).await.unwrap();
+    let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    let weeks = sqlx::query_scalar("SELECT week FROM stored_week ORDER BY week").fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    weeks
+}
+
+#[tokio::test]
+async fn an_ended_weeks_figures_are_stored_and_forgotten_by_what_can_change_them() {
+    let desk = common::desk().await;
+    let store = desk.store.by("lan.nt");
+    let now = Utc::now();
+    let (earlier, last) = (Week::of(now).previous().previous(), Week::of(now).previous());
+    let tuesday = |week: Week| week.bounds().0 + Duration::hours(26);
+    let first = store.record_visit(visit("Nguyễn Văn An"), tuesday(earlier)).await.unwrap();
+    store.record_visit(visit("Trần Thị Bình"), tuesday(last)).await.unwrap();
+    let names = |weeks: &[Week]| weeks.iter().map(Week::to_string).collect::<Vec<_>>();
+
+    // Read once they ended: both weeks computed, then stored; the open week never is.
+    let summary = store.weekly_summary(last, now).await.unwrap();
+    assert_eq!((summary.this_week.visits.total, summary.last_week.visits.total), (1, 1));
+    store.weekly_summary(Week::of(now), now).await.unwrap();
+    assert_eq!(stored_weeks(&store).await, names(&[earlier, last]));
+
+    // Today's visit changes neither.
+    store.record_visit(visit("Lê Văn Cường"), now).await.unwrap();
+    assert_eq!(stored_weeks(&store).await, names(&[earlier, last]));
+    // A paper-book visit of last Tuesday changes last week alone, which is computed afresh.
+    store.record_visit(visit("Phạm Văn Tư"), tuesday(last) + Duration::hours(1)).await.unwrap();
+    assert_eq!(stored_weeks(&store).await, names(&[earlier]));
+    assert_eq!(store.weekly_summary(last, now).await.unwrap().this_week.visits.total, 2);
+    assert_eq!(stored_weeks(&store).await, names(&[earlier, last]));
+
+    // Called today, a visit of the week before counts in that week: it and every week after it
+    // are forgotten, and the call is in the figures read next.
+    store.call_visit(first.id, "Lê Thị Hoa".into(), 1, now).await.unwrap();
+    assert_eq!(stored_weeks(&store).await, Vec::<String>::new());
+    let summary = store.weekly_summary(last, now).await.unwrap();
+    assert_eq!(summary.last_week.visits.total, 1);
+    assert_eq!(summary.last_week.visits.per_official.get("Lê Thị Hoa"), Some(&1));
+}

@@ -103,6 +103,8 @@ pub struct Store {
     /// How far the system clock, as this store reads it, is from the true time: zero, except
     /// in the tests that play a PC with a wrong clock (`with_system_clock_off_by`).
     system_clock_off: chrono::Duration,
+    /// The weekly summary's parsed visits, kept until the next write (`summary::ParsedWeeks`).
+    parsed_weeks: summary::ParsedWeeks,
 }
 
 impl Store {
@@ -168,6 +170,7 @@ impl Store {
             user: None,
             server_reading,
             system_clock_off: chrono::Duration::zero(),
+            parsed_weeks: Default::default(),
         };
         store.load_reference().await?;
         Ok(store)
@@ -350,6 +353,7 @@ impl Store {
         let user = self.user.as_deref().map(str::to_owned);
         let event = Event::new(&commune.unwrap_or_default(), device_id, seq, hlc, entity_id, body, user);
         insert_event(tx, &event, now).await?;
+        summary::forget_weeks(tx, body, entity_id).await?;
         Ok(event)
     }
 
@@ -459,6 +463,7 @@ impl Store {
                 continue;
             }
             new += 1;
+            summary::forget_weeks(&mut tx, &body, event.entity_id).await?;
             match out_of_order(&mut tx, &event, &body).await? {
                 None => project(&mut tx, &event, &body, Prior::Load).await?,
                 // A step dated before what it belongs to is kept in the log, not projected.

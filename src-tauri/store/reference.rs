@@ -25,6 +25,8 @@ pub struct Reference {
     pub retention: Retention,
     /// The one-stop slips' words: the province's, else the 01/2018 forms'.
     pub slips: SlipWording,
+    /// The releases and hours in use, as text: a stored week's figures hold for these only.
+    pub figures_basis: String,
 }
 
 impl Reference {
@@ -49,6 +51,7 @@ impl Reference {
             hours,
             retention: Retention::default(),
             slips: SlipWording::default(),
+            figures_basis: format!("hours={}", serde_json::to_string(&hours).unwrap_or_default()),
         }
     }
 
@@ -66,8 +69,10 @@ impl Store {
 
     /// Puts the newest stored releases into use (the starter set stays when none is stored).
     pub(super) async fn load_reference(&self) -> Result<()> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT kind, body FROM reference_release").fetch_all(&self.reader).await?;
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT kind, body, version FROM reference_release ORDER BY kind")
+                .fetch_all(&self.reader)
+                .await?;
         let hours: Option<(String,)> =
             sqlx::query_as("SELECT value FROM office_setting WHERE key = 'hours'").fetch_optional(&self.reader).await?;
         let hours = hours
@@ -77,8 +82,10 @@ impl Store {
                     .ok()
             })
             .unwrap_or_default();
-        let body = |kind: ReferenceKind| rows.iter().find(|(k, _)| k == kind.wire()).map(|(_, b)| b.as_str());
+        let body = |kind: ReferenceKind| rows.iter().find(|(k, _, _)| k == kind.wire()).map(|(_, b, _)| b.as_str());
         let mut fresh = Reference::build(body(ReferenceKind::Procedures), body(ReferenceKind::Holidays), hours);
+        let releases: Vec<String> = rows.iter().map(|(kind, _, version)| format!("{kind}={version}")).collect();
+        fresh.figures_basis = format!("{};{}", releases.join(","), fresh.figures_basis);
         if let Some(published) = body(ReferenceKind::Retention) {
             match Retention::parse(published) {
                 Ok(retention) => fresh.retention = retention,

@@ -1,13 +1,21 @@
 //! The weekly summary read from the store: the week's and the last week's visits, feedback and
 //! camera facts, put through core's figures; and the week's approval, projected from `week.*`.
+//! A week that has ended depends on its data alone, so its figures are stored once computed and
+//! forgotten when an event that can change them is written or pulled (`forget_weeks`).
 
 use super::{corrupt, invalid, Result, Store};
 use chrono::{DateTime, Utc};
 use sqlx::{Sqlite, Transaction};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use thanthien_core::approval::{ApprovalStep, WeekAction, WeekApproval, WeekStepped};
+use thanthien_core::camera::CameraChange;
 use thanthien_core::event::{Event, EventBody};
+use thanthien_core::feedback::FeedbackChange;
 use thanthien_core::report::{amendments, WeeklySummary};
 use thanthien_core::summary::{week_figures, Targets, Week, WeekFigures, WeekInput};
+use thanthien_core::visit::Visit;
+use uuid::Uuid;
 
 impl Store {
     /// The summary of `week` with the week before it, as of `now` (deadlines and missed checks
@@ -28,9 +36,49 @@ impl Store {
         Ok(WeeklySummary { amendments: amendments(&approved, &live), ..approved })
     }
 
+    /// A week's figures as of `now`: read from the stored weeks once it has ended, computed (and
+    /// then stored) otherwise.
     async fn week_figures(&self, week: Week, now: DateTime<Utc>, targets: Targets) -> Result<WeekFigures> {
+        let ended = now >= week.bounds().1 && targets == Targets::default();
+        if !ended {
+            return self.compute_week_figures(week, now, targets).await;
+        }
+        let revision = revision(&self.reference());
+        let stored: Option<(String, i64)> = sqlx::query_as(
+            "SELECT (SELECT figures FROM stored_week WHERE week = ?1 AND revision = ?2), generation
+             FROM stored_week_generation",
+        )
+        .bind(week.to_string())
+        .bind(&revision)
+        .fetch_optional(&self.reader)
+        .await?
+        .map(|(figures, generation): (Option<String>, i64)| (figures.unwrap_or_default(), generation));
+        let generation = match stored {
+            Some((figures, _)) if !figures.is_empty() => return serde_json::from_str(&figures).map_err(corrupt),
+            Some((_, generation)) => generation,
+            None => return Err(corrupt("stored_week_generation has no row")),
+        };
+        let figures = self.compute_week_figures(week, now, targets).await?;
+        // Stored only if no write landed while they were computed; a failure costs a recompute.
+        let stored = sqlx::query(
+            "INSERT OR REPLACE INTO stored_week (week, revision, figures)
+             SELECT ?, ?, ? FROM stored_week_generation WHERE generation = ?",
+        )
+        .bind(week.to_string())
+        .bind(&revision)
+        .bind(serde_json::to_string(&figures).map_err(corrupt)?)
+        .bind(generation)
+        .execute(&self.writer)
+        .await;
+        if let Err(e) = stored {
+            tracing::warn!(%week, error = %e, "the week's figures were not stored");
+        }
+        Ok(figures)
+    }
+
+    async fn compute_week_figures(&self, week: Week, now: DateTime<Utc>, targets: Targets) -> Result<WeekFigures> {
         let (start, end) = week.bounds();
-        let visits = self.visits_between(start, end).await?;
+        let visits = self.week_visits(week).await?;
         let as_of = week.sunday().min(thanthien_core::time::local_day(now));
         let feedback = self.feedback_for_period(start, end, as_of).await?;
         let cameras = self.camera_periods(week.monday(), week.sunday(), now.min(end)).await?;
@@ -46,6 +94,21 @@ impl Store {
             as_of: now,
         });
         Ok(WeekFigures { reception, ..figures })
+    }
+
+    /// The visits that arrived in `week`, parsed: kept in memory (most of a week's computing is
+    /// parsing them) while no event is written or pulled, which `forget_weeks` counts.
+    async fn week_visits(&self, week: Week) -> Result<Arc<Vec<Visit>>> {
+        // The count is read before the visits, so what is kept is never older than its count.
+        let (generation,): (i64,) =
+            sqlx::query_as("SELECT generation FROM stored_week_generation").fetch_one(&self.reader).await?;
+        if let Some(visits) = self.parsed_weeks.get(generation, week) {
+            return Ok(visits);
+        }
+        let (start, end) = week.bounds();
+        let visits = Arc::new(self.visits_between(start, end).await?);
+        self.parsed_weeks.keep(generation, week, visits.clone());
+        Ok(visits)
     }
 
     /// Every step of a week's approval so far (a draft has none).
@@ -98,4 +161,103 @@ pub(super) async fn project(tx: &mut Transaction<'static, Sqlite>, event: &Event
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// What a stored week was computed by: this build (a new rule computes them afresh) and the
+/// reference data in use (the calendar and hours count deadlines and checks).
+fn revision(reference: &super::Reference) -> String {
+    format!("{}/{}", env!("CARGO_PKG_VERSION"), reference.figures_basis)
+}
+
+/// The weeks whose figures an event can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Touched {
+    Nothing,
+    /// The week of what it belongs to, and every later one (a dossier counts until returned,
+    /// an item until answered, an outage until it ends).
+    From(Week),
+    Every,
+}
+
+/// Forgets the stored weeks `body` (about `entity_id`) can change; called before it is projected,
+/// in the transaction that writes it, so the record's stored start is the one it had.
+pub(super) async fn forget_weeks(
+    tx: &mut Transaction<'static, Sqlite>,
+    body: &EventBody,
+    entity_id: Uuid,
+) -> Result<()> {
+    let from = |stored: Option<DateTime<Utc>>, own: Option<DateTime<Utc>>| match stored.into_iter().chain(own).min() {
+        Some(at) => Touched::From(Week::of(at)),
+        None => Touched::Every,
+    };
+    let touched = match body {
+        EventBody::Visit(change) => {
+            from(record_start(tx, "visit", "arrived_at", entity_id).await?, change.at().map(|(_, at)| at))
+        }
+        EventBody::Feedback(change) => {
+            let own = match change {
+                FeedbackChange::Received(received) => Some(received.received_at),
+                _ => None,
+            };
+            from(record_start(tx, "feedback", "received_at", entity_id).await?, own)
+        }
+        EventBody::Camera(CameraChange::Checked(check)) => Touched::From(Week::of(check.checked_at)),
+        // Approval steps and the access log change no figure.
+        EventBody::Week(_) | EventBody::Access(_) => Touched::Nothing,
+        _ => Touched::Every,
+    };
+    forget(tx, touched).await
+}
+
+/// When the visit or feedback item `id` began, as its row holds it (none yet: no row).
+async fn record_start(
+    tx: &mut Transaction<'static, Sqlite>,
+    table: &str,
+    column: &str,
+    id: Uuid,
+) -> Result<Option<DateTime<Utc>>> {
+    let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {column} FROM {table} WHERE id = ?"))
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let at = row.and_then(|(at,)| at).map(|at| DateTime::parse_from_rfc3339(&at).map(|at| at.to_utc()));
+    at.transpose().map_err(corrupt)
+}
+
+async fn forget(db: &mut sqlx::SqliteConnection, touched: Touched) -> Result<()> {
+    let from = match touched {
+        Touched::Nothing => return Ok(()),
+        Touched::From(week) => week.to_string(),
+        // Every week's key sorts after the empty text.
+        Touched::Every => String::new(),
+    };
+    sqlx::query("DELETE FROM stored_week WHERE week >= ?").bind(from).execute(&mut *db).await?;
+    sqlx::query("UPDATE stored_week_generation SET generation = generation + 1").execute(&mut *db).await?;
+    Ok(())
+}
+
+/// The parsed visits of the weeks read lately, for one count of written events (shared by every
+/// clone of the store; a write or pull changes the count, and the next read starts afresh).
+#[derive(Default, Clone)]
+pub(super) struct ParsedWeeks(Arc<Mutex<Kept>>);
+
+/// The write count the weeks were parsed at, and each week's visits.
+type Kept = (i64, HashMap<Week, Arc<Vec<Visit>>>);
+
+impl ParsedWeeks {
+    /// A few weeks: the one on screen, the week before it, and one more looked at.
+    const KEPT: usize = 4;
+
+    fn get(&self, generation: i64, week: Week) -> Option<Arc<Vec<Visit>>> {
+        let kept = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (kept.0 == generation).then(|| kept.1.get(&week).cloned()).flatten()
+    }
+
+    fn keep(&self, generation: i64, week: Week, visits: Arc<Vec<Visit>>) {
+        let mut kept = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.0 != generation || kept.1.len() >= Self::KEPT {
+            *kept = (generation, HashMap::new());
+        }
+        kept.1.insert(week, visits);
+    }
 }

@@ -12,9 +12,7 @@ use thanthien_core::plan::PlanFigures;
 use thanthien_core::province::Rate;
 use thanthien_core::ranking::IndexKind;
 use thanthien_core::summary::Week;
-use thanthien_core::wire::{
-    Commune, PulledEvent, ReferenceKind, ReferenceRelease, MAX_PULL_BYTES,
-};
+use thanthien_core::wire::{Commune, PulledEvent, ReferenceKind, ReferenceRelease, MAX_PULL_BYTES};
 use thanthien_core::Hlc;
 use uuid::Uuid;
 

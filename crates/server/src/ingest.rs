@@ -2,8 +2,8 @@
 //! new events written in one multi-row insert, the few with side effects one at a time.
 
 use crate::db::{
-    event_from_row, quarantine, quarantine_envelope, record_conflict, record_week_step, split_hash, walled,
-    DeviceAuth, EventRow, RowWithHash, EVENT_COLUMNS,
+    event_from_row, quarantine, quarantine_envelope, record_conflict, record_week_step, split_hash, walled, DeviceAuth,
+    EventRow, RowWithHash, EVENT_COLUMNS,
 };
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -372,7 +372,11 @@ async fn insert_events(conn: &mut PgConnection, events: &[(&Event, Option<&str>)
 
 /// Writes one admitted event in a savepoint of the batch, with its side effects: `Some(reason)`
 /// when it is refused or the database would not take it (nothing of it stays; the batch goes on).
-async fn store_one(tx: &mut Transaction<'static, Postgres>, stored: &Event, body: &EventBody) -> Result<Option<String>> {
+async fn store_one(
+    tx: &mut Transaction<'static, Postgres>,
+    stored: &Event,
+    body: &EventBody,
+) -> Result<Option<String>> {
     match store_alone(tx, stored, body).await {
         Err(Error::Database(e)) => {
             tracing::warn!(event = %stored.id, error = %e, "the database refused one pushed event");
@@ -382,7 +386,11 @@ async fn store_one(tx: &mut Transaction<'static, Postgres>, stored: &Event, body
     }
 }
 
-async fn store_alone(tx: &mut Transaction<'static, Postgres>, stored: &Event, body: &EventBody) -> Result<Option<String>> {
+async fn store_alone(
+    tx: &mut Transaction<'static, Postgres>,
+    stored: &Event,
+    body: &EventBody,
+) -> Result<Option<String>> {
     let mut savepoint = tx.begin().await?;
     let entities = if belongs_to_record(body) { vec![stored.entity_id] } else { Vec::new() };
     let record = RecordsSoFar::read(&mut savepoint, &stored.commune_id, &entities).await?;

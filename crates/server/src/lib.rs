@@ -7,8 +7,8 @@ pub mod console;
 pub mod db;
 pub mod erasure;
 pub mod error;
-pub mod ingest;
 mod extract;
+pub mod ingest;
 pub mod openapi;
 pub mod updates;
 

@@ -1,6 +1,7 @@
 //! `cargo xtask setup | build | run | test | bench | dist`: the project's build steps in order,
 //! so a fresh machine with only Rust needs `cargo xtask run` or `cargo xtask test` and nothing else.
 
+mod footprint;
 mod installers;
 mod postgres;
 mod windows;
@@ -288,10 +289,10 @@ const WASM_OPT_PACKAGE: &str = "binaryen@132";
 fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Result<()> {
     let mut args = vec!["build", "--package", package, "--target", WASM_TARGET];
     if release {
-        args.push("--release");
+        args.extend(["--profile", "wasm-release"]);
     }
     cmd(&cargo(), &args).status_ok()?;
-    let profile = if release { "release" } else { "debug" };
+    let profile = if release { "wasm-release" } else { "debug" };
     let wasm = target_dir()?.join(WASM_TARGET).join(profile).join(format!("{package}.wasm"));
     let dist = root.join(folder).join("dist");
     std::fs::create_dir_all(&dist)?;
@@ -440,6 +441,20 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
                 .env("THANTHIEN_BENCH_WEEKS", "13")
                 .status_ok()
         })?;
+        with_bench_database(&pg, |url| {
+            cmd(&cargo(), &["test", "--bench", "sync"])
+                .env("DATABASE_URL", url)
+                .env("THANTHIEN_BENCH_SYNC_EVENTS", "300")
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .status_ok()
+        })?;
+        with_bench_database(&pg, |url| {
+            cmd(&cargo(), &["test", "-p", "thanthien-province", "--bench", "ingest"])
+                .env("DATABASE_URL", url)
+                .env("THANTHIEN_BENCH_INGEST_EVENTS", "400")
+                .env("THANTHIEN_BENCH_DEVICES", "20")
+                .status_ok()
+        })?;
     }
     if extra.is_empty() {
         // The update test installs this app built as the next version over this one.
@@ -511,22 +526,31 @@ fn bench(root: &Path) -> Result<()> {
         anyhow::ensure!(out.status.success(), "the {bench} benchmark failed");
         bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
     }
-    // The province's console at national scale, on PostgreSQL.
+    // The desk's sync through a shaped line, the province's console at national scale, then
+    // ingest and overload, each on a database of its own.
     let pg = postgres::ensure()?;
-    eprintln!("xtask: building and running the console benchmark (release, national scale)");
-    cmd(&cargo(), &["bench", "--no-run", "-p", "thanthien-province", "--bench", "console"]).status_ok()?;
-    cmd("sync", &[]).status_ok()?;
-    with_bench_database(&pg, |url| {
-        let out = Command::new(cargo())
-            .args(["bench", "-p", "thanthien-province", "--bench", "console"])
-            .env("DATABASE_URL", url)
-            .stderr(std::process::Stdio::inherit())
-            .output()?;
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        anyhow::ensure!(out.status.success(), "the console benchmark failed");
-        bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
-        Ok(())
-    })?;
+    for (package, bench, what) in [
+        ("thanthien", "sync", "a 10,000-event backlog through a shaped line"),
+        ("thanthien-province", "console", "national scale"),
+        ("thanthien-province", "ingest", "ingest beside COPY, and overload"),
+    ] {
+        eprintln!("xtask: building and running the {bench} benchmark (release, {what})");
+        cmd(&cargo(), &["bench", "--no-run", "-p", package, "--bench", bench]).status_ok()?;
+        cmd("sync", &[]).status_ok()?;
+        with_bench_database(&pg, |url| {
+            let out = Command::new(cargo())
+                .args(["bench", "-p", package, "--bench", bench])
+                .env("DATABASE_URL", url)
+                .stderr(std::process::Stdio::inherit())
+                .output()?;
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            anyhow::ensure!(out.status.success(), "the {bench} benchmark failed");
+            bodies.push(stdout.split_once("<!-- bench -->").map_or(stdout.as_str(), |(_, b)| b).trim().to_owned());
+            Ok(())
+        })?;
+    }
+    eprintln!("xtask: the window's memory at rest, the shipped sizes and a command's start (release)");
+    bodies.push(footprint::section(root)?);
     // The installers are measured where they are built (`cargo xtask dist`); the section stays.
     bodies.push(installers::section(root)?);
     let body = bodies.join("\n\n");
