@@ -282,15 +282,18 @@ async fn a_day_from_the_paper_book_is_entered_with_times() {
         (Some("dossier-received"), Some("2026-11-27"), Some(1))
     );
 
-    let moved =
-        thanthien(d, &["visit", "reschedule", &id, "--appointment", "2026-12-02", "--reason", "Chờ xác minh"]).await;
+    // Rescheduled today, so to a day from today on (a new appointment is never in the past).
+    let today = thanthien_core::time::local_day(chrono::Utc::now());
+    let (later, later_still) =
+        ((today + chrono::Days::new(14)).to_string(), (today + chrono::Days::new(15)).to_string());
+    let moved = thanthien(d, &["visit", "reschedule", &id, "--appointment", &later, "--reason", "Chờ xác minh"]).await;
     assert!(moved.ok, "{}", moved.stderr);
     let v = &list(d).await[0];
     assert_eq!(
         (v["appointment"].as_str(), v["appointment_reason"].as_str()),
-        (Some("2026-12-02"), Some("Chờ xác minh"))
+        (Some(later.as_str()), Some("Chờ xác minh"))
     );
-    let no_reason = thanthien(d, &["visit", "reschedule", &id, "--appointment", "2026-12-03", "--reason", " "]).await;
+    let no_reason = thanthien(d, &["visit", "reschedule", &id, "--appointment", &later_still, "--reason", " "]).await;
     assert!(!no_reason.ok && no_reason.stderr.contains("lý do"), "{}", no_reason.stderr);
 
     let again = thanthien(d, &["visit", "rate", &id, "--level", "5"]).await;
