@@ -118,8 +118,9 @@ fn at_rest(program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<AtRe
     Ok(AtRest { pss_mib: pss as f64 / 1024.0, processes, colours })
 }
 
-fn mib(path: &Path) -> Result<f64> {
-    Ok(std::fs::metadata(path).with_context(|| format!("{}", path.display()))?.len() as f64 / (1024.0 * 1024.0))
+/// A file's size in MB (10⁶ bytes, as the goals are written).
+fn mb(path: &Path) -> Result<f64> {
+    Ok(std::fs::metadata(path).with_context(|| format!("{}", path.display()))?.len() as f64 / 1e6)
 }
 
 /// The p50 wall time of `STARTS` runs of `program args` (after two to warm the page cache).
@@ -191,11 +192,11 @@ pub fn section(root: &Path) -> Result<String> {
         bare.processes.join(", "),
         web(&bare),
         window.pss_mib / bare.pss_mib,
-        mib(&wasm)? * 1.048576,
-        mib(&app)? * 1.048576,
+        mb(&wasm)?,
+        mb(&app)?,
         deb.map_or_else(
             || "not built (`cargo xtask dist`)".to_owned(),
-            |d| format!("{:.1} MB", mib(&d).unwrap_or(0.0) * 1.048576)
+            |d| mb(&d).map_or_else(|e| format!("unreadable: {e}"), |size| format!("{size:.1} MB"))
         ),
         ms(command),
         ratio(command),
