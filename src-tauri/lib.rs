@@ -1,7 +1,9 @@
 //! Thân Thiện desktop app: the Tauri shell, the local store, the sync client and the command line.
+//! Two programs are built from it: `thanthien` (the command line) and `thanthien-desk` (the window).
 
 pub mod cli;
 pub mod commands;
+pub mod desk;
 pub mod display;
 pub mod live;
 pub mod mailbox;
@@ -35,17 +37,34 @@ pub fn export_dir() -> PathBuf {
 }
 
 /// This build's version: the package's unless the binary was built with another
-/// (`THANTHIEN_VERSION`, read by main.rs alone so only it recompiles: the update test builds a
-/// "next" version this way). It is what the PC reports to the province and updates compare with.
+/// (`THANTHIEN_VERSION`, read by the binaries alone (`build_version!`) so only they recompile: the
+/// update test builds a "next" version this way). It is what the PC reports to the province and updates compare with.
 pub fn version() -> &'static str {
     VERSION.get().copied().unwrap_or(env!("CARGO_PKG_VERSION"))
 }
 
 static VERSION: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
 
-/// Set once by main.rs, before anything reads it.
+/// Set once by the binary's `main`, before anything reads it.
 pub fn set_version(version: &'static str) {
     let _ = VERSION.set(version);
+}
+
+/// The window's program, installed beside `thanthien` (which becomes it when started with no
+/// subcommand) and updated with it.
+pub const DESK_PROGRAM: &str = if cfg!(windows) { "thanthien-desk.exe" } else { "thanthien-desk" };
+
+/// This build's version, for a binary's `main`: the package's, unless it was built with
+/// `THANTHIEN_VERSION` (the update test builds its "next" version so). A macro, so that it is read
+/// where the binary is compiled and only the binaries recompile for it.
+#[macro_export]
+macro_rules! build_version {
+    () => {
+        match option_env!("THANTHIEN_VERSION") {
+            Some(version) => version,
+            None => env!("CARGO_PKG_VERSION"),
+        }
+    };
 }
 
 /// Tauri's bundle identifier (tauri.conf.json).

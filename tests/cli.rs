@@ -66,6 +66,39 @@ async fn the_window_that_cannot_open_says_why_and_exits_without_a_crash() {
     assert!(stderr.contains("dòng lệnh thanthien vẫn dùng được"), "{stderr}");
 }
 
+/// `thanthien` starts a command at once because it links none of the window's libraries: its
+/// dynamic section names no GTK or WebKit (readelf, from binutils).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_command_line_links_none_of_the_windows_libraries() {
+    let needed = |exe: &str| {
+        let out = std::process::Command::new("readelf").args(["--dynamic", exe]).output().unwrap();
+        assert!(out.status.success(), "readelf: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines().filter(|l| l.contains("(NEEDED)")).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let command_line = needed(env!("CARGO_BIN_EXE_thanthien"));
+    assert!(!command_line.is_empty(), "readelf listed no libraries");
+    for library in &command_line {
+        assert!(!library.contains("webkit") && !library.contains("gtk"), "thanthien links {library}");
+    }
+    let window = needed(env!("CARGO_BIN_EXE_thanthien-desk"));
+    assert!(window.iter().any(|l| l.contains("webkit2gtk")), "the window links its webview: {window:?}");
+}
+
+/// Without its window program beside it, `thanthien` says so and still runs commands.
+#[tokio::test]
+async fn the_command_line_without_its_window_program_says_so() {
+    let (install, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let alone = install.path().join("thanthien");
+    std::fs::copy(env!("CARGO_BIN_EXE_thanthien"), &alone).unwrap();
+    let out = Command::new(&alone).arg("--data-dir").arg(dir.path()).output().await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Không mở được cửa sổ Thân Thiện") && stderr.contains("thanthien-desk"), "{stderr}");
+    assert!(common::desk_cli(&alone, dir.path(), &["visit", "add", "--name", "Lê Văn Tám"]).await.ok);
+}
+
 #[tokio::test]
 async fn one_persons_records_are_found_by_name_phone_or_id_with_the_id_masked() {
     let dir = tempfile::tempdir().unwrap();

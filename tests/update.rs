@@ -1,11 +1,12 @@
-//! Updates delivered by the province, on Linux: an older build of the app (this build, copied to a
-//! folder of its own as an install would be) finds a newer release on a test province server,
+//! Updates delivered by the province, on Linux: an older build of the app (this build's two
+//! programs, copied to a folder of their own as an install would be) finds a newer release on a test province server,
 //! checks its signature, installs it and runs as the new version on the same data; a file with a
 //! flipped byte and a file signed with another key are each refused, the server refuses to
 //! publish a wrong signature, and a PC that is offline keeps working on its version.
 //!
-//! The newer build is this same app built as the next version by `cargo xtask test`
-//! (`THANTHIEN_UPDATE_NEXT`, `THANTHIEN_UPDATE_NEXT_VERSION`), which runs this test after it;
+//! The newer build is this same app built as the next version and packed as its Linux release
+//! (both programs in one tar.gz) by `cargo xtask test` (`THANTHIEN_UPDATE_NEXT`,
+//! `THANTHIEN_UPDATE_NEXT_VERSION`), which runs this test after it;
 //! it is ignored in the plain run. Releases are signed with the test-only key in tests/keys, which
 //! debug builds take in place of the built-in one (`THANTHIEN_UPDATE_PUBLIC_KEY`).
 
@@ -48,7 +49,7 @@ fn release<'a>(version: &'a str, file: &'a [u8], signature: &'a str) -> NewRelea
     NewRelease {
         version,
         platform: Platform::LinuxX86_64,
-        file_name: "thanthien",
+        file_name: "thanthien-linux-x86_64.tar.gz",
         file,
         signature,
         notes: "Sửa lỗi in phiếu hẹn.",
@@ -87,6 +88,8 @@ async fn an_older_build_installs_a_signed_newer_release_and_refuses_a_tampered_o
         (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let app = install.path().join("thanthien");
     std::fs::copy(env!("CARGO_BIN_EXE_thanthien"), &app).unwrap();
+    let desk = install.path().join("thanthien-desk");
+    std::fs::copy(env!("CARGO_BIN_EXE_thanthien-desk"), &desk).unwrap();
     let running = run(&app, data.path(), &["--version"]).await.stdout.trim().to_owned();
     assert_eq!(running, format!("thanthien {}", env!("CARGO_PKG_VERSION")));
     assert!(thanthien_core::update::is_newer(&next_version, env!("CARGO_PKG_VERSION")));
@@ -98,7 +101,7 @@ async fn an_older_build_installs_a_signed_newer_release_and_refuses_a_tampered_o
     let none = run(&app, data.path(), &["update"]).await;
     assert!(none.ok && none.stdout.contains("Đang dùng bản mới nhất"), "{}{}", none.stdout, none.stderr);
 
-    let file = scratch.path().join("thanthien");
+    let file = scratch.path().join("thanthien.tar.gz");
     std::fs::copy(&next, &file).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     let signature = sign(&keys().join("update-test.key"), &file, &next_version);
@@ -131,7 +134,7 @@ async fn an_older_build_installs_a_signed_newer_release_and_refuses_a_tampered_o
     assert!(!install_flipped.ok);
     assert!(install_flipped.stderr.contains("Tệp không khớp chữ ký của tỉnh"), "{}", install_flipped.stderr);
     assert_eq!(run(&app, data.path(), &["--version"]).await.stdout.trim(), running, "nothing was installed");
-    assert_eq!(std::fs::read_dir(install.path()).unwrap().count(), 1, "no file left beside the app");
+    assert_eq!(std::fs::read_dir(install.path()).unwrap().count(), 2, "no file left beside the app");
 
     // Published properly: the PC sees it on its sync round, installs it, and runs as the new
     // version on the same data.
@@ -147,7 +150,15 @@ async fn an_older_build_installs_a_signed_newer_release_and_refuses_a_tampered_o
     assert!(installed.ok, "{}{}", installed.stdout, installed.stderr);
     assert!(installed.stdout.contains(&format!("chạy lại: thanthien {next_version}")), "{}", installed.stdout);
     assert_eq!(run(&app, data.path(), &["--version"]).await.stdout.trim(), format!("thanthien {next_version}"));
-    assert_eq!(std::fs::read(&app).unwrap(), bytes, "the app is the published file");
+    let published = thanthien::update::programs_in(&bytes).unwrap();
+    assert_eq!(
+        published[0],
+        ("thanthien".to_owned(), std::fs::read(&app).unwrap()),
+        "the command line is the published one"
+    );
+    assert_eq!(published[1], ("thanthien-desk".to_owned(), std::fs::read(&desk).unwrap()), "so is the window");
+    assert_eq!(run(&desk, data.path(), &["--version"]).await.stdout.trim(), format!("thanthien {next_version}"));
+    assert_eq!(std::fs::read_dir(install.path()).unwrap().count(), 2, "no file left beside the app");
     let listed = run(&app, data.path(), &["visit", "list"]).await;
     assert!(listed.ok && listed.stdout.contains("Đặng Thị Thu"), "the data is intact: {}", listed.stdout);
 

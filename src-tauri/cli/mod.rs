@@ -1,5 +1,5 @@
-//! The command line on the same binary and store as the window: for scripts and for entering the
-//! paper book after the fact. Needs no display.
+//! The command line, on the same store as the window: for scripts and for entering the paper book
+//! after the fact. Needs no display, and reaches no window code, so `thanthien` links none of it.
 
 mod accounts;
 mod board;
@@ -14,7 +14,7 @@ use crate::store::cipher::StoreKey;
 use crate::store::{Store, StoreError};
 use crate::sync::{Client, Engine, SyncError};
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde::de::DeserializeOwned;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -328,6 +328,57 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 /// Runs a subcommand; prints a one-line reason and returns failure on any error.
+/// What both programs do first: read the command line, then run its command, or open the window
+/// with `window` when there is none.
+pub fn start(version: &'static str, window: fn(PathBuf) -> ExitCode) -> ExitCode {
+    crate::set_version(version);
+    let parsed = Cli::command().version(version).try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(e),
+    };
+    let dir = crate::data_dir(cli.data_dir);
+    match cli.command {
+        None => window(dir),
+        Some(command) => {
+            attach_console();
+            // Details go to a log file in the data folder; the screen gets one line per problem.
+            crate::init_logging("warn", Some(&dir.join("logs").join("thanthien-cli.log")));
+            run(dir, command)
+        }
+    }
+}
+
+/// This process becomes the window (`thanthien-desk`, beside this program) with the same
+/// arguments; it returns only when that program cannot be started.
+#[cfg(unix)]
+pub fn become_desk() -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let desk = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name(crate::DESK_PROGRAM),
+        Err(e) => return crate::desk::window_failed(&format!("không biết thanthien nằm ở đâu: {e}")),
+    };
+    let e = std::process::Command::new(&desk).args(std::env::args_os().skip(1)).exec();
+    crate::desk::window_failed(&format!("không chạy được {}: {e}", desk.display()))
+}
+
+/// A Windows release build is a window program, which Windows starts with no console: typed in a
+/// Command Prompt, the command line would print nothing. It writes to the prompt it was typed in
+/// (its parent's console) unless its output was already sent somewhere (a pipe, a file).
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{AttachConsole, GetStdHandle, ATTACH_PARENT_PROCESS, STD_OUTPUT_HANDLE};
+    // SAFETY: both calls take no pointers; a failed attach leaves the process as it was.
+    unsafe {
+        if GetStdHandle(STD_OUTPUT_HANDLE).is_null() {
+            AttachConsole(ATTACH_PARENT_PROCESS);
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_console() {}
+
 pub fn run(dir: PathBuf, command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,

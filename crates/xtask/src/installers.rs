@@ -66,8 +66,25 @@ pub fn record(root: &Path) -> Result<()> {
 /// stays Vietnamese on the menu entry, from `src-tauri/linux/thanthien.desktop`).
 const DEB_PACKAGE: &str = "thanthien";
 
-/// Installs the newest .deb with dpkg into a throwaway root and runs the installed binary: a
-/// package dpkg refuses, or a binary that does not start from where it lands, fails the dist.
+/// The programs a Linux install holds side by side, and a Linux update carries (src-tauri/update.rs).
+const LINUX_PROGRAMS: [&str; 2] = ["thanthien", "thanthien-desk"];
+
+/// The Linux release file the province publishes for `version`: both programs from `built` (a
+/// cargo profile folder) in one gzipped tar, written into `out`.
+pub fn linux_release(built: &Path, version: &str, out: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(out)?;
+    let file = out.join(format!("thanthien-{version}-linux-x86_64.tar.gz"));
+    crate::cmd("tar", &["--create", "--gzip", "--owner=0", "--group=0", "--file"])
+        .arg(&file)
+        .arg("--directory")
+        .arg(built)
+        .args(&LINUX_PROGRAMS)
+        .status_ok()?;
+    Ok(file)
+}
+
+/// Installs the newest .deb with dpkg into a throwaway root and runs both installed programs: a
+/// package dpkg refuses, or a program that does not start from where it lands, fails the dist.
 pub fn check_deb() -> Result<()> {
     let deb = newest(&crate::target_dir()?.join("release/bundle/deb"), ".deb").context("no .deb was built")?;
     let field = |name: &str| crate::output_of("dpkg-deb", &["--field", &deb.to_string_lossy(), name]);
@@ -93,16 +110,19 @@ pub fn check_deb() -> Result<()> {
     if !status.contains("Status: install ok installed") {
         bail!("dpkg did not record {DEB_PACKAGE} as installed:\n{status}");
     }
-    let binary = root.join("usr/bin/thanthien");
-    let version = crate::output_of(&binary.to_string_lossy(), &["--version"])
-        .with_context(|| format!("{} --version failed", binary.display()))?;
+    let mut version = String::new();
+    for program in LINUX_PROGRAMS {
+        let binary = root.join("usr/bin").join(program);
+        version = crate::output_of(&binary.to_string_lossy(), &["--version"])
+            .with_context(|| format!("{} --version failed", binary.display()))?;
+    }
     let desktop = std::fs::read_to_string(root.join(format!("usr/share/applications/{DEB_PACKAGE}.desktop")))
         .context("no menu entry installed")?;
     if !desktop.lines().any(|l| l == "Name=Thân Thiện") {
         bail!("the menu entry does not say Thân Thiện:\n{desktop}");
     }
     println!(
-        "xtask: {} installs with dpkg as {DEB_PACKAGE}; the installed binary says {}",
+        "xtask: {} installs with dpkg as {DEB_PACKAGE}; both installed programs say {}",
         deb.display(),
         version.trim()
     );

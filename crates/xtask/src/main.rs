@@ -138,6 +138,9 @@ fn run(task: Task) -> Result<()> {
                 // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
                 cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()?;
                 installers::check_deb()?;
+                let release = target_dir()?.join("release");
+                let file = installers::linux_release(&release, &app_version(&root)?, &release.join("bundle"))?;
+                println!("xtask: the Linux update for the province to sign and publish: {}", file.display());
             }
             installers::record(&root)
         }
@@ -320,6 +323,11 @@ fn build_bundle(root: &Path, package: &str, folder: &str, release: bool) -> Resu
 }
 
 impl Cmd {
+    fn args(mut self, all: &[&str]) -> Self {
+        self.0.args(all);
+        self
+    }
+
     fn arg(mut self, a: impl AsRef<std::ffi::OsStr>) -> Self {
         self.0.arg(a);
         self
@@ -485,8 +493,9 @@ fn test(root: &Path, extra: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// This app built as the next patch version (`THANTHIEN_VERSION`, which only main.rs reads, so
-/// only it recompiles), copied aside for the update test; the next `cargo test` builds it back.
+/// This app built as the next patch version (`THANTHIEN_VERSION`, which only the binaries read, so
+/// only they recompile), packed aside as its Linux release for the update test; the next
+/// `cargo test` builds them back.
 fn build_next(root: &Path) -> Result<(PathBuf, String)> {
     let current = app_version(root)?;
     let mut parts: Vec<u64> =
@@ -494,11 +503,8 @@ fn build_next(root: &Path) -> Result<(PathBuf, String)> {
     anyhow::ensure!(parts.len() == 3, "tauri.conf.json's version {current:?} is not major.minor.patch");
     parts[2] += 1;
     let version = format!("{}.{}.{}", parts[0], parts[1], parts[2]);
-    cmd(&cargo(), &["build", "--bin", "thanthien"]).env("THANTHIEN_VERSION", &version).status_ok()?;
-    let dir = target_dir()?.join("update-test");
-    std::fs::create_dir_all(&dir)?;
-    let next = dir.join(format!("thanthien-{version}"));
-    std::fs::copy(target_dir()?.join("debug/thanthien"), &next).context("copy the next version's build")?;
+    cmd(&cargo(), &["build", "--package", "thanthien", "--bins"]).env("THANTHIEN_VERSION", &version).status_ok()?;
+    let next = installers::linux_release(&target_dir()?.join("debug"), &version, &target_dir()?.join("update-test"))?;
     Ok((next, version))
 }
 
