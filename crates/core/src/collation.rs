@@ -2,12 +2,13 @@
 //! a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, then the tones (none, huyền, hỏi,
 //! ngã, sắc, nặng) only where the letters tie. Byte order would put "Đ" after "Z".
 
-use unicode_normalization::UnicodeNormalization;
+use crate::normal_form::nfd;
 
-/// The alphabet in order; f, j, w and z (foreign words) sit where the Latin alphabet has them.
+/// The alphabet in order, each letter decomposed (NFD: its base, then its mark), as `key` meets
+/// it; f, j, w and z (foreign words) sit where the Latin alphabet has them.
 const LETTERS: [&str; 33] = [
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q",
-    "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+    "a", "a\u{306}", "a\u{302}", "b", "c", "d", "đ", "e", "e\u{302}", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+    "o\u{302}", "o\u{31b}", "p", "q", "r", "s", "t", "u", "u\u{31b}", "v", "w", "x", "y", "z",
 ];
 
 /// Tone marks in their traditional order (ngang has none).
@@ -28,7 +29,8 @@ pub struct Key {
 /// `text` as a search compares it: lower case, no tone or letter marks, đ as d, so a search for
 /// "dong hoa" finds "Đông Hòa" (people type without marks on phones).
 pub fn fold(text: &str) -> String {
-    text.nfd()
+    nfd(text)
+        .chars()
         .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'đ' { 'd' } else { c })
@@ -40,7 +42,8 @@ pub fn key(text: &str) -> Key {
     let mut letters = Vec::new();
     let mut tones = Vec::new();
     let lower = text.to_lowercase();
-    let mut chars = lower.nfd().peekable();
+    let decomposed = nfd(&lower);
+    let mut chars = decomposed.chars().peekable();
     while let Some(base) = chars.next() {
         let mut letter = String::from(base);
         let mut tone = 0u8;
@@ -54,7 +57,6 @@ pub fn key(text: &str) -> Key {
             }
             chars.next();
         }
-        let letter: String = letter.nfc().collect();
         let weight = match LETTERS.iter().position(|l| *l == letter) {
             Some(i) => LETTER_BASE + i as u32,
             None if base.is_alphabetic() => LETTER_BASE + 0x100 + u32::from(base),

@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod hlc;
 pub mod ipc;
 pub mod lunar;
+pub mod normal_form;
 pub mod official;
 #[cfg(feature = "openapi")]
 mod openapi;

@@ -279,7 +279,15 @@ async fn main() {
     let pool = db::connect_as(&owner, "thanthien_bench_server").await.expect("connect");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let limits = thanthien_province::api::SyncLimits::default();
+    // The server's own limits, unless THANTHIEN_BENCH_AT_ONCE / THANTHIEN_BENCH_QUEUE_MS try others
+    // (how a province sizes them for its machine).
+    let default = thanthien_province::api::SyncLimits::default();
+    let limits = thanthien_province::api::SyncLimits {
+        at_once: env("THANTHIEN_BENCH_AT_ONCE", default.at_once),
+        queue_wait: Elapsed::from_millis(
+            env("THANTHIEN_BENCH_QUEUE_MS", default.queue_wait.as_millis() as usize) as u64
+        ),
+    };
     let serving = thanthien_province::Serving { devices: pool, console: None, deadline: Default::default(), limits };
     tokio::spawn(thanthien_province::serve_with(listener, serving, std::future::pending()));
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
@@ -348,10 +356,11 @@ async fn main() {
     }
     println!(
         "\n### Overload: {devices} PCs, one per commune, each pushing {per_pc} events at once\n\n\
-         {devices} PCs enrolled through the API in {enrolled:.0} s. The server works on {} requests at once and \
-         tells the rest to come back (503 with Retry-After); each PC waits as told, with up to 50 % more, and \
-         sends again.\n",
-        thanthien_province::api::SyncLimits::default().at_once
+         {devices} PCs enrolled through the API in {enrolled:.0} s. The server works on {} requests at once, lets \
+         others wait {} ms for a turn and tells the rest to come back (503 with Retry-After); each PC waits as told, \
+         with up to 50 % more, and sends again.\n",
+        limits.at_once,
+        limits.queue_wait.as_millis()
     );
     println!("| events sent | stored | lost | doubled | pushes served | told to come back | served p50 | served p99 (goal < 2 s) | all stored in |");
     println!("|---|---|---|---|---|---|---|---|---|");

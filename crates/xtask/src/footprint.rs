@@ -88,8 +88,15 @@ impl Drop for Display {
 /// What one window costs at rest.
 struct AtRest {
     pss_mib: f64,
-    processes: Vec<String>,
+    /// Each process and its own share, in MiB.
+    processes: Vec<(String, f64)>,
     colours: usize,
+}
+
+impl AtRest {
+    fn listed(&self) -> String {
+        self.processes.iter().map(|(name, mib)| format!("{name} {mib:.0}")).collect::<Vec<_>>().join(", ")
+    }
 }
 
 fn at_rest(program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<AtRest> {
@@ -106,8 +113,8 @@ fn at_rest(program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<AtRe
         .with_context(|| format!("{}", program.display()))?;
     std::thread::sleep(SETTLE);
     let pids = tree(child.id());
-    let pss: u64 = pids.iter().map(|pid| pss_kib(*pid)).sum();
-    let processes = pids.iter().map(|pid| name(*pid)).collect();
+    let processes: Vec<(String, f64)> = pids.iter().map(|pid| (name(*pid), pss_kib(*pid) as f64 / 1024.0)).collect();
+    let pss_mib = processes.iter().map(|(_, mib)| mib).sum();
     let colours = display.colours();
     ensure!(child.try_wait()?.is_none(), "{} exited before it was measured", program.display());
     // The web processes go with their parent.
@@ -115,7 +122,7 @@ fn at_rest(program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<AtRe
         let _ = Command::new("kill").arg(pid.to_string()).status();
     }
     let _ = child.wait();
-    Ok(AtRest { pss_mib: pss as f64 / 1024.0, processes, colours })
+    Ok(AtRest { pss_mib, processes, colours })
 }
 
 /// A file's size in MB (10⁶ bytes, as the goals are written).
@@ -159,7 +166,7 @@ pub fn section(root: &Path) -> Result<String> {
     let window = at_rest(&app, &[], &envs)?;
     let bare = at_rest(Path::new(MINIBROWSER), &["about:blank"], &[])?;
     ensure!(window.colours > 50, "the release window did not draw its UI ({} colours on screen)", window.colours);
-    let web = |r: &AtRest| r.processes.iter().filter(|p| p.starts_with("WebKitWebProces")).count();
+    let web = |r: &AtRest| r.processes.iter().filter(|(p, _)| p.starts_with("WebKitWebProces")).count();
     let wasm = root.join("src-ui/dist/thanthien_ui_bg.wasm");
     let deb = crate::installers::newest_deb()?;
     let command = start_p50(&app, &["--version"], &envs)?;
@@ -172,13 +179,14 @@ pub fn section(root: &Path) -> Result<String> {
          The window at rest: the release app on the first-start screen, left {settle} s on a virtual display of its \
          own, its proportional set size summed over it and every process it started; the baseline is WebKitGTK's \
          MiniBrowser showing about:blank, measured the same way in the same run.\n\n\
-         | | proportional set size | processes | web processes |\n|---|---|---|---|\n\
+         | | proportional set size | processes (MiB each) | web processes |\n|---|---|---|---|\n\
          | the desk's window at rest | {:.0} MiB | {} | {} |\n\
          | baseline: bare WebKitGTK browser, blank page | {:.0} MiB | {} | {} |\n\
          | **ratio** (goal ≤ 1.3) | **{:.2}** | | |\n\n\
          | shipped | size | goal |\n|---|---|---|\n\
          | the UI's wasm (no name section, wasm-opt -Oz) | {:.2} MB | < 1.5 MB |\n\
-         | the app's binary, the UI embedded | {:.1} MB | |\n\
+         | `thanthien`, the command line | {:.1} MB | |\n\
+         | `thanthien-desk`, the window, the UI embedded | {:.1} MB | |\n\
          | the .deb | {} | < 8 MB |\n\n\
          A command that opens no window, p50 of {STARTS} starts:\n\n\
          | | p50 | ratio to baseline (goal ≤ 2) |\n|---|---|---|\n\
@@ -186,14 +194,15 @@ pub fn section(root: &Path) -> Result<String> {
          | `thanthien --help` | {} | **{:.2}** |\n\
          | baseline: `thanthien-province --version` | {} | 1 |",
         window.pss_mib,
-        window.processes.join(", "),
+        window.listed(),
         web(&window),
         bare.pss_mib,
-        bare.processes.join(", "),
+        bare.listed(),
         web(&bare),
         window.pss_mib / bare.pss_mib,
         mb(&wasm)?,
         mb(&app)?,
+        mb(&release.join("thanthien-desk"))?,
         deb.map_or_else(
             || "not built (`cargo xtask dist`)".to_owned(),
             |d| mb(&d).map_or_else(|e| format!("unreadable: {e}"), |size| format!("{size:.1} MB"))

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use unicode_normalization::UnicodeNormalization;
 
 pub const NAME_MAX_CHARS: usize = 100;
 pub const PROCEDURE_MAX_CHARS: usize = 200;
@@ -553,8 +552,7 @@ impl InputError {
 
 /// Trimmed, NFC-normalised, inner runs of white space folded to one space.
 fn clean_text(raw: &str) -> String {
-    let nfc: String = raw.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::normal_form::nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Like `clean_text`, line by line: a letter keeps its paragraphs (at most one blank line
