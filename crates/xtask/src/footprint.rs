@@ -155,6 +155,9 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// The heading of this section of BENCHMARKS.md.
+pub const HEADING: &str = "## The desk on a modest PC (release build)";
+
 /// The section of BENCHMARKS.md: the release app (built by the benchmarks before it) and its UI
 /// bundle, the newest .deb if one was built.
 pub fn section(root: &Path) -> Result<String> {
@@ -175,7 +178,7 @@ pub fn section(root: &Path) -> Result<String> {
     let _ = std::fs::remove_dir_all(&data);
     let ratio = |a: Duration| a.as_secs_f64() / baseline.as_secs_f64();
     Ok(format!(
-        "## The desk on a modest PC (release build)\n\n\
+        "{HEADING}\n\n\
          The window at rest: the release app on the first-start screen, left {settle} s on a virtual display of its \
          own, its proportional set size summed over it and every process it started; the baseline is WebKitGTK's \
          MiniBrowser showing about:blank, measured the same way in the same run.\n\n\

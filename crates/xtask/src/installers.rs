@@ -47,12 +47,17 @@ pub fn newest_deb() -> Result<Option<std::path::PathBuf>> {
 
 /// Replaces the section in BENCHMARKS.md (or adds it), leaving every other section as it is.
 pub fn record(root: &Path) -> Result<()> {
+    replace_section(root, HEADING, &section(root)?)
+}
+
+/// Replaces the section under `heading` in BENCHMARKS.md with `section` (or adds it at the end),
+/// leaving every other section as it is.
+pub fn replace_section(root: &Path, heading: &str, section: &str) -> Result<()> {
     let path = root.join("BENCHMARKS.md");
     let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let section = section(root)?;
-    let updated = match text.find(HEADING) {
+    let updated = match text.find(heading) {
         Some(start) => {
-            let end = text[start + HEADING.len()..].find("\n## ").map_or(text.len(), |i| start + HEADING.len() + i + 1);
+            let end = text[start + heading.len()..].find("\n## ").map_or(text.len(), |i| start + heading.len() + i + 1);
             format!("{}{section}\n\n{}", &text[..start], text[end..].trim_start())
         }
         None => format!("{}\n\n{section}\n", text.trim_end()),
@@ -81,6 +86,20 @@ pub fn linux_release(built: &Path, version: &str, out: &Path) -> Result<PathBuf>
         .args(&LINUX_PROGRAMS)
         .status_ok()?;
     Ok(file)
+}
+
+/// Repacks the newest .deb with xz (dpkg's own default; Tauri's bundler writes gzip), which a
+/// commune's line downloads in about two thirds of the bytes.
+pub fn repack_deb_xz() -> Result<()> {
+    let deb = newest(&crate::target_dir()?.join("release/bundle/deb"), ".deb").context("no .deb was built")?;
+    let tree = std::env::temp_dir().join(format!("thanthien-deb-tree-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tree);
+    crate::cmd("dpkg-deb", &["--raw-extract"]).arg(&deb).arg(&tree).status_ok()?;
+    let packed = deb.with_extension("xz.deb");
+    crate::cmd("dpkg-deb", &["--root-owner-group", "-Zxz", "-z9", "--build"]).arg(&tree).arg(&packed).status_ok()?;
+    std::fs::rename(&packed, &deb)?;
+    std::fs::remove_dir_all(&tree)?;
+    Ok(())
 }
 
 /// Installs the newest .deb with dpkg into a throwaway root and runs both installed programs: a

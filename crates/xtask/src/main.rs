@@ -95,6 +95,10 @@ enum Task {
     },
     /// Measure, and write BENCHMARKS.md.
     Bench,
+    /// Measure only the desk on a modest PC (the window at rest, the sizes, a command's start) on
+    /// the release build already made (`cargo xtask dist`), and replace that section of
+    /// BENCHMARKS.md.
+    Footprint,
     /// Build the .deb installer; with --windows, the Windows installer and the province server's
     /// .exe instead (cross-compiled with mingw-w64, packed with makensis).
     Dist {
@@ -129,6 +133,7 @@ fn run(task: Task) -> Result<()> {
             setup()?;
             bench(&root)
         }
+        Task::Footprint => installers::replace_section(&root, footprint::HEADING, &footprint::section(&root)?),
         Task::Dist { windows } => {
             setup()?;
             build_ui(&root, true)?;
@@ -137,6 +142,7 @@ fn run(task: Task) -> Result<()> {
             } else {
                 // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
                 cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()?;
+                installers::repack_deb_xz()?;
                 installers::check_deb()?;
                 let release = target_dir()?.join("release");
                 let file = installers::linux_release(&release, &app_version(&root)?, &release.join("bundle"))?;
