@@ -327,7 +327,6 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Runs a subcommand; prints a one-line reason and returns failure on any error.
 /// What both programs do first: read the command line, then run its command, or open the window
 /// with `window` when there is none.
 pub fn start(version: &'static str, window: fn(PathBuf) -> ExitCode) -> ExitCode {
@@ -379,6 +378,7 @@ fn attach_console() {
 #[cfg(not(windows))]
 fn attach_console() {}
 
+/// Runs a subcommand; prints a one-line reason and returns failure on any error.
 pub fn run(dir: PathBuf, command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
