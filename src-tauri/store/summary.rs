@@ -9,11 +9,9 @@ use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use thanthien_core::approval::{ApprovalStep, WeekAction, WeekApproval, WeekStepped};
-use thanthien_core::camera::CameraChange;
 use thanthien_core::event::{Event, EventBody};
-use thanthien_core::feedback::FeedbackChange;
 use thanthien_core::report::{amendments, WeeklySummary};
-use thanthien_core::summary::{week_figures, Targets, Week, WeekFigures, WeekInput};
+use thanthien_core::summary::{week_figures, weeks_changed, Targets, Week, WeekFigures, WeekInput, WeeksChanged};
 use thanthien_core::visit::Visit;
 use uuid::Uuid;
 
@@ -169,44 +167,20 @@ fn revision(reference: &super::Reference) -> String {
     format!("{}/{}", env!("CARGO_PKG_VERSION"), reference.figures_basis)
 }
 
-/// The weeks whose figures an event can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Touched {
-    Nothing,
-    /// The week of what it belongs to, and every later one (a dossier counts until returned,
-    /// an item until answered, an outage until it ends).
-    From(Week),
-    Every,
-}
-
-/// Forgets the stored weeks `body` (about `entity_id`) can change; called before it is projected,
-/// in the transaction that writes it, so the record's stored start is the one it had.
+/// Forgets the stored weeks `body` (about `entity_id`) can change (core's `weeks_changed`);
+/// called before it is projected, in the transaction that writes it, so the record's stored
+/// start is the one it had.
 pub(super) async fn forget_weeks(
     tx: &mut Transaction<'static, Sqlite>,
     body: &EventBody,
     entity_id: Uuid,
 ) -> Result<()> {
-    let from = |stored: Option<DateTime<Utc>>, own: Option<DateTime<Utc>>| match stored.into_iter().chain(own).min() {
-        Some(at) => Touched::From(Week::of(at)),
-        None => Touched::Every,
+    let record_start = match body {
+        EventBody::Visit(_) => record_start(tx, "visit", "arrived_at", entity_id).await?,
+        EventBody::Feedback(_) => record_start(tx, "feedback", "received_at", entity_id).await?,
+        _ => None,
     };
-    let touched = match body {
-        EventBody::Visit(change) => {
-            from(record_start(tx, "visit", "arrived_at", entity_id).await?, change.at().map(|(_, at)| at))
-        }
-        EventBody::Feedback(change) => {
-            let own = match change {
-                FeedbackChange::Received(received) => Some(received.received_at),
-                _ => None,
-            };
-            from(record_start(tx, "feedback", "received_at", entity_id).await?, own)
-        }
-        EventBody::Camera(CameraChange::Checked(check)) => Touched::From(Week::of(check.checked_at)),
-        // Approval steps and the access log change no figure.
-        EventBody::Week(_) | EventBody::Access(_) => Touched::Nothing,
-        _ => Touched::Every,
-    };
-    forget(tx, touched).await
+    forget(tx, weeks_changed(body, record_start)).await
 }
 
 /// When the visit or feedback item `id` began, as its row holds it (none yet: no row).
@@ -224,12 +198,12 @@ async fn record_start(
     at.transpose().map_err(corrupt)
 }
 
-async fn forget(db: &mut sqlx::SqliteConnection, touched: Touched) -> Result<()> {
-    let from = match touched {
-        Touched::Nothing => return Ok(()),
-        Touched::From(week) => week.to_string(),
+async fn forget(db: &mut sqlx::SqliteConnection, changed: WeeksChanged) -> Result<()> {
+    let from = match changed {
+        WeeksChanged::None => return Ok(()),
+        WeeksChanged::From(week) => week.to_string(),
         // Every week's key sorts after the empty text.
-        Touched::Every => String::new(),
+        WeeksChanged::Every => String::new(),
     };
     sqlx::query("DELETE FROM stored_week WHERE week >= ?").bind(from).execute(&mut *db).await?;
     sqlx::query("UPDATE stored_week_generation SET generation = generation + 1").execute(&mut *db).await?;

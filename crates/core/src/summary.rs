@@ -624,10 +624,64 @@ fn camera_figures(week: Week, end: DateTime<Utc>, visits: &[&Visit], cameras: &[
     figures
 }
 
+/// The weeks whose figures an event can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeeksChanged {
+    None,
+    /// The week of what it belongs to, and every later one (a dossier counts until returned,
+    /// an item until answered, an outage until it ends).
+    From(Week),
+    Every,
+}
+
+/// Which weeks' figures `body` can change. `record_start` is when the visit or feedback item it
+/// belongs to began, as the store holds it (`None` before the record is stored): a step counts
+/// from there, or from its own moment if that is earlier (a record arriving out of order).
+pub fn weeks_changed(body: &crate::event::EventBody, record_start: Option<DateTime<Utc>>) -> WeeksChanged {
+    use crate::event::EventBody;
+    let from = |own: Option<DateTime<Utc>>| match record_start.into_iter().chain(own).min() {
+        Some(at) => WeeksChanged::From(Week::of(at)),
+        None => WeeksChanged::Every,
+    };
+    match body {
+        EventBody::Visit(change) => from(change.at().map(|(_, at)| at)),
+        EventBody::Feedback(crate::feedback::FeedbackChange::Received(received)) => from(Some(received.received_at)),
+        EventBody::Feedback(_) => from(None),
+        EventBody::Camera(crate::camera::CameraChange::Checked(check)) => {
+            WeeksChanged::From(Week::of(check.checked_at))
+        }
+        // Approval steps and the access log change no figure.
+        EventBody::Week(_) | EventBody::Access(_) => WeeksChanged::None,
+        _ => WeeksChanged::Every,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{item, local, visit, week47};
+
+    #[test]
+    fn an_event_changes_the_weeks_from_its_records_start_on() {
+        use crate::event::EventBody;
+        use crate::visit::{Counter, VisitCalled, VisitChange};
+        let w = week47();
+        let called = |at| {
+            EventBody::Visit(VisitChange::Called(VisitCalled {
+                called_at: at,
+                official: "Lê Thị Hoa".to_owned().try_into().unwrap(),
+                counter: Counter::try_from(1u8).unwrap(),
+            }))
+        };
+        // A call in week 48 of a visit that arrived in week 47 changes week 47 on.
+        let next_week = local(2026, 11, 24, 9, 0);
+        assert_eq!(weeks_changed(&called(next_week), Some(local(2026, 11, 20, 8, 0))), WeeksChanged::From(w));
+        // Not stored yet: from its own moment; one dated before its record's start, from there.
+        assert_eq!(weeks_changed(&called(next_week), None), WeeksChanged::From(Week::of(next_week)));
+        assert_eq!(weeks_changed(&called(local(2026, 11, 16, 8, 0)), Some(next_week)), WeeksChanged::From(w));
+        let hours = EventBody::OfficeHours(crate::procedure::OfficeHours::default());
+        assert_eq!(weeks_changed(&hours, None), WeeksChanged::Every, "the hours count every week's checks");
+    }
 
     #[test]
     fn weeks_read_print_and_end_at_local_midnight() {
