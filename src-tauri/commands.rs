@@ -28,7 +28,7 @@ use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::reception::{self, ListedSchedule, ReceptionOverview, ScheduleInput};
-use thanthien_core::report::{ExportFormat, WeeklySummary};
+use thanthien_core::report::{ExportFormat, SummaryView};
 use thanthien_core::retention::RetentionStatus;
 use thanthien_core::slip::{Sheet, SlipForm};
 use thanthien_core::summary::Week;
@@ -532,12 +532,13 @@ pub async fn feedback_box_sessions(office: Shared<'_>) -> Result<Vec<FeedbackBox
     Ok(office.read(Permission::Desk)?.feedback_box_sessions().await?)
 }
 
-/// The weekly summary (this week and the last); `week` defaults to the current one.
+/// The weekly summary (this week and the last) as the screen shows it; `week` defaults to the
+/// current one.
 #[tauri::command]
-pub async fn weekly_summary(week: Option<Week>, office: Shared<'_>) -> Result<WeeklySummary, CommandError> {
+pub async fn weekly_summary(week: Option<Week>, office: Shared<'_>) -> Result<SummaryView, CommandError> {
     let store = office.read(Permission::Review)?;
     let week = week.unwrap_or_else(|| Week::of(store.now()));
-    Ok(store.weekly_summary(week, store.now()).await?)
+    Ok(store.weekly_summary(week, store.now()).await?.view())
 }
 
 /// Who is at the window (if anyone), and whether this is the PC's first start.
@@ -600,8 +601,10 @@ pub async fn reset_password(username: String, password: String, office: Shared<'
 
 /// The office head submits, approves (locks) or reopens a week; returns the summary as it now is.
 #[tauri::command]
-pub async fn step_week(week: Week, action: WeekAction, office: Shared<'_>) -> Result<WeeklySummary, CommandError> {
-    office.write(Permission::Approve, |s| async move { s.step_week(week, action, s.now()).await }).await
+pub async fn step_week(week: Week, action: WeekAction, office: Shared<'_>) -> Result<SummaryView, CommandError> {
+    let summary =
+        office.write(Permission::Approve, |s| async move { s.step_week(week, action, s.now()).await }).await?;
+    Ok(summary.view())
 }
 
 /// Writes the week's summary as xlsx, pdf or csv where the save dialog says (opened in the export

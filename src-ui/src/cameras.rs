@@ -4,12 +4,13 @@
 
 use crate::api;
 use crate::i18n::t;
+use crate::show;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use thanthien_core::camera::{Camera, CameraInput, CheckItem, CheckResult};
 use thanthien_core::ipc::CommandError;
-use thanthien_core::time::vietnam;
+use thanthien_core::time::{day_month_text, local_day};
 use uuid::Uuid;
 
 #[component]
@@ -82,7 +83,7 @@ fn CameraRow(camera: Camera, checking: RwSignal<Option<Uuid>>) -> impl IntoView 
     let (state_class, state) = match (&camera.outage, &camera.last_check) {
         (Some(outage), _) => {
             let items: Vec<&str> = outage.items.iter().map(|i| i.label()).collect();
-            let since = outage.from.with_timezone(&vietnam()).format("%H:%M %d/%m");
+            let since = format!("{} {}", show::time(outage.from), day_month_text(local_day(outage.from)));
             ("camera-state failing", format!("{}: {} ({} {since})", t().camera_failing, items.join(", "), t().since))
         }
         (None, Some(_)) => ("camera-state ok", t().camera_ok.to_owned()),

@@ -17,7 +17,7 @@ pub fn vietnamese_voice() -> Option<SpeechSynthesisVoice> {
         .get_voices()
         .iter()
         .filter_map(|v| v.dyn_into::<SpeechSynthesisVoice>().ok())
-        .find(|v| v.lang().to_lowercase().starts_with("vi"))
+        .find(|v| v.lang().to_ascii_lowercase().starts_with("vi"))
 }
 
 /// Two soft tones, as a bell before the call. A PC without sound just stays silent.
@@ -87,7 +87,7 @@ pub fn CallDisplay() -> impl IntoView {
                     |c| view! {
                         // When it was called and when this window drew it: the E2E reads the delay.
                         <p class="call-now" id="call-now" data-called-at=c.called_at.timestamp_millis().to_string()
-                            data-shown-at=web_sys::js_sys::Date::now().to_string()>
+                            data-shown-at=(web_sys::js_sys::Date::now() as i64).to_string()>
                             <span class="call-ticket">{c.ticket.clone()}</span>
                             <span class="call-to">"→ "{t().display_counter}" "{c.counter}</span>
                         </p>

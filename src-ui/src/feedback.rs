@@ -320,7 +320,7 @@ fn FeedbackDetail(item: FeedbackItem, on_changed: impl Fn() + Copy + Send + Sync
                 {item.contact.clone().map(|c| format!(" · {c}"))}
             </p>
             <p><span class=left_class(&item)>{item.deadline_label.clone()}</span>
-                {item.deadline.due.map(|d| format!(" (hạn {})", d.format("%d/%m/%Y")))}</p>
+                {item.deadline.due.map(|d| format!(" (hạn {})", crate::show::day(d)))}</p>
             <p class="muted legal">{t().legal_source}": "{rule.source}</p>
             {item.answer.clone().map(|a| view! {
                 <div class="answer"><strong>{t().answered_on}" "{day(a.at)}</strong>" · "{a.by.to_string()}" · "{a.via.label()}

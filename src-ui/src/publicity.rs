@@ -4,10 +4,10 @@
 
 use crate::api;
 use crate::i18n::t;
+use crate::show;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
-use thanthien_core::time::vietnam;
 
 #[component]
 pub fn PublicityScreen() -> impl IntoView {
@@ -114,7 +114,7 @@ pub fn PublicityScreen() -> impl IntoView {
                 <ul id="publications">
                     <For each=move || register.get() key=|p| p.id let:p>
                         <li>{
-                            let at = p.published.at.with_timezone(&vietnam()).format("%d/%m/%Y %H:%M");
+                            let at = format!("{} {}", show::day_of(p.published.at), show::time(p.published.at));
                             let place = p.published.place.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
                             let by = p.by.as_ref().map(|b| format!(" · {b}")).unwrap_or_default();
                             format!("{at} · {}{place} · {}{by}", p.published.venue.label(), p.published.format.label())

@@ -129,7 +129,7 @@ pub fn EnrolmentCard(on_enrolled: impl Fn(EnrollmentStatus) + Copy + 'static) ->
 }
 
 fn hh_mm(t: chrono::NaiveTime) -> String {
-    t.format("%H:%M").to_string()
+    thanthien_core::time::clock_text(t)
 }
 
 /// The office hours, for every PC of the commune.
@@ -520,7 +520,11 @@ fn BackupCard() -> impl IntoView {
             <p class="hint">{t().backup_hint}</p>
             <p class="hint">{t().backup_encrypted}</p>
             {move || status.get().map(|s| {
-                let size = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1_048_576.0);
+                // Tenths of a MB in whole numbers: the wasm carries no float formatter.
+                let size = |bytes: u64| {
+                    let tenths = (bytes * 10 + 524_288) / 1_048_576;
+                    format!("{}.{} MB", tenths / 10, tenths % 10)
+                };
                 view! {
                     <p class="mono" id="backup-folder">{s.folder.clone()}</p>
                     {s.recovering.then(|| view! { <p class="form-error" id="backup-recovering">{t().backup_recovering}</p> })}

@@ -4,17 +4,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use thanthien_core::ipc::CommandError;
-use thanthien_core::time::vietnam;
 use thanthien_core::visit::InputField;
 
 /// "08:05", Vietnam time.
 pub(crate) fn time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&vietnam()).format("%H:%M").to_string()
+    thanthien_core::time::local_clock(at)
 }
 
 /// "01/12/2026".
 pub(crate) fn day(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
+    thanthien_core::time::day_text(day)
 }
 
 /// The local day of an instant, as `day` writes it.

@@ -143,8 +143,12 @@ pub fn TicketView(
                 .count()
         })
     };
-    let office_name =
-        move || office.get().map(|name| thanthien_core::slip::issuer(&name).to_uppercase()).unwrap_or_default();
+    let office_name = move || {
+        office
+            .get()
+            .map(|name| thanthien_core::normal_form::uppercase(&thanthien_core::slip::issuer(&name)))
+            .unwrap_or_default()
+    };
     view! {
         <div class="print-view" id="ticket-view">
             <style>"@page { size: 80mm auto; margin: 3mm; }"</style>

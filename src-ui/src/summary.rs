@@ -3,20 +3,22 @@
 
 use crate::api;
 use crate::i18n::t;
+use crate::show;
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use thanthien_core::account::{Permission, Role};
 use thanthien_core::approval::{ApprovalStatus, WeekAction};
 use thanthien_core::book::{BookFormat, BookPeriod};
-use thanthien_core::report::{rows, ExportFormat, Figure, WeeklySummary, FOOTNOTE};
+use thanthien_core::report::{ExportFormat, Figure, SummaryView, FOOTNOTE};
 use thanthien_core::summary::Week;
+use thanthien_core::time::{day_month_text, local_day};
 use thanthien_widgets::{Legend, PairedBars};
 
 #[component]
 pub fn SummaryScreen(role: Role) -> impl IntoView {
     let week = RwSignal::new(Week::of(Utc::now()));
-    let summary = RwSignal::new(None::<WeeklySummary>);
+    let summary = RwSignal::new(None::<SummaryView>);
     let error = RwSignal::new(None::<String>);
     let live = crate::live::live();
     // Reloaded for another week, and when other PCs' entries arrive.
@@ -41,7 +43,7 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
                 <button id="week-previous" on:click=move |_| step(-7)>{t().previous_week}</button>
                 <h2 id="summary-week">{move || {
                     let w = week.get();
-                    format!("{} {} ({} – {})", t().summary_title, w, w.monday().format("%d/%m/%Y"), w.sunday().format("%d/%m/%Y"))
+                    format!("{} {} ({} – {})", t().summary_title, w, show::day(w.monday()), show::day(w.sunday()))
                 }}</h2>
                 <button id="week-next" on:click=move |_| step(7) disabled=is_current>{t().next_week}</button>
             </div>
@@ -52,13 +54,13 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
                 <div class="charts">
                     <PairedBars legend=legend() title=t().chart_per_day
                         labels=vec!["T2", "T3", "T4", "T5", "T6", "T7", "CN"].into_iter().map(String::from).collect()
-                        this=s.this_week.visits.per_day.to_vec() last=s.last_week.visits.per_day.to_vec() />
+                        this=s.per_day[0].clone() last=s.per_day[1].clone() />
                     <PairedBars legend=legend() title=t().chart_per_hour
                         labels=(6..19).map(|h| format!("{h}h")).collect()
-                        this=s.this_week.visits.per_hour[6..19].to_vec() last=s.last_week.visits.per_hour[6..19].to_vec() />
+                        this=office_hours(&s.per_hour[0]) last=office_hours(&s.per_hour[1]) />
                     <PairedBars legend=legend() title=t().chart_levels
                         labels=vec!["1", "2", "3", "4", "5"].into_iter().map(String::from).collect()
-                        this=s.this_week.satisfaction.distribution.to_vec() last=s.last_week.satisfaction.distribution.to_vec() />
+                        this=s.levels[0].clone() last=s.levels[1].clone() />
                 </div>
                 <ReportTable summary=s />
             })}
@@ -68,10 +70,11 @@ pub fn SummaryScreen(role: Role) -> impl IntoView {
 
 /// Every line of the report, grouped by section: what the CSV and the spreadsheet hold.
 #[component]
-fn ReportTable(summary: WeeklySummary) -> impl IntoView {
-    let (this, last) = (summary.this_week.week, summary.last_week.week);
+fn ReportTable(summary: SummaryView) -> impl IntoView {
+    let (this, last) = (summary.week, summary.last_week);
     let mut section = String::new();
-    let lines = rows(&summary)
+    let lines = summary
+        .rows
         .into_iter()
         .map(|row| {
             let head = (row.section != section).then(|| {
@@ -93,6 +96,11 @@ fn ReportTable(summary: WeeklySummary) -> impl IntoView {
     }
 }
 
+/// The counts of the hours an office is open (6h to 18h), as the hour chart shows them.
+fn office_hours(per_hour: &[u32]) -> Vec<u32> {
+    per_hour.get(6..19).map(<[u32]>::to_vec).unwrap_or_default()
+}
+
 /// This week and last, as the charts' legend names them.
 fn legend() -> Legend {
     Legend { this: t().this_week, last: t().last_week }
@@ -101,8 +109,8 @@ fn legend() -> Legend {
 /// The week's approval: its status and steps, the head's actions (absent for other roles), and
 /// every line that changed after the approval, beside the approved figure.
 #[component]
-fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummary) + Copy + 'static) -> impl IntoView {
-    let week = summary.this_week.week;
+fn Approval(summary: SummaryView, role: Role, on_changed: impl Fn(SummaryView) + Copy + 'static) -> impl IntoView {
+    let week = summary.week;
     let approval = summary.approval.clone();
     let error = RwSignal::new(None::<String>);
     let reason = RwSignal::new(String::new());
@@ -146,7 +154,7 @@ fn Approval(summary: WeeklySummary, role: Role, on_changed: impl Fn(WeeklySummar
         .steps
         .iter()
         .map(|s| {
-            let when = s.at.with_timezone(&thanthien_core::time::vietnam()).format("%d/%m %H:%M").to_string();
+            let when = format!("{} {}", day_month_text(local_day(s.at)), show::time(s.at));
             let by = s.by.as_ref().map(|b| format!(" {} {b}", t().by)).unwrap_or_default();
             let why = s.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
             view! { <li>{format!("{when} {}{by}{why}", s.label)}</li> }

@@ -66,7 +66,7 @@ fn Index(ranking: IndexRanking) -> impl IntoView {
         .map(|p| {
             let (w, r) = (p.week, p.rate);
             let label = w.to_string().split_once("-W").map_or_else(|| w.to_string(), |(_, n)| format!("T{n}"));
-            let text = r.percent().map(|p| format!("{p:.1}").replace('.', ",")).unwrap_or_default();
+            let text = r.tenths().map(thanthien_core::report::tenths_text).unwrap_or_default();
             (label, (r.whole > 0).then(|| share(r)), text)
         })
         .collect();

@@ -91,7 +91,7 @@ pub struct Username(String);
 impl TryFrom<String> for Username {
     type Error = InputError;
     fn try_from(raw: String) -> Result<Username, InputError> {
-        let name = raw.trim().to_lowercase();
+        let name = crate::normal_form::lowercase(raw.trim());
         let ok = (3..=32).contains(&name.len())
             && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
         if ok {
@@ -216,7 +216,7 @@ impl fmt::Display for Denial {
             Denial::Locked { until } => write!(
                 f,
                 "Tài khoản tạm khóa vì nhập sai mật khẩu {MAX_FAILURES} lần. Thử lại sau {}.",
-                until.with_timezone(&crate::time::vietnam()).format("%H:%M")
+                crate::time::local_clock(*until)
             ),
             Denial::Inactive => f.write_str("Tài khoản này đã ngừng sử dụng; liên hệ quản trị máy."),
             Denial::SignedOut => f.write_str("Phiên làm việc đã khóa. Vui lòng đăng nhập lại."),

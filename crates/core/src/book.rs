@@ -6,7 +6,7 @@
 use crate::summary::Week;
 use crate::time::local_day;
 use crate::visit::{InputError, Outcome, Visit};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 crate::words::word_enum!(
@@ -131,10 +131,11 @@ pub struct BookTotals {
 /// The code a dossier is known by at the desk: the day it was received and its ticket (or, for a
 /// paper-book entry with no ticket, the first characters of its id).
 pub fn dossier_code(visit: &Visit, received_at: DateTime<Utc>) -> String {
-    let day = local_day(received_at).format("%y%m%d");
+    let day = local_day(received_at);
+    let day = format!("{:02}{:02}{:02}", day.year().rem_euclid(100), day.month(), day.day());
     match &visit.ticket {
         Some(ticket) => format!("{day}-{ticket}"),
-        None => format!("{day}-{}", &visit.id.simple().to_string()[..8].to_uppercase()),
+        None => format!("{day}-{}", &visit.id.simple().to_string()[..8].to_ascii_uppercase()),
     }
 }
 

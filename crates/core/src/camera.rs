@@ -317,7 +317,7 @@ impl Shift {
             Half::Morning => "sáng",
             Half::Afternoon => "chiều",
         };
-        format!("{half} {}", self.day.format("%d/%m/%Y"))
+        format!("{half} {}", crate::time::day_text(self.day))
     }
 }
 

@@ -2,7 +2,7 @@
 //! a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, then the tones (none, huyền, hỏi,
 //! ngã, sắc, nặng) only where the letters tie. Byte order would put "Đ" after "Z".
 
-use crate::normal_form::nfd;
+use crate::normal_form::{lowercase, nfd};
 
 /// The alphabet in order, each letter decomposed (NFD: its base, then its mark), as `key` meets
 /// it; f, j, w and z (foreign words) sit where the Latin alphabet has them.
@@ -29,19 +29,15 @@ pub struct Key {
 /// `text` as a search compares it: lower case, no tone or letter marks, đ as d, so a search for
 /// "dong hoa" finds "Đông Hòa" (people type without marks on phones).
 pub fn fold(text: &str) -> String {
-    nfd(text)
-        .chars()
-        .filter(|c| !('\u{0300}'..='\u{036f}').contains(c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'đ' { 'd' } else { c })
-        .collect()
+    let unmarked: String = nfd(text).chars().filter(|c| !('\u{0300}'..='\u{036f}').contains(c)).collect();
+    lowercase(&unmarked).chars().map(|c| if c == 'đ' { 'd' } else { c }).collect()
 }
 
 /// The key of `text` in Vietnamese alphabetical order.
 pub fn key(text: &str) -> Key {
     let mut letters = Vec::new();
     let mut tones = Vec::new();
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let decomposed = nfd(&lower);
     let mut chars = decomposed.chars().peekable();
     while let Some(base) = chars.next() {

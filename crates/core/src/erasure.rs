@@ -70,7 +70,7 @@ impl Hold {
         };
         match date {
             Some((label, day)) => {
-                let day = day.format("%d/%m/%Y");
+                let day = crate::time::day_text(day);
                 format!(
                     "Chưa xoá được: {what} ({label} {day}); pháp luật yêu cầu giữ đến khi giải quyết xong. \
                      Có thể xoá từ ngày {day}, khi {settled}."

@@ -153,7 +153,7 @@ impl PersonFile {
     /// value, only those that hold something.
     pub fn sections(&self) -> Vec<(String, Vec<(&'static str, String)>)> {
         use crate::time::local_text;
-        let day = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+        let day = crate::time::day_text;
         let mut sections = Vec::new();
         for v in &self.visits {
             let fields = [

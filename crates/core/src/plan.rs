@@ -151,11 +151,11 @@ pub const MAILBOX_READ_WITHIN: Duration = Duration::days(2);
 pub const SATISFACTION_TARGET: f64 = 0.90;
 
 fn percent(share: f64) -> String {
-    format!("{:.1}%", (share * 1000.0).round() / 10.0).replace('.', ",")
+    format!("{}%", crate::report::tenths_text(crate::report::share_tenths(share)))
 }
 
 fn day(at: DateTime<Utc>) -> String {
-    crate::time::local_day(at).format("%d/%m/%Y").to_string()
+    crate::time::day_text(crate::time::local_day(at))
 }
 
 /// Every item of the plan for one commune in `week`, judged at `now` (register items as of the

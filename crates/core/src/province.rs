@@ -106,14 +106,21 @@ pub struct Rate {
 }
 
 impl Rate {
-    /// Percent, rounded half away from zero to one decimal, as Excel's ROUND(part/whole*100, 1).
+    /// Tenths of a per cent, rounded half away from zero as Excel's ROUND(part/whole*100, 1),
+    /// in whole numbers: exact for any counts.
+    pub fn tenths(self) -> Option<i64> {
+        let (part, whole) = (u64::from(self.part), u64::from(self.whole));
+        (whole > 0).then(|| ((part * 2000 + whole) / (2 * whole)) as i64)
+    }
+
+    /// Percent to one decimal (`tenths` / 10).
     pub fn percent(self) -> Option<f64> {
-        (self.whole > 0).then(|| (f64::from(self.part) * 1000.0 / f64::from(self.whole)).round() / 10.0)
+        self.tenths().map(|t| t as f64 / 10.0)
     }
 
     pub fn text(self) -> String {
-        match self.percent() {
-            Some(p) => format!("{}/{} ({}%)", self.part, self.whole, format!("{p:.1}").replace('.', ",")),
+        match self.tenths() {
+            Some(t) => format!("{}/{} ({}%)", self.part, self.whole, crate::report::tenths_text(t)),
             None => "—".to_owned(),
         }
     }

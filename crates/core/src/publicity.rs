@@ -144,7 +144,7 @@ impl Board {
         }
         out.push_str(&format!(
             "</table>\n<p><small>Cập nhật {}</small></p>\n</body></html>\n",
-            self.as_of.with_timezone(&crate::time::vietnam()).format("%d/%m/%Y")
+            crate::time::day_text(crate::time::local_day(self.as_of))
         ));
         out
     }

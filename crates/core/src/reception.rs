@@ -7,6 +7,7 @@
 
 use crate::calendar::WorkCalendar;
 use crate::summary::Week;
+use crate::time::{clock_text, day_text};
 use crate::visit::{InputError, NAME_MAX_CHARS, NOTE_MAX_CHARS};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -332,7 +333,7 @@ impl Schedule {
             from,
             until,
             dates,
-            hours: format!("{}-{}", self.starts.format("%H:%M"), self.ends.format("%H:%M")),
+            hours: format!("{}-{}", clock_text(self.starts), clock_text(self.ends)),
             place: self.place.clone(),
         }
     }
@@ -350,21 +351,21 @@ impl Schedule {
     pub fn describe(&self) -> String {
         let days = match &self.recurrence {
             Recurrence::Weekly { weekday, from, until } => {
-                let mut text = format!("{} hằng tuần từ {}", weekday_vi(*weekday), from.format("%d/%m/%Y"));
+                let mut text = format!("{} hằng tuần từ {}", weekday_vi(*weekday), day_text(*from));
                 if let Some(until) = until {
-                    text.push_str(&format!(" đến {}", until.format("%d/%m/%Y")));
+                    text.push_str(&format!(" đến {}", day_text(*until)));
                 }
                 text
             }
             Recurrence::Dates { dates } => {
-                let listed: Vec<String> = dates.iter().map(|d| d.format("%d/%m/%Y").to_string()).collect();
+                let listed: Vec<String> = dates.iter().map(|d| day_text(*d)).collect();
                 format!("Các ngày {}", listed.join(", "))
             }
         };
         format!(
             "{days}, {}–{}, {}; người tiếp: {}",
-            self.starts.format("%H:%M"),
-            self.ends.format("%H:%M"),
+            clock_text(self.starts),
+            clock_text(self.ends),
             self.place,
             self.receiver
         )
@@ -474,12 +475,12 @@ pub struct ReceptionDay {
 impl ReceptionDay {
     /// "Thứ Năm 10/12/2026".
     pub fn day_text(&self) -> String {
-        format!("{} {}", weekday_vi(self.day.weekday()), self.day.format("%d/%m/%Y"))
+        format!("{} {}", weekday_vi(self.day.weekday()), day_text(self.day))
     }
 
     /// "07:30–11:30".
     pub fn hours_text(&self) -> String {
-        format!("{}–{}", self.starts.format("%H:%M"), self.ends.format("%H:%M"))
+        format!("{}–{}", clock_text(self.starts), clock_text(self.ends))
     }
 }
 

@@ -179,7 +179,7 @@ fn check_procedures(value: &serde_json::Value, found: &mut Vec<(String, String)>
         let at = format!("procedures[{i}]");
         // Ids are compared even on an entry with other problems: one pass finds every clash.
         if let Some(id) = item.get("id").and_then(|v| v.as_str()).map(str::trim).filter(|id| !id.is_empty()) {
-            if !ids.insert(id.to_lowercase()) {
+            if !ids.insert(crate::normal_form::lowercase(id)) {
                 found.push((format!("{at}.id"), format!("thủ tục thứ {}: mã {id:?} đã có ở trên", i + 1)));
             }
         }

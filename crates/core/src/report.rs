@@ -35,6 +35,57 @@ pub struct WeeklySummary {
     pub amendments: Vec<Amendment>,
 }
 
+/// The weekly summary as the window shows it: the same lines the exports print, the counts the
+/// charts draw, and the approval. The desk works it out, so the window's wasm carries neither the
+/// week's figures' decoder nor the report's rules (about 70 KB of the bundle).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryView {
+    pub week: Week,
+    pub last_week: Week,
+    pub rows: Vec<Row>,
+    /// Visits per day, Monday first: this week, then the last.
+    pub per_day: [Vec<u32>; 2],
+    /// Visits per hour of the day, 0 to 23.
+    pub per_hour: [Vec<u32>; 2],
+    /// Ratings per level, 1 to 5.
+    pub levels: [Vec<u32>; 2],
+    pub approval: ApprovalView,
+    pub amendments: Vec<Amendment>,
+}
+
+impl WeeklySummary {
+    /// What the window shows of it.
+    pub fn view(&self) -> SummaryView {
+        let (this, last) = (&self.this_week, &self.last_week);
+        SummaryView {
+            week: this.week,
+            last_week: last.week,
+            rows: rows(self),
+            per_day: [this.visits.per_day.to_vec(), last.visits.per_day.to_vec()],
+            per_hour: [this.visits.per_hour.to_vec(), last.visits.per_hour.to_vec()],
+            levels: [this.satisfaction.distribution.to_vec(), last.satisfaction.distribution.to_vec()],
+            approval: self.approval.clone(),
+            amendments: self.amendments.clone(),
+        }
+    }
+}
+
+/// A share (0 to 1) in tenths of a per cent, rounded half away from zero as Excel's
+/// `ROUND(x*100; 1)` rounds: 1/16 is 63 (6,3 %), where a float formatter's half-to-even writes 6,2.
+/// The nudge undoes the float error of a share that is exactly a half tenth; a share of counts
+/// under a million that is not one lies at least 10⁻⁶ of a tenth away from it.
+pub fn share_tenths(share: f64) -> i64 {
+    let tenths = share * 1000.0;
+    (tenths + tenths.signum() * 1e-9).round() as i64
+}
+
+/// Tenths written with the Vietnamese decimal comma: 667 → "66,7". Integer arithmetic, so the UI's
+/// wasm carries no float formatter.
+pub fn tenths_text(tenths: i64) -> String {
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{},{}", tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10)
+}
+
 /// One figure as the report shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -54,7 +105,7 @@ impl Figure {
     pub fn text(self) -> String {
         match self {
             Figure::Count(n) => n.to_string(),
-            Figure::Share(Some(x)) => format!("{:.1} %", x * 100.0).replace('.', ","),
+            Figure::Share(Some(x)) => format!("{} %", tenths_text(share_tenths(x))),
             Figure::Duration(Some(secs)) => {
                 let minutes = (secs / 60.0).round() as i64;
                 match (minutes / 60, minutes % 60) {
@@ -73,7 +124,7 @@ impl Figure {
     pub fn number(self) -> Option<f64> {
         match self {
             Figure::Count(n) => Some(f64::from(n)),
-            Figure::Share(x) => x.map(|x| (x * 1000.0).round() / 10.0),
+            Figure::Share(x) => x.map(|x| share_tenths(x) as f64 / 10.0),
             Figure::Duration(secs) => secs.map(|s| (s / 6.0).round() / 10.0),
             Figure::BelowSample(_) => None,
         }
@@ -428,7 +479,7 @@ pub fn status_line(summary: &WeeklySummary) -> String {
     let a = &summary.approval;
     let mut line = format!("Trạng thái: {}", a.label);
     if let Some(at) = a.locked_since {
-        line.push_str(&format!(" lúc {}", at.with_timezone(&crate::time::vietnam()).format("%H:%M %d/%m/%Y")));
+        line.push_str(&format!(" lúc {}", crate::time::local_text(at)));
     }
     if a.approvals > 1 {
         line.push_str(&format!(" · bản sửa đổi lần {}", a.approvals - 1));
@@ -442,6 +493,26 @@ pub fn status_line(summary: &WeeklySummary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_rounds_half_away_from_zero_as_excel_does_in_text_and_cell_alike() {
+        // ROUND(part/whole*100; 1), done exactly in integers, for every share of up to 600 counts.
+        for whole in 1u64..=600 {
+            for part in 0..=whole {
+                let exact = ((part * 2000 + whole) / (2 * whole)) as i64;
+                let share = part as f64 / whole as f64;
+                assert_eq!(share_tenths(share), exact, "{part}/{whole}");
+            }
+        }
+        let figure = Figure::Share(Some(1.0 / 16.0));
+        assert_eq!(figure.text(), "6,3 %", "6.25 rounds up, not to the even 6,2");
+        assert_eq!(figure.number(), Some(6.3));
+        assert_eq!(Figure::Share(Some(15.0 / 16.0)).text(), "93,8 %");
+        assert_eq!(Figure::Share(Some(2.0 / 3.0)).text(), "66,7 %");
+        assert_eq!(Figure::Share(Some(0.0)).text(), "0,0 %");
+        assert_eq!(Figure::Share(Some(1.0)).text(), "100,0 %");
+        assert_eq!(tenths_text(-5), "-0,5");
+    }
     use crate::approval::{ApprovalStep, WeekApproval};
     use crate::camera::Outage;
     use crate::feedback::{Channel, DeadlineState, Kind};
@@ -614,6 +685,12 @@ mod tests {
             amendments: vec![],
         };
         let rows = rows(&summary);
+        let view = summary.view();
+        assert_eq!(view.rows, rows, "the screen shows the lines the exports print");
+        assert_eq!((view.week, view.last_week), (week47(), week47().previous()));
+        assert_eq!(view.per_day[0], summary.this_week.visits.per_day);
+        assert_eq!(view.per_hour[1], summary.last_week.visits.per_hour);
+        assert_eq!(view.levels[0], summary.this_week.satisfaction.distribution);
         let line = |label: &str| rows.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{label}: {rows:#?}"));
         assert_eq!(line("Trần Văn Nam: tỷ lệ hài lòng").this_week.text(), "chưa đủ mẫu (1 lượt)");
         assert_eq!(line("Lê Thị Hoa: tỷ lệ hài lòng").this_week, Figure::Share(Some(0.0)));

@@ -4,9 +4,10 @@
 //! `slips`), so a province that follows newer forms changes it without a new release; until it
 //! does, the 01/2018 wording below holds.
 
-use crate::time::{local_day, vietnam};
+use crate::normal_form::{lowercase, uppercase};
+use crate::time::{day_text, local_day, vietnam};
 use crate::visit::{InputError, Outcome, Visit};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Timelike};
 use serde::{Deserialize, Serialize};
 
 crate::words::word_enum!(
@@ -180,16 +181,11 @@ pub struct Sheet {
 /// whether or not the commune's name already says so.
 pub fn issuer(commune: &str) -> String {
     let commune = commune.trim();
-    if commune.to_uppercase().starts_with("UBND") {
+    if uppercase(commune).starts_with("UBND") {
         commune.to_owned()
     } else {
         format!("UBND {commune}")
     }
-}
-
-/// A date as slips print it.
-pub fn day_text(day: NaiveDate) -> String {
-    day.format("%d/%m/%Y").to_string()
 }
 
 /// The items of a list typed as one text: one per line, or separated by semicolons.
@@ -237,11 +233,11 @@ pub fn sheet(form: SlipForm, visit: &Visit, wording: &SlipWording, context: &Sli
             if let Some(legal) = &context.legal_time {
                 lines.push(field("legal-time", "2. Thời gian giải quyết hồ sơ theo quy định", legal.clone()));
             }
-            let at = received_at.with_timezone(&vietnam());
+            let at = received_at.with_timezone(&vietnam()).time();
             lines.push(field(
                 "received",
                 "3. Thời gian nhận hồ sơ",
-                format!("{} giờ {} phút, ngày {}", at.format("%H"), at.format("%M"), day_text(local_day(received_at))),
+                format!("{:02} giờ {:02} phút, ngày {}", at.hour(), at.minute(), day_text(local_day(received_at))),
             ));
             lines.push(field(
                 "appointment",
@@ -262,7 +258,7 @@ pub fn sheet(form: SlipForm, visit: &Visit, wording: &SlipWording, context: &Sli
             lines.extend(list(visit.guidance.as_deref().unwrap_or_default()));
             lines.push(text(format!(
                 "Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, Ông/Bà liên hệ {} – {office} để được hướng dẫn.",
-                official.as_deref().map_or_else(|| unit.clone(), |o| format!("cán bộ {o}, {}", unit.to_lowercase())),
+                official.as_deref().map_or_else(|| unit.clone(), |o| format!("cán bộ {o}, {}", lowercase(&unit))),
             )));
             vec![Signer { role: "NGƯỜI HƯỚNG DẪN".to_owned(), name: official }]
         }
@@ -272,7 +268,7 @@ pub fn sheet(form: SlipForm, visit: &Visit, wording: &SlipWording, context: &Sli
             lines.push(field("procedure", "Đề nghị giải quyết", procedure));
             lines.push(text(format!(
                 "Sau khi nghiên cứu, đối chiếu quy định hiện hành, {} từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
-                unit.to_lowercase()
+                lowercase(&unit)
             )));
             lines.push(field("reason", "Lý do", visit.refusal_reason.clone().ok_or_else(refused)?));
             lines.push(text("Xin trân trọng cảm ơn!".to_owned()));
@@ -304,13 +300,13 @@ pub fn sheet(form: SlipForm, visit: &Visit, wording: &SlipWording, context: &Sli
     let printed = context.printed_on;
     Ok(Sheet {
         form,
-        office: context.office.to_uppercase(),
+        office: uppercase(&context.office),
         unit: wording.unit.clone(),
         number: w.number.clone(),
         basis: w.basis.clone(),
         title: w.title.clone(),
         code: format!("Mã hồ sơ: {code}"),
-        dated: format!("Ngày {} tháng {} năm {}", printed.format("%d"), printed.format("%m"), printed.format("%Y")),
+        dated: format!("Ngày {:02} tháng {:02} năm {:04}", printed.day(), printed.month(), printed.year()),
         lines,
         signers,
     })
@@ -318,9 +314,12 @@ pub fn sheet(form: SlipForm, visit: &Visit, wording: &SlipWording, context: &Sli
 
 /// "BỘ PHẬN TIẾP NHẬN" → "Bộ phận tiếp nhận": the unit's name inside a sentence.
 fn sentence_case(text: &str) -> String {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let mut chars = lower.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    match chars.next() {
+        Some(first) => uppercase(first.encode_utf8(&mut [0; 4])) + chars.as_str(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -44,7 +44,7 @@ macro_rules! word_enum {
 
             /// Reads the wire name or any accepted spelling ("in-person" for "in_person").
             pub fn parse(text: &str) -> Result<$name, InputError> {
-                let text = text.trim().to_lowercase();
+                let text = $crate::normal_form::lowercase(text.trim());
                 match text.as_str() {
                     $($wire $(| $typed)* => Ok($name::$variant),)+
                     _ => Err($error),

@@ -21,7 +21,7 @@ use thanthien_core::procedure::OfficeHours;
 use thanthien_core::procedure::Procedure;
 use thanthien_core::publicity::{Board, BoardFormat, Publication, Venue};
 use thanthien_core::reception::{ListedSchedule, ReceptionOverview, ScheduleInput, Session};
-use thanthien_core::report::{ExportFormat, WeeklySummary};
+use thanthien_core::report::{ExportFormat, SummaryView};
 use thanthien_core::retention::RetentionStatus;
 use thanthien_core::slip::{Sheet, SlipForm};
 use thanthien_core::summary::Week;
@@ -387,11 +387,11 @@ struct WeeklySummaryArgs {
     week: Option<Week>,
 }
 
-pub async fn weekly_summary(week: Option<Week>) -> Result<WeeklySummary, CommandError> {
+pub async fn weekly_summary(week: Option<Week>) -> Result<SummaryView, CommandError> {
     call("weekly_summary", &WeeklySummaryArgs { week }).await
 }
 
-pub async fn step_week(week: Week, action: &WeekAction) -> Result<WeeklySummary, CommandError> {
+pub async fn step_week(week: Week, action: &WeekAction) -> Result<SummaryView, CommandError> {
     #[derive(Serialize)]
     struct Args<'a> {
         week: Week,
