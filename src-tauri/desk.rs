@@ -10,9 +10,21 @@ use std::process::ExitCode;
 pub fn open(dir: PathBuf) -> ExitCode {
     let file = cfg!(windows).then(|| dir.join("logs").join("thanthien.log"));
     crate::init_logging("info,sqlx=warn", file.as_deref());
+    draw_without_gpu_compositing();
     match webview_missing() {
         Some(why) => window_failed(&why),
         None => run(dir),
+    }
+}
+
+/// On Linux the window draws without GPU compositing (WebKitGTK's own switch, read when its web
+/// view is made): screens of forms and tables gain nothing from it, an old PC's GL driver is the
+/// usual cause of a blank WebKitGTK window, and it spares the GL stack's memory: the window at rest
+/// takes 239 MiB, not 312 (BENCHMARKS.md). An office that wants it sets the variable to 0.
+fn draw_without_gpu_compositing() {
+    // Set before any thread starts (logging starts none): the environment is read unguarded.
+    if cfg!(target_os = "linux") && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }
 

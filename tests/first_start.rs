@@ -8,7 +8,7 @@
 mod common;
 
 use common::desk_ui::*;
-use common::{save_screenshot, Province};
+use common::{save_desk_screenshot, Province};
 use fantoccini::{Client, Locator};
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -101,7 +101,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     fill(&c, "#sign-in-username", ADMIN).await;
     fill(&c, "#sign-in-password", &format!("{PASSWORD}{ENTER}")).await;
     wait_for(&c, "#wizard").await;
-    save_screenshot(&c, "thiet-lap-1-dang-ky.png").await;
+    save_desk_screenshot("thiet-lap-1-dang-ky.png").await;
     fill(&c, "#enrol-server", &server).await;
     // A wrong code and an expired code each say which.
     fill(&c, "#enrol-code", "ABCD-EFGH-JKMN").await;
@@ -115,14 +115,14 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     let answer = wait_text(&c, "#enrolment .notice", COMMUNE_NAME).await;
     assert!(answer.contains("Dãy số thứ tự của máy A"), "{answer}");
     assert_eq!(wait_text(&c, "#enrolled-commune", COMMUNE_NAME).await, COMMUNE_NAME);
-    save_screenshot(&c, "thiet-lap-1-da-dang-ky.png").await;
+    save_desk_screenshot("thiet-lap-1-da-dang-ky.png").await;
 
     wait_for(&c, "#wizard-next").await.click().await.unwrap();
     fill(&c, "#hours-morning", "07:30-11:30").await;
     fill(&c, "#hours-afternoon", "13:30-17:00").await;
     wait_for(&c, "#hours-save").await.click().await.unwrap();
     wait_text(&c, "#office-hours .notice", "Đã lưu").await;
-    save_screenshot(&c, "thiet-lap-2-gio-lam-viec.png").await;
+    save_desk_screenshot("thiet-lap-2-gio-lam-viec.png").await;
 
     wait_for(&c, "#wizard-next").await.click().await.unwrap();
     fill(&c, "#official-name", CHAIR).await;
@@ -138,10 +138,10 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     wait_for(&c, "#official-save").await.click().await.unwrap();
     wait_count(&c, "#directory-list tbody tr", 2).await;
     wait_count(&c, "#directory-list tr.leader", 1).await;
-    save_screenshot(&c, "thiet-lap-3-danh-ba.png").await;
+    save_desk_screenshot("thiet-lap-3-danh-ba.png").await;
     wait_for(&c, "#wizard-next").await.click().await.unwrap();
     wait_for(&c, "#wizard-done").await;
-    save_screenshot(&c, "thiet-lap-4-xong.png").await;
+    save_desk_screenshot("thiet-lap-4-xong.png").await;
     wait_for(&c, "#wizard-finish").await.click().await.unwrap();
 
     // Cài đặt, as the admin: the staff's accounts.
@@ -156,7 +156,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         wait_for(&c, "#account-add").await.click().await.unwrap();
         wait_text(&c, "#account-list", username).await;
     }
-    save_screenshot(&c, "cai-dat-quan-tri.png").await;
+    save_desk_screenshot("cai-dat-quan-tri.png").await;
     // The day's backup was made at start, into the default folder beside the store; one more now.
     let folder = wait_text(&c, "#backup-folder", "Sao lưu").await;
     let count = || std::fs::read_dir(&folder).map(|d| d.count()).unwrap_or(0);
@@ -187,7 +187,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // The form, the desk and the queue fit a 1366×768 screen without scrolling.
-    save_screenshot(&c, "tiep-dan-1366x768.png").await;
+    save_desk_screenshot("tiep-dan-1366x768.png").await;
     for part in [".visit-form", "section.desk", "section.queue"] {
         assert!(fits_on_screen(&c, part).await, "{part} does not fit 1366×768");
     }
@@ -197,7 +197,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         return labels.length > 0 && labels.every(e => e.getClientRects().length === 1);";
     assert_eq!(c.execute(lines, vec![]).await.unwrap(), serde_json::json!(true), "a side bar label wraps");
     assert_eq!(offered_officials(&c).await.len(), 2);
-    save_screenshot(&c, "tiep-dan-1366x768.png").await;
+    save_desk_screenshot("tiep-dan-1366x768.png").await;
     // She finds none of the settings, and each command refuses her.
     wait_count(&c, "#tab-settings", 0).await;
     for (command, args) in [
@@ -248,7 +248,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     wait_for(&c, "#directory").await;
     wait_count(&c, "#enrolment, #account-list, #idle-lock, #export-folder", 0).await;
     wait_count(&c, "#directory-list tbody tr", 2).await;
-    save_screenshot(&c, "cai-dat-lanh-dao.png").await;
+    save_desk_screenshot("cai-dat-lanh-dao.png").await;
     for row in c.find_all(Locator::Css("#directory-list tbody tr")).await.unwrap() {
         if row.find(Locator::Css(".name")).await.unwrap().text().await.unwrap() == CLERK {
             row.find(Locator::Css(".take-off")).await.unwrap().click().await.unwrap();
@@ -277,7 +277,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
         let hint = hint.as_str().unwrap_or_default().to_owned();
         assert!(!hint.is_empty(), "{tab} has no hint");
         tokio::time::sleep(Duration::from_millis(300)).await;
-        save_screenshot(&c, file).await;
+        save_desk_screenshot(file).await;
     }
 
     // Cài đặt shows the retention periods in force, with their legal ground.
@@ -300,7 +300,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     wait_for(&c, "#person-none").await;
     let log = wait_text(&c, "#access-log", "Xoá").await;
     assert!(log.contains("Tra cứu") && !log.contains("Tâm"), "{log}");
-    save_screenshot(&c, "du-lieu-ca-nhan-da-xoa.png").await;
+    save_desk_screenshot("du-lieu-ca-nhan-da-xoa.png").await;
     // A USB backup is lost: the breach notice's facts, gathered from the records, with the hours
     // left of the 72. Found now (the form's default time); what happened and was done, typed.
     wait_for(&c, "#breach-make").await.click().await.unwrap();
@@ -312,7 +312,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     assert!(notice.contains("(còn 71 giờ)") || notice.contains("(còn 72 giờ)"), "{notice}");
     assert!(notice.contains("bản ghi chứa dữ liệu cá nhân của") && notice.contains("Mất USB"), "{notice}");
     assert!(notice.contains("được mã hoá"), "the safeguards: {notice}");
-    save_screenshot(&c, "bao-cao-su-co.png").await;
+    save_desk_screenshot("bao-cao-su-co.png").await;
 
     // The province publishes a release: after a round the banner says so with its notes; the
     // office head is told to ask the admin, the admin installs. This release verifies but is no
@@ -337,7 +337,7 @@ async fn a_commune_admin_sets_up_the_pc_in_the_window_and_the_office_runs_withou
     invoke(&c, "sync_now", serde_json::json!({})).await;
     wait_for(&c, "#install-update").await.click().await.unwrap();
     wait_text(&c, "#update-problem", "không chạy được").await;
-    save_screenshot(&c, "cap-nhat-bi-tu-choi.png").await;
+    save_desk_screenshot("cap-nhat-bi-tu-choi.png").await;
     let app_dir = std::path::Path::new(env!("CARGO_BIN_EXE_thanthien")).parent().unwrap();
     let left: Vec<_> = std::fs::read_dir(app_dir)
         .unwrap()

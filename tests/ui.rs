@@ -4,7 +4,7 @@
 mod common;
 
 use common::desk_ui::*;
-use common::save_screenshot;
+use common::save_desk_screenshot;
 use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -188,7 +188,7 @@ async fn scenario(c: &Client, data: &Path) {
     let shown = wait_for(c, "#done-list .appointment").await.text().await.unwrap();
     assert_eq!(shown, due.format("%d/%m/%Y").to_string());
 
-    save_screenshot(c, "tiep-dan.png").await;
+    save_desk_screenshot("tiep-dan.png").await;
 
     // The finished visit is offered for rating on the citizen-facing window, which comes up.
     wait_shown(RATING_TITLE, 1).await;
@@ -196,7 +196,7 @@ async fn scenario(c: &Client, data: &Path) {
     assert!(wait_for(c, ".rating-screen .muted").await.text().await.unwrap().ends_with("Lê Thị Hoa"));
     wait_for(c, "#rate-2").await.click().await.unwrap();
     wait_for(c, "#reason-1").await.click().await.unwrap();
-    save_screenshot(c, "danh-gia.png").await;
+    save_desk_screenshot("danh-gia.png").await;
     wait_for(c, "#rate-send").await.click().await.unwrap();
     assert_eq!(wait_for(c, "#rating-thanks").await.text().await.unwrap(), "Cảm ơn quý khách đã đánh giá!");
     // …and by itself it returns to idle.
@@ -317,7 +317,7 @@ async fn reception_days(c: &Client) {
         );
         wait_text(c, "#feedback-register", "Đề nghị sửa đường liên thôn 3").await;
     }
-    save_screenshot(c, "lich-tiep-cong-dan.png").await;
+    save_desk_screenshot("lich-tiep-cong-dan.png").await;
     wait_for(c, "#tab-publicity").await.click().await.unwrap();
     let board = wait_for(c, "#board-reception li").await.text().await.unwrap();
     assert!(board.contains("Phòng tiếp công dân") && board.contains("Nguyễn Văn An"), "{board}");
@@ -342,7 +342,7 @@ async fn publicity_board(c: &Client, data: &Path) {
     wait_count(c, "#publications li", 1).await;
     let line = wait_for(c, "#publications li").await.text().await.unwrap();
     assert!(line.contains("Bảng tin trụ sở (Bảng tin tầng 1) · Bản in (PDF) · hung.lv"), "{line}");
-    save_screenshot(c, "cong-khai.png").await;
+    save_desk_screenshot("cong-khai.png").await;
 }
 
 async fn db(data: &Path) -> sqlx::SqliteConnection {
@@ -383,7 +383,7 @@ async fn weekly_summary(c: &Client, data: &Path) {
     wait_for(c, "#week-reopen").await;
     let steps = wait_for(c, "#approval .steps").await.text().await.unwrap();
     assert!(steps.contains("Duyệt và khóa bởi hung.lv"), "{steps}");
-    save_screenshot(c, "bao-cao-tuan.png").await;
+    save_desk_screenshot("bao-cao-tuan.png").await;
     // Exported from the window: the spreadsheet holds the week's approved total and its status.
     wait_for(c, "#export-xlsx").await.click().await.unwrap();
     accept_save_dialog().await;
@@ -454,7 +454,7 @@ async fn feedback_register(c: &Client, data: &Path) {
     );
     wait_for(c, "#answer-via").await.select_by_value("phone").await.unwrap();
     wait_for(c, "#answer-reply").await.send_keys("Đã lắp đèn, cảm ơn ông đã góp ý.").await.unwrap();
-    save_screenshot(c, "gop-y.png").await;
+    save_desk_screenshot("gop-y.png").await;
     wait_for(c, "#save-answer").await.click().await.unwrap();
     wait_count(c, "#overdue-feedback li", 0).await;
     assert_eq!(wait_for(c, "#feedback-register tbody tr .status").await.text().await.unwrap(), "Đã trả lời");
@@ -504,7 +504,7 @@ async fn camera_check_in(c: &Client) {
     wait_count(c, "#camera-list tr.failing", 1).await;
     let state = wait_for(c, "#camera-list .camera-state").await.text().await.unwrap();
     assert!(state.starts_with("Đang lỗi: Ghi hình"), "{state}");
-    save_screenshot(c, "camera.png").await;
+    save_desk_screenshot("camera.png").await;
 }
 
 /// F3 after an arrival: the ticket for the 80 mm receipt printer, with nobody ahead.
@@ -518,7 +518,7 @@ async fn ticket_slip(c: &Client) {
     let px = width.await.unwrap().as_f64().unwrap();
     // 72 mm of print at the CSS 96 px to the inch.
     assert!((px - 72.0 / 25.4 * 96.0).abs() < 2.0, "the ticket is {px} px wide");
-    save_screenshot(c, "so-thu-tu-80mm.png").await;
+    save_desk_screenshot("so-thu-tu-80mm.png").await;
     wait_for(c, "#close-ticket").await.send_keys(ESCAPE).await.unwrap();
     wait_count(c, "#ticket-view", 0).await;
 }
@@ -555,7 +555,7 @@ async fn call_shown(c: &Client, display: &fantoccini::wd::WindowHandle, main: &f
     println!("the call display drew the call {delay:.0} ms after it was made");
     assert!(delay < 1000.0, "the call showed {delay} ms after it was made, not within a second");
     assert!(!c.source().await.unwrap().contains("Nguyễn Thị Ánh"), "no names on the room's screen");
-    save_screenshot(c, "man-hinh-goi-so.png").await;
+    save_desk_screenshot("man-hinh-goi-so.png").await;
     c.switch_to_window(main.clone()).await.unwrap();
 }
 
@@ -573,10 +573,10 @@ async fn receipt_slip(c: &Client, due: chrono::NaiveDate) {
     assert_eq!(papers[1].text().await.unwrap(), "2. Giấy khai sinh của con");
     let focused = c.execute("return document.activeElement && document.activeElement.id", vec![]).await.unwrap();
     assert_eq!(focused, "print-slip", "Enter prints");
-    save_screenshot(c, "giay-tiep-nhan-a4.png").await;
+    save_desk_screenshot("giay-tiep-nhan-a4.png").await;
     wait_for(c, "#slip-a5").await.click().await.unwrap();
     wait_for(c, "#slip-view[data-size='a5'] .slip.a5").await;
-    save_screenshot(c, "giay-tiep-nhan-a5.png").await;
+    save_desk_screenshot("giay-tiep-nhan-a5.png").await;
     wait_for(c, "#slip-a4").await.click().await.unwrap();
     wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
     wait_count(c, "#slip-view", 0).await;
@@ -597,7 +597,7 @@ async fn apology_slip(c: &Client, data: &Path) {
     assert_eq!(wait_for(c, "#sheet-name").await.text().await.unwrap(), format!("Ông/Bà {OVERDUE}"));
     assert_eq!(wait_for(c, "#sheet-new-date").await.text().await.unwrap(), new_day);
     assert_eq!(wait_for(c, "#sheet-reason").await.text().await.unwrap(), "Chờ xác minh tại thôn");
-    save_screenshot(c, "phieu-xin-loi.png").await;
+    save_desk_screenshot("phieu-xin-loi.png").await;
     wait_for(c, "#close-slip").await.send_keys(ESCAPE).await.unwrap();
     wait_count(c, "#slip-view", 0).await;
     wait_count(c, "#dossiers-at-risk tbody tr", 0).await;

@@ -161,9 +161,23 @@ async fn relay(mut client: TcpStream, target: SocketAddr, mode: u8) {
     let _ = cw.shutdown().await;
 }
 
-/// A screenshot of the WebDriver session's window, kept in the test artifacts folder.
+/// A screenshot of a WebDriver session's window (the console's, in Chromium), kept in the test
+/// artifacts folder.
 pub async fn save_screenshot(c: &fantoccini::Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
+    keep_screenshot(c.screenshot().await.unwrap(), name);
+}
+
+/// A screenshot of the desk's screen (the test's virtual display), kept in the test artifacts
+/// folder. Taken from the X display with ImageMagick's `import`, not by WebDriver:
+/// WebKitWebDriver's screenshot waits for a compositor frame, and the desk draws without GPU
+/// compositing (src-tauri/desk.rs), where that wait never ends.
+pub async fn save_desk_screenshot(name: &str) {
+    let shot = tokio::process::Command::new("import").args(["-window", "root", "png:-"]).output().await.unwrap();
+    assert!(shot.status.success(), "import: {}", String::from_utf8_lossy(&shot.stderr));
+    keep_screenshot(shot.stdout, name);
+}
+
+fn keep_screenshot(png: Vec<u8>, name: &str) {
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     let dir = std::env::var_os("THANTHIEN_TEST_ARTIFACTS").map_or_else(std::env::temp_dir, std::path::PathBuf::from);
     std::fs::create_dir_all(&dir).unwrap();
