@@ -2,8 +2,8 @@
 //! as one typed precomposed; "Đông Hòa" is "đông hòa" in lower case). In the window's wasm the
 //! browser's own `String.prototype.normalize`, `toLowerCase` and `toUpperCase` do it, elsewhere the
 //! unicode-normalization crate and the standard library: the same Unicode algorithms, so the
-//! window, the desk and the server agree, and the UI bundle carries none of their tables (about
-//! 150 KB for the normal forms, 25 KB for the case maps).
+//! window, the desk and the server agree, and the UI bundle carries none of their tables (the
+//! normal forms' alone are about 150 KB).
 
 /// `text` in NFC: each letter with its marks as one character where Unicode has one.
 pub fn nfc(text: &str) -> String {
