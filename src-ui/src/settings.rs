@@ -520,7 +520,7 @@ fn BackupCard() -> impl IntoView {
             <p class="hint">{t().backup_hint}</p>
             <p class="hint">{t().backup_encrypted}</p>
             {move || status.get().map(|s| {
-                // Tenths of a MB in whole numbers: the wasm carries no float formatter.
+                // Tenths of a MB, rounded half up.
                 let size = |bytes: u64| {
                     let tenths = (bytes * 10 + 524_288) / 1_048_576;
                     format!("{}.{} MB", tenths / 10, tenths % 10)

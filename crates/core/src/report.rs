@@ -79,8 +79,7 @@ pub fn share_tenths(share: f64) -> i64 {
     (tenths + tenths.signum() * 1e-9).round() as i64
 }
 
-/// Tenths written with the Vietnamese decimal comma: 667 → "66,7". Integer arithmetic, so the UI's
-/// wasm carries no float formatter.
+/// Tenths written with the Vietnamese decimal comma: 667 → "66,7".
 pub fn tenths_text(tenths: i64) -> String {
     let sign = if tenths < 0 { "-" } else { "" };
     format!("{sign}{},{}", tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10)

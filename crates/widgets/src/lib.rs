@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 
-/// A length on a chart, to a tenth, as SVG reads it ("12.5", "-3", "0.4"). Written with integer
-/// arithmetic: the wasm then carries no float formatter (about 11 KB), and a tenth of a unit is
-/// finer than a chart's pixel.
+/// A length on a chart, to a tenth, as SVG reads it ("12.5", "-3", "0.4"): a tenth of a unit is
+/// finer than a chart's pixel, and whole numbers keep their text short.
 pub fn len(v: f64) -> String {
     let tenths = (v * 10.0).round() as i64;
     let sign = if tenths < 0 { "-" } else { "" };
