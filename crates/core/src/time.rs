@@ -27,8 +27,8 @@ pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-// Days and times are written out by hand, not with chrono's strftime: the same text, and the UI's
-// wasm carries none of strftime's parser and formatter.
+// Days and times are written here, one home for every screen, paper and message, with plain
+// number formatting rather than chrono's strftime (whose pattern interpreter the window need not run).
 
 /// A day as people write it: "01/12/2026".
 pub fn day_text(day: NaiveDate) -> String {
