@@ -70,23 +70,29 @@ macro_rules! build_version {
 /// Tauri's bundle identifier (tauri.conf.json).
 pub const IDENTIFIER: &str = "vn.thanthien.app";
 
-/// Logs go to standard error; `RUST_LOG` overrides `default` (e.g. "warn" for the CLI).
+/// Logs go to standard error; `RUST_LOG` overrides `default` (e.g. "warn" for the CLI), as a list
+/// of levels for targets ("info,thanthien::sync=debug"; no span filters).
 pub fn init_logging(default: &str, file: Option<&std::path::Path>) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default.into());
+    use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt, Layer};
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|wanted| wanted.parse::<Targets>().ok())
+        .or_else(|| default.parse().ok())
+        .unwrap_or_default();
     let opened = file.and_then(|path| {
         path.parent().map(std::fs::create_dir_all);
         std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = match opened {
+    let layer = tracing_subscriber::fmt::layer();
+    let layer = match opened {
         // The command line's details go to its log file: its screen keeps to one line per problem.
-        Some(log) => builder.with_ansi(false).with_writer(std::sync::Mutex::new(log)).try_init(),
+        Some(log) => layer.with_ansi(false).with_writer(std::sync::Mutex::new(log)).boxed(),
         // Colour codes only on a terminal, never in a redirected log.
-        None => builder
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .with_writer(std::io::stderr)
-            .try_init(),
+        None => {
+            layer.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).with_writer(std::io::stderr).boxed()
+        }
     };
+    let _ = tracing_subscriber::registry().with(layer.with_filter(filter)).try_init();
 }
 
 /// The idle lock set for this run by `THANTHIEN_IDLE_LOCK_SECS` (the tests' short one), which

@@ -3,7 +3,6 @@
 //! the publicity board as a poster, a web page and JSON, with its QR code; and the one-stop slips
 //! and tracking book. PDFs embed DejaVu Sans, so Vietnamese renders on any PC.
 
-use printpdf::{LinePoint, Mm, Op, PaintMode, Point, Polygon, PolygonRing, WindingOrder};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use thanthien_core::book::{BookFormat, BookLine, DossierBook};
 use thanthien_core::publicity::{Board, BoardFormat};
@@ -12,14 +11,14 @@ use thanthien_core::report::{
 };
 use thanthien_core::slip::{Sheet, SheetLine, SlipSize};
 pub use thanthien_paper::PdfError;
-use thanthien_paper::{a4, pages, Line, Paper, TOP};
+use thanthien_paper::{a4, pages, Line, Paper, Square, TOP};
 
 /// Why an export could not be made; `Display` is the sentence on screen.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("Không tạo được tệp Excel: {0}")]
     Xlsx(#[from] XlsxError),
-    #[error("Không tạo được tệp PDF: phông chữ không đọc được.")]
+    #[error("Không tạo được tệp PDF: {0}.")]
     Pdf(#[from] PdfError),
     #[error("Không ghi được tệp {path}: {source}")]
     Write { path: std::path::PathBuf, source: std::io::Error },
@@ -182,26 +181,21 @@ pub fn pdf(summary: &WeeklySummary, office: &str) -> Result<Vec<u8>, PdfError> {
 }
 
 /// The QR code of `target` as black squares, `size` mm wide, its top-left corner at (x, top): one
-/// filled polygon with a ring per dark module (printpdf 0.9's rectangles are never painted).
-fn qr_ops(target: &str, x: f32, top: f32, size: f32) -> Vec<Op> {
+/// square per dark module.
+fn qr_squares(target: &str, x: f32, top: f32, size: f32) -> Vec<Square> {
     let Ok(code) = qrcode::QrCode::new(target.as_bytes()) else { return Vec::new() };
     let width = code.width();
     // Four modules of quiet zone on each side, as scanners expect.
-    let module = size / (width + 8) as f32;
-    let point = |x: f32, y: f32| LinePoint { p: Point::new(Mm(x), Mm(y)), bezier: false };
-    let mut rings = Vec::new();
+    let side = size / (width + 8) as f32;
+    let mut squares = Vec::new();
     for row in 0..width {
         for col in 0..width {
             if code[(col, row)] == qrcode::Color::Dark {
-                let (left, bottom) = (x + module * (col + 4) as f32, top - module * (row + 5) as f32);
-                let (right, up) = (left + module, bottom + module);
-                rings.push(PolygonRing {
-                    points: vec![point(left, bottom), point(right, bottom), point(right, up), point(left, up)],
-                });
+                squares.push(Square { x: x + side * (col + 4) as f32, y: top - side * (row + 5) as f32, side });
             }
         }
     }
-    vec![Op::DrawPolygon { polygon: Polygon { rings, mode: PaintMode::Fill, winding_order: WindingOrder::NonZero } }]
+    squares
 }
 
 /// The QR code of `target` as an inline SVG for the web page.
@@ -226,7 +220,7 @@ pub fn board_pdf(board: &Board) -> Result<Vec<u8>, PdfError> {
             lines.push(vec![text(20.0, false, 10.0, format!("hoặc gửi thư đến {email}"))]);
             // The QR code sits top right, beside these lines: leave its height free.
             lines.extend((0..3).map(|_| Vec::new()));
-            qr_ops(&target, 152.0, TOP + 4.0, 40.0)
+            qr_squares(&target, 152.0, TOP + 4.0, 40.0)
         }
         _ => Vec::new(),
     };

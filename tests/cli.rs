@@ -1002,7 +1002,14 @@ async fn each_slip_prints_as_a_pdf_for_the_visit_it_belongs_to_and_no_other() {
     assert!(made.ok, "{}", made.stderr);
     let info = std::process::Command::new("pdfinfo").arg(&a5).output().unwrap();
     let info = String::from_utf8(info.stdout).unwrap();
-    assert!(info.contains("(A5)") && info.contains("Pages:           1"), "one A5 sheet: {info}");
+    // 148 × 210 mm. (pdfinfo names a sheet "A5" only near the unrounded ISO size, 148.65 × 210.22 mm.)
+    let size: Vec<f64> = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .map(|l| l.split_whitespace().filter_map(|w| w.parse().ok()).collect())
+        .unwrap_or_default();
+    let mm: Vec<f64> = size.iter().map(|pt| (pt * 25.4 / 72.0 * 10.0).round() / 10.0).collect();
+    assert!(mm == [148.0, 210.0] && info.contains("Pages:           1"), "one A5 sheet: {info}");
     assert!(pdf_text(&a5).contains(&format!("ngày {appointment}")));
 
     // Refused: the reason is required, and is what Mẫu 03 says.

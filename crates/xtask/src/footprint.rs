@@ -164,6 +164,8 @@ pub const HEADING: &str = "## The desk on a modest PC (release build)";
 pub fn section(root: &Path) -> Result<String> {
     let release = crate::target_dir()?.join("release");
     let app = release.join("thanthien");
+    // The baseline's binary: `dist` builds only the app's package.
+    crate::cmd(&crate::cargo(), &["build", "--release", "--package", "thanthien-province"]).status_ok()?;
     let province = release.join("thanthien-province");
     let data = tempfile_dir()?;
     let envs = [("THANTHIEN_DATA_DIR", data.as_os_str())];

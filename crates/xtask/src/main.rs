@@ -42,6 +42,8 @@ const APT_PACKAGES: &[&str] = &[
     // The feedback mailbox test reads a real IMAP server (started by the test) over TLS.
     "dovecot-imapd",
     "openssl",
+    // The PDFs' font on Linux, as the .deb depends on it (crates/paper).
+    "fonts-dejavu-core",
     // The PDF export test extracts the text and renders the pages.
     "poppler-utils",
     // The publicity poster's QR code is read back off the rendered page.
@@ -141,7 +143,13 @@ fn run(task: Task) -> Result<()> {
                 windows::dist(&root)?;
             } else {
                 // The npm build of the Tauri CLI installs in seconds (cargo's takes ~10 min).
-                cmd("npx", &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb"]).status_ok()?;
+                // The app's package alone: its features are not unified with the province
+                // server's, and the server is not built in release for nothing.
+                cmd(
+                    "npx",
+                    &["--yes", "@tauri-apps/cli@~2.12", "build", "--bundles", "deb", "--", "--package", "thanthien"],
+                )
+                .status_ok()?;
                 installers::repack_deb_xz()?;
                 installers::check_deb()?;
                 let release = target_dir()?.join("release");
