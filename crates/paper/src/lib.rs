@@ -118,7 +118,7 @@ pub fn a4(title: &str, lines: Vec<Vec<Line>>, squares: Vec<Square>) -> Result<Ve
 /// Lays rows of text out on as many pages of `paper` as they take, numbered as `a4` does.
 pub fn pages(paper: Paper, title: &str, lines: Vec<Vec<Line>>, squares: Vec<Square>) -> Result<Vec<u8>, PdfError> {
     let [regular, bold] = faces()?;
-    let mut faces = [Face::new(regular, b"DejaVuSans")?, Face::new(bold, b"DejaVuSans-Bold")?];
+    let mut faces = [Face::new(regular, b"DejaVuSans", b"F0")?, Face::new(bold, b"DejaVuSans-Bold", b"F1")?];
     let top = paper.top();
     let per_page = (((top - paper.bottom) / paper.line) as usize).max(1);
     let mut chunks: Vec<&[Vec<Line>]> = lines.chunks(per_page).collect();
@@ -202,9 +202,10 @@ struct Face {
 }
 
 impl Face {
-    fn new(data: &'static [u8], name: &'static [u8]) -> Result<Face, PdfError> {
+    /// The face in `data`, named `name` in the PDF and `resource` on its pages.
+    fn new(data: &'static [u8], name: &'static [u8], resource: &'static [u8]) -> Result<Face, PdfError> {
         let font = ttf_parser::Face::parse(data, 0).map_err(|_| PdfError::FontUnreadable)?;
-        let resource = Name(if name.ends_with(b"Bold") { b"F1" } else { b"F0" });
+        let resource = Name(resource);
         Ok(Face { data, font, name, resource, glyphs: subsetter::GlyphRemapper::new(), used: BTreeMap::new() })
     }
 

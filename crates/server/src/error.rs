@@ -45,6 +45,10 @@ pub enum Error {
     /// without end.
     #[error("Máy chủ tỉnh đang bận; xin gửi lại sau {} giây.", retry_after.as_secs())]
     Busy { retry_after: std::time::Duration },
+    /// An export the server could not make (its font missing, say): the server's fault, not
+    /// the request's.
+    #[error("{0}")]
+    Export(String),
     #[error("database error")]
     Database(#[from] sqlx::Error),
 }
@@ -70,13 +74,16 @@ impl Error {
             Error::Busy { .. } | Error::Database(sqlx::Error::PoolTimedOut) => {
                 (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy)
             }
-            Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
+            Error::Export(_) | Error::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal),
         }
     }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        if let Error::Export(why) = &self {
+            tracing::error!(%why, "an export could not be made");
+        }
         if let Error::Database(e) = &self {
             if matches!(e, sqlx::Error::PoolTimedOut) {
                 tracing::warn!("no database connection came free: the request is told to come back");

@@ -389,11 +389,11 @@ pub(crate) async fn export_week(
         "xlsx" => {
             let reports = queries::report_lines(pool, week).await?;
             let table = thanthien_core::province::week_table(&overview, &board, &reports);
-            let bytes = export::xlsx(&table).map_err(|e| Error::BadRequest(e.to_string()))?;
+            let bytes = export::xlsx(&table).map_err(|e| Error::Export(e.to_string()))?;
             (bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
         }
         "pdf" => {
-            let bytes = export::pdf(&overview, &board).map_err(|e| Error::BadRequest(e.to_string()))?;
+            let bytes = export::pdf(&overview, &board).map_err(|e| Error::Export(e.to_string()))?;
             (bytes, "application/pdf", "pdf")
         }
         other => return Err(Error::BadRequest(format!("Định dạng {other:?} không có: xlsx hoặc pdf."))),
