@@ -85,8 +85,7 @@ mod os {
 
     const BUS_NAME: &str = "org.freedesktop.secrets";
     const SERVICE: (&str, &str) = ("/org/freedesktop/secrets", "org.freedesktop.Secret.Service");
-    const DEFAULT_COLLECTION: (&str, &str) =
-        ("/org/freedesktop/secrets/aliases/default", "org.freedesktop.Secret.Collection");
+    const COLLECTION: &str = "org.freedesktop.Secret.Collection";
     const ITEM: &str = "org.freedesktop.Secret.Item";
     const PROMPT: &str = "org.freedesktop.Secret.Prompt";
     /// The object path that stands for "none" (no prompt needed, no item made).
@@ -104,12 +103,12 @@ mod os {
         Marshal(#[from] MarshalError),
         #[error("answer: {0}")]
         Unmarshal(#[from] UnmarshalError),
-        #[error("object path: {0}")]
-        Path(#[from] rustbus::params::Error),
         #[error("{name}: {message}")]
         Refused { name: String, message: String },
         #[error("the unlock prompt was dismissed")]
         Dismissed,
+        #[error("no collection is the default")]
+        NoDefaultCollection,
     }
 
     /// The attributes the keyring crate gave the secrets saved before this module, so that
@@ -147,12 +146,21 @@ mod os {
             call(&mut self.bus, (object, interface), method, args)
         }
 
-        /// Unlocks `objects`, through the service's prompt (the desktop asks for the keyring's
+        /// The collection new secrets go to: the one the "default" alias names (the login
+        /// keyring, as a rule).
+        fn default_collection(&mut self) -> Result<Path, Error> {
+            let reply = self.call(SERVICE, "ReadAlias", |body| body.push_param("default"))?;
+            let collection: Path = reply.body.parser().get()?;
+            match collection.as_ref() {
+                NONE => Err(Error::NoDefaultCollection),
+                _ => Ok(collection),
+            }
+        }
+
+        /// Unlocks `object`, through the service's prompt (the desktop asks for the keyring's
         /// password) if it needs one.
-        fn unlock(&mut self, objects: &[&str]) -> Result<(), Error> {
-            let objects: Vec<Path> =
-                objects.iter().map(|o| ObjectPath::new(o.to_string())).collect::<Result<_, _>>()?;
-            let reply = self.call(SERVICE, "Unlock", |body| body.push_param(&objects))?;
+        fn unlock(&mut self, object: &Path) -> Result<(), Error> {
+            let reply = self.call(SERVICE, "Unlock", |body| body.push_param([object].as_slice()))?;
             let (_, prompt): (Vec<Path>, Path) = reply.body.parser().get2()?;
             self.prompt(prompt)
         }
@@ -208,7 +216,8 @@ mod os {
 
     pub fn save(service: &str, account: &str, secret: &str) -> Result<(), Error> {
         let mut session = Session::open()?;
-        session.unlock(&[DEFAULT_COLLECTION.0])?;
+        let collection = session.default_collection()?;
+        session.unlock(&collection)?;
         let properties = HashMap::from([
             (
                 "org.freedesktop.Secret.Item.Label".to_owned(),
@@ -217,7 +226,7 @@ mod os {
             ("org.freedesktop.Secret.Item.Attributes".to_owned(), Property::Attributes(attributes(service, account))),
         ]);
         let value: Secret = (session.path.clone(), Vec::new(), secret.as_bytes().to_vec(), "text/plain".to_owned());
-        let reply = session.call(DEFAULT_COLLECTION, "CreateItem", |body| {
+        let reply = session.call((collection.as_ref(), COLLECTION), "CreateItem", |body| {
             body.push_param(&properties)?;
             body.push_param(&value)?;
             // Replaces the item with the same attributes.
@@ -236,7 +245,7 @@ mod os {
         let item = match (unlocked.first(), locked.first()) {
             (Some(item), _) => item.clone(),
             (None, Some(item)) => {
-                session.unlock(&[item.as_ref()])?;
+                session.unlock(item)?;
                 item.clone()
             }
             (None, None) => return Ok(None),

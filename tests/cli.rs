@@ -844,9 +844,9 @@ async fn the_device_token_is_kept_in_the_os_credential_store_and_one_enrolled_be
     assert!(run.stdout.contains("Đã gửi 1 bản ghi"), "{}", run.stdout);
     let token = run.stdout.lines().find_map(|l| l.strip_prefix("secret = ")).expect("the token in the store").trim();
     // Under the attributes earlier versions (the keyring crate) saved it with, so that a secret
-    // saved by them is found and replaced in place.
+    // saved by them is found and replaced in place (secret-tool prints attributes on stderr).
     for attribute in ["attribute.target = default", "attribute.application = rust-keyring", "attribute.username = "] {
-        assert!(run.stdout.contains(attribute), "{attribute}: {}", run.stdout);
+        assert!(run.stderr.contains(attribute), "{attribute}: {}", run.stderr);
     }
     // The store's key went to the Secret Service too: the data folder does not hold it.
     let key = store_key(&run.stdout);
