@@ -137,19 +137,10 @@ mod os {
             Ok(Session { bus, path })
         }
 
-        fn call(
-            &mut self,
-            (object, interface): (&str, &str),
-            method: &str,
-            args: impl FnOnce(&mut MarshalledMessageBody) -> Result<(), MarshalError>,
-        ) -> Result<MarshalledMessage, Error> {
-            call(&mut self.bus, (object, interface), method, args)
-        }
-
         /// The collection new secrets go to: the one the "default" alias names (the login
         /// keyring, as a rule).
         fn default_collection(&mut self) -> Result<Path, Error> {
-            let reply = self.call(SERVICE, "ReadAlias", |body| body.push_param("default"))?;
+            let reply = call(&mut self.bus, SERVICE, "ReadAlias", |body| body.push_param("default"))?;
             let collection: Path = reply.body.parser().get()?;
             match collection.as_ref() {
                 NONE => Err(Error::NoDefaultCollection),
@@ -160,7 +151,7 @@ mod os {
         /// Unlocks `object`, through the service's prompt (the desktop asks for the keyring's
         /// password) if it needs one.
         fn unlock(&mut self, object: &Path) -> Result<(), Error> {
-            let reply = self.call(SERVICE, "Unlock", |body| body.push_param([object].as_slice()))?;
+            let reply = call(&mut self.bus, SERVICE, "Unlock", |body| body.push_param([object].as_slice()))?;
             let (_, prompt): (Vec<Path>, Path) = reply.body.parser().get2()?;
             self.prompt(prompt)
         }
@@ -175,7 +166,7 @@ mod os {
             let mut add_match = rustbus::standard_messages::add_match(&rule);
             let serial = self.bus.send_message(&mut add_match)?.write_all().map_err(|(_, e)| e)?;
             answer(self.bus.wait_response(serial, Timeout::Duration(WAIT))?)?;
-            self.call((prompt, PROMPT), "Prompt", |body| body.push_param(""))?;
+            call(&mut self.bus, (prompt, PROMPT), "Prompt", |body| body.push_param(""))?;
             loop {
                 let signal = self.bus.wait_signal(Timeout::Duration(WAIT))?;
                 if signal.dynheader.object.as_deref() == Some(prompt) {
@@ -226,7 +217,7 @@ mod os {
             ("org.freedesktop.Secret.Item.Attributes".to_owned(), Property::Attributes(attributes(service, account))),
         ]);
         let value: Secret = (session.path.clone(), Vec::new(), secret.as_bytes().to_vec(), "text/plain".to_owned());
-        let reply = session.call((collection.as_ref(), COLLECTION), "CreateItem", |body| {
+        let reply = call(&mut session.bus, (collection.as_ref(), COLLECTION), "CreateItem", |body| {
             body.push_param(&properties)?;
             body.push_param(&value)?;
             // Replaces the item with the same attributes.
@@ -240,7 +231,7 @@ mod os {
         let mut session = Session::open()?;
         let wanted =
             HashMap::from([("service".to_owned(), service.to_owned()), ("username".to_owned(), account.to_owned())]);
-        let reply = session.call(SERVICE, "SearchItems", |body| body.push_param(&wanted))?;
+        let reply = call(&mut session.bus, SERVICE, "SearchItems", |body| body.push_param(&wanted))?;
         let (unlocked, locked): (Vec<Path>, Vec<Path>) = reply.body.parser().get2()?;
         let item = match (unlocked.first(), locked.first()) {
             (Some(item), _) => item.clone(),
@@ -251,7 +242,7 @@ mod os {
             (None, None) => return Ok(None),
         };
         let path = session.path.clone();
-        let reply = session.call((item.as_ref(), ITEM), "GetSecret", |body| body.push_param(&path))?;
+        let reply = call(&mut session.bus, (item.as_ref(), ITEM), "GetSecret", |body| body.push_param(&path))?;
         let (_, _, value, _): Secret = reply.body.parser().get()?;
         Ok(String::from_utf8(value).ok())
     }
